@@ -1,0 +1,21 @@
+/** Money is an integer number of micros: 1 unit of currency = 1 000 000 micros. */
+export const MICROS_PER_UNIT = 1_000_000;
+
+export interface Money {
+  amountMicros: number;
+  currency: string;
+}
+
+export function isMicros(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0;
+}
+
+/**
+ * Splits an amount between owner and platform. The fee is rounded down to the micro and the
+ * rest goes to the owner, so the two parts always add up to the amount.
+ */
+export function splitFee(amountMicros: number, feeBps: number): { feeMicros: number; ownerMicros: number } {
+  // BigInt keeps the product exact for amounts whose product with the rate passes 2^53.
+  const feeMicros = Number((BigInt(amountMicros) * BigInt(feeBps)) / 10_000n);
+  return { feeMicros, ownerMicros: amountMicros - feeMicros };
+}
