@@ -1,0 +1,39 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Deps } from '../deps.js';
+import { keys } from '../store/keys.js';
+
+/** A scheduled job: does what is due at `now` and says how many objects it handled. */
+export interface Job {
+  name: string;
+  run(deps: Deps, now: Date): Promise<number>;
+}
+
+/** The jobs the schedule runs, in order. Each capability adds its own (deadlines, pacing, payouts). */
+export const jobs: Job[] = [];
+
+export interface JobsReport {
+  ranAt: string;
+  results: { job: string; handled: number; error?: string }[];
+}
+
+/**
+ * Runs every job once. One job's failure is logged and reported but does not stop the others;
+ * the heartbeat item records the run so /health can show the schedule is alive.
+ */
+export async function runJobs(deps: Deps, list: readonly Job[] = jobs): Promise<JobsReport> {
+  const now = deps.clock();
+  const results: JobsReport['results'] = [];
+  for (const job of list) {
+    try {
+      results.push({ job: job.name, handled: await job.run(deps, now) });
+    } catch (error) {
+      deps.logger.error('job failed', { job: job.name, error });
+      results.push({ job: job.name, handled: 0, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  const report = { ranAt: now.toISOString(), results };
+  await deps.db.doc.send(
+    new PutCommand({ TableName: deps.db.tableName, Item: { ...keys.jobsHeartbeat(), entity: 'heartbeat', version: 1, lastRunAt: report.ranAt, results } }),
+  );
+  return report;
+}

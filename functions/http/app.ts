@@ -1,0 +1,39 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Deps } from '../deps.js';
+import { authenticate } from './auth.js';
+import type { AppEnv } from './env.js';
+import { idempotency } from './idempotency.js';
+import { installCommonMiddleware } from './middleware.js';
+import { installErrorHandling } from './problem.js';
+import { router } from './openapi.js';
+import { docsRoutes, systemRoutes } from './routes/system.js';
+import { adminRoutes } from './routes/admin.js';
+import { tenantRoutes } from './routes/tenants.js';
+
+/**
+ * The management API (the `api` Lambda): tenants, marketplace, orders, money, reports.
+ * Built from its dependencies so tests run it with `app.request` against DynamoDB Local.
+ */
+export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
+  const app = router();
+  installCommonMiddleware(app, deps);
+  app.use('/v1/*', authenticate());
+  app.use('/v1/*', idempotency());
+
+  app.route('/', systemRoutes);
+  app.route('/', docsRoutes);
+  app.route('/', tenantRoutes);
+  app.route('/', adminRoutes);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API key from signup or POST /v1/api-keys' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Placard API',
+      version: '1.0.0',
+      description: 'Ad marketplace for official accounts: direct sponsored posts and programmatic ad units on one ledger. Money is in integer micros (1 unit = 1 000 000 micros).',
+    },
+  });
+  installErrorHandling(app);
+  return app;
+}

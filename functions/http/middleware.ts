@@ -1,0 +1,26 @@
+import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import type { Deps } from '../deps.js';
+import type { AppEnv } from './env.js';
+import { problemResponse } from './problem.js';
+
+/** Request id, a per-request logger, an access log line and the body size limit: every app has them. */
+export function installCommonMiddleware(app: Hono<AppEnv>, deps: Deps): void {
+  app.use(requestId());
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    const log = deps.logger.createChild({ persistentKeys: { requestId: c.var.requestId } });
+    c.set('log', log);
+    const started = performance.now();
+    await next();
+    // Method, path and status only: never headers, which carry API keys.
+    log.info('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) });
+  });
+  app.use(
+    bodyLimit({
+      maxSize: deps.config.MAX_BODY_BYTES,
+      onError: () => problemResponse(413, `The request body is over ${deps.config.MAX_BODY_BYTES} bytes`, {}, 'payload_too_large'),
+    }),
+  );
+}

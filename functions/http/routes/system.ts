@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { createRoute, z } from '@hono/zod-openapi';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../store/keys.js';
+import { jsonContent, router } from '../openapi.js';
+
+const HealthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    table: z.enum(['ok', 'unreachable']),
+    jobsLastRunAt: z.string().nullable(),
+  })
+  .openapi('Health');
+
+const health = createRoute({
+  method: 'get',
+  path: '/health',
+  tags: ['System'],
+  summary: 'Liveness, and whether the table answers',
+  responses: { 200: jsonContent(HealthSchema, 'Healthy'), 503: jsonContent(HealthSchema, 'The table does not answer') },
+});
+
+export const systemRoutes = router().openapi(health, async (c) => {
+  const { db } = c.var.deps;
+  try {
+    const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.jobsHeartbeat() }));
+    return c.json({ status: 'ok' as const, table: 'ok' as const, jobsLastRunAt: (out.Item?.lastRunAt as string | undefined) ?? null }, 200);
+  } catch (error) {
+    c.var.log.warn('health check: table unreachable', { error });
+    return c.json({ status: 'degraded' as const, table: 'unreachable' as const, jobsLastRunAt: null }, 503);
+  }
+});
+
+const DOCS_ASSETS = { 'swagger-ui.css': 'text/css', 'swagger-ui-bundle.js': 'text/javascript' } as const;
+
+function docsAssetsDir(configured: string | undefined): string {
+  if (configured) return configured;
+  const require = createRequire(import.meta.url);
+  return join(require.resolve('swagger-ui-dist/package.json'), '..');
+}
+
+const docsPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Placard API</title>
+<link rel="stylesheet" href="/docs/swagger-ui.css"></head>
+<body><div id="ui"></div><script src="/docs/swagger-ui-bundle.js"></script>
+<script src="/docs/init.js"></script></body></html>`;
+
+// A separate file, not inline script, so a strict Content-Security-Policy can stay on.
+const docsInit = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', deepLinking: true });`;
+
+/** Interactive docs whose assets come from the swagger-ui-dist package: nothing from a CDN. */
+export const docsRoutes = router()
+  .get('/docs', (c) => c.html(docsPage))
+  .get('/docs/init.js', (c) => c.body(docsInit, 200, { 'content-type': 'text/javascript' }))
+  .get('/docs/:asset', async (c) => {
+    const asset = c.req.param('asset');
+    if (!Object.hasOwn(DOCS_ASSETS, asset)) return c.notFound();
+    const body = await readFile(join(docsAssetsDir(c.var.deps.config.DOCS_ASSETS_DIR), asset));
+    return c.body(body, 200, { 'content-type': DOCS_ASSETS[asset as keyof typeof DOCS_ASSETS], 'cache-control': 'public, max-age=86400' });
+  });

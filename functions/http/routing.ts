@@ -1,0 +1,9 @@
+/**
+ * Which paths the `serve` function answers (the hot path: decisions and tracking); the `api`
+ * function answers the rest. The CDK stack's routes and the local runner both follow this.
+ */
+export const servePaths = ['/v1/decisions', '/t/{proxy+}'] as const;
+
+export function isServePath(path: string): boolean {
+  return path === '/v1/decisions' || path.startsWith('/t/');
+}

@@ -1,0 +1,18 @@
+import { Hono } from 'hono';
+import type { Deps } from '../deps.js';
+import type { AppEnv } from './env.js';
+import { installCommonMiddleware } from './middleware.js';
+import { installErrorHandling } from './problem.js';
+import { systemRoutes } from './routes/system.js';
+
+/**
+ * The serve app (the `serve` Lambda): decisions and tracking, the hot path. Plain Hono, kept
+ * small so the function's bundle and cold start stay small.
+ */
+export function createServeApp(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  installCommonMiddleware(app, deps);
+  app.route('/', systemRoutes);
+  installErrorHandling(app);
+  return app;
+}

@@ -1,0 +1,22 @@
+/**
+ * Key builders: every item's pk/sk (and gsi keys) are made here, with labelled, prefixed parts.
+ */
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+export const keys = {
+  tenant: (tenantId: string): Key => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),
+  email: (email: string): Key => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'EMAIL' }),
+  apiKeyByHash: (hash: string): Key => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
+  tenantApiKey: (tenantId: string, keyId: string): Key => ({ pk: `TENANT#${tenantId}`, sk: `KEY#${keyId}` }),
+  tenantApiKeyPrefix: (tenantId: string): Key => ({ pk: `TENANT#${tenantId}`, sk: 'KEY#' }),
+  idempotency: (scope: string, key: string): Key => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' }),
+  balance: (account: string): Key => ({ pk: `BAL#${account}`, sk: 'BAL' }),
+  /** Ledger lines of one owner (a tenant id, or `platform`), sorted by transaction id (time-ordered). */
+  ledgerLine: (owner: string, txnId: string): Key => ({ pk: `LEDGER#${owner}`, sk: txnId }),
+  ledgerOwner: (owner: string): string => `LEDGER#${owner}`,
+  jobsHeartbeat: (): Key => ({ pk: 'SYSTEM', sk: 'JOBS' }),
+  stats: (): Key => ({ pk: 'SYSTEM', sk: 'STATS' }),
+};

@@ -1,0 +1,103 @@
+import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { InsufficientFundsError } from '../core/shared/errors.js';
+import {
+  accountTenant,
+  isBalanced,
+  mayGoNegative,
+  normalise,
+  type LedgerAccount,
+  type LedgerTransaction,
+  type Posting,
+} from '../core/ledger/ledger.js';
+import type { Db } from './client.js';
+import { keys } from './keys.js';
+import type { TxOp } from './transact.js';
+import { decodeCursor, encodeCursor, type Page } from './pagination.js';
+
+const PLATFORM_OWNER = 'platform';
+
+export interface LedgerLine {
+  txnId: string;
+  at: string;
+  cause: LedgerTransaction['cause'];
+  memo: string;
+  postings: Posting[];
+}
+
+/**
+ * The writes that record a ledger transaction: one conditional balance update per account
+ * (a balance that must not go negative is only decremented while it covers the amount) and one
+ * ledger line per owner. They go into the same TransactWriteItems as the state change they pay for.
+ */
+export function ledgerOps(db: Db, txn: LedgerTransaction): TxOp[] {
+  const lines = normalise(txn.postings);
+  if (!isBalanced(lines) || lines.length === 0) throw new Error(`Unbalanced or empty ledger transaction ${txn.id}`);
+  const balanceOps: TxOp[] = lines.map((p) => {
+    const guarded = p.amountMicros < 0 && !mayGoNegative(p.account);
+    return {
+      item: {
+        Update: {
+          TableName: db.tableName,
+          Key: keys.balance(p.account),
+          UpdateExpression: 'ADD balanceMicros :amount, version :one SET entity = :entity, account = :account',
+          ...(guarded ? { ConditionExpression: 'balanceMicros >= :needed' } : {}),
+          ExpressionAttributeValues: {
+            ':amount': p.amountMicros,
+            ':one': 1,
+            ':entity': 'balance',
+            ':account': p.account,
+            ...(guarded ? { ':needed': -p.amountMicros } : {}),
+          },
+        },
+      },
+      onConditionFail: () => new InsufficientFundsError(`Balance ${bucketName(p.account)} does not cover ${-p.amountMicros} micros`),
+    };
+  });
+  const byOwner = new Map<string, Posting[]>();
+  for (const p of lines) {
+    const owner = accountTenant(p.account) ?? PLATFORM_OWNER;
+    byOwner.set(owner, [...(byOwner.get(owner) ?? []), p]);
+  }
+  const lineOps: TxOp[] = [...byOwner].map(([owner, postings]) => ({
+    item: {
+      Put: {
+        TableName: db.tableName,
+        Item: { ...keys.ledgerLine(owner, txn.id), entity: 'ledgerLine', version: 1, txnId: txn.id, at: txn.at, cause: txn.cause, memo: txn.memo, postings },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  }));
+  return [...balanceOps, ...lineOps];
+}
+
+const bucketName = (account: LedgerAccount): string => account.split(':').at(-1) ?? account;
+
+export async function getBalances(db: Db, accounts: readonly LedgerAccount[]): Promise<Map<LedgerAccount, number>> {
+  const result = new Map<LedgerAccount, number>(accounts.map((a) => [a, 0]));
+  if (accounts.length === 0) return result;
+  const out = await db.doc.send(
+    new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: accounts.map((a) => keys.balance(a)), ProjectionExpression: 'account, balanceMicros' } } }),
+  );
+  for (const item of out.Responses?.[db.tableName] ?? []) result.set(item.account as LedgerAccount, item.balanceMicros as number);
+  return result;
+}
+
+/** A tenant's (or the platform's) ledger lines, newest first. */
+export async function listLedgerLines(db: Db, owner: string, limit: number, cursor?: string): Promise<Page<LedgerLine>> {
+  const out = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.ledgerOwner(owner) },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor),
+    }),
+  );
+  return {
+    items: (out.Items ?? []).map((i) => ({ txnId: i.txnId, at: i.at, cause: i.cause, memo: i.memo, postings: i.postings }) as LedgerLine),
+    nextCursor: encodeCursor(out.LastEvaluatedKey),
+  };
+}
+
+export const platformLedgerOwner = PLATFORM_OWNER;

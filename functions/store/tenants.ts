@@ -1,0 +1,122 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError } from '../core/shared/errors.js';
+import { generateApiKey, type ApiKeyRecord, type Principal, type Role, type Tenant } from '../core/tenants/tenants.js';
+import type { Clock } from '../core/shared/clock.js';
+import type { IdSource } from '../core/shared/ids.js';
+import type { Db } from './client.js';
+import { keys } from './keys.js';
+import { transact, type TxOp } from './transact.js';
+
+export interface NewKey {
+  record: ApiKeyRecord;
+  /** The secret; returned once, never stored. */
+  key: string;
+}
+
+/** The two items an API key is: the hash lookup that authenticates, and the tenant's listing entry. */
+function apiKeyOps(db: Db, tenantId: string, role: Role, keyId: string, now: string): { ops: TxOp[]; key: NewKey } {
+  const { key, hash, prefix } = generateApiKey();
+  const record: ApiKeyRecord = { id: keyId, tenantId, role, prefix, createdAt: now };
+  return {
+    key: { record, key },
+    ops: [
+      {
+        item: {
+          Put: {
+            TableName: db.tableName,
+            Item: { ...keys.apiKeyByHash(hash), entity: 'apiKey', version: 1, tenantId, role, keyId },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      },
+      {
+        item: {
+          Put: {
+            TableName: db.tableName,
+            Item: { ...keys.tenantApiKey(tenantId, keyId), entity: 'apiKeyRecord', version: 1, ...record, hash },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      },
+    ],
+  };
+}
+
+export function tenantStore(db: Db, clock: Clock, ids: IdSource) {
+  return {
+    /** Creates a tenant with its first key. The email item makes emails unique across tenants. */
+    async create(input: { role: Role; name: string; email: string }): Promise<{ tenant: Tenant; key: NewKey }> {
+      const now = clock().toISOString();
+      const tenant: Tenant = { id: ids('tnt'), role: input.role, name: input.name, email: input.email.toLowerCase(), createdAt: now };
+      const first = apiKeyOps(db, tenant.id, tenant.role, ids('key'), now);
+      await transact(db, [
+        {
+          item: {
+            Put: {
+              TableName: db.tableName,
+              Item: { ...keys.email(tenant.email), entity: 'email', version: 1, tenantId: tenant.id },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          onConditionFail: () => new ConflictError(`A tenant with email ${tenant.email} already exists`),
+        },
+        {
+          item: {
+            Put: { TableName: db.tableName, Item: { ...keys.tenant(tenant.id), entity: 'tenant', version: 1, ...tenant }, ConditionExpression: 'attribute_not_exists(pk)' },
+          },
+        },
+        ...first.ops,
+      ]);
+      return { tenant, key: first.key };
+    },
+
+    async get(tenantId: string): Promise<Tenant> {
+      const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.tenant(tenantId) }));
+      if (!out.Item) throw new NotFoundError(`Tenant ${tenantId} not found`);
+      const { id, role, name, email, createdAt } = out.Item as Tenant;
+      return { id, role, name, email, createdAt };
+    },
+
+    async findIdByEmail(email: string): Promise<string | undefined> {
+      const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.email(email) }));
+      return out.Item?.tenantId as string | undefined;
+    },
+
+    /** Looks a key up by its hash: one GetItem, strongly consistent so a revoked key is refused at once. */
+    async principalByHash(hash: string): Promise<Principal | undefined> {
+      const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.apiKeyByHash(hash), ConsistentRead: true }));
+      if (!out.Item) return undefined;
+      return { tenantId: out.Item.tenantId as string, role: out.Item.role as Role, keyId: out.Item.keyId as string };
+    },
+
+    async createKey(tenantId: string, role: Role): Promise<NewKey> {
+      const made = apiKeyOps(db, tenantId, role, ids('key'), clock().toISOString());
+      await transact(db, made.ops);
+      return made.key;
+    },
+
+    async listKeys(tenantId: string): Promise<ApiKeyRecord[]> {
+      const prefix = keys.tenantApiKeyPrefix(tenantId);
+      const out = await db.doc.send(
+        new QueryCommand({
+          TableName: db.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+          ExpressionAttributeValues: { ':pk': prefix.pk, ':sk': prefix.sk },
+        }),
+      );
+      return (out.Items ?? []).map(({ id, tenantId: t, role, prefix: p, createdAt }) => ({ id, tenantId: t, role, prefix: p, createdAt }) as ApiKeyRecord);
+    },
+
+    /** Deletes both items of a key; the tenant's other keys keep working. */
+    async revokeKey(tenantId: string, keyId: string): Promise<void> {
+      const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.tenantApiKey(tenantId, keyId) }));
+      if (!out.Item) throw new NotFoundError(`API key ${keyId} not found`);
+      await transact(db, [
+        { item: { Delete: { TableName: db.tableName, Key: keys.tenantApiKey(tenantId, keyId), ConditionExpression: 'attribute_exists(pk)' } }, onConditionFail: () => new NotFoundError(`API key ${keyId} not found`) },
+        { item: { Delete: { TableName: db.tableName, Key: keys.apiKeyByHash(out.Item.hash as string) } } },
+      ]);
+    },
+  };
+}
+
+export type TenantStore = ReturnType<typeof tenantStore>;

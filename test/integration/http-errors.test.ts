@@ -1,0 +1,95 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../functions/http/app.js';
+import { createServeApp } from '../../functions/http/serve-app.js';
+import { testDeps } from '../support/deps.js';
+import { call } from '../support/http.js';
+
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  app = createApp(await testDeps({ env: { MAX_BODY_BYTES: '1024' } }));
+});
+
+const isProblem = (res: { headers: Headers; body: any }, status: number) => {
+  expect(res.headers.get('content-type')).toContain('application/problem+json');
+  expect(res.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String), type: expect.any(String) });
+  expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(ts|js):\d+/);
+};
+
+describe('errors', () => {
+  it('answers an unknown route with a 404 problem', async () => {
+    const res = await call(app, 'GET', '/v1/nothing-here');
+    expect(res.status).toBe(404);
+    isProblem(res, 404);
+  });
+
+  it('answers a known route with the wrong method with 405 and Allow', async () => {
+    const res = await call(app, 'PUT', '/v1/signup', { body: {} });
+    expect(res.status).toBe(405);
+    isProblem(res, 405);
+    expect(res.headers.get('allow')).toBe('POST');
+    const param = await call(app, 'POST', '/v1/api-keys/key_123');
+    expect(param.status).toBe(405);
+    expect(param.headers.get('allow')).toBe('DELETE');
+  });
+
+  it('answers malformed JSON with a 400 problem', async () => {
+    const res = await app.request('/v1/signup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"role": ' });
+    expect(res.status).toBe(400);
+    isProblem({ headers: res.headers, body: await res.json() }, 400);
+  });
+
+  it('answers a body over the limit with a 413 problem', async () => {
+    const res = await call(app, 'POST', '/v1/signup', { body: { role: 'advertiser', name: 'x'.repeat(2000), email: 'big@example.com' } });
+    expect(res.status).toBe(413);
+    isProblem(res, 413);
+  });
+
+  it('answers an unexpected failure with a 500 problem that shows no internals', async () => {
+    const deps = await testDeps();
+    const broken = createApp({ ...deps, db: { ...deps.db, tableName: 'no-such-table' } });
+    const res = await call(broken, 'POST', '/v1/signup', { body: { role: 'advertiser', name: 'x', email: 'x@example.com' } });
+    expect(res.status).toBe(500);
+    isProblem(res, 500);
+    expect(res.body.detail).not.toContain('no-such-table');
+    expect(res.body.detail).toMatch(/request id/);
+  });
+});
+
+describe('system routes', () => {
+  it('reports health with the table answering', async () => {
+    const res = await call(app, 'GET', '/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'ok', table: 'ok' });
+  });
+
+  it('reports degraded health when the table does not answer', async () => {
+    const deps = await testDeps();
+    const broken = createServeApp({ ...deps, db: { ...deps.db, tableName: 'no-such-table' } });
+    const res = await call(broken, 'GET', '/health');
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ status: 'degraded', table: 'unreachable' });
+  });
+
+  it('serves an OpenAPI 3.1 document of the routes', async () => {
+    const res = await call(app, 'GET', '/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/health', '/v1/signup', '/v1/me', '/v1/api-keys', '/v1/api-keys/{id}']));
+    expect(res.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('serves interactive docs with local assets only', async () => {
+    const page = await app.request('/docs');
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).not.toMatch(/https?:\/\//);
+    for (const asset of ['/docs/swagger-ui-bundle.js', '/docs/swagger-ui.css', '/docs/init.js']) {
+      expect(html).toContain(asset);
+      const res = await app.request(asset);
+      expect(res.status).toBe(200);
+      expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(10);
+    }
+    expect((await app.request('/docs/..%2Fpackage.json')).status).toBe(404);
+  });
+});

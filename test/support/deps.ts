@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { inject } from 'vitest';
+import { parseConfig, type Config } from '../../functions/config.js';
+import type { Clock } from '../../functions/core/shared/clock.js';
+import { createDeps, type Deps } from '../../functions/deps.js';
+import { createDb } from '../../functions/store/client.js';
+import { ensureTable } from '../../functions/store/create-table.js';
+import { tenantStore } from '../../functions/store/tenants.js';
+
+export const TEST_SECRET = 'test-tracking-secret-0123456789abcdef0123456789';
+
+/**
+ * Dependencies over a database of this test's own: DynamoDB Local keeps one database per access
+ * key id, so a fresh random id isolates test files (and tests) from each other.
+ */
+export async function testDeps(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<Deps> {
+  const config: Config = parseConfig({ TABLE_NAME: 'placard', TRACKING_SECRET: TEST_SECRET, ...options.env });
+  const accessKeyId = `test${randomBytes(8).toString('hex')}`;
+  const db = createDb(config.TABLE_NAME, {
+    endpoint: inject('dynamoEndpoint'),
+    region: 'us-east-1',
+    credentials: { accessKeyId, secretAccessKey: 'local' },
+  });
+  await ensureTable(db.client, db.tableName);
+  return createDeps(config, {
+    db,
+    clock: options.clock ?? movableClock(),
+    logger: new Logger({ serviceName: 'placard-test', logLevel: 'SILENT' }),
+  });
+}
+
+export type MovableClock = Clock & { advance(ms: number): void; set(d: Date): void };
+
+/** Real time, but movable: tests of deadlines advance it instead of sleeping. */
+export function movableClock(): MovableClock {
+  let offset = 0;
+  const clock = (() => new Date(Date.now() + offset)) as MovableClock;
+  clock.advance = (ms) => {
+    offset += ms;
+  };
+  clock.set = (d) => {
+    offset = d.getTime() - Date.now();
+  };
+  return clock;
+}
+
+/** An operator key, made the way `npm run admin -- create-key` makes one. */
+export async function adminKey(deps: Deps): Promise<string> {
+  const { key } = await tenantStore(deps.db, deps.clock, deps.ids).create({ role: 'admin', name: 'Operator', email: `admin-${randomBytes(4).toString('hex')}@example.com` });
+  return key.key;
+}

@@ -1,0 +1,35 @@
+import type { Hono } from 'hono';
+import type { AppEnv } from '../../functions/http/env.js';
+
+type App = Pick<Hono<AppEnv>, 'request'>;
+
+export interface Call {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+/** A JSON request through the real app (`app.request`), with an optional API key. */
+export async function call(app: App, method: string, path: string, options: { key?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Call> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.key) headers.authorization = `Bearer ${options.key}`;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await app.request(path, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, headers: res.headers, body };
+}
+
+let counter = 0;
+/** Signs up a tenant and returns its id and API key. */
+export async function signup(app: App, role: 'advertiser' | 'publisher', name = role): Promise<{ id: string; key: string }> {
+  counter += 1;
+  const res = await call(app, 'POST', '/v1/signup', { body: { role, name, email: `${name}-${counter}-${Date.now()}@example.com` } });
+  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { id: res.body.tenant.id, key: res.body.apiKey.key };
+}
