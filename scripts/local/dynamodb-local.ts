@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -14,6 +14,12 @@ export interface DynamoLocal {
   process: ChildProcess;
   stop(): Promise<void>;
 }
+
+/** The local runner's DynamoDB Local port, so `npm run admin` can reach a running platform. */
+export const LOCAL_DYNAMO_PORT = Number(process.env.DYNAMODB_LOCAL_PORT ?? 8000);
+/** DynamoDB Local keeps one database per access key id: the runner and the admin CLI share this one. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+export const LOCAL_DATA_DIR = '.data';
 
 export const JAVA_HINT =
   'DynamoDB Local needs Java 17 or newer, and `java` was not found or is too old. Install it: `sudo apt-get install -y openjdk-17-jre-headless` (Debian/Ubuntu), `brew install openjdk@17` (macOS), or https://adoptium.net.';
@@ -71,6 +77,7 @@ export async function startDynamoLocal(options: { port?: number; dbPath?: string
   assertJava();
   const port = options.port ?? (await freePort());
   const dir = jarDir();
+  if (options.dbPath) mkdirSync(options.dbPath, { recursive: true });
   const storage = options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory'];
   const child = spawn(
     'java',

