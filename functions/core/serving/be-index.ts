@@ -141,7 +141,7 @@ export function buildIndex(entries: readonly IndexEntry[]): TargetingIndex {
     }
     const campaigns = partCampaign[k] as number[];
     const local = campaigns.length;
-    if (local > MAX_CONJUNCTIONS_PER_PARTITION) throw new RangeError(`More than ${MAX_CONJUNCTIONS_PER_PARTITION} conjunctions of size ${k}`);
+    if (local >= MAX_CONJUNCTIONS_PER_PARTITION) throw new RangeError(`More than ${MAX_CONJUNCTIONS_PER_PARTITION} conjunctions of size ${k}`);
     campaigns.push(ci);
     (partRequired[k] as number[]).push(slots === MAX_IN_SLOTS ? -1 : (1 << slots) - 1);
 

@@ -1,0 +1,145 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildIndex } from '../../../functions/core/serving/be-index.js';
+import type { IndexEntry } from '../../../functions/core/serving/be-index.js';
+import { ATTRIBUTES, evaluate } from '../../../functions/core/serving/targeting.js';
+import type { Attribute, Predicate, Targeting, TargetingContext } from '../../../functions/core/serving/targeting.js';
+
+// A small alphabet so that predicates and contexts collide often.
+const value = fc.constantFrom('a', 'b', 'c', 'd', 'e');
+const attribute = fc.constantFrom(...ATTRIBUTES);
+const predicate: fc.Arbitrary<Predicate> = fc.record({
+  attribute,
+  op: fc.constantFrom('in' as const, 'not_in' as const),
+  values: fc.array(value, { maxLength: 3 }),
+});
+const conjunction = fc.array(predicate, { maxLength: 5 });
+const targeting: fc.Arbitrary<Targeting> = fc.array(conjunction, { maxLength: 4 });
+const context: fc.Arbitrary<TargetingContext> = fc.dictionary(attribute, fc.array(value, { maxLength: 3 }), { maxKeys: 9 }) as fc.Arbitrary<TargetingContext>;
+const campaigns: fc.Arbitrary<IndexEntry[]> = fc.array(targeting, { maxLength: 40 }).map((ts) => ts.map((t, i) => ({ id: `cmp_${i}`, targeting: t })));
+
+const bruteForce = (entries: readonly IndexEntry[], ctx: TargetingContext): string[] =>
+  entries.filter((e) => evaluate(e.targeting, ctx)).map((e) => e.id).sort();
+
+/** Seeded generator for the larger deterministic test. */
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('buildIndex', () => {
+  it('returns exactly the campaigns brute-force evaluation returns', () => {
+    fc.assert(
+      fc.property(campaigns, fc.array(context, { minLength: 1, maxLength: 20 }), (entries, contexts) => {
+        const index = buildIndex(entries);
+        for (const ctx of contexts) {
+          const got = index.match(ctx);
+          expect(new Set(got).size).toBe(got.length);
+          expect([...got].sort()).toEqual(bruteForce(entries, ctx));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('agrees with brute force on thousands of campaigns with long posting lists', () => {
+    const rnd = mulberry32(7);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+    const values = ['v0', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7'];
+    const attrs: Attribute[] = ['region', 'gender', 'ageBand', 'interest', 'device'];
+    const entries: IndexEntry[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const t: Predicate[][] = [];
+      const nc = Math.floor(rnd() * 4);
+      for (let c = 0; c < nc; c++) {
+        const conj: Predicate[] = [];
+        const np = Math.floor(rnd() * 6);
+        for (let p = 0; p < np; p++) {
+          const vs = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(values));
+          conj.push({ attribute: pick(attrs), op: rnd() < 0.75 ? 'in' : 'not_in', values: vs });
+        }
+        t.push(conj);
+      }
+      entries.push({ id: `cmp_${i}`, targeting: t });
+    }
+    const index = buildIndex(entries);
+    for (let q = 0; q < 300; q++) {
+      const ctx: TargetingContext = {};
+      for (const a of attrs) if (rnd() < 0.8) ctx[a] = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(values));
+      expect([...index.match(ctx)].sort()).toEqual(bruteForce(entries, ctx));
+    }
+  });
+
+  it('matches everything for empty targeting and an empty conjunction', () => {
+    const index = buildIndex([
+      { id: 'all', targeting: [] },
+      { id: 'empty-conj', targeting: [[]] },
+      { id: 'women', targeting: [[{ attribute: 'gender', op: 'in', values: ['f'] }]] },
+    ]);
+    expect(index.match({}).sort()).toEqual(['all', 'empty-conj']);
+    expect(index.match({ gender: ['f'] }).sort()).toEqual(['all', 'empty-conj', 'women']);
+  });
+
+  it('lets a missing attribute satisfy not_in and fail in', () => {
+    const index = buildIndex([
+      { id: 'not-mobile', targeting: [[{ attribute: 'device', op: 'not_in', values: ['mobile'] }]] },
+      { id: 'mobile', targeting: [[{ attribute: 'device', op: 'in', values: ['mobile'] }]] },
+    ]);
+    expect(index.match({ region: ['CN-SH'] })).toEqual(['not-mobile']);
+    expect(index.match({ device: ['mobile'] })).toEqual(['mobile']);
+  });
+
+  it('needs every in predicate covered even when one attribute has several values', () => {
+    // Two matching interests must not count as two satisfied predicates.
+    const index = buildIndex([
+      {
+        id: 'c',
+        targeting: [[
+          { attribute: 'interest', op: 'in', values: ['tech', 'games'] },
+          { attribute: 'region', op: 'in', values: ['CN-SH'] },
+        ]],
+      },
+      {
+        id: 'twice',
+        targeting: [[
+          { attribute: 'interest', op: 'in', values: ['tech'] },
+          { attribute: 'interest', op: 'in', values: ['tech', 'food'] },
+        ]],
+      },
+    ]);
+    expect(index.match({ interest: ['tech', 'games'], region: ['CN-BJ'] })).toEqual(['twice']);
+    expect(index.match({ interest: ['games', 'food'], region: ['CN-SH'] })).toEqual(['c']);
+    expect(index.match({ interest: ['food'] })).toEqual([]);
+  });
+
+  it('reports a campaign once when several of its conjunctions match', () => {
+    const index = buildIndex([
+      { id: 'c', targeting: [[{ attribute: 'gender', op: 'in', values: ['f'] }], [{ attribute: 'region', op: 'in', values: ['x'] }]] },
+    ]);
+    expect(index.match({ gender: ['f'], region: ['x'] })).toEqual(['c']);
+  });
+
+  it('evaluates conjunctions with more in predicates than an entry can name', () => {
+    const many: Predicate[] = Array.from({ length: 40 }, (_, i) => ({ attribute: 'interest', op: 'in', values: [`i${i % 35}`, 'any'] }));
+    const index = buildIndex([{ id: 'big', targeting: [many] }]);
+    expect(index.stats.unindexed).toBe(1);
+    expect(index.match({ interest: ['any'] })).toEqual(['big']);
+    expect(index.match({ interest: ['i1'] })).toEqual([]);
+  });
+
+  it('counts postings and memory for the benchmark', () => {
+    const index = buildIndex([
+      { id: 'a', targeting: [[{ attribute: 'gender', op: 'in', values: ['f', 'm'] }, { attribute: 'os', op: 'not_in', values: ['ios'] }]] },
+      { id: 'b', targeting: [] },
+    ]);
+    // 3 value postings + 1 Z entry for b's empty conjunction.
+    expect(index.stats.postings).toBe(4);
+    expect(index.stats.partitionSizes).toEqual([1, 1]);
+    expect(index.memoryBytes()).toBeGreaterThan(0);
+  });
+});
