@@ -35,7 +35,7 @@ export const MATCHING_OPTIONS = {
   readsPerCptrUnit: 1000,
   /**
    * Added before rounding reach down: averageReads × share is computed in binary floating
-   * point, where 1000 × 0.29 is 289.99999999999997. Far below one read for any real account.
+   * point, where 100 × 0.29 is 28.999999999999996. Far below one read for any real account.
    */
   reachRoundingSlack: 1e-6,
   /** Decimal places shown for percentages in explanations. */
