@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../functions/core/shared/errors.js';
+import {
+  addDays,
+  datesInRange,
+  expandRecurrence,
+  isIsoDate,
+  validateSlotFields,
+  weekdayOf,
+} from '../../../functions/core/marketplace/slots.js';
+import { CNY } from './fixtures.js';
+
+const fields = { position: 'headline', format: 'ad_card', committedReads: 5_000, priceMicros: 800 * CNY } as const;
+
+function issuesOf(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ValidationError);
+    return (e as ValidationError).errors;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+describe('date helpers', () => {
+  it('does accept only real calendar dates', () => {
+    expect(isIsoDate('2024-02-29')).toBe(true);
+    expect(isIsoDate('2025-02-29')).toBe(false);
+    expect(isIsoDate('2025-3-1')).toBe(false);
+  });
+
+  it('does compute weekdays and ranges in UTC', () => {
+    expect(weekdayOf('2025-03-01')).toBe(6); // a Saturday
+    expect(weekdayOf('1970-01-01')).toBe(4);
+    expect(weekdayOf('1969-12-28')).toBe(0);
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(datesInRange('2025-12-30', '2026-01-01')).toEqual(['2025-12-30', '2025-12-31', '2026-01-01']);
+  });
+});
+
+describe('expandRecurrence', () => {
+  it('does create one draft per matching weekday, both ends included', () => {
+    const drafts = expandRecurrence({ from: '2025-03-01', to: '2025-03-14', weekdays: [1, 3, 5], ...fields });
+    expect(drafts.map((d) => d.publishDate)).toEqual([
+      '2025-03-03', '2025-03-05', '2025-03-07', '2025-03-10', '2025-03-12', '2025-03-14',
+    ]);
+    expect(drafts[0]).toEqual({ ...fields, publishDate: '2025-03-03' });
+  });
+
+  it('does refuse a rule that would create more than the cap', () => {
+    expect(issuesOf(() => expandRecurrence({ from: '2025-01-01', to: '2026-01-02', weekdays: [0, 1, 2, 3, 4, 5, 6], ...fields }))).toEqual([
+      { field: 'to', message: 'the rule would create 367 slots; at most 366 are allowed at once' },
+    ]);
+    expect(expandRecurrence({ from: '2025-01-01', to: '2025-01-07', weekdays: [0, 1, 2, 3, 4, 5, 6], ...fields }, { maxSlots: 7 })).toHaveLength(7);
+  });
+
+  it('does list every problem with a bad rule', () => {
+    const issues = issuesOf(() =>
+      expandRecurrence({ from: '2025-03-10', to: '2025-03-01', weekdays: [7], position: 'headline', format: 'ad_card', priceMicros: 0 }),
+    );
+    expect(issues).toEqual([
+      { field: 'to', message: 'must not be before from' },
+      { field: 'weekdays.0', message: 'must be an integer from 0 (Sunday) to 6 (Saturday)' },
+      { field: 'priceMicros', message: 'must be a positive integer number of micros' },
+      { field: 'committedReads', message: 'an ad_card slot needs a positive integer committedReads' },
+    ]);
+  });
+});
+
+describe('validateSlotFields', () => {
+  it('does keep committedReads to ad cards', () => {
+    expect(validateSlotFields({ position: 'secondary', format: 'custom_article', priceMicros: CNY })).toEqual([]);
+    expect(validateSlotFields({ position: 'secondary', format: 'custom_article', committedReads: 1, priceMicros: CNY }, 'slot')).toEqual([
+      { field: 'slot.committedReads', message: 'only ad_card slots carry committedReads' },
+    ]);
+  });
+});
