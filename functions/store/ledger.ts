@@ -1,4 +1,4 @@
-import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { InsufficientFundsError } from '../core/shared/errors.js';
 import {
   accountTenant,
@@ -12,7 +12,8 @@ import {
 import type { Db } from './client.js';
 import { keys } from './keys.js';
 import type { TxOp } from './transact.js';
-import { decodeCursor, encodeCursor, type Page } from './pagination.js';
+import { queryPage } from './items.js';
+import type { Page } from './pagination.js';
 
 const PLATFORM_OWNER = 'platform';
 
@@ -84,20 +85,8 @@ export async function getBalances(db: Db, accounts: readonly LedgerAccount[]): P
 
 /** A tenant's (or the platform's) ledger lines, newest first. */
 export async function listLedgerLines(db: Db, owner: string, limit: number, cursor?: string): Promise<Page<LedgerLine>> {
-  const out = await db.doc.send(
-    new QueryCommand({
-      TableName: db.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.ledgerOwner(owner) },
-      ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor),
-    }),
-  );
-  return {
-    items: (out.Items ?? []).map((i) => ({ txnId: i.txnId, at: i.at, cause: i.cause, memo: i.memo, postings: i.postings }) as LedgerLine),
-    nextCursor: encodeCursor(out.LastEvaluatedKey),
-  };
+  const page = await queryPage<LedgerLine>(db, { pk: keys.ledgerOwner(owner), limit, cursor, newestFirst: true });
+  return { items: page.items.map(({ txnId, at, cause, memo, postings }) => ({ txnId, at, cause, memo, postings })), nextCursor: page.nextCursor };
 }
 
 export const platformLedgerOwner = PLATFORM_OWNER;
