@@ -53,6 +53,19 @@ export interface SeedOptions {
   maxAccountsPerPublisher: number;
   /** Share decimals kept; shares are rounded down so a distribution never sums above 1. */
   shareDecimals: number;
+  /** Share of readers with a known value, per dimension (the rest is unknown). */
+  knownShare: Record<'gender' | 'ageBand' | 'region' | 'interests', { min: number; max: number }>;
+  /** Standard deviation of the female share around its category's mean. */
+  femaleShareSpread: number;
+  /** Log-normal spread applied to every distribution weight. */
+  weightNoise: number;
+  /** Share of accounts whose home province dominates, and the weight added to it. */
+  localAccountShare: number;
+  localRegionBoost: number;
+  /** Random off-topic interests added to each account. */
+  extraInterests: number;
+  /** Profiles were last updated up to this many days before the start date. */
+  maxProfileAgeDays: number;
 }
 
 export const SEED_OPTIONS: SeedOptions = {
@@ -75,6 +88,18 @@ export const SEED_OPTIONS: SeedOptions = {
   maxBlockedCategories: 2,
   maxAccountsPerPublisher: 3,
   shareDecimals: 4,
+  knownShare: {
+    gender: { min: 0.97, max: 1 },
+    ageBand: { min: 0.95, max: 1 },
+    region: { min: 0.9, max: 1 },
+    interests: { min: 0.6, max: 0.95 },
+  },
+  femaleShareSpread: 0.08,
+  weightNoise: 0.35,
+  localAccountShare: 1 / 3,
+  localRegionBoost: 40,
+  extraInterests: 4,
+  maxProfileAgeDays: 90,
 };
 
 export interface GenerateMarketplaceInput {
@@ -243,28 +268,30 @@ function generateAudience(r: Helpers, category: Category, startDate: IsoDate, op
   const followers = Math.round(clamp(f.median * Math.exp(f.sigma * r.normal()), f.min, f.max));
   const averageReads = Math.max(1, Math.floor(followers * r.uniform(opts.readRate.min, opts.readRate.max)));
 
-  const female = clamp(FEMALE_SHARE[category] + 0.08 * r.normal(), 0.05, 0.95);
-  const genderKnown = r.uniform(0.97, 1);
+  const known = (d: keyof SeedOptions['knownShare']): number => r.uniform(opts.knownShare[d].min, opts.knownShare[d].max);
+  const female = clamp(FEMALE_SHARE[category] + opts.femaleShareSpread * r.normal(), 0.05, 0.95);
+  const genderKnown = known('gender');
   const gender = shares(opts, { female: female * genderKnown, male: (1 - female) * genderKnown });
 
   const ageWeights = AGE_PROFILE[category];
-  const ageBand = normalized(r, opts, Object.fromEntries(AGE_BANDS.map((b, i) => [b, ageWeights[i] ?? 0])) as Record<AgeBand, number>, r.uniform(0.95, 1));
+  const ageBand = normalized(r, opts, Object.fromEntries(AGE_BANDS.map((b, i) => [b, ageWeights[i] ?? 0])) as Record<AgeBand, number>, known('ageBand'));
 
-  // A third of accounts are local: their home region dominates.
-  const home = r.pick(REGIONS.slice(0, 31));
+  // Local accounts (city news, regional food) draw most readers from their home province.
+  const home = r.pick(REGIONS.filter((code) => code.startsWith('CN-')));
   const regionWeights: Record<string, number> = { ...REGION_WEIGHT };
-  if (r.chance(1 / 3)) regionWeights[home] = (regionWeights[home] ?? 0) + 40;
-  const region = normalized(r, opts, regionWeights, r.uniform(0.9, 1)) as Record<string, number>;
+  if (r.chance(opts.localAccountShare)) regionWeights[home] = (regionWeights[home] ?? 0) + opts.localRegionBoost;
+  const region = normalized(r, opts, regionWeights, known('region')) as Record<string, number>;
 
+  // Weights are relative: on-topic interests dominate, a few random ones add variety.
   const interestWeights: Partial<Record<Interest, number>> = {};
   for (const i of CATEGORY_INTERESTS[category]) interestWeights[i] = r.uniform(4, 10);
-  for (let k = 0; k < 4; k++) {
+  for (let k = 0; k < opts.extraInterests; k++) {
     const i = r.pick(INTERESTS);
     interestWeights[i] = (interestWeights[i] ?? 0) + r.uniform(0.5, 2);
   }
-  const interests = normalized(r, opts, interestWeights as Record<Interest, number>, r.uniform(0.6, 0.95));
+  const interests = normalized(r, opts, interestWeights as Record<Interest, number>, known('interests'));
 
-  const updatedDaysAgo = r.int(1, 90);
+  const updatedDaysAgo = r.int(1, opts.maxProfileAgeDays);
   return {
     followers,
     averageReads,
@@ -279,7 +306,7 @@ function generateAudience(r: Helpers, category: Category, startDate: IsoDate, op
 
 /** Noisy weights scaled to sum to `coverage` (the share of readers whose value is known). */
 function normalized<K extends string>(r: Helpers, opts: SeedOptions, weights: Record<K, number>, coverage: number): ShareDistribution<K> {
-  const noisy = Object.entries(weights).map(([k, w]) => [k, (w as number) * Math.exp(0.35 * r.normal())] as const);
+  const noisy = Object.entries(weights).map(([k, w]) => [k, (w as number) * Math.exp(opts.weightNoise * r.normal())] as const);
   const total = noisy.reduce((s, [, w]) => s + w, 0);
   return shares(opts, Object.fromEntries(noisy.map(([k, w]) => [k, (w / total) * coverage])) as Record<K, number>);
 }
