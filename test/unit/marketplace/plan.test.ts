@@ -86,6 +86,26 @@ describe('solveMultipleChoiceKnapsack', () => {
     );
   });
 
+  it('does match the brute force with round prices and large reach (the DP over cost)', () => {
+    // Prices in whole CNY keep the cost table small (budget / GCD), while reach in the millions
+    // makes the reach table too big: this exercises the exact DP over cost.
+    const roundItem = fc.record({
+      group: fc.constantFrom('a|d1', 'a|d2', 'b|d1', 'c|d1'),
+      costMicros: fc.integer({ min: 1, max: 100 }).map((cny) => cny * 1_000_000),
+      reach: fc.integer({ min: 1_000_000, max: 9_000_000 }),
+    });
+    fc.assert(
+      fc.property(fc.array(roundItem, { maxLength: 10 }), fc.integer({ min: 0, max: 300 }), (items, cny) => {
+        const budget = cny * 1_000_000;
+        const s = solveMultipleChoiceKnapsack(items, budget);
+        const { reach } = check(items, budget, s.chosen);
+        expect(s.method).toBe('exact');
+        expect(reach).toBe(bruteForce(items, budget));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('does meet its proven bound when forced to approximate', () => {
     // A tiny work limit forces the FPTAS; the bound must hold against the brute force, and the
     // a-priori guarantee (1 − maxEpsilon) must too.
