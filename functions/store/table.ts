@@ -6,7 +6,12 @@ export const tableDefinition = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
-  globalIndexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  globalIndexes: [
+    // Lookups by another key: a tenant's objects, objects by state or deadline.
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    // Change feeds: items of a kind by update time, read incrementally by in-memory snapshots (change-feed.ts).
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
   stream: 'NEW_AND_OLD_IMAGES',
 } as const;
 
