@@ -1,0 +1,19 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { PlacardStack } from './stack.js';
+
+const app = new App();
+// `cdk synth -c stage=prod`; every other stage is disposable.
+const stage: unknown = app.node.tryGetContext('stage') ?? 'dev';
+if (typeof stage !== 'string' || !/^[a-z][a-z0-9-]*$/.test(stage)) throw new Error(`Invalid stage: ${String(stage)}`);
+const publicBaseUrl: unknown = app.node.tryGetContext('publicBaseUrl');
+
+// Environment-agnostic on purpose: synth needs no account, region or credentials; deploy supplies them.
+new PlacardStack(app, `Placard-${stage}`, {
+  stage,
+  ...(typeof publicBaseUrl === 'string' ? { publicBaseUrl } : {}),
+  description: `Placard ad marketplace (${stage})`,
+});
+
+// cdk-nag v3 is a policy-validation plugin: any unacknowledged AwsSolutions finding fails synth.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
