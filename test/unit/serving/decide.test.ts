@@ -6,7 +6,9 @@ import type { Targeting } from '../../../functions/core/serving/targeting.js';
 
 const now = new Date('2025-03-10T04:00:00Z'); // Monday 12:00 in Shanghai
 
-function aCampaign(overrides: Partial<CampaignRuntime<string>> & { id: string }): CampaignRuntime<string> {
+type Fixture = CampaignRuntime<string> & { targeting?: Targeting };
+
+function aCampaign(overrides: Partial<Fixture> & { id: string }): Fixture {
   return {
     model: 'cpm',
     bidMicros: 10_000_000,
@@ -24,7 +26,7 @@ function aCampaign(overrides: Partial<CampaignRuntime<string>> & { id: string })
 const unit: AdUnitContext = { id: 'unit_1', accountId: 'acct_1', accountCategory: 'tech', floorCpmMicros: 1_000_000, blockedCategories: ['gambling'] };
 const women: Targeting = [[{ attribute: 'gender', op: 'in', values: ['f'] }]];
 
-function input(campaigns: Array<CampaignRuntime<string> & { targeting?: Targeting }>, overrides: Partial<DecideInput<string>> = {}): DecideInput<string> {
+function input(campaigns: Fixture[], overrides: Partial<DecideInput<string>> = {}): DecideInput<string> {
   return {
     index: buildIndex(campaigns.map((c) => ({ id: c.id, targeting: c.targeting ?? women }))),
     campaigns: new Map(campaigns.map((c) => [c.id, c])),
