@@ -1,9 +1,10 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Validations } from 'aws-cdk-lib';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { PlacardAlarms } from './constructs/alarms.js';
 import { PlacardHttpApi } from './constructs/http-api.js';
@@ -20,6 +21,12 @@ export interface PlacardStackProps extends StackProps {
 
 /** Placard on AWS: one table, four functions, one HTTP API (see DESIGN.md §2). */
 export class PlacardStack extends Stack {
+  /** Exposed for the infra tests, which look resources up by these rather than by guessed logical ids. */
+  readonly table: Table;
+  readonly functions: Readonly<Record<'api' | 'serve' | 'jobs' | 'stream', PlacardFunction>>;
+  readonly trackingSecret: Secret;
+  readonly deadLetterQueue: Queue;
+
   constructor(scope: Construct, id: string, props: PlacardStackProps) {
     super(scope, id, props);
     const prod = props.stage === 'prod';
@@ -102,6 +109,11 @@ export class PlacardStack extends Stack {
       functions: { api, serve, jobs, stream },
       deadLetterQueue: streamProcessing.deadLetterQueue,
     });
+
+    this.table = table;
+    this.functions = { api, serve, jobs, stream };
+    this.trackingSecret = trackingSecret;
+    this.deadLetterQueue = streamProcessing.deadLetterQueue;
 
     new CfnOutput(this, 'ApiUrl', { value: httpApi.url });
     new CfnOutput(this, 'TableName', { value: table.tableName });
