@@ -48,6 +48,8 @@ function indexArnFinding(table: ITable): string {
  */
 export class PlacardFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: PlacardFunctionProps) {
+    // Log group and role are siblings (`<id>Logs`, `<id>Role`), not children: they must exist
+    // before `super()`, which is when the function is created.
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: props.logRetention,
       removalPolicy: props.retainLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
