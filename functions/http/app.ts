@@ -9,6 +9,10 @@ import { router } from './openapi.js';
 import { docsRoutes, systemRoutes } from './routes/system.js';
 import { adminRoutes } from './routes/admin.js';
 import { tenantRoutes } from './routes/tenants.js';
+import { accountRoutes } from './routes/accounts.js';
+import { adUnitRoutes } from './routes/ad-units.js';
+import { marketplaceRoutes } from './routes/marketplace.js';
+import { slotRoutes } from './routes/slots.js';
 
 /**
  * The management API (the `api` Lambda): tenants, marketplace, orders, money, reports.
@@ -24,6 +28,7 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
   app.route('/', docsRoutes);
   app.route('/', tenantRoutes);
   app.route('/', adminRoutes);
+  app.route('/', accountRoutes).route('/', slotRoutes).route('/', adUnitRoutes).route('/', marketplaceRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API key from signup or POST /v1/api-keys' });
   app.doc31('/openapi.json', {

@@ -77,7 +77,10 @@ export class ChangeFeed<T extends { id: string }> {
       startKey = out.LastEvaluatedKey;
     } while (startKey);
     this.lastLook = now;
-    if (newest) this.since = new Date(Math.min(Date.parse(newest.slice(0, 24)), now) - this.options.overlapMs).toISOString();
+    // Everything stamped before now − overlap was visible to this look (overlap covers index lag
+    // and clock skew). Counting back from the newest item instead would re-read a whole bulk
+    // load (e.g. the seed) on every look while the feed stays quiet.
+    if (newest > from) this.since = new Date(now - this.options.overlapMs).toISOString();
     return changed;
   }
 }

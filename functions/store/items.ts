@@ -8,7 +8,7 @@ import { isConditionFailure } from './transact.js';
 /** The attributes every item carries besides its own fields. */
 export type Stored<T> = T & Key & { entity: string; version: number; gsi1pk?: string; gsi1sk?: string; expiresAt?: number };
 
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'entity', 'version', 'expiresAt'] as const;
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity', 'version', 'expiresAt'] as const;
 
 /** An item without its storage attributes: what the domain and the API see. */
 export function strip<T>(item: Record<string, unknown>): T {
@@ -53,17 +53,19 @@ export async function putNew(db: Db, item: Key & Record<string, unknown>, onExis
 /** One page of a Query on the table or on gsi1; cursors are opaque to callers. */
 export async function queryPage<T>(
   db: Db,
-  query: { pk: string; skPrefix?: string; index?: 'gsi1'; limit: number; cursor?: string; newestFirst?: boolean; filter?: Pick<QueryCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> },
+  query: { pk: string; skPrefix?: string; skBetween?: [string, string]; index?: 'gsi1'; limit: number; cursor?: string; newestFirst?: boolean; filter?: Pick<QueryCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> },
 ): Promise<Page<Stored<T>>> {
   const pkName = query.index ? 'gsi1pk' : 'pk';
   const skName = query.index ? 'gsi1sk' : 'sk';
+  const skCondition = query.skBetween ? ' AND #sk BETWEEN :sk AND :skTo' : query.skPrefix !== undefined ? ' AND begins_with(#sk, :sk)' : '';
+  const skValues = query.skBetween ? { ':sk': query.skBetween[0], ':skTo': query.skBetween[1] } : query.skPrefix !== undefined ? { ':sk': query.skPrefix } : {};
   const out = await db.doc.send(
     new QueryCommand({
       TableName: db.tableName,
       IndexName: query.index,
-      KeyConditionExpression: query.skPrefix !== undefined ? '#pk = :pk AND begins_with(#sk, :sk)' : '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': pkName, ...(query.skPrefix !== undefined ? { '#sk': skName } : {}), ...query.filter?.ExpressionAttributeNames },
-      ExpressionAttributeValues: { ':pk': query.pk, ...(query.skPrefix !== undefined ? { ':sk': query.skPrefix } : {}), ...query.filter?.ExpressionAttributeValues },
+      KeyConditionExpression: `#pk = :pk${skCondition}`,
+      ExpressionAttributeNames: { '#pk': pkName, ...(skCondition ? { '#sk': skName } : {}), ...query.filter?.ExpressionAttributeNames },
+      ExpressionAttributeValues: { ':pk': query.pk, ...skValues, ...query.filter?.ExpressionAttributeValues },
       FilterExpression: query.filter?.FilterExpression,
       Limit: query.limit,
       ScanIndexForward: !query.newestFirst,

@@ -19,4 +19,12 @@ export const keys = {
   ledgerOwner: (owner: string): string => `LEDGER#${owner}`,
   jobsHeartbeat: (): Key => ({ pk: 'SYSTEM', sk: 'JOBS' }),
   stats: (): Key => ({ pk: 'SYSTEM', sk: 'STATS' }),
+  // Marketplace (issue 3): accounts, slots (by id, plus a guard item that makes account + date + position unique), ad units.
+  account: (accountId: string): Key => ({ pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' }),
+  tenantAccounts: (tenantId: string): string => `TENANT#${tenantId}#ACCOUNTS`,
+  slot: (slotId: string): Key => ({ pk: `SLOT#${slotId}`, sk: 'SLOT' }),
+  slotAt: (accountId: string, publishDate: string, position: string): Key => ({ pk: `ACCOUNT#${accountId}`, sk: `SLOTAT#${publishDate}#${position}` }),
+  accountSlots: (accountId: string): string => `ACCOUNT#${accountId}#SLOTS`,
+  adUnit: (unitId: string): Key => ({ pk: `UNIT#${unitId}`, sk: 'UNIT' }),
+  accountAdUnits: (accountId: string): string => `ACCOUNT#${accountId}#UNITS`,
 };

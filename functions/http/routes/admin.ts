@@ -1,8 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../store/keys.js';
+import { marketplaceStore } from '../../store/marketplace.js';
 import { caller } from '../auth.js';
-import { bearerSecurity, errorResponses, jsonContent, router } from '../openapi.js';
+import { AccountSchema, IdParam } from '../marketplace-schemas.js';
+import { bearerSecurity, errorResponses, jsonBody, jsonContent, router } from '../openapi.js';
 
 const stats = createRoute({
   method: 'get',
@@ -17,7 +19,38 @@ const stats = createRoute({
   },
 });
 
-export const adminRoutes = router().openapi(stats, async (c) => {
+const reviewRoute = (verdict: 'verify' | 'reject', body: z.ZodType, summary: string) =>
+  createRoute({
+    method: 'post',
+    path: `/v1/admin/accounts/{id}/${verdict}`,
+    tags: ['Admin'],
+    summary,
+    security: bearerSecurity,
+    request: { params: IdParam, ...jsonBody(body) },
+    responses: { 200: jsonContent(AccountSchema, 'The account'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404], 409: errorResponses[409] },
+  });
+
+const VerifyBody = z.object({ note: z.string().trim().max(1000).optional() }).openapi('AccountVerify');
+const RejectBody = z.object({ reason: z.string().trim().min(1).max(1000) }).openapi('AccountReject');
+const verify = reviewRoute('verify', VerifyBody, 'Mark an account’s audience data as verified');
+const reject = reviewRoute('reject', RejectBody, 'Reject an account’s audience data: it stays self-reported, with the reason');
+
+const reviews = (c: Parameters<typeof caller>[0]) => {
+  caller(c, 'admin');
+  const { db, clock, ids } = c.var.deps;
+  return marketplaceStore(db, clock, ids);
+};
+
+export const adminRoutes = router()
+  .openapi(verify, async (c) => {
+    const { note } = c.req.valid('json') as z.infer<typeof VerifyBody>;
+    return c.json(await reviews(c).reviewAccount(c.req.valid('param').id, { verdict: 'verified', note }), 200);
+  })
+  .openapi(reject, async (c) => {
+    const { reason } = c.req.valid('json') as z.infer<typeof RejectBody>;
+    return c.json(await reviews(c).reviewAccount(c.req.valid('param').id, { verdict: 'rejected', reason }), 200);
+  })
+  .openapi(stats, async (c) => {
   caller(c, 'admin');
   const { db } = c.var.deps;
   const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.stats() }));

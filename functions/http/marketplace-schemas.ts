@@ -1,0 +1,149 @@
+import { z } from '@hono/zod-openapi';
+import { validateAudience, type AudienceProfile } from '../core/marketplace/audience.js';
+import {
+  AD_UNIT_PLACEMENTS,
+  AGE_BANDS,
+  AUDIENCE_SOURCES,
+  CATEGORIES,
+  GENDERS,
+  INTERESTS,
+  PLATFORMS,
+  REGIONS,
+  SLOT_FORMATS,
+  SLOT_POSITIONS,
+  SLOT_STATUSES,
+} from '../core/marketplace/catalog.js';
+import { isIsoDate } from '../core/marketplace/slots.js';
+import type { FieldIssue } from '../core/shared/errors.js';
+
+/** Schemas shared by the account, slot, ad-unit, admin and marketplace routes. */
+
+export const IsoDateSchema = z.string().refine(isIsoDate, 'must be a date YYYY-MM-DD').openapi({ example: '2025-03-03', format: 'date' });
+export const IdParam = z.object({ id: z.string().min(1) });
+const micros = (description: string) => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({ description });
+
+/** Adds issues from a core validator to a zod context, at the field paths it names. */
+export function addIssues(ctx: z.RefinementCtx, issues: readonly FieldIssue[]): void {
+  for (const issue of issues) ctx.addIssue({ code: 'custom', path: issue.field.split('.'), message: issue.message });
+}
+
+const distribution = (keys: readonly string[]) =>
+  z.record(z.string(), z.number()).openapi({ description: `Share of readers (0–1) per value, summing to at most 1. Keys: ${keys.join(', ')}` });
+
+const audienceFields = {
+  followers: z.number().int().min(0),
+  averageReads: z.number().int().min(0).openapi({ description: 'Average reads per post' }),
+  gender: distribution(GENDERS),
+  ageBand: distribution(AGE_BANDS),
+  region: distribution(REGIONS),
+  interests: distribution(INTERESTS),
+};
+
+const NEUTRAL_AUDIENCE: AudienceProfile = { followers: 0, averageReads: 0, gender: {}, ageBand: {}, region: {}, interests: {}, source: 'self_reported', updatedAt: new Date(0).toISOString() };
+
+/** Checks the audience fields a body carries (all of them, or the few a PATCH changes) with the core's rules. */
+function refineAudience(value: { audience?: Partial<Omit<AudienceProfile, 'source' | 'updatedAt'>> | undefined }, ctx: z.RefinementCtx): void {
+  if (value.audience) addIssues(ctx, validateAudience({ ...NEUTRAL_AUDIENCE, ...value.audience }));
+}
+
+const accountFields = {
+  platform: z.enum(PLATFORMS),
+  handle: z.string().trim().min(1).max(100).openapi({ description: 'The account’s id on its platform' }),
+  name: z.string().trim().min(1).max(200),
+  category: z.enum(CATEGORIES),
+  description: z.string().max(2000).default(''),
+};
+
+export const AccountInputSchema = z.object({ ...accountFields, audience: z.object(audienceFields) }).superRefine(refineAudience).openapi('AccountInput');
+
+export const AccountPatchSchema = z
+  .object({ ...accountFields, description: z.string().max(2000), audience: z.object(audienceFields).partial() })
+  .partial()
+  .superRefine(refineAudience)
+  .openapi('AccountPatch');
+
+export const AudienceSchema = z
+  .object({ ...audienceFields, source: z.enum(AUDIENCE_SOURCES), updatedAt: z.iso.datetime() })
+  .openapi('AudienceProfile');
+
+export const AccountSchema = z
+  .object({
+    id: z.string(),
+    ownerTenantId: z.string(),
+    ...accountFields,
+    description: z.string(),
+    audience: AudienceSchema,
+    verification: z.object({ status: z.enum(['unverified', 'verified', 'rejected']), note: z.string().optional(), reason: z.string().optional(), decidedAt: z.iso.datetime().optional() }),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi('Account');
+
+const slotFields = {
+  position: z.enum(SLOT_POSITIONS),
+  format: z.enum(SLOT_FORMATS),
+  committedReads: z.number().int().positive().optional().openapi({ description: 'Reads the owner commits to; ad_card only' }),
+  priceMicros: micros('Price of the slot'),
+};
+
+export const SlotCreateSchema = z
+  .object({
+    publishDate: IsoDateSchema.optional().openapi({ description: 'One slot on this date…' }),
+    from: IsoDateSchema.optional().openapi({ description: '…or a recurring rule: every listed weekday from `from` to `to`' }),
+    to: IsoDateSchema.optional(),
+    weekdays: z.array(z.number().int().min(0).max(6)).optional().openapi({ description: '0 = Sunday … 6 = Saturday' }),
+    ...slotFields,
+  })
+  .superRefine((v, ctx) => {
+    const rule = v.from !== undefined || v.to !== undefined || v.weekdays !== undefined;
+    if ((v.publishDate === undefined) === !rule) {
+      ctx.addIssue({ code: 'custom', path: ['publishDate'], message: 'give either publishDate, or from, to and weekdays' });
+    }
+  })
+  .openapi('SlotCreate');
+
+export const SlotPatchSchema = z
+  .object({ publishDate: IsoDateSchema, ...slotFields, status: z.enum(['open', 'closed']) })
+  .partial()
+  .openapi('SlotPatch');
+
+export const SlotSchema = z
+  .object({
+    id: z.string(),
+    accountId: z.string(),
+    publishDate: IsoDateSchema,
+    ...slotFields,
+    status: z.enum(SLOT_STATUSES),
+    orderId: z.string().optional(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi('Slot');
+
+const adUnitFields = {
+  placement: z.enum(AD_UNIT_PLACEMENTS),
+  floorCpmMicros: micros('Lowest price per thousand impressions'),
+  blockedCategories: z.array(z.enum(CATEGORIES)).max(CATEGORIES.length).default([]).openapi({ description: 'Advertiser categories refused on this unit' }),
+  enabled: z.boolean().default(true),
+};
+
+export const AdUnitInputSchema = z.object(adUnitFields).openapi('AdUnitInput');
+export const AdUnitPatchSchema = z
+  .object({ ...adUnitFields, blockedCategories: z.array(z.enum(CATEGORIES)).max(CATEGORIES.length), enabled: z.boolean() })
+  .partial()
+  .openapi('AdUnitPatch');
+
+export const AdUnitSchema = z
+  .object({
+    id: z.string().openapi({ description: 'Public id: pages ask POST /v1/decisions for ads with it' }),
+    accountId: z.string(),
+    category: z.enum(CATEGORIES).openapi({ description: 'The account’s category' }),
+    ...adUnitFields,
+    blockedCategories: z.array(z.enum(CATEGORIES)),
+    enabled: z.boolean(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi('AdUnit');
+
+export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().optional() });

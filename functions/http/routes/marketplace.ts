@@ -1,0 +1,139 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { ACCOUNT_SORTS, searchAccounts, type MarketAccount } from '../../core/marketplace/browse.js';
+import { AGE_BANDS, CATEGORIES, GENDERS, INTERESTS, PLATFORMS, REGIONS } from '../../core/marketplace/catalog.js';
+import type { RankedSlot } from '../../core/marketplace/matching.js';
+import { matchSlots, validateMatchQuery } from '../../core/marketplace/search.js';
+import { marketSnapshot } from '../../store/market-snapshot.js';
+import type { AppEnv } from '../env.js';
+import { caller } from '../auth.js';
+import { AccountSchema, AudienceSchema, IsoDateSchema, SlotSchema, addIssues } from '../marketplace-schemas.js';
+import { PageQuery, bearerSecurity, errorResponses, jsonBody, jsonContent, router } from '../openapi.js';
+
+const tags = ['Marketplace'];
+const errors = { 400: errorResponses[400], 401: errorResponses[401] };
+const count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+const SearchQuery = PageQuery.extend({
+  platform: z.enum(PLATFORMS).optional(),
+  category: z.enum(CATEGORIES).optional(),
+  minFollowers: count.optional(),
+  region: z.enum(REGIONS).optional().openapi({ description: 'Accounts with readers in this region' }),
+  interest: z.enum(INTERESTS).optional().openapi({ description: 'Accounts with readers holding this interest' }),
+  verifiedOnly: z.stringbool().optional().openapi({ description: 'Only accounts whose audience an operator verified' }),
+  minPriceMicros: count.optional(),
+  maxPriceMicros: count.optional(),
+  availableFrom: IsoDateSchema.optional().openapi({ description: 'Only accounts with an open slot (in the price range) on or after this date…' }),
+  availableTo: IsoDateSchema.optional().openapi({ description: '…and on or before this one' }),
+  sort: z.enum(ACCOUNT_SORTS).default('followers'),
+  order: z.enum(['asc', 'desc']).optional().openapi({ description: 'Default: desc for followers and averageReads, asc for price' }),
+});
+
+const MarketAccountSchema = AccountSchema.pick({ id: true, platform: true, handle: true, name: true, category: true, description: true })
+  .extend({ audience: AudienceSchema })
+  .openapi('MarketAccount');
+
+const search = createRoute({
+  method: 'get',
+  path: '/v1/marketplace/accounts',
+  tags,
+  summary: 'Find accounts by platform, category, audience, verification, price and open dates',
+  security: bearerSecurity,
+  request: { query: SearchQuery },
+  responses: {
+    200: jsonContent(
+      z.object({
+        items: z.array(z.object({ account: MarketAccountSchema, openSlots: z.object({ count: z.number().int(), fromPriceMicros: z.number().int().nullable(), nextDate: IsoDateSchema.nullable() }) })),
+        total: z.number().int(),
+        nextCursor: z.string().optional(),
+      }),
+      'A page of accounts',
+    ),
+    ...errors,
+  },
+});
+
+const MatchBody = z
+  .object({
+    targeting: z.object({
+      gender: z.array(z.enum(GENDERS)).optional(),
+      ageBands: z.array(z.enum(AGE_BANDS)).optional(),
+      regions: z.array(z.enum(REGIONS)).optional(),
+      interests: z.array(z.enum(INTERESTS)).optional(),
+    }),
+    dateFrom: IsoDateSchema,
+    dateTo: IsoDateSchema,
+    budgetMicros: count.optional().openapi({ description: 'With a budget, the answer carries the plan that reaches the most targeted readers for it' }),
+    categories: z.array(z.enum(CATEGORIES)).optional(),
+    platforms: z.array(z.enum(PLATFORMS)).optional(),
+    limit: z.number().int().optional(),
+  })
+  .superRefine((q, ctx) => addIssues(ctx, validateMatchQuery(q)))
+  .openapi('MatchQuery');
+
+const MatchedSlotSchema = z
+  .object({
+    slot: SlotSchema.omit({ createdAt: true, updatedAt: true, orderId: true }),
+    account: MarketAccountSchema.omit({ description: true, audience: true }).extend({ followers: z.number().int(), averageReads: z.number().int(), audienceSource: AudienceSchema.shape.source }),
+    matchShare: z.number(),
+    targetedReach: z.number().int(),
+    cptrMicros: z.number().int().openapi({ description: 'Cost per thousand targeted reads' }),
+    explanations: z.array(z.object({ dimension: z.string(), targeted: z.boolean(), values: z.array(z.string()), share: z.number(), text: z.string() })),
+  })
+  .openapi('MatchedSlot');
+
+const match = createRoute({
+  method: 'post',
+  path: '/v1/marketplace/match',
+  tags,
+  summary: 'Open slots ranked by cost per thousand targeted reads, and with a budget the best plan',
+  security: bearerSecurity,
+  request: jsonBody(MatchBody),
+  responses: {
+    200: jsonContent(
+      z.object({
+        results: z.array(MatchedSlotSchema),
+        totalMatches: z.number().int(),
+        plan: z
+          .object({
+            budgetMicros: z.number().int(),
+            slots: z.array(MatchedSlotSchema),
+            totals: z.object({ costMicros: z.number().int(), targetedReach: z.number().int(), averageCptrMicros: z.number().int().nullable() }),
+            method: z.enum(['exact', 'approximate']),
+            bound: z.object({ ratio: z.number(), upperBoundReach: z.number() }).optional(),
+          })
+          .optional(),
+        note: z.string(),
+      }),
+      'Ranked slots (and the plan)',
+    ),
+    ...errors,
+  },
+});
+
+const marketAccountView = ({ id, platform, handle, name, category, description, audience }: MarketAccount) => ({ id, platform, handle, name, category, description, audience });
+
+const matchedView = ({ slot: { id, accountId, publishDate, position, format, committedReads, priceMicros, status }, account: a, matchShare, targetedReach, cptrMicros, explanations }: RankedSlot) => ({
+  slot: { id, accountId, publishDate, position, format, committedReads, priceMicros, status },
+  account: { id: a.id, platform: a.platform, handle: a.handle, name: a.name, category: a.category, followers: a.audience.followers, averageReads: a.audience.averageReads, audienceSource: a.audience.source },
+  matchShare,
+  targetedReach,
+  cptrMicros,
+  explanations,
+});
+
+/** The marketplace as of at most a second ago, for any authenticated caller. */
+const market = (c: Context<AppEnv>) => {
+  caller(c);
+  return marketSnapshot(c.var.deps.db, c.var.deps.clock).current();
+};
+
+export const marketplaceRoutes = router()
+  .openapi(search, async (c) => {
+    const page = searchAccounts((await market(c)).accounts, c.req.valid('query'));
+    return c.json({ ...page, items: page.items.map((h) => ({ account: marketAccountView(h.account), openSlots: h.openSlots })) }, 200);
+  })
+  .openapi(match, async (c) => {
+    const { results, totalMatches, plan, note } = matchSlots((await market(c)).candidates, c.req.valid('json'));
+    return c.json({ results: results.map(matchedView), totalMatches, ...(plan ? { plan: { ...plan, slots: plan.slots.map(matchedView) } } : {}), note }, 200);
+  });

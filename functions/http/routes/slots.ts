@@ -1,0 +1,77 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { SLOT_STATUSES } from '../../core/marketplace/catalog.js';
+import { expandRecurrence, type SlotDraft } from '../../core/marketplace/slots.js';
+import type { SlotRecord } from '../../store/marketplace.js';
+import { bearerSecurity, errorResponses, jsonBody, jsonContent, PageQuery, router } from '../openapi.js';
+import { IdParam, IsoDateSchema, SlotCreateSchema, SlotPatchSchema, SlotSchema, page } from '../marketplace-schemas.js';
+import { publisherStore } from './accounts.js';
+
+const tags = ['Slots'];
+const ownerErrors = { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] };
+
+const create = createRoute({
+  method: 'post',
+  path: '/v1/accounts/{id}/slots',
+  tags,
+  summary: 'List one sponsored-post slot, or many from a recurring rule (all or none)',
+  security: bearerSecurity,
+  request: { params: IdParam, ...jsonBody(SlotCreateSchema) },
+  responses: { 201: jsonContent(z.object({ items: z.array(SlotSchema) }), 'Created'), ...ownerErrors, 409: errorResponses[409] },
+});
+
+const list = createRoute({
+  method: 'get',
+  path: '/v1/accounts/{id}/slots',
+  tags,
+  summary: 'An account’s slots by date, optionally between two dates and in one status',
+  security: bearerSecurity,
+  request: { params: IdParam, query: PageQuery.extend({ from: IsoDateSchema.optional(), to: IsoDateSchema.optional(), status: z.enum(SLOT_STATUSES).optional() }) },
+  responses: { 200: jsonContent(page(SlotSchema), 'A page of slots'), ...ownerErrors },
+});
+
+const update = createRoute({
+  method: 'patch',
+  path: '/v1/slots/{id}',
+  tags,
+  summary: 'Change a slot that is not booked (or close / reopen it)',
+  security: bearerSecurity,
+  request: { params: IdParam, ...jsonBody(SlotPatchSchema) },
+  responses: { 200: jsonContent(SlotSchema, 'The changed slot'), ...ownerErrors, 409: errorResponses[409] },
+});
+
+const remove = createRoute({
+  method: 'delete',
+  path: '/v1/slots/{id}',
+  tags,
+  summary: 'Delete a slot that is not booked',
+  security: bearerSecurity,
+  request: { params: IdParam },
+  responses: { 204: { description: 'Deleted' }, ...ownerErrors, 409: errorResponses[409] },
+});
+
+/** A slot as the API shows it (deleted slots are never shown). */
+export const slotView = ({ ownerTenantId: _owner, ...slot }: SlotRecord) => ({ ...slot, status: slot.status as (typeof SLOT_STATUSES)[number] });
+
+export const slotRoutes = router()
+  .openapi(create, async (c) => {
+    const { store, owner } = publisherStore(c);
+    const { publishDate, from, to, weekdays, ...fields } = c.req.valid('json');
+    const drafts: SlotDraft[] = publishDate ? [{ ...fields, publishDate }] : expandRecurrence({ ...fields, from: from ?? '', to: to ?? '', weekdays: weekdays ?? [] });
+    const slots = await store.createSlots(owner, c.req.valid('param').id, drafts);
+    return c.json({ items: slots.map(slotView) }, 201);
+  })
+  .openapi(list, async (c) => {
+    const { store, owner } = publisherStore(c);
+    const { limit, cursor, ...filter } = c.req.valid('query');
+    const out = await store.listSlots(owner, c.req.valid('param').id, filter, { limit, cursor });
+    return c.json({ ...out, items: out.items.map(slotView) }, 200);
+  })
+  .openapi(update, async (c) => {
+    const { store, owner } = publisherStore(c);
+    return c.json(slotView(await store.updateSlot(owner, c.req.valid('param').id, c.req.valid('json'))), 200);
+  })
+  .openapi(remove, async (c) => {
+    const { store, owner } = publisherStore(c);
+    await store.deleteSlot(owner, c.req.valid('param').id);
+    return c.body(null, 204);
+  });

@@ -1,0 +1,426 @@
+import { BatchGetCommand, BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AdUnit, OfficialAccount } from '../core/marketplace/account.js';
+import { validateAudience, type AudienceProfile } from '../core/marketplace/audience.js';
+import type { Category, SlotStatus } from '../core/marketplace/catalog.js';
+import { validateSlotFields, type Slot, type SlotDraft, type SlotFields } from '../core/marketplace/slots.js';
+import type { Clock } from '../core/shared/clock.js';
+import { ConflictError, NotFoundError, ValidationError } from '../core/shared/errors.js';
+import type { IdSource } from '../core/shared/ids.js';
+import { feedKeys } from './change-feed.js';
+import type { Db } from './client.js';
+import { getItem, getOwned, queryPage, strip, type Stored } from './items.js';
+import { keys } from './keys.js';
+import type { Page } from './pagination.js';
+import { transact, type TxOp } from './transact.js';
+
+/**
+ * Marketplace listings: official accounts, sponsored-post slots, ad units.
+ *
+ * Items (keys.ts):
+ * - account `ACCOUNT#<id> / ACCOUNT`, gsi1 `TENANT#<owner>#ACCOUNTS` (the owner's list), on the market feed;
+ * - slot `SLOT#<id> / SLOT`, gsi1 `ACCOUNT#<acct>#SLOTS` by `<date>#<position>#<id>`, on the market feed.
+ *   Slots are read by id far more often (edits, bookings, orders) than by date, so the id is the
+ *   key; a small guard item `ACCOUNT#<acct> / SLOTAT#<date>#<position>`, written and deleted in
+ *   the same transactions, makes account + date + position unique. A deleted slot stays as a
+ *   tombstone (`status: deleted`, out of gsi1) so in-memory snapshots see it go;
+ * - ad unit `UNIT#<id> / UNIT`, gsi1 `ACCOUNT#<acct>#UNITS`; carries what the serve path needs
+ *   (owner, the account's category, floor, blocked categories, enabled, placement).
+ * Every write stamps `updatedAt` and bumps `version`; updates are conditional on the version read.
+ */
+
+export type VerificationStatus = 'unverified' | 'verified' | 'rejected';
+
+export interface Verification {
+  status: VerificationStatus;
+  note?: string;
+  reason?: string;
+  decidedAt?: string;
+}
+
+export interface AccountRecord extends OfficialAccount {
+  verification: Verification;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type SlotRecordStatus = SlotStatus | 'deleted';
+
+export interface SlotRecord extends Omit<Slot, 'status'> {
+  status: SlotRecordStatus;
+  ownerTenantId: string;
+  /** The order holding a booked slot. */
+  orderId?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AdUnitRecord extends AdUnit {
+  ownerTenantId: string;
+  /** The account's category, copied so the serve path needs one GetItem per unit. */
+  category: Category;
+  enabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type AudienceInput = Omit<AudienceProfile, 'source' | 'updatedAt'>;
+export type AccountInput = Omit<OfficialAccount, 'id' | 'ownerTenantId' | 'audience'> & { audience: AudienceInput };
+export type AccountPatch = Partial<Omit<AccountInput, 'audience'>> & { audience?: Partial<AudienceInput> };
+export type SlotPatch = Partial<SlotDraft> & { status?: 'open' | 'closed' };
+export type AdUnitInput = Omit<AdUnit, 'id' | 'accountId'> & { enabled: boolean };
+export type AdUnitPatch = Partial<AdUnitInput>;
+
+/** Item builders, shared by the transactional writes below and the seed's batch writes. */
+export const marketItems = {
+  account: (a: AccountRecord, version: number): Record<string, unknown> & { pk: string; sk: string } => ({
+    ...keys.account(a.id),
+    gsi1pk: keys.tenantAccounts(a.ownerTenantId),
+    gsi1sk: a.id,
+    ...feedKeys('market', a.updatedAt, a.id),
+    entity: 'account',
+    version,
+    ...a,
+  }),
+  slot: (s: SlotRecord, version: number): Record<string, unknown> & { pk: string; sk: string } => ({
+    ...keys.slot(s.id),
+    // A deleted slot leaves the owner's list but stays on the feed.
+    ...(s.status === 'deleted' ? {} : { gsi1pk: keys.accountSlots(s.accountId), gsi1sk: `${s.publishDate}#${s.position}#${s.id}` }),
+    ...feedKeys('market', s.updatedAt, s.id),
+    entity: 'slot',
+    version,
+    ...s,
+  }),
+  slotGuard: (s: Pick<SlotRecord, 'id' | 'accountId' | 'publishDate' | 'position'>): Record<string, unknown> & { pk: string; sk: string } => ({
+    ...keys.slotAt(s.accountId, s.publishDate, s.position),
+    entity: 'slotAt',
+    version: 1,
+    slotId: s.id,
+  }),
+  adUnit: (u: AdUnitRecord, version: number): Record<string, unknown> & { pk: string; sk: string } => ({
+    ...keys.adUnit(u.id),
+    gsi1pk: keys.accountAdUnits(u.accountId),
+    gsi1sk: u.id,
+    entity: 'adUnit',
+    version,
+    ...u,
+  }),
+};
+
+type Item = Record<string, unknown> & { pk: string; sk: string };
+
+/** A stored item as the domain sees it (no keys, entity or version). */
+const plain = <T>(item: Stored<T>): T => strip<T>(item as unknown as Record<string, unknown>);
+
+const putNewOp = (db: Db, item: Item, onConditionFail?: () => Error): TxOp => ({
+  item: { Put: { TableName: db.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+  onConditionFail,
+});
+
+/** Replaces an item if it still has the version that was read. */
+const putVersionOp = (db: Db, item: Item, readVersion: number, what: string): TxOp => ({
+  item: {
+    Put: { TableName: db.tableName, Item: item, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': readVersion } },
+  },
+  onConditionFail: () => new ConflictError(`${what} changed while this request ran; read it again and retry`),
+});
+
+const slotTaken = (s: Pick<Slot, 'accountId' | 'publishDate' | 'position'>) => () =>
+  new ConflictError(`Account ${s.accountId} already has a ${s.position} slot on ${s.publishDate}`, {
+    duplicate: { publishDate: s.publishDate, position: s.position },
+  });
+
+/** Reads an account (404 when missing). For the orders engineer: the account of a slot. */
+export async function getAccount(db: Db, id: string): Promise<AccountRecord> {
+  const item = await getItem<AccountRecord>(db, keys.account(id));
+  if (!item) throw new NotFoundError(`Account ${id} not found`);
+  return plain<AccountRecord>(item);
+}
+
+/** Reads an ad unit by its public id (404 when missing). For the serve path: one GetItem. */
+export async function getAdUnit(db: Db, unitId: string): Promise<AdUnitRecord> {
+  const item = await getItem<AdUnitRecord>(db, keys.adUnit(unitId));
+  if (!item) throw new NotFoundError(`Ad unit ${unitId} not found`);
+  return plain<AdUnitRecord>(item);
+}
+
+async function readSlot(db: Db, slotId: string, tenantId?: string): Promise<Stored<SlotRecord>> {
+  const item = await getOwned<SlotRecord & Record<string, unknown>>(db, keys.slot(slotId), 'Slot', slotId, tenantId, 'ownerTenantId', { consistent: true });
+  if (item.status === 'deleted') throw new NotFoundError(`Slot ${slotId} not found`);
+  return item;
+}
+
+/** The slot's status change as a conditional update that also moves it on the market feed. */
+function slotStatusOp(db: Db, slot: SlotRecord, to: { status: 'open' | 'booked'; orderId?: string }, now: string, condition: { expression: string; values: Record<string, unknown> }, onFail: () => Error): TxOp {
+  const feed = feedKeys('market', now, slot.id);
+  return {
+    item: {
+      Update: {
+        TableName: db.tableName,
+        Key: keys.slot(slot.id),
+        UpdateExpression: `SET #status = :to, updatedAt = :now, gsi2sk = :feed, version = version + :one${to.orderId ? ', orderId = :order' : ' REMOVE orderId'}`,
+        ConditionExpression: condition.expression,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':to': to.status, ':now': now, ':feed': feed.gsi2sk, ':one': 1, ...(to.orderId ? { ':order': to.orderId } : {}), ...condition.values },
+      },
+    },
+    onConditionFail: onFail,
+  };
+}
+
+/**
+ * For orders (issue 4): reads the slot (404 when missing or deleted) and returns the update that
+ * books it — `open → booked` with the order id, conditional on the slot still being open and
+ * unchanged since this read (ConflictError otherwise) — to put in the order's transaction.
+ */
+export async function slotBookingOps(db: Db, slotId: string, orderId: string, now: string): Promise<{ slot: SlotRecord; ops: TxOp[] }> {
+  const stored = await readSlot(db, slotId);
+  const slot = plain<SlotRecord>(stored);
+  const notOpen = () => new ConflictError(`Slot ${slotId} is not open`, { slotId });
+  if (slot.status !== 'open') throw notOpen();
+  const condition = { expression: '#status = :open AND version = :v', values: { ':open': 'open', ':v': stored.version } };
+  return { slot, ops: [slotStatusOp(db, slot, { status: 'booked', orderId }, now, condition, notOpen)] };
+}
+
+/** For orders (issue 4): `booked → open` when the order is rejected, expires or is cancelled. */
+export function slotReleaseOp(db: Db, slot: Pick<SlotRecord, 'id' | 'orderId'>, now: string): TxOp {
+  const condition = { expression: '#status = :booked AND orderId = :held', values: { ':booked': 'booked', ':held': slot.orderId ?? '' } };
+  return slotStatusOp(db, slot as SlotRecord, { status: 'open' }, now, condition, () => new ConflictError(`Slot ${slot.id} is not booked by order ${slot.orderId ?? '(none)'}`));
+}
+
+/** Most writes one transaction may hold, and so slots per transaction (two items each). */
+const SLOTS_PER_TRANSACTION = 50;
+const BATCH_GET_LIMIT = 100;
+
+export interface SlotListFilter {
+  from?: string;
+  to?: string;
+  status?: SlotStatus;
+}
+
+export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
+  const now = () => clock().toISOString();
+
+  async function ownedAccount(tenantId: string, id: string): Promise<Stored<AccountRecord>> {
+    return getOwned<AccountRecord & Record<string, unknown>>(db, keys.account(id), 'Account', id, tenantId, 'ownerTenantId', { consistent: true });
+  }
+
+  async function ownedUnit(tenantId: string, id: string): Promise<Stored<AdUnitRecord>> {
+    return getOwned<AdUnitRecord & Record<string, unknown>>(db, keys.adUnit(id), 'Ad unit', id, tenantId, 'ownerTenantId', { consistent: true });
+  }
+
+  /** Ad units of an account whose copy of the category must follow an account edit. */
+  async function unitCategoryOps(account: AccountRecord): Promise<TxOp[]> {
+    const out = await db.doc.send(
+      new QueryCommand({ TableName: db.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': keys.accountAdUnits(account.id) } }),
+    );
+    return (out.Items ?? []).map((raw) => {
+      const unit = raw as Stored<AdUnitRecord>;
+      return putVersionOp(db, marketItems.adUnit({ ...plain<AdUnitRecord>(unit), category: account.category, updatedAt: account.updatedAt }, unit.version + 1), unit.version, `Ad unit ${unit.id}`);
+    });
+  }
+
+  /** Fails with 409 naming the first (account, date, position) that is taken, before anything is written. */
+  async function assertSlotsFree(accountId: string, drafts: readonly SlotDraft[]): Promise<void> {
+    for (let i = 0; i < drafts.length; i += BATCH_GET_LIMIT) {
+      const chunk = drafts.slice(i, i + BATCH_GET_LIMIT);
+      const out = await db.doc.send(
+        new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: chunk.map((d) => keys.slotAt(accountId, d.publishDate, d.position)), ConsistentRead: true } } }),
+      );
+      const taken = out.Responses?.[db.tableName]?.[0];
+      if (taken) {
+        const [, date, position] = String(taken.sk).split('#');
+        throw slotTaken({ accountId, publishDate: date ?? '', position: (position ?? 'headline') as Slot['position'] })();
+      }
+    }
+  }
+
+  return {
+    async createAccount(ownerTenantId: string, input: AccountInput): Promise<AccountRecord> {
+      const at = now();
+      const account: AccountRecord = {
+        id: ids('acct'),
+        ownerTenantId,
+        ...input,
+        audience: { ...input.audience, source: 'self_reported', updatedAt: at },
+        verification: { status: 'unverified' },
+        createdAt: at,
+        updatedAt: at,
+      };
+      await transact(db, [putNewOp(db, marketItems.account(account, 1))]);
+      return account;
+    },
+
+    async listAccounts(ownerTenantId: string, page: { limit: number; cursor?: string }): Promise<Page<AccountRecord>> {
+      const out = await queryPage<AccountRecord>(db, { pk: keys.tenantAccounts(ownerTenantId), index: 'gsi1', ...page });
+      return { ...out, items: out.items.map((i) => plain<AccountRecord>(i)) };
+    },
+
+    async getAccount(tenantId: string, id: string): Promise<AccountRecord> {
+      return plain<AccountRecord>(await ownedAccount(tenantId, id));
+    },
+
+    /** Applies an owner's edit; any audience edit makes the profile self-reported again. */
+    async updateAccount(tenantId: string, id: string, patch: AccountPatch): Promise<AccountRecord> {
+      const stored = await ownedAccount(tenantId, id);
+      const current = plain<AccountRecord>(stored);
+      const at = now();
+      const { audience, ...fields } = patch;
+      const next: AccountRecord = { ...current, ...fields, updatedAt: at };
+      if (audience && Object.keys(audience).length > 0) {
+        next.audience = { ...current.audience, ...audience, source: 'self_reported', updatedAt: at };
+        next.verification = { status: 'unverified' };
+        const issues = validateAudience(next.audience);
+        if (issues.length > 0) throw new ValidationError('Invalid audience profile', issues);
+      }
+      const ops = [putVersionOp(db, marketItems.account(next, stored.version + 1), stored.version, `Account ${id}`)];
+      if (next.category !== current.category) ops.push(...(await unitCategoryOps(next)));
+      await transact(db, ops);
+      return next;
+    },
+
+    /** The operator's decision on an account's audience data. */
+    async reviewAccount(id: string, decision: { verdict: 'verified'; note?: string } | { verdict: 'rejected'; reason: string }): Promise<AccountRecord> {
+      const stored = await getOwned<AccountRecord & Record<string, unknown>>(db, keys.account(id), 'Account', id, undefined, 'ownerTenantId', { consistent: true });
+      const current = plain<AccountRecord>(stored);
+      const at = now();
+      const verification: Verification =
+        decision.verdict === 'verified'
+          ? { status: 'verified', ...(decision.note ? { note: decision.note } : {}), decidedAt: at }
+          : { status: 'rejected', reason: decision.reason, decidedAt: at };
+      const source = decision.verdict === 'verified' ? 'verified' : 'self_reported';
+      const next: AccountRecord = { ...current, verification, audience: { ...current.audience, source, updatedAt: at }, updatedAt: at };
+      await transact(db, [putVersionOp(db, marketItems.account(next, stored.version + 1), stored.version, `Account ${id}`)]);
+      return next;
+    },
+
+    /**
+     * Lists slots on an account: checks every (date, position) is free, then writes slot and
+     * guard items in transactions of 50 slots. Should a racing writer take a date meanwhile,
+     * the slots already written by this call are deleted again, so a call creates all or none.
+     */
+    async createSlots(tenantId: string, accountId: string, drafts: readonly SlotDraft[]): Promise<SlotRecord[]> {
+      await ownedAccount(tenantId, accountId);
+      await assertSlotsFree(accountId, drafts);
+      const at = now();
+      const slots: SlotRecord[] = drafts.map((d) => ({ id: ids('slot'), accountId, ownerTenantId: tenantId, ...d, status: 'open', createdAt: at, updatedAt: at }));
+      const written: SlotRecord[] = [];
+      try {
+        for (let i = 0; i < slots.length; i += SLOTS_PER_TRANSACTION) {
+          const chunk = slots.slice(i, i + SLOTS_PER_TRANSACTION);
+          await transact(db, chunk.flatMap((s) => [putNewOp(db, marketItems.slotGuard(s), slotTaken(s)), putNewOp(db, marketItems.slot(s, 1))]));
+          written.push(...chunk);
+        }
+      } catch (error) {
+        await deleteItems(db, written.flatMap((s) => [keys.slot(s.id), keys.slotAt(s.accountId, s.publishDate, s.position)]));
+        throw error;
+      }
+      return slots;
+    },
+
+    async listSlots(tenantId: string, accountId: string, filter: SlotListFilter, page: { limit: number; cursor?: string }): Promise<Page<SlotRecord>> {
+      await ownedAccount(tenantId, accountId);
+      const out = await queryPage<SlotRecord>(db, {
+        pk: keys.accountSlots(accountId),
+        index: 'gsi1',
+        skBetween: [filter.from ?? '0', `${filter.to ?? '9999-12-31'}~`],
+        ...page,
+        ...(filter.status ? { filter: { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':status': filter.status } } } : {}),
+      });
+      return { ...out, items: out.items.map((i) => plain<SlotRecord>(i)) };
+    },
+
+    async getSlot(tenantId: string, slotId: string): Promise<SlotRecord> {
+      return plain<SlotRecord>(await readSlot(db, slotId, tenantId));
+    },
+
+    /** Edits a slot that is not booked; a new date or position moves its guard item in the same transaction. */
+    async updateSlot(tenantId: string, slotId: string, patch: SlotPatch): Promise<SlotRecord> {
+      const stored = await readSlot(db, slotId, tenantId);
+      const current = plain<SlotRecord>(stored);
+      if (current.status === 'booked') throw new ConflictError(`Slot ${slotId} is booked; it can no longer be changed`);
+      const next: SlotRecord = { ...current, ...patch, updatedAt: now() };
+      if (patch.format === 'custom_article' && patch.committedReads === undefined) delete next.committedReads;
+      const issues = validateSlotFields(next as SlotFields);
+      if (issues.length > 0) throw new ValidationError('Invalid slot', issues);
+      const ops = [putVersionOp(db, marketItems.slot(next, stored.version + 1), stored.version, `Slot ${slotId}`)];
+      if (next.publishDate !== current.publishDate || next.position !== current.position) {
+        ops.push(putNewOp(db, marketItems.slotGuard(next), slotTaken(next)), deleteGuardOp(db, current));
+      }
+      await transact(db, ops);
+      return next;
+    },
+
+    /** Deletes a slot that is not booked: a tombstone for the market feed, and its date + position are free again. */
+    async deleteSlot(tenantId: string, slotId: string): Promise<void> {
+      const stored = await readSlot(db, slotId, tenantId);
+      const current = plain<SlotRecord>(stored);
+      if (current.status === 'booked') throw new ConflictError(`Slot ${slotId} is booked; it can no longer be deleted`);
+      const tombstone: SlotRecord = { ...current, status: 'deleted', updatedAt: now() };
+      await transact(db, [putVersionOp(db, marketItems.slot(tombstone, stored.version + 1), stored.version, `Slot ${slotId}`), deleteGuardOp(db, current)]);
+    },
+
+    async createAdUnit(tenantId: string, accountId: string, input: AdUnitInput): Promise<AdUnitRecord> {
+      const account = await ownedAccount(tenantId, accountId);
+      const at = now();
+      const unit: AdUnitRecord = { id: ids('unit'), accountId, ownerTenantId: tenantId, category: account.category, ...input, createdAt: at, updatedAt: at };
+      await transact(db, [putNewOp(db, marketItems.adUnit(unit, 1))]);
+      return unit;
+    },
+
+    async listAdUnits(tenantId: string, accountId: string, page: { limit: number; cursor?: string }): Promise<Page<AdUnitRecord>> {
+      await ownedAccount(tenantId, accountId);
+      const out = await queryPage<AdUnitRecord>(db, { pk: keys.accountAdUnits(accountId), index: 'gsi1', ...page });
+      return { ...out, items: out.items.map((i) => plain<AdUnitRecord>(i)) };
+    },
+
+    async getAdUnit(tenantId: string, unitId: string): Promise<AdUnitRecord> {
+      return plain<AdUnitRecord>(await ownedUnit(tenantId, unitId));
+    },
+
+    async updateAdUnit(tenantId: string, unitId: string, patch: AdUnitPatch): Promise<AdUnitRecord> {
+      const stored = await ownedUnit(tenantId, unitId);
+      const next: AdUnitRecord = { ...plain<AdUnitRecord>(stored), ...patch, updatedAt: now() };
+      await transact(db, [putVersionOp(db, marketItems.adUnit(next, stored.version + 1), stored.version, `Ad unit ${unitId}`)]);
+      return next;
+    },
+  };
+}
+
+export type MarketplaceStore = ReturnType<typeof marketplaceStore>;
+
+function deleteGuardOp(db: Db, slot: SlotRecord): TxOp {
+  return {
+    item: {
+      Delete: {
+        TableName: db.tableName,
+        Key: keys.slotAt(slot.accountId, slot.publishDate, slot.position),
+        ConditionExpression: 'slotId = :id',
+        ExpressionAttributeValues: { ':id': slot.id },
+      },
+    },
+  };
+}
+
+/** Writes items with BatchWriteItem, 25 per call, retrying what DynamoDB leaves unprocessed. */
+export async function batchWrite(db: Db, requests: ReadonlyArray<{ PutRequest: { Item: Item } } | { DeleteRequest: { Key: Record<string, unknown> } }>): Promise<void> {
+  for (let i = 0; i < requests.length; i += 25) {
+    let pending: typeof requests | undefined = requests.slice(i, i + 25);
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+      const out = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.tableName]: [...pending] as never } }));
+      pending = out.UnprocessedItems?.[db.tableName] as typeof requests | undefined;
+    }
+  }
+}
+
+async function deleteItems(db: Db, itemKeys: ReadonlyArray<{ pk: string; sk: string }>): Promise<void> {
+  await batchWrite(db, itemKeys.map((Key) => ({ DeleteRequest: { Key } })));
+}
+
+/** True when the market feed holds nothing: one Query with Limit 1, no Scan. */
+export async function marketIsEmpty(db: Db): Promise<boolean> {
+  const out = await db.doc.send(
+    new QueryCommand({ TableName: db.tableName, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': feedKeys('market', '', '').gsi2pk }, Limit: 1 }),
+  );
+  return (out.Items ?? []).length === 0;
+}
