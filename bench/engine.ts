@@ -1,0 +1,323 @@
+import { performance } from 'node:perf_hooks';
+import { buildIndex } from '../functions/core/serving/be-index.js';
+import type { IndexEntry, TargetingIndex } from '../functions/core/serving/be-index.js';
+import { decide, requestContext } from '../functions/core/serving/decide.js';
+import type { AdUnitContext, CampaignRuntime } from '../functions/core/serving/decide.js';
+import { evaluate } from '../functions/core/serving/targeting.js';
+import type { Attribute, Conjunction, Predicate, Targeting, TargetingContext } from '../functions/core/serving/targeting.js';
+
+/**
+ * In-process benchmark of the serving engine: the boolean-expression index against a
+ * brute-force scan over the same campaigns, plus the full decision pipeline.
+ *
+ * Campaigns and viewers are generated from a seeded RNG with Zipf-like value popularity
+ * (a few regions, interests and accounts are far more common than the rest, in targeting as in
+ * traffic), so runs are repeatable and posting lists have the skew real ones have. The scan
+ * runs on fewer requests than the index (it is slow) and both answers are compared on those.
+ */
+
+export interface LatencyStats {
+  decisions: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export interface EngineResult {
+  campaigns: number;
+  conjunctions: number;
+  postings: number;
+  buildMs: number;
+  /** Heap growth per campaign when built with --expose-gc, else the index's own estimate. */
+  bytesPerCampaign: number;
+  memorySource: 'heap' | 'estimate';
+  /** Mean number of campaigns whose targeting matched a request. */
+  avgMatches: number;
+  index: LatencyStats;
+  scan: LatencyStats;
+  decide: LatencyStats;
+  /** Index throughput ÷ scan throughput. */
+  speedup: number;
+}
+
+export interface EngineBenchOptions {
+  sizes: number[];
+  decisions: number;
+  log: (line: string) => void;
+  /** Requests for the scan baseline (default min(decisions, 200)): at 100k campaigns each takes milliseconds. */
+  scanDecisions?: number;
+  seed?: number;
+}
+
+export const ENGINE_BENCH_DEFAULTS = {
+  seed: 20250310,
+  maxScanDecisions: 200,
+  warmup: 200,
+  /** Zipf exponent of value popularity. */
+  zipfExponent: 1,
+  accounts: 5_000,
+  adUnits: 20_000,
+  /** Share of campaigns with no targeting at all (match every request). */
+  untargetedShare: 0.001,
+  notInShare: 0.1,
+};
+
+const REGIONS = ['CN-BJ', 'CN-SH', 'CN-GD', 'CN-ZJ', 'CN-JS', 'CN-SC', 'CN-HB', 'CN-HN', 'CN-SD', 'CN-FJ', 'CN-HA', 'CN-HE', 'CN-AH', 'CN-LN', 'CN-SN', 'CN-CQ', 'CN-TJ', 'CN-JX', 'CN-GX', 'CN-YN', 'CN-SX', 'CN-GZ', 'CN-JL', 'CN-HL', 'CN-NM', 'CN-XJ', 'CN-GS', 'CN-HI', 'CN-NX', 'CN-QH'];
+const GENDERS = ['female', 'male'];
+const AGE_BANDS = ['18-24', '25-34', '35-44', '45-54', '55-64', '65+'];
+const INTERESTS = ['tech', 'games', 'food', 'travel', 'fashion', 'beauty', 'finance', 'sports', 'music', 'movies', 'books', 'education', 'parenting', 'health', 'fitness', 'cars', 'real-estate', 'home', 'pets', 'photography', 'art', 'design', 'science', 'history', 'politics', 'business', 'startups', 'crypto', 'outdoors', 'cooking', 'wine', 'coffee', 'tea', 'anime', 'comics', 'esports', 'diy', 'gardening', 'luxury', 'jobs'];
+const DEVICES = ['mobile', 'desktop', 'tablet'];
+const OSES = ['android', 'ios', 'windows', 'macos'];
+const CATEGORIES = ['news', 'tech', 'finance', 'lifestyle', 'food', 'travel', 'auto', 'education', 'health', 'entertainment', 'sports', 'gaming', 'parenting', 'fashion', 'local'];
+
+type Rng = () => number;
+
+function mulberry32(seed: number): Rng {
+  let a = seed | 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Draws values with probability ∝ 1 / rank^s: the first values are the popular ones. */
+class Zipf {
+  private readonly cdf: Float64Array;
+  constructor(readonly values: readonly string[], s: number) {
+    this.cdf = new Float64Array(values.length);
+    let sum = 0;
+    for (let i = 0; i < values.length; i++) this.cdf[i] = sum += 1 / (i + 1) ** s;
+    for (let i = 0; i < values.length; i++) this.cdf[i] = (this.cdf[i] as number) / sum;
+  }
+  draw(rng: Rng): string {
+    const u = rng();
+    let lo = 0;
+    let hi = this.cdf.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.cdf[mid] as number) < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.values[lo] as string;
+  }
+  drawSome(rng: Rng, n: number): string[] {
+    const out = new Set<string>();
+    for (let tries = 0; out.size < n && tries < n * 4; tries++) out.add(this.draw(rng));
+    return [...out];
+  }
+}
+
+interface World {
+  zipf: Record<Attribute, Zipf>;
+  units: AdUnitContext[];
+}
+
+/** How often each attribute is targeted, and how many values a predicate on it lists. */
+const ATTRIBUTE_PROFILE: ReadonlyArray<{ attribute: Attribute; weight: number; minValues: number; maxValues: number }> = [
+  { attribute: 'region', weight: 20, minValues: 1, maxValues: 3 },
+  { attribute: 'gender', weight: 6, minValues: 1, maxValues: 1 },
+  { attribute: 'ageBand', weight: 14, minValues: 1, maxValues: 2 },
+  { attribute: 'interest', weight: 24, minValues: 1, maxValues: 3 },
+  { attribute: 'device', weight: 5, minValues: 1, maxValues: 1 },
+  { attribute: 'os', weight: 5, minValues: 1, maxValues: 1 },
+  { attribute: 'accountCategory', weight: 16, minValues: 1, maxValues: 2 },
+  { attribute: 'accountId', weight: 5, minValues: 1, maxValues: 3 },
+  { attribute: 'adUnitId', weight: 5, minValues: 1, maxValues: 2 },
+];
+const PROFILE_WEIGHT = ATTRIBUTE_PROFILE.reduce((n, a) => n + a.weight, 0);
+
+function makeWorld(s: number): World {
+  const accounts = Array.from({ length: ENGINE_BENCH_DEFAULTS.accounts }, (_, i) => `acct_${String(i).padStart(6, '0')}`);
+  const unitIds = Array.from({ length: ENGINE_BENCH_DEFAULTS.adUnits }, (_, i) => `unit_${String(i).padStart(6, '0')}`);
+  const zipf: Record<Attribute, Zipf> = {
+    region: new Zipf(REGIONS, s),
+    gender: new Zipf(GENDERS, s),
+    ageBand: new Zipf(AGE_BANDS, s),
+    interest: new Zipf(INTERESTS, s),
+    device: new Zipf(DEVICES, s),
+    os: new Zipf(OSES, s),
+    accountCategory: new Zipf(CATEGORIES, s),
+    accountId: new Zipf(accounts, s),
+    adUnitId: new Zipf(unitIds, s),
+  };
+  // A unit belongs to an account; its account's category is fixed by the account's rank.
+  const units = unitIds.map((id, i) => ({
+    id,
+    accountId: accounts[i % accounts.length] as string,
+    accountCategory: CATEGORIES[i % CATEGORIES.length] as string,
+    floorCpmMicros: 500_000 + (i % 5) * 250_000,
+    blockedCategories: i % 10 === 0 ? ['gambling'] : [],
+  }));
+  return { zipf, units };
+}
+
+const between = (rng: Rng, min: number, max: number): number => min + Math.floor(rng() * (max - min + 1));
+
+function makeConjunction(rng: Rng, world: World): Conjunction {
+  const size = between(rng, 3, 6);
+  const used = new Set<Attribute>();
+  const predicates: Predicate[] = [];
+  while (predicates.length < size) {
+    let r = rng() * PROFILE_WEIGHT;
+    const profile = ATTRIBUTE_PROFILE.find((a) => (r -= a.weight) < 0) ?? (ATTRIBUTE_PROFILE[0] as (typeof ATTRIBUTE_PROFILE)[number]);
+    if (used.has(profile.attribute)) continue;
+    used.add(profile.attribute);
+    const op = rng() < ENGINE_BENCH_DEFAULTS.notInShare ? 'not_in' : 'in';
+    predicates.push({ attribute: profile.attribute, op, values: world.zipf[profile.attribute].drawSome(rng, between(rng, profile.minValues, profile.maxValues)) });
+  }
+  return predicates;
+}
+
+function makeTargeting(rng: Rng, world: World): Targeting {
+  if (rng() < ENGINE_BENCH_DEFAULTS.untargetedShare) return [];
+  // Mostly one or two conjunctions, sometimes up to four.
+  const n = rng() < 0.5 ? 1 : rng() < 0.6 ? 2 : between(rng, 3, 4);
+  return Array.from({ length: n }, () => makeConjunction(rng, world));
+}
+
+function makeRuntime(rng: Rng, id: string, nowMs: number): CampaignRuntime<string> {
+  const cpc = rng() < 0.3;
+  return {
+    id,
+    model: cpc ? 'cpc' : 'cpm',
+    bidMicros: cpc ? between(rng, 100_000, 2_000_000) : between(rng, 500_000, 40_000_000),
+    category: CATEGORIES[between(rng, 0, CATEGORIES.length - 1)] as string,
+    schedule: {
+      start: new Date(nowMs - 86_400_000).toISOString(),
+      timezone: rng() < 0.9 ? 'Asia/Shanghai' : 'Asia/Tokyo',
+      dayparts: rng() < 0.1 ? [{ days: [1, 2, 3, 4, 5], startHour: 8, endHour: 22 }] : null,
+    },
+    dailyBudgetMicros: rng() < 0.8 ? between(rng, 50, 5_000) * 1_000_000 : null,
+    spentTodayMicros: between(rng, 0, 100) * 100_000,
+    remainingMicros: between(rng, 0, 10_000) * 1_000_000,
+    ctrStats: { impressions: between(rng, 0, 100_000), clicks: between(rng, 0, 2_000) },
+    frequencyCap: rng() < 0.3 ? { impressions: 3, perHours: 24 } : null,
+    creative: `crv_${id}`,
+  };
+}
+
+function makeRequest(rng: Rng, world: World): { viewer: TargetingContext; unit: AdUnitContext } {
+  const z = world.zipf;
+  const viewer: TargetingContext = { region: [z.region.draw(rng)], device: [z.device.draw(rng)], os: [z.os.draw(rng)] };
+  if (rng() < 0.9) viewer.gender = [z.gender.draw(rng)];
+  if (rng() < 0.8) viewer.ageBand = [z.ageBand.draw(rng)];
+  if (rng() < 0.9) viewer.interest = z.interest.drawSome(rng, between(rng, 1, 4));
+  const unitIndex = Number((z.adUnitId.draw(rng)).slice('unit_'.length));
+  return { viewer, unit: world.units[unitIndex] as AdUnitContext };
+}
+
+function stats(samples: Float64Array, totalMs: number): LatencyStats {
+  const sorted = Float64Array.from(samples).sort();
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { decisions: samples.length, perSecond: samples.length / (totalMs / 1000), p50Ms: at(0.5), p99Ms: at(0.99) };
+}
+
+function time(n: number, run: (i: number) => void): LatencyStats {
+  const samples = new Float64Array(n);
+  const start = performance.now();
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    run(i);
+    samples[i] = performance.now() - t0;
+  }
+  return stats(samples, performance.now() - start);
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function heapAfterGc(): number {
+  gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+const fmt = (x: number, digits = 3): string => x.toFixed(digits);
+
+export async function benchEngine(opts: EngineBenchOptions): Promise<EngineResult[]> {
+  const seed = opts.seed ?? ENGINE_BENCH_DEFAULTS.seed;
+  const world = makeWorld(ENGINE_BENCH_DEFAULTS.zipfExponent);
+  const nowMs = Date.parse('2025-03-10T04:00:00Z');
+  const results: EngineResult[] = [];
+
+  for (const size of opts.sizes) {
+    const rng = mulberry32(seed + size);
+    const entries: IndexEntry[] = [];
+    const campaigns = new Map<string, CampaignRuntime<string>>();
+    for (let i = 0; i < size; i++) {
+      const id = `cmp_${String(i).padStart(7, '0')}`;
+      entries.push({ id, targeting: makeTargeting(rng, world) });
+      campaigns.set(id, makeRuntime(rng, id, nowMs));
+    }
+    const requests = Array.from({ length: opts.decisions }, () => makeRequest(rng, world));
+    const contexts = requests.map((r) => requestContext(r.viewer, r.unit));
+    const frequencyCounts = new Map<string, number>();
+    for (const id of campaigns.keys()) if (rng() < 0.05) frequencyCounts.set(id, 3);
+
+    // Build twice: the first run pays for JIT warm-up, the second is what a rebuild costs.
+    buildIndex(entries);
+    const before = heapAfterGc();
+    const t0 = performance.now();
+    const index: TargetingIndex = buildIndex(entries);
+    const buildMs = performance.now() - t0;
+    const heapBytes = heapAfterGc() - before;
+    const memorySource = gc !== undefined ? 'heap' : 'estimate';
+    const bytesPerCampaign = (memorySource === 'heap' ? heapBytes : index.memoryBytes()) / Math.max(1, size);
+
+    for (let i = 0; i < Math.min(ENGINE_BENCH_DEFAULTS.warmup, contexts.length); i++) index.match(contexts[i] as TargetingContext);
+    let matches = 0;
+    const indexStats = time(contexts.length, (i) => {
+      matches += index.match(contexts[i] as TargetingContext).length;
+    });
+
+    const scanN = Math.min(contexts.length, opts.scanDecisions ?? ENGINE_BENCH_DEFAULTS.maxScanDecisions);
+    const scanned: string[][] = [];
+    const scanStats = time(scanN, (i) => {
+      const ctx = contexts[i] as TargetingContext;
+      const out: string[] = [];
+      for (const e of entries) if (evaluate(e.targeting, ctx)) out.push(e.id);
+      scanned.push(out);
+    });
+    for (let i = 0; i < scanN; i++) {
+      const got = index.match(contexts[i] as TargetingContext).sort();
+      const want = (scanned[i] as string[]).sort();
+      if (got.length !== want.length || got.some((id, j) => id !== want[j])) {
+        throw new Error(`index and scan disagree at ${size} campaigns on request ${i}: ${got.length} vs ${want.length}`);
+      }
+    }
+
+    let served = 0;
+    const random = mulberry32(seed);
+    const decideStats = time(requests.length, (i) => {
+      const r = requests[i] as (typeof requests)[number];
+      const d = decide({ index, campaigns, adUnit: r.unit, viewer: r.viewer, frequencyCounts, now: nowMs + i * 10, random });
+      if (d.ad !== null) served++;
+    });
+
+    const result: EngineResult = {
+      campaigns: size,
+      conjunctions: index.stats.conjunctions,
+      postings: index.stats.postings,
+      buildMs,
+      bytesPerCampaign,
+      memorySource,
+      avgMatches: matches / Math.max(1, contexts.length),
+      index: indexStats,
+      scan: scanStats,
+      decide: decideStats,
+      speedup: indexStats.perSecond / scanStats.perSecond,
+    };
+    results.push(result);
+    opts.log(
+      `engine ${size} campaigns: ${result.conjunctions} conjunctions, ${result.postings} postings, build ${fmt(buildMs, 0)} ms, ` +
+        `${fmt(bytesPerCampaign, 0)} B/campaign (${memorySource}), ${fmt(result.avgMatches, 1)} matches/request`,
+    );
+    opts.log(`  index  match: ${fmt(indexStats.perSecond, 0)}/s p50 ${fmt(indexStats.p50Ms)} ms p99 ${fmt(indexStats.p99Ms)} ms`);
+    opts.log(`  scan   match: ${fmt(scanStats.perSecond, 0)}/s p50 ${fmt(scanStats.p50Ms)} ms p99 ${fmt(scanStats.p99Ms)} ms (${scanN} requests, answers identical)`);
+    opts.log(`  decide (index): ${fmt(decideStats.perSecond, 0)}/s p50 ${fmt(decideStats.p50Ms)} ms p99 ${fmt(decideStats.p99Ms)} ms, ${served}/${requests.length} served`);
+    opts.log(`  index vs scan: ${fmt(result.speedup, 0)}× throughput`);
+    // Let a caller's event loop breathe between sizes.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return results;
+}
