@@ -13,7 +13,7 @@ import {
   SLOT_POSITIONS,
   SLOT_STATUSES,
 } from '../core/marketplace/catalog.js';
-import { isIsoDate } from '../core/marketplace/slots.js';
+import { isIsoDate, validateSlotFields } from '../core/marketplace/slots.js';
 import type { FieldIssue } from '../core/shared/errors.js';
 
 /** Schemas shared by the account, slot, ad-unit, admin and marketplace routes. */
@@ -99,6 +99,7 @@ export const SlotCreateSchema = z
     if ((v.publishDate === undefined) === !rule) {
       ctx.addIssue({ code: 'custom', path: ['publishDate'], message: 'give either publishDate, or from, to and weekdays' });
     }
+    addIssues(ctx, validateSlotFields(v));
   })
   .openapi('SlotCreate');
 
