@@ -6,12 +6,11 @@
  * (`--aws`), it writes to the deployed table with the ambient AWS credentials.
  */
 import { parseArgs } from 'node:util';
-import { createDb, type Db } from '../functions/store/client.js';
-import { ensureTable } from '../functions/store/create-table.js';
+import type { Db } from '../functions/store/client.js';
 import { systemClock } from '../functions/core/shared/clock.js';
 import { ulidIds } from '../functions/core/shared/ids.js';
 import { tenantStore } from '../functions/store/tenants.js';
-import { LOCAL_CREDENTIALS, LOCAL_DATA_DIR, LOCAL_DYNAMO_PORT, startDynamoLocal, type DynamoLocal } from './local/dynamodb-local.js';
+import { connect } from './local/connect.js';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -21,21 +20,6 @@ const { positionals, values } = parseArgs({
     aws: { type: 'boolean', default: false },
   },
 });
-
-async function connect(): Promise<{ db: Db; close: () => Promise<void> }> {
-  const tableName = process.env.TABLE_NAME ?? 'placard';
-  if (values.aws) return { db: createDb(tableName, { region: process.env.AWS_REGION }), close: async () => {} };
-  const endpoint = `http://127.0.0.1:${LOCAL_DYNAMO_PORT}`;
-  let started: DynamoLocal | undefined;
-  try {
-    await fetch(endpoint);
-  } catch {
-    started = await startDynamoLocal({ port: LOCAL_DYNAMO_PORT, dbPath: LOCAL_DATA_DIR });
-  }
-  const db = createDb(tableName, { endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
-  await ensureTable(db.client, tableName);
-  return { db, close: async () => started?.stop() };
-}
 
 async function createKey(db: Db): Promise<string> {
   const tenants = tenantStore(db, systemClock, ulidIds(systemClock));
@@ -50,7 +34,7 @@ async function main(): Promise<void> {
     console.error('usage: npm run admin -- create-key [--name NAME] [--email EMAIL] [--aws]');
     process.exit(2);
   }
-  const { db, close } = await connect();
+  const { db, close } = await connect({ aws: values.aws });
   try {
     console.log(await createKey(db));
   } finally {

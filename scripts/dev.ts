@@ -18,6 +18,7 @@ import { createDb } from '../functions/store/client.js';
 import { ensureTable } from '../functions/store/create-table.js';
 import { LOCAL_CREDENTIALS, LOCAL_DATA_DIR, LOCAL_DYNAMO_PORT, startDynamoLocal } from './local/dynamodb-local.js';
 import { startStreamPoller } from './local/stream-poller.js';
+import { seedIfEmpty } from './seed.js';
 
 const DATA_DIR = LOCAL_DATA_DIR;
 
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     const deps = createDeps(config, { db: createDb(config.TABLE_NAME, clientConfig) });
     const table = await ensureTable(deps.db.client, deps.db.tableName);
     deps.logger.info(`table ${config.TABLE_NAME}: ${table}`);
+    if (args.has('--seed')) await seedIfEmpty(deps);
 
     const api = createApp(deps);
     const serveApp = createServeApp(deps);

@@ -401,16 +401,26 @@ function deleteGuardOp(db: Db, slot: SlotRecord): TxOp {
   };
 }
 
-/** Writes items with BatchWriteItem, 25 per call, retrying what DynamoDB leaves unprocessed. */
-export async function batchWrite(db: Db, requests: ReadonlyArray<{ PutRequest: { Item: Item } } | { DeleteRequest: { Key: Record<string, unknown> } }>): Promise<void> {
-  for (let i = 0; i < requests.length; i += 25) {
-    let pending: typeof requests | undefined = requests.slice(i, i + 25);
-    for (let attempt = 0; pending && pending.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
-      const out = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.tableName]: [...pending] as never } }));
-      pending = out.UnprocessedItems?.[db.tableName] as typeof requests | undefined;
+type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Record<string, unknown> } };
+
+/**
+ * Writes items with BatchWriteItem, 25 per call and `parallel` calls at a time, retrying what
+ * DynamoDB leaves unprocessed. Not atomic: for bulk loads (the seed) and for undoing a failed call.
+ */
+export async function batchWrite(db: Db, requests: readonly WriteRequest[], parallel = 1): Promise<void> {
+  const chunks: WriteRequest[][] = [];
+  for (let i = 0; i < requests.length; i += 25) chunks.push(requests.slice(i, i + 25));
+  const worker = async (): Promise<void> => {
+    for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
+      let pending: WriteRequest[] | undefined = chunk;
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+        const out = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.tableName]: pending as never } }));
+        pending = out.UnprocessedItems?.[db.tableName] as WriteRequest[] | undefined;
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, parallel) }, worker));
 }
 
 async function deleteItems(db: Db, itemKeys: ReadonlyArray<{ pk: string; sk: string }>): Promise<void> {
