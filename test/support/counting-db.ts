@@ -1,0 +1,32 @@
+import type { Db } from '../../functions/store/client.js';
+
+/** Items DynamoDB read for the requests made since the last reset (GetItem, BatchGet, Query, Scan). */
+export interface ReadCounter {
+  items: number;
+  calls: number;
+  reset(): void;
+}
+
+/** Counts items read through a Db by adding a middleware to its document client. */
+export function countReads(db: Db): ReadCounter {
+  const counter: ReadCounter = {
+    items: 0,
+    calls: 0,
+    reset() {
+      counter.items = 0;
+      counter.calls = 0;
+    },
+  };
+  db.doc.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const out = result.output as { Item?: unknown; Items?: unknown[]; ScannedCount?: number; Responses?: Record<string, unknown[]> };
+      const read = (out.Item ? 1 : 0) + (out.ScannedCount ?? out.Items?.length ?? 0) + Object.values(out.Responses ?? {}).reduce((n, items) => n + items.length, 0);
+      counter.items += read;
+      counter.calls += 1;
+      return result;
+    },
+    { step: 'initialize', name: 'countReads' },
+  );
+  return counter;
+}
