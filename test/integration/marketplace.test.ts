@@ -308,4 +308,35 @@ describe('marketplace', () => {
     nextSecond();
     expect(await slotIds()).toEqual([]);
   });
+
+  it('plans within the budget and as well as brute force on small random markets', async () => {
+    const store = marketplaceStore(deps.db, deps.clock, deps.ids);
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    for (let round = 0; round < 3; round++) {
+      const category = (['beauty', 'health', 'education'] as const)[round]!;
+      const slots: Array<{ id: string; accountId: string; date: string; price: number; reach: number }> = [];
+      for (let n = 0; n < 3; n++) {
+        const averageReads = 1_000 * (1 + rand(9));
+        const account = await store.createAccount(owner.id, { platform: 'wechat', handle: 'r', name: `R${n}`, description: '', category, audience: { ...audience, averageReads } });
+        const drafts = (['headline', 'secondary', 'end_mention'] as const).map((position, k) => ({ publishDate: `2034-0${round + 1}-0${1 + ((n + k) % 2)}`, position, format: 'custom_article' as const, priceMicros: (1 + rand(20)) * 10_000_000 }));
+        for (const s of await store.createSlots(owner.id, account.id, drafts)) slots.push({ id: s.id, accountId: account.id, date: s.publishDate, price: s.priceMicros, reach: averageReads });
+      }
+      const budgetMicros = (10 + rand(40)) * 10_000_000;
+      nextSecond();
+      const res = await call(app, 'POST', '/v1/marketplace/match', { key: advertiser.key, body: { targeting: {}, dateFrom: `2034-0${round + 1}-01`, dateTo: `2034-0${round + 1}-28`, categories: [category], budgetMicros } });
+      let best = 0;
+      for (let mask = 0; mask < 1 << slots.length; mask++) {
+        const chosen = slots.filter((_, i) => mask & (1 << i));
+        const days = new Set(chosen.map((s) => `${s.accountId}|${s.date}`));
+        const cost = chosen.reduce((sum, s) => sum + s.price, 0);
+        if (days.size === chosen.length && cost <= budgetMicros) best = Math.max(best, chosen.reduce((sum, s) => sum + s.reach, 0));
+      }
+      expect(res.body.plan.totals.costMicros).toBeLessThanOrEqual(budgetMicros);
+      expect(res.body.plan.totals.targetedReach).toBe(best);
+    }
+  });
 });
