@@ -200,6 +200,12 @@ export interface SlotListFilter {
 export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
   const now = () => clock().toISOString();
 
+  /** A page of a gsi1 query, as the domain sees the items. */
+  async function pageOf<T>(query: Omit<Parameters<typeof queryPage>[1], 'index'>): Promise<Page<T>> {
+    const out = await queryPage<T>(db, { ...query, index: 'gsi1' });
+    return { ...out, items: out.items.map((i) => plain<T>(i)) };
+  }
+
   async function ownedAccount(tenantId: string, id: string): Promise<Stored<AccountRecord>> {
     return getOwned<AccountRecord & Record<string, unknown>>(db, keys.account(id), 'Account', id, tenantId, 'ownerTenantId', { consistent: true });
   }
@@ -251,8 +257,7 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
     },
 
     async listAccounts(ownerTenantId: string, page: { limit: number; cursor?: string }): Promise<Page<AccountRecord>> {
-      const out = await queryPage<AccountRecord>(db, { pk: keys.tenantAccounts(ownerTenantId), index: 'gsi1', ...page });
-      return { ...out, items: out.items.map((i) => plain<AccountRecord>(i)) };
+      return pageOf<AccountRecord>({ pk: keys.tenantAccounts(ownerTenantId), ...page });
     },
 
     async getAccount(tenantId: string, id: string): Promise<AccountRecord> {
@@ -319,14 +324,12 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
 
     async listSlots(tenantId: string, accountId: string, filter: SlotListFilter, page: { limit: number; cursor?: string }): Promise<Page<SlotRecord>> {
       await ownedAccount(tenantId, accountId);
-      const out = await queryPage<SlotRecord>(db, {
+      return pageOf<SlotRecord>({
         pk: keys.accountSlots(accountId),
-        index: 'gsi1',
         skBetween: [filter.from ?? '0', `${filter.to ?? '9999-12-31'}~`],
         ...page,
         ...(filter.status ? { filter: { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':status': filter.status } } } : {}),
       });
-      return { ...out, items: out.items.map((i) => plain<SlotRecord>(i)) };
     },
 
     async getSlot(tenantId: string, slotId: string): Promise<SlotRecord> {
@@ -369,8 +372,7 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
 
     async listAdUnits(tenantId: string, accountId: string, page: { limit: number; cursor?: string }): Promise<Page<AdUnitRecord>> {
       await ownedAccount(tenantId, accountId);
-      const out = await queryPage<AdUnitRecord>(db, { pk: keys.accountAdUnits(accountId), index: 'gsi1', ...page });
-      return { ...out, items: out.items.map((i) => plain<AdUnitRecord>(i)) };
+      return pageOf<AdUnitRecord>({ pk: keys.accountAdUnits(accountId), ...page });
     },
 
     async getAdUnit(tenantId: string, unitId: string): Promise<AdUnitRecord> {
