@@ -265,6 +265,7 @@ function conjunctionAlgorithm(lists: readonly Int32Array[], k: number, partition
       // Candidate: the first k lists agree. Read all entries for it in every list that has it.
       let covered = 0;
       let rejected = false;
+      let moved = 0;
       for (let j = 0; j < n; j++) {
         const li = order[j] as number;
         if ((cur[li] as number) >> ID_SHIFT !== id) break;
@@ -279,15 +280,17 @@ function conjunctionAlgorithm(lists: readonly Int32Array[], k: number, partition
         } while (e >> ID_SHIFT === id);
         pos[li] = p;
         cur[li] = e;
+        moved++;
       }
       const need = required[id] as number;
       if (!rejected && (covered & need) === need) emit(campaign[id] as number);
+      reinsert(order, cur, moved);
     } else {
       // Nothing before the k-th current conjunction can be in k lists: jump the first k−1 there.
       const target = id << ID_SHIFT;
       for (let j = 0; j < k - 1; j++) skipTo(lists[order[j] as number] as Int32Array, order[j] as number, target, pos, cur);
+      reinsert(order, cur, k - 1);
     }
-    sortByCurrent(order, cur);
   }
 }
 
@@ -313,7 +316,25 @@ function skipTo(list: Int32Array, li: number, target: number, pos: Int32Array, c
   cur[li] = hi < list.length ? (list[hi] as number) : EXHAUSTED;
 }
 
-/** Insertion sort: the order changes little between steps, so this is close to linear. */
+/**
+ * Restores the order after the first `moved` lists advanced: the rest is still sorted, so each
+ * moved list is slid into it from the back (the lists advanced, so they only move right).
+ */
+function reinsert(order: Int32Array, cur: Int32Array, moved: number): void {
+  const n = order.length;
+  for (let i = moved - 1; i >= 0; i--) {
+    const x = order[i] as number;
+    const v = cur[x] as number;
+    let j = i + 1;
+    while (j < n && (cur[order[j] as number] as number) < v) {
+      order[j - 1] = order[j] as number;
+      j++;
+    }
+    order[j - 1] = x;
+  }
+}
+
+/** Insertion sort, for the initial order. */
 function sortByCurrent(order: Int32Array, cur: Int32Array): void {
   for (let i = 1; i < order.length; i++) {
     const x = order[i] as number;
