@@ -13,6 +13,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { adUnitRoutes } from './routes/ad-units.js';
 import { marketplaceRoutes } from './routes/marketplace.js';
 import { slotRoutes } from './routes/slots.js';
+import { orderRoutes } from './routes/orders.js';
 
 /**
  * The management API (the `api` Lambda): tenants, marketplace, orders, money, reports.
@@ -29,6 +30,7 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
   app.route('/', tenantRoutes);
   app.route('/', adminRoutes);
   app.route('/', accountRoutes).route('/', slotRoutes).route('/', adUnitRoutes).route('/', marketplaceRoutes);
+  app.route('/', orderRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API key from signup or POST /v1/api-keys' });
   app.doc31('/openapi.json', {

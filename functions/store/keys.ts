@@ -27,4 +27,10 @@ export const keys = {
   accountSlots: (accountId: string): string => `ACCOUNT#${accountId}#SLOTS`,
   adUnit: (unitId: string): Key => ({ pk: `UNIT#${unitId}`, sk: 'UNIT' }),
   accountAdUnits: (accountId: string): string => `ACCOUNT#${accountId}#UNITS`,
+  // Orders (issue 4): the order (on the advertiser's gsi1 list), the publisher's pointer (on theirs), the deadline index.
+  order: (orderId: string): Key => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' }),
+  tenantOrders: (tenantId: string): string => `TENANT#${tenantId}#ORDERS`,
+  orderRef: (publisherId: string, orderId: string): Key => ({ pk: `TENANT#${publisherId}`, sk: `ORDER#${orderId}` }),
+  ordersDue: (): string => 'ORDERS#DUE',
+  orderDue: (dueAt: string, orderId: string): Key => ({ pk: 'ORDERS#DUE', sk: `${dueAt}#${orderId}` }),
 };

@@ -1,0 +1,66 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { SlotDraft } from '../../functions/core/marketplace/slots.js';
+import { addDays } from '../../functions/core/marketplace/slots.js';
+import type { Deps } from '../../functions/deps.js';
+import { marketplaceStore, type SlotRecord } from '../../functions/store/marketplace.js';
+import { deposit } from '../../functions/store/wallet.js';
+import { getBalances } from '../../functions/store/ledger.js';
+import type { LedgerAccount } from '../../functions/core/ledger/ledger.js';
+import { call } from './http.js';
+
+type App = Parameters<typeof call>[0];
+
+export const PRICE = 1_000_000_000;
+export const COMMITTED_READS = 10_000;
+export const aBrief = { title: 'Spring tea', copy: 'Try the new oolong', landingUrl: 'https://tea.example.com/spring' };
+
+const audience = {
+  followers: 120_000,
+  averageReads: 10_000,
+  gender: { female: 0.6, male: 0.4 },
+  ageBand: { '25-34': 0.5 },
+  region: { 'CN-SH': 0.25 },
+  interests: { technology: 0.4 },
+};
+
+/** An account of the publisher with `count` open slots on consecutive days, alternating ad card and custom article unless told. */
+export async function slotsOf(deps: Deps, publisherId: string, count: number, options: { format?: SlotDraft['format']; priceMicros?: number } = {}): Promise<SlotRecord[]> {
+  const store = marketplaceStore(deps.db, deps.clock, deps.ids);
+  const account = await store.createAccount(publisherId, { platform: 'wechat', handle: 'tea_daily', name: 'Tea Daily', category: 'food', description: '', audience });
+  const drafts: SlotDraft[] = Array.from({ length: count }, (_, i) => {
+    const format = options.format ?? (i % 2 === 0 ? 'ad_card' : 'custom_article');
+    return {
+      publishDate: addDays('2031-01-01', i),
+      position: 'headline',
+      format,
+      ...(format === 'ad_card' ? { committedReads: COMMITTED_READS } : {}),
+      priceMicros: options.priceMicros ?? PRICE,
+    };
+  });
+  return store.createSlots(publisherId, account.id, drafts);
+}
+
+export const fund = (deps: Deps, advertiserId: string, amountMicros: number) => deposit(deps, { advertiserId, amountMicros, reference: 'test' });
+
+export async function balance(deps: Deps, account: LedgerAccount): Promise<number> {
+  return (await getBalances(deps.db, [account])).get(account) ?? 0;
+}
+
+/** Books a slot through the API and returns the order body (fails the test setup otherwise). */
+export async function placeOrder(app: App, key: string, slotId: string): Promise<Record<string, any>> {
+  const res = await call(app, 'POST', '/v1/orders', { key, body: { slotId, brief: aBrief } });
+  if (res.status !== 201) throw new Error(`order failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Every item of the test's table, by entity. Tests may Scan. */
+export async function everything(deps: Deps): Promise<Map<string, Record<string, any>[]>> {
+  const byEntity = new Map<string, Record<string, any>[]>();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await deps.db.doc.send(new ScanCommand({ TableName: deps.db.tableName, ExclusiveStartKey: start, ConsistentRead: true }));
+    for (const item of out.Items ?? []) byEntity.set(String(item.entity), [...(byEntity.get(String(item.entity)) ?? []), item]);
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return byEntity;
+}
