@@ -3,7 +3,7 @@ import type { Deps } from '../deps.js';
 import type { AppEnv } from './env.js';
 import { installCommonMiddleware } from './middleware.js';
 import { installErrorHandling } from './problem.js';
-import { systemRoutes } from './routes/system.js';
+import { healthResponse } from './health.js';
 
 /**
  * The serve app (the `serve` Lambda): decisions and tracking, the hot path. Plain Hono, kept
@@ -12,7 +12,7 @@ import { systemRoutes } from './routes/system.js';
 export function createServeApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   installCommonMiddleware(app, deps);
-  app.route('/', systemRoutes);
+  app.get('/health', healthResponse);
   installErrorHandling(app);
   return app;
 }
