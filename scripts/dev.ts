@@ -29,54 +29,59 @@ async function main(): Promise<void> {
   const jobsEverySeconds = Number(process.env.JOBS_INTERVAL_SECONDS ?? 30);
   process.env.POWERTOOLS_DEV ??= 'true';
 
+  // Signals are handled from the first moment, so a Ctrl-C during start-up also stops Java.
+  const stops: (() => Promise<void>)[] = [];
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping Placard`);
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error(error));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
   const dynamo = await startDynamoLocal({ port: LOCAL_DYNAMO_PORT, ...(memory ? {} : { dbPath: DATA_DIR }) });
-  const stopDynamo = async () => dynamo.stop();
+  stops.push(() => dynamo.stop());
   process.once('exit', () => dynamo.process.kill('SIGKILL'));
 
-  try {
-    const config = parseConfig({
-      ...process.env,
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
-      TRACKING_SECRET: process.env.TRACKING_SECRET ?? localSecret(memory),
-      PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`,
-    });
-    const clientConfig = { endpoint: dynamo.endpoint, region: config.AWS_REGION, credentials: LOCAL_CREDENTIALS };
-    const deps = createDeps(config, { db: createDb(config.TABLE_NAME, clientConfig) });
-    const table = await ensureTable(deps.db.client, deps.db.tableName);
-    deps.logger.info(`table ${config.TABLE_NAME}: ${table}`);
-    if (args.has('--seed')) await seedIfEmpty(deps);
+  const config = parseConfig({
+    ...process.env,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    TRACKING_SECRET: process.env.TRACKING_SECRET ?? localSecret(memory),
+    PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`,
+  });
+  const clientConfig = { endpoint: dynamo.endpoint, region: config.AWS_REGION, credentials: LOCAL_CREDENTIALS };
+  const deps = createDeps(config, { db: createDb(config.TABLE_NAME, clientConfig) });
+  const table = await ensureTable(deps.db.client, deps.db.tableName);
+  deps.logger.info(`table ${config.TABLE_NAME}: ${table}`);
+  if (args.has('--seed')) await seedIfEmpty(deps);
 
-    const api = createApp(deps);
-    const serveApp = createServeApp(deps);
-    const server = serve({
-      port,
-      hostname: '127.0.0.1',
-      fetch: (request: Request) => (isServePath(new URL(request.url).pathname) ? serveApp.fetch(request) : api.fetch(request)),
-    });
+  const api = createApp(deps);
+  const serveApp = createServeApp(deps);
+  const server = serve({
+    port,
+    hostname: '127.0.0.1',
+    fetch: (request: Request) => (isServePath(new URL(request.url).pathname) ? serveApp.fetch(request) : api.fetch(request)),
+  });
+  stops.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Idle keep-alive connections would hold close() open for seconds.
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }),
+  );
 
-    await runJobs(deps);
-    const jobsTimer = setInterval(() => void runJobs(deps).catch((error: unknown) => deps.logger.error('jobs failed', { error })), jobsEverySeconds * 1000);
-    const poller = startStreamPoller(deps, new DynamoDBStreamsClient(clientConfig));
+  const runJobsOnce = () => runJobs(deps).catch((error: unknown) => deps.logger.error('jobs failed', { error }));
+  await runJobsOnce();
+  const jobsTimer = setInterval(() => void runJobsOnce(), jobsEverySeconds * 1000);
+  stops.push(async () => clearInterval(jobsTimer));
+  const poller = startStreamPoller(deps, new DynamoDBStreamsClient(clientConfig));
+  stops.push(() => poller.stop());
 
-    console.log(`Placard is running at http://127.0.0.1:${port}  (docs: http://127.0.0.1:${port}/docs)${memory ? '  [in memory]' : `  [data in ${DATA_DIR}/]`}`);
-
-    let stopping = false;
-    const shutdown = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      console.log(`\n${signal}: stopping Placard`);
-      clearInterval(jobsTimer);
-      await poller.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await stopDynamo();
-      process.exit(0);
-    };
-    process.on('SIGINT', () => void shutdown('SIGINT'));
-    process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  } catch (error) {
-    await stopDynamo();
-    throw error;
-  }
+  console.log(`Placard is running at http://127.0.0.1:${port}  (docs: http://127.0.0.1:${port}/docs)${memory ? '  [in memory]' : `  [data in ${DATA_DIR}/]`}`);
 }
 
 /** A signing secret kept in .data/ so tracking links survive a restart (a fresh one in memory mode). */

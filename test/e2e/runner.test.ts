@@ -27,6 +27,7 @@ describe('npm start (scripts/dev.ts)', () => {
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     try {
+      await waitFor(async () => (output.includes('Placard is running') ? true : undefined), 45_000);
       const health = await waitFor(async () => {
         const res = await fetch(`http://127.0.0.1:${port}/health`);
         return res.ok ? ((await res.json()) as { status: string; table: string }) : undefined;
