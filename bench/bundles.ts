@@ -1,0 +1,30 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface BundleInfo {
+  fn: string;
+  /** The bundle file, as cdk synth's esbuild wrote it. */
+  path: string;
+  bytes: number;
+}
+
+/**
+ * Runs `cdk synth` into a fresh folder and measures each Lambda's bundle: the esbuild output that
+ * a deployment uploads, found through the asset path the template records for each function.
+ */
+export function synthBundles(): BundleInfo[] {
+  const out = mkdtempSync(join(tmpdir(), 'placard-synth-'));
+  const run = spawnSync('npx', ['cdk', 'synth', '--quiet', '-o', out], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (run.status !== 0) throw new Error(`cdk synth failed:\n${run.stderr.slice(-2000)}`);
+  const template = JSON.parse(readFileSync(join(out, 'Placard-dev.template.json'), 'utf8')) as {
+    Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
+  };
+  return Object.entries(template.Resources)
+    .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['aws:asset:path'])
+    .map(([logicalId, r]) => {
+      const path = join(out, r.Metadata?.['aws:asset:path'] ?? '', 'index.mjs');
+      return { fn: logicalId.replace(/Function.*$/, '').toLowerCase(), path, bytes: statSync(path).size };
+    });
+}
