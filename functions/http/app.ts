@@ -13,6 +13,8 @@ import { accountRoutes } from './routes/accounts.js';
 import { adUnitRoutes } from './routes/ad-units.js';
 import { marketplaceRoutes } from './routes/marketplace.js';
 import { slotRoutes } from './routes/slots.js';
+import { payoutRoutes } from './routes/payouts.js';
+import { walletRoutes } from './routes/wallet.js';
 import { orderRoutes } from './routes/orders.js';
 
 /**
@@ -31,6 +33,7 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
   app.route('/', adminRoutes);
   app.route('/', accountRoutes).route('/', slotRoutes).route('/', adUnitRoutes).route('/', marketplaceRoutes);
   app.route('/', orderRoutes);
+  app.route('/', walletRoutes).route('/', payoutRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API key from signup or POST /v1/api-keys' });
   app.doc31('/openapi.json', {

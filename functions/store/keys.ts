@@ -33,4 +33,17 @@ export const keys = {
   orderRef: (publisherId: string, orderId: string): Key => ({ pk: `TENANT#${publisherId}`, sk: `ORDER#${orderId}` }),
   ordersDue: (): string => 'ORDERS#DUE',
   orderDue: (dueAt: string, orderId: string): Key => ({ pk: 'ORDERS#DUE', sk: `${dueAt}#${orderId}` }),
+  // Money and webhooks (issue 4): payouts (on the publisher's gsi1 list) and the operator's queue by status;
+  // webhooks (on the tenant's gsi1 list) with a per-tenant counter; deliveries under their webhook, a guard
+  // item per (item version, webhook, event) so a replayed stream record sends nothing twice, and the due index.
+  payout: (payoutId: string): Key => ({ pk: `PAYOUT#${payoutId}`, sk: 'PAYOUT' }),
+  tenantPayouts: (tenantId: string): string => `TENANT#${tenantId}#PAYOUTS`,
+  payoutQueue: (status: string): string => `PAYOUTS#${status.toUpperCase()}`,
+  payoutQueueEntry: (status: string, payoutId: string): Key => ({ pk: `PAYOUTS#${status.toUpperCase()}`, sk: payoutId }),
+  webhook: (webhookId: string): Key => ({ pk: `WEBHOOK#${webhookId}`, sk: 'WEBHOOK' }),
+  tenantWebhooks: (tenantId: string): string => `TENANT#${tenantId}#WEBHOOKS`,
+  webhookCount: (tenantId: string): Key => ({ pk: `TENANT#${tenantId}`, sk: 'WEBHOOKS' }),
+  delivery: (webhookId: string, deliveryId: string): Key => ({ pk: `WEBHOOK#${webhookId}`, sk: `DLV#${deliveryId}` }),
+  deliveryGuard: (deliveryKey: string): Key => ({ pk: `DLVKEY#${deliveryKey}`, sk: 'DLVKEY' }),
+  deliveriesDue: (): string => 'DELIVERIES#DUE',
 };

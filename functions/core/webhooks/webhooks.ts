@@ -1,0 +1,89 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { ORDER_EVENTS } from '../orders/state-machine.js';
+import type { FieldIssue } from '../shared/errors.js';
+
+/** The events a webhook can subscribe to: every order event (the order machine names them) and the payout events. */
+export const PAYOUT_EVENTS = ['payout.requested', 'payout.paid', 'payout.failed'] as const;
+export const WEBHOOK_EVENTS = [...ORDER_EVENTS, ...PAYOUT_EVENTS] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export const isWebhookEvent = (value: string): value is WebhookEvent => (WEBHOOK_EVENTS as readonly string[]).includes(value);
+
+/**
+ * What an item carries, in the same write as its state change, when that change should reach
+ * webhooks: the events it raises, the tenants told, and the item version it belongs to (a later
+ * write that does not notify leaves a stale `notify` whose version no longer matches).
+ */
+export interface Notify {
+  events: string[];
+  tenantIds: string[];
+  version: number;
+}
+
+export const notify = (events: readonly string[], tenantIds: readonly string[], version: number): Notify => ({ events: [...events], tenantIds: [...new Set(tenantIds)], version });
+
+/** The notification a changed item raises, or none: new or changed images whose `notify` belongs to this very version. */
+export function raisedNotify(newImage: Record<string, unknown> | undefined, oldImage: Record<string, unknown> | undefined): Notify | undefined {
+  const note = newImage?.notify as Notify | undefined;
+  if (!newImage || !note || note.version !== newImage.version || oldImage?.version === newImage.version) return undefined;
+  return note;
+}
+
+const SECRET_PREFIX = 'whsec_';
+const SECRET_BYTES = 24;
+
+/** A signing secret in the Standard Webhooks format (`whsec_` + base64). */
+export function generateWebhookSecret(): string {
+  return `${SECRET_PREFIX}${randomBytes(SECRET_BYTES).toString('base64')}`;
+}
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** https only; plain http only to this machine, and only when local endpoints are allowed (dev and test stages). */
+export function validateWebhookUrl(url: string, allowLocalHttp: boolean): FieldIssue[] {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [{ field: 'url', message: 'must be an absolute URL' }];
+  }
+  if (parsed.username || parsed.password) return [{ field: 'url', message: 'must not carry credentials' }];
+  if (parsed.protocol === 'https:') return [];
+  if (parsed.protocol === 'http:' && allowLocalHttp && LOCAL_HOSTS.has(parsed.hostname)) return [];
+  return [{ field: 'url', message: allowLocalHttp ? 'must be https (or http to localhost)' : 'must be https' }];
+}
+
+const STORAGE_ATTRIBUTE = /^(pk|sk|gsi\d+(pk|sk)|entity|notify|expiresAt)$/;
+
+/** The item as subscribers see it: its own fields, without storage keys and the notify marker. */
+export function eventData(item: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item).filter(([name]) => !STORAGE_ATTRIBUTE.test(name)));
+}
+
+/** The body of a delivery (Standard Webhooks' recommended shape). */
+export const webhookPayload = (event: string, at: Date, item: Record<string, unknown>): string =>
+  JSON.stringify({ type: event, timestamp: at.toISOString(), data: eventData(item) });
+
+/**
+ * The same notification of the same item version to the same webhook always gets the same key,
+ * so a stream batch that is delivered again finds its deliveries already made.
+ */
+export function deliveryKey(item: { pk: unknown; sk: unknown; version: unknown }, webhookId: string, event: string): string {
+  return createHash('sha256').update(JSON.stringify([item.pk, item.sk, item.version, webhookId, event])).digest('base64url');
+}
+
+export interface RetryPolicy {
+  baseSeconds: number;
+  maxSeconds: number;
+  maxAttempts: number;
+}
+
+/**
+ * After `attempts` failed attempts: when to try again (base × 2^(attempts−1), capped), or
+ * undefined when the delivery has used its attempts and is given up.
+ */
+export function nextAttemptAt(attempts: number, now: Date, policy: RetryPolicy): Date | undefined {
+  if (attempts >= policy.maxAttempts) return undefined;
+  const delaySeconds = Math.min(policy.baseSeconds * 2 ** Math.max(0, attempts - 1), policy.maxSeconds);
+  return new Date(now.getTime() + delaySeconds * 1000);
+}

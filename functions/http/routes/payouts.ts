@@ -1,0 +1,91 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { PAYOUT_STATUSES, payoutStore } from '../../store/payouts.js';
+import { caller } from '../auth.js';
+import type { AppEnv } from '../env.js';
+import type { Context } from 'hono';
+import { IdParam, page } from '../marketplace-schemas.js';
+import { bearerSecurity, errorResponses, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
+import { PositiveMicros } from './wallet.js';
+
+const tags = ['Money'];
+
+const PayoutSchema = z
+  .object({
+    id: z.string(),
+    publisherId: z.string(),
+    amountMicros: z.number().int(),
+    currency: z.string(),
+    status: z.enum(PAYOUT_STATUSES),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi('Payout');
+
+const requestPayout = createRoute({
+  method: 'post',
+  path: '/v1/payouts',
+  tags,
+  summary: 'Withdraw earnings: moves the amount from earned to pendingPayout until the operator pays it',
+  security: bearerSecurity,
+  request: jsonBody(z.object({ amountMicros: PositiveMicros }).openapi('PayoutInput')),
+  responses: {
+    201: jsonContent(PayoutSchema, 'Requested'),
+    400: errorResponses[400],
+    401: errorResponses[401],
+    402: problemContent('Earnings do not cover the amount'),
+    403: errorResponses[403],
+  },
+});
+
+const listPayouts = createRoute({
+  method: 'get',
+  path: '/v1/payouts',
+  tags,
+  summary: 'The publisher’s payouts, newest first',
+  security: bearerSecurity,
+  request: { query: PageQuery },
+  responses: { 200: jsonContent(page(PayoutSchema), 'Payouts'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
+});
+
+const adminList = createRoute({
+  method: 'get',
+  path: '/v1/admin/payouts',
+  tags: ['Admin', ...tags],
+  summary: 'Every publisher’s payouts in one status (requested: the ones to pay), newest first',
+  security: bearerSecurity,
+  request: { query: PageQuery.extend({ status: z.enum(PAYOUT_STATUSES).default('requested') }) },
+  responses: { 200: jsonContent(page(PayoutSchema), 'Payouts'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
+});
+
+const settleRoute = (outcome: 'paid' | 'failed', summary: string) =>
+  createRoute({
+    method: 'post',
+    path: `/v1/admin/payouts/{id}/${outcome}`,
+    tags: ['Admin', ...tags],
+    summary,
+    security: bearerSecurity,
+    request: { params: IdParam },
+    responses: { 200: jsonContent(PayoutSchema, 'The payout'), 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404], 409: problemContent('The payout is not requested any more') },
+  });
+
+const paid = settleRoute('paid', 'Mark a requested payout paid: pendingPayout → paid');
+const failed = settleRoute('failed', 'Mark a requested payout failed: the money goes back to earned');
+
+const payouts = (c: Context<AppEnv>) => payoutStore(c.var.deps);
+
+export const payoutRoutes = router()
+  .openapi(requestPayout, async (c) => c.json(await payouts(c).request(caller(c, 'publisher').tenantId, c.req.valid('json').amountMicros), 201))
+  .openapi(listPayouts, async (c) => c.json(await payouts(c).listForPublisher(caller(c, 'publisher').tenantId, c.req.valid('query')), 200))
+  .openapi(adminList, async (c) => {
+    caller(c, 'admin');
+    const { status, ...pageQuery } = c.req.valid('query');
+    return c.json(await payouts(c).listByStatus(status, pageQuery), 200);
+  })
+  .openapi(paid, async (c) => {
+    caller(c, 'admin');
+    return c.json(await payouts(c).settle(c.req.valid('param').id, 'paid'), 200);
+  })
+  .openapi(failed, async (c) => {
+    caller(c, 'admin');
+    return c.json(await payouts(c).settle(c.req.valid('param').id, 'failed'), 200);
+  });

@@ -1,0 +1,92 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { ValidationError } from '../../core/shared/errors.js';
+import { listLedgerLines } from '../../store/ledger.js';
+import { depositToAdvertiser, ledgerOwnerOf, walletBalances } from '../../store/wallet.js';
+import { caller } from '../auth.js';
+import { page } from '../marketplace-schemas.js';
+import { bearerSecurity, errorResponses, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
+
+const tags = ['Money'];
+const micros = (description: string) => z.number().int().openapi({ description });
+
+export const PositiveMicros = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).openapi({ description: 'An amount in micros (1 unit = 1 000 000 micros)' });
+
+const WalletSchema = z
+  .object({
+    currency: z.string(),
+    balances: z.union([
+      z.object({ availableMicros: micros('Spendable'), heldMicros: micros('Held in escrow for open orders') }).openapi('AdvertiserBalances'),
+      z.object({ earnedMicros: micros('Earned, not yet withdrawn'), pendingPayoutMicros: micros('Requested payouts not yet paid'), paidMicros: micros('Paid out') }).openapi('PublisherBalances'),
+      z.object({ revenueMicros: micros('Platform fees earned'), cashMicros: micros('Counterpart of deposits and payouts: minus the money held for tenants') }).openapi('PlatformBalances'),
+    ]),
+  })
+  .openapi('Wallet');
+
+const LedgerEntrySchema = z
+  .object({
+    txnId: z.string(),
+    at: z.iso.datetime(),
+    cause: z.object({ type: z.enum(['deposit', 'order', 'campaign', 'decision', 'payout']), id: z.string() }),
+    memo: z.string(),
+    currency: z.string(),
+    postings: z.array(z.object({ account: z.string(), amountMicros: z.number().int() })).openapi({ description: 'This owner’s postings of the transaction (the other side is on the counterpart’s ledger)' }),
+  })
+  .openapi('LedgerEntry');
+
+const DepositSchema = z
+  .object({ advertiserId: z.string().min(1).max(100), amountMicros: PositiveMicros, reference: z.string().trim().min(1).max(200).openapi({ description: 'The bank or payment reference' }) })
+  .openapi('DepositInput');
+
+const wallet = createRoute({
+  method: 'get',
+  path: '/v1/wallet',
+  tags,
+  summary: 'The caller’s balances (the platform’s for an operator)',
+  security: bearerSecurity,
+  responses: { 200: jsonContent(WalletSchema, 'Balances'), 401: errorResponses[401] },
+});
+
+const ledger = createRoute({
+  method: 'get',
+  path: '/v1/wallet/ledger',
+  tags,
+  summary: 'The caller’s ledger entries, newest first, each naming its cause',
+  security: bearerSecurity,
+  request: { query: PageQuery },
+  responses: { 200: jsonContent(page(LedgerEntrySchema), 'Entries'), 400: errorResponses[400], 401: errorResponses[401] },
+});
+
+const createDeposit = createRoute({
+  method: 'post',
+  path: '/v1/admin/deposits',
+  tags: ['Admin', ...tags],
+  summary: 'Record money an advertiser paid in (needs an Idempotency-Key: a retry returns the first deposit)',
+  security: bearerSecurity,
+  request: { headers: z.object({ 'idempotency-key': z.string().optional().openapi({ description: 'Required' }) }), ...jsonBody(DepositSchema) },
+  responses: {
+    201: jsonContent(DepositSchema.extend({ id: z.string(), currency: z.string() }).openapi('Deposit'), 'Recorded'),
+    400: errorResponses[400],
+    401: errorResponses[401],
+    403: errorResponses[403],
+    404: problemContent('No such advertiser'),
+  },
+});
+
+export const walletRoutes = router()
+  .openapi(wallet, async (c) => {
+    const { tenantId, role } = caller(c);
+    return c.json({ currency: c.var.deps.config.CURRENCY, balances: await walletBalances(c.var.deps.db, role, tenantId) } as z.infer<typeof WalletSchema>, 200);
+  })
+  .openapi(ledger, async (c) => {
+    const { tenantId, role } = caller(c);
+    const { limit, cursor } = c.req.valid('query');
+    const lines = await listLedgerLines(c.var.deps.db, ledgerOwnerOf(role, tenantId), limit, cursor);
+    return c.json({ ...lines, items: lines.items.map((l) => ({ ...l, currency: c.var.deps.config.CURRENCY })) }, 200);
+  })
+  .openapi(createDeposit, async (c) => {
+    caller(c, 'admin');
+    if (!c.req.valid('header')['idempotency-key']) throw new ValidationError('Deposits need an Idempotency-Key', [{ field: 'Idempotency-Key', message: 'is required: a retry with the same key records the deposit once' }]);
+    const input = c.req.valid('json');
+    const { depositId } = await depositToAdvertiser(c.var.deps, input);
+    return c.json({ id: depositId, ...input, currency: c.var.deps.config.CURRENCY }, 201);
+  });

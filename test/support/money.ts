@@ -1,0 +1,42 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { postings, replay, type LedgerAccount, type Posting } from '../../functions/core/ledger/ledger.js';
+import type { Deps } from '../../functions/deps.js';
+import { transact } from '../../functions/store/transact.js';
+import { deposit, ledgerTxn } from '../../functions/store/wallet.js';
+
+/**
+ * Gives a publisher earnings the way a completed order does (deposit → hold → capture), without
+ * an order: the money tests need earnings, not the order flow.
+ */
+export async function seedEarnings(deps: Deps, advertiserId: string, publisherId: string, amountMicros: number): Promise<void> {
+  await deposit(deps, { advertiserId, amountMicros, reference: 'seed' });
+  const cause = { type: 'order' as const, id: `ord_seed_${publisherId}` };
+  await transact(deps.db, ledgerTxn(deps, cause, 'Seed hold', postings.hold(advertiserId, amountMicros)));
+  await transact(deps.db, ledgerTxn(deps, cause, 'Seed capture', postings.capture(advertiserId, publisherId, amountMicros, deps.config.PLATFORM_FEE_BPS)));
+}
+
+/** Every item of one entity. Tests may Scan: they check the whole table. */
+export async function scanEntity(deps: Deps, entity: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await deps.db.doc.send(
+      new ScanCommand({ TableName: deps.db.tableName, FilterExpression: 'entity = :e', ExpressionAttributeValues: { ':e': entity }, ExclusiveStartKey: start }),
+    );
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/** The ledger replayed from every line, and the stored balances, for the invariant checks. */
+export async function ledgerState(deps: Deps): Promise<{ replayed: Map<LedgerAccount, number>; stored: Map<LedgerAccount, number> }> {
+  const lines = (await scanEntity(deps, 'ledgerLine')) as { postings: Posting[] }[];
+  const balances = await scanEntity(deps, 'balance');
+  return {
+    replayed: replay(lines),
+    stored: new Map(balances.map((b) => [b.account as LedgerAccount, b.balanceMicros as number])),
+  };
+}
+
+export const total = (balances: Map<LedgerAccount, number>): number => [...balances.values()].reduce((a, b) => a + b, 0);
