@@ -4,6 +4,7 @@ import { type Order, type OrderAction, type OrderActorRole, type OrderBrief, typ
 import { applyAction, dueJobs, jobDueAt, newOrder, type ActionInputs, type ActionResult } from '../core/orders/state-machine.js';
 import { ConflictError, DomainError, NotFoundError } from '../core/shared/errors.js';
 import type { Principal } from '../core/tenants/tenants.js';
+import { notify } from '../core/webhooks/webhooks.js';
 import type { Deps } from '../deps.js';
 import type { Db } from './client.js';
 import { getItem, queryPage } from './items.js';
@@ -70,7 +71,7 @@ function orderPutOp(db: Db, result: ActionResult, readVersion?: number): TxOp {
     gsi1sk: order.id,
     entity: 'order',
     ...order,
-    notify: { events, tenantIds: [order.advertiserId, order.publisherId], version: order.version },
+    notify: notify(events, [order.advertiserId, order.publisherId], order.version),
   };
   const condition =
     readVersion === undefined

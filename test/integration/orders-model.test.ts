@@ -1,20 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runJobs } from '../../functions/background/jobs.js';
-import { mayGoNegative, postings, replay, type LedgerAccount, type Posting } from '../../functions/core/ledger/ledger.js';
+import { mayGoNegative, replay, type LedgerAccount, type Posting } from '../../functions/core/ledger/ledger.js';
 import { isFinal, type Order } from '../../functions/core/orders/order.js';
 import { allowedActions, jobDueAt, TRANSITIONS } from '../../functions/core/orders/state-machine.js';
 import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
-import { transact } from '../../functions/store/transact.js';
-import { ledgerTxn } from '../../functions/store/wallet.js';
+import { payoutStore } from '../../functions/store/payouts.js';
 import { adminKey, movableClock, testDeps, type MovableClock } from '../support/deps.js';
 import { call, signup, type Call } from '../support/http.js';
 import { aBrief, balance, everything, fund, PRICE, slotsOf } from '../support/orders.js';
 
 /**
  * A model test of direct booking against DynamoDB Local: random sequences of deposits, orders,
- * actions by the right and the wrong parties, clock ticks that run the jobs, and payout requests.
+ * actions by the right and the wrong parties, clock ticks that run the jobs, and payouts (requested,
+ * paid or failed).
  * After every step the whole table is read back and the money rules of DESIGN §3 are checked.
  */
 
@@ -31,7 +31,7 @@ type Command =
   /** A legal next step by its rightful party (the action is chosen among those open now): reaches the deep states. */
   | { kind: 'progress'; order: number; pick: number; reads: number; percent: number; outcome: 'pay' | 'refund' | 'partial' }
   | { kind: 'tick'; hours: number }
-  | { kind: 'payout'; publisher: number };
+  | { kind: 'payout'; publisher: number; outcome: 'paid' | 'failed' | 'pending' };
 
 const actionParams = {
   order: fc.nat(20),
@@ -54,7 +54,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   },
   { arbitrary: fc.record({ kind: fc.constant('progress' as const), pick: fc.nat(3), ...actionParams }), weight: 5 },
   fc.record({ kind: fc.constant('tick' as const), hours: fc.integer({ min: 1, max: 80 }) }),
-  fc.record({ kind: fc.constant('payout' as const), publisher: fc.nat(1) }),
+  fc.record({ kind: fc.constant('payout' as const), publisher: fc.nat(1), outcome: fc.constantFrom('paid' as const, 'failed' as const, 'pending' as const) }),
 );
 
 interface Party {
@@ -158,7 +158,9 @@ async function run(w: World, c: Command): Promise<void> {
     case 'payout': {
       const publisherId = w.publishers[c.publisher]!.id;
       const earned = await balance(w.deps, `publisher:${publisherId}:earned`);
-      if (earned > 0) await transact(w.deps.db, ledgerTxn(w.deps, { type: 'payout', id: `pay_${publisherId}` }, 'Payout request', postings.requestPayout(publisherId, earned)));
+      if (earned === 0) return;
+      const payout = await payoutStore(w.deps).request(publisherId, earned);
+      if (c.outcome !== 'pending') await payoutStore(w.deps).settle(payout.id, c.outcome);
       return;
     }
   }
