@@ -27,12 +27,14 @@ export const keys = {
   accountSlots: (accountId: string): string => `ACCOUNT#${accountId}#SLOTS`,
   adUnit: (unitId: string): Key => ({ pk: `UNIT#${unitId}`, sk: 'UNIT' }),
   accountAdUnits: (accountId: string): string => `ACCOUNT#${accountId}#UNITS`,
-  // Orders (issue 4): the order (on the advertiser's gsi1 list), the publisher's pointer (on theirs), the deadline index.
+  // Orders (issue 4): the order (on the advertiser's gsi1 list), the publisher's pointer (on theirs), the deadline index, the operator's dispute queue.
   order: (orderId: string): Key => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' }),
   tenantOrders: (tenantId: string): string => `TENANT#${tenantId}#ORDERS`,
   orderRef: (publisherId: string, orderId: string): Key => ({ pk: `TENANT#${publisherId}`, sk: `ORDER#${orderId}` }),
   ordersDue: (): string => 'ORDERS#DUE',
   orderDue: (dueAt: string, orderId: string): Key => ({ pk: 'ORDERS#DUE', sk: `${dueAt}#${orderId}` }),
+  disputedOrders: (): string => 'ORDERS#DISPUTED',
+  disputedOrder: (orderId: string): Key => ({ pk: 'ORDERS#DISPUTED', sk: orderId }),
   // Money and webhooks (issue 4): payouts (on the publisher's gsi1 list) and the operator's queue by status;
   // webhooks (on the tenant's gsi1 list) with a per-tenant counter; deliveries under their webhook, a guard
   // item per (item version, webhook, event) so a replayed stream record sends nothing twice, and the due index.

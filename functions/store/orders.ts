@@ -2,7 +2,7 @@ import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../config.js';
 import { type Order, type OrderAction, type OrderActorRole, type OrderBrief, type OrderConfig, type OrderState } from '../core/orders/order.js';
 import { applyAction, dueJobs, jobDueAt, newOrder, type ActionInputs, type ActionResult } from '../core/orders/state-machine.js';
-import { ConflictError, DomainError, NotFoundError } from '../core/shared/errors.js';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '../core/shared/errors.js';
 import type { Principal } from '../core/tenants/tenants.js';
 import { notify } from '../core/webhooks/webhooks.js';
 import type { Deps } from '../deps.js';
@@ -20,7 +20,8 @@ import { ledgerTxn } from './wallet.js';
  * - a pointer `TENANT#<publisher> / ORDER#<id>` carrying the state, on the publisher's list
  *   (gsi1 `TENANT#<publisher>#ORDERS`): an item has one gsi1 pair, and both parties list orders;
  * - a deadline pointer `ORDERS#DUE / <dueAt>#<id>` while a system action is pending (`jobDueAt`),
- *   so the jobs function finds due orders with one Query.
+ *   so the jobs function finds due orders with one Query;
+ * - a queue entry `ORDERS#DISPUTED / <id>` while the order waits for the operator's resolution.
  * Every write of an order is one transaction: the order (conditional on the version read), both
  * pointers, the ledger postings of the step, and the slot when booking or giving it back. The
  * order carries `notify` (events, parties, version) for the webhook stream in the same write.
@@ -104,6 +105,8 @@ function pointerOps(db: Db, before: Order | undefined, after: Order): TxOp[] {
   const newDue = dueKey(after);
   if (oldDue && (newDue === undefined || oldDue.sk !== newDue.sk)) ops.push({ item: { Delete: { TableName: db.tableName, Key: oldDue } } });
   if (newDue) ops.push({ item: { Put: { TableName: db.tableName, Item: { ...newDue, entity: 'orderDue', version: after.version, orderId: after.id } } } });
+  if (after.state === 'disputed') ops.push({ item: { Put: { TableName: db.tableName, Item: { ...keys.disputedOrder(after.id), entity: 'orderDisputed', version: after.version, orderId: after.id } } } });
+  else if (before?.state === 'disputed') ops.push({ item: { Delete: { TableName: db.tableName, Key: keys.disputedOrder(after.id) } } });
   return ops;
 }
 
@@ -186,17 +189,23 @@ export function orderStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config'>) 
       return step(caller, await read(caller, id), action, input, clock());
     },
 
-    /** The caller's orders (as advertiser or as publisher), newest first. */
-    async list(tenantId: string, filter: OrderListFilter, page: { limit: number; cursor?: string }): Promise<Page<Order>> {
+    /**
+     * The caller's orders, newest first: an advertiser's or publisher's own, or for the operator the
+     * disputes waiting for a resolution (the only list an operator needs; any order reads by id).
+     */
+    async list(caller: Exclude<OrderCaller, { role: 'system' }>, filter: OrderListFilter, page: { limit: number; cursor?: string }): Promise<Page<Order>> {
+      const operator = caller.role === 'admin';
+      if (operator && filter.state !== undefined && filter.state !== 'disputed') {
+        throw new ValidationError('Operators list the disputed orders', [{ field: 'state', message: 'must be disputed (or left out) for an operator' }]);
+      }
       const out = await queryPage<Record<string, unknown>>(db, {
-        pk: keys.tenantOrders(tenantId),
-        index: 'gsi1',
+        ...(operator ? { pk: keys.disputedOrders() } : { pk: keys.tenantOrders(caller.tenantId), index: 'gsi1' as const }),
         newestFirst: true,
         ...page,
-        ...(filter.state ? { filter: { FilterExpression: '#state = :state', ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: { ':state': filter.state } } } : {}),
+        ...(filter.state && !operator ? { filter: { FilterExpression: '#state = :state', ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: { ':state': filter.state } } } : {}),
       });
-      const refs = await getMany(out.items.filter((i) => i.entity === 'orderRef').map((i) => String(i.orderId)));
-      const items = out.items.map((i) => (i.entity === 'order' ? toOrder(i) : refs.get(String(i.orderId)))).filter((o): o is Order => o !== undefined);
+      const pointed = await getMany(out.items.filter((i) => i.entity !== 'order').map((i) => String(i.orderId)));
+      const items = out.items.map((i) => (i.entity === 'order' ? toOrder(i) : pointed.get(String(i.orderId)))).filter((o): o is Order => o !== undefined);
       return { items, nextCursor: out.nextCursor };
     },
 

@@ -187,6 +187,8 @@ async function checkInvariants(w: World): Promise<void> {
 
   const due = (items.get('orderDue') ?? []).map((p) => String(p.sk)).sort();
   expect(due, 'one deadline pointer per pending system action').toEqual(orders.flatMap((o) => (jobDueAt(o) ? [`${jobDueAt(o)}#${o.id}`] : [])).sort());
+  const disputes = (items.get('orderDisputed') ?? []).map((p) => String(p.orderId)).sort();
+  expect(disputes, 'the operator queue holds exactly the disputed orders').toEqual(orders.filter((o) => o.state === 'disputed').map((o) => o.id).sort());
   const refs = new Map((items.get('orderRef') ?? []).map((r) => [r.orderId as string, r.state as string]));
   for (const o of orders) expect(refs.get(o.id), 'publisher pointer follows the state').toBe(o.state);
 

@@ -122,11 +122,14 @@ describe('a custom article order', () => {
     await act(publisher.key, order.id, 'publish', proof());
     const disputed = await act(advertiser.key, order.id, 'dispute', { reason: 'post was taken down after an hour' });
     expect(disputed.body).toMatchObject({ state: 'disputed', disputeReason: 'post was taken down after an hour' });
+    const queue = async () => (await call(app, 'GET', '/v1/orders?state=disputed', { key: admin })).body.items.map((o: { id: string }) => o.id);
+    expect(await queue()).toContain(order.id);
     expect((await act(advertiser.key, order.id, 'resolve', { outcome: 'pay' })).status).toBe(403);
     const available = await balance(deps, `advertiser:${advertiser.id}:available`);
     const resolved = await act(admin, order.id, 'resolve', { outcome: 'partial', refundMicros: PRICE / 2, note: 'half the run' });
     expect(resolved.body).toMatchObject({ state: 'partially_refunded', heldMicros: 0, settlement: { refundedMicros: PRICE / 2 } });
     expect(await balance(deps, `advertiser:${advertiser.id}:available`)).toBe(available + PRICE / 2);
+    expect(await queue()).not.toContain(order.id);
   });
 });
 

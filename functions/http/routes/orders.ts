@@ -101,7 +101,7 @@ const list = createRoute({
   method: 'get',
   path: '/v1/orders',
   tags,
-  summary: 'My orders (as advertiser or publisher), newest first, optionally in one state',
+  summary: 'My orders (as advertiser or publisher) newest first, optionally in one state; for operators, the disputes to resolve',
   security: bearerSecurity,
   request: { query: PageQuery.extend({ state: z.enum(ORDER_STATES).optional() }) },
   responses: { 200: jsonContent(page(OrderSchema), 'A page of orders'), ...orderResponses },
@@ -141,7 +141,7 @@ export const orderRoutes = router()
   .openapi(place, async (c) => c.json(view(c, await store(c).place(caller(c, 'advertiser').tenantId, c.req.valid('json'))), 201))
   .openapi(list, async (c) => {
     const { state, ...pageQuery } = c.req.valid('query');
-    const out = await store(c).list(caller(c, 'advertiser', 'publisher').tenantId, { state }, pageQuery);
+    const out = await store(c).list(caller(c), { state }, pageQuery);
     return c.json({ ...out, items: out.items.map((o) => view(c, o)) }, 200);
   })
   .openapi(get, async (c) => c.json(view(c, await store(c).get(caller(c), c.req.valid('param').id)), 200));
