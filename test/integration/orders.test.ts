@@ -71,6 +71,25 @@ describe('placing an order', () => {
     expect((await call(app, 'GET', '/v1/orders', { key: poor.key })).body.items).toEqual([]);
   });
 
+  it('returns the first order again for a retry with the same Idempotency-Key, holding once', async () => {
+    const slot = await newSlot('ad_card');
+    const held = await balance(deps, `advertiser:${advertiser.id}:held`);
+    const send = () => call(app, 'POST', '/v1/orders', { key: advertiser.key, body: { slotId: slot.id, brief: aBrief }, headers: { 'idempotency-key': `book-${slot.id}` } });
+    const first = await send();
+    const retry = await send();
+    expect([first.status, retry.status]).toEqual([201, 201]);
+    expect(retry.body.id).toBe(first.body.id);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await balance(deps, `advertiser:${advertiser.id}:held`)).toBe(held + PRICE);
+  });
+
+  it('is in the OpenAPI document, with every action', async () => {
+    const doc = (await call(app, 'GET', '/openapi.json')).body;
+    const paths = Object.keys(doc.paths).filter((p) => p.startsWith('/v1/orders'));
+    expect(paths).toHaveLength(2 + 10);
+    expect(doc.paths['/v1/orders/{id}/resolve'].post.requestBody.content['application/json'].schema).toBeDefined();
+  });
+
   it('answers 409 for a slot already booked, and 404 for an unknown slot', async () => {
     const slot = await newSlot('custom_article');
     await placeOrder(app, advertiser.key, slot.id);
