@@ -89,24 +89,19 @@ const dueKey = (order: Order): Key | undefined => {
   return dueAt === undefined ? undefined : keys.orderDue(dueAt, order.id);
 };
 
-/** The publisher's pointer and the deadline pointer, moved along with the order. */
+const putOp = (db: Db, item: Key & Record<string, unknown>): TxOp => ({ item: { Put: { TableName: db.tableName, Item: item } } });
+const deleteOp = (db: Db, key: Key): TxOp => ({ item: { Delete: { TableName: db.tableName, Key: key } } });
+
+/** The publisher's pointer, the deadline pointer and the dispute queue entry, moved along with the order. */
 function pointerOps(db: Db, before: Order | undefined, after: Order): TxOp[] {
-  const ops: TxOp[] = [
-    {
-      item: {
-        Put: {
-          TableName: db.tableName,
-          Item: { ...keys.orderRef(after.publisherId, after.id), gsi1pk: keys.tenantOrders(after.publisherId), gsi1sk: after.id, entity: 'orderRef', version: after.version, orderId: after.id, state: after.state },
-        },
-      },
-    },
-  ];
+  const pointer = { version: after.version, orderId: after.id };
+  const ops = [putOp(db, { ...keys.orderRef(after.publisherId, after.id), gsi1pk: keys.tenantOrders(after.publisherId), gsi1sk: after.id, entity: 'orderRef', ...pointer, state: after.state })];
   const oldDue = before && dueKey(before);
   const newDue = dueKey(after);
-  if (oldDue && (newDue === undefined || oldDue.sk !== newDue.sk)) ops.push({ item: { Delete: { TableName: db.tableName, Key: oldDue } } });
-  if (newDue) ops.push({ item: { Put: { TableName: db.tableName, Item: { ...newDue, entity: 'orderDue', version: after.version, orderId: after.id } } } });
-  if (after.state === 'disputed') ops.push({ item: { Put: { TableName: db.tableName, Item: { ...keys.disputedOrder(after.id), entity: 'orderDisputed', version: after.version, orderId: after.id } } } });
-  else if (before?.state === 'disputed') ops.push({ item: { Delete: { TableName: db.tableName, Key: keys.disputedOrder(after.id) } } });
+  if (oldDue && oldDue.sk !== newDue?.sk) ops.push(deleteOp(db, oldDue));
+  if (newDue) ops.push(putOp(db, { ...newDue, entity: 'orderDue', ...pointer }));
+  if (after.state === 'disputed') ops.push(putOp(db, { ...keys.disputedOrder(after.id), entity: 'orderDisputed', ...pointer }));
+  else if (before?.state === 'disputed') ops.push(deleteOp(db, keys.disputedOrder(after.id)));
   return ops;
 }
 
