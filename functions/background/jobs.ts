@@ -2,6 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '../deps.js';
 import { keys } from '../store/keys.js';
 import { orderDeadlinesJob } from './order-deadlines.js';
+import { webhookRetries } from './webhooks.js';
 
 /** A scheduled job: does what is due at `now` and says how many objects it handled. */
 export interface Job {
@@ -10,7 +11,7 @@ export interface Job {
 }
 
 /** The jobs the schedule runs, in order. Each capability adds its own (deadlines, pacing, payouts). */
-export const jobs: Job[] = [orderDeadlinesJob];
+export const jobs: Job[] = [orderDeadlinesJob, webhookRetries];
 
 export interface JobsReport {
   ranAt: string;

@@ -4,6 +4,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import type { Deps } from '../deps.js';
 import { keys } from '../store/keys.js';
+import { webhookNotifications } from './webhooks.js';
 
 /** One item's change, unmarshalled. */
 export interface Change {
@@ -45,7 +46,7 @@ export const entityCounts: StreamConsumer = {
   },
 };
 
-export const consumers: StreamConsumer[] = [entityCounts];
+export const consumers: StreamConsumer[] = [entityCounts, webhookNotifications];
 
 export function toChange(record: DynamoDBRecord): Change | undefined {
   const db = record.dynamodb;

@@ -15,6 +15,7 @@ import { marketplaceRoutes } from './routes/marketplace.js';
 import { slotRoutes } from './routes/slots.js';
 import { payoutRoutes } from './routes/payouts.js';
 import { walletRoutes } from './routes/wallet.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { orderRoutes } from './routes/orders.js';
 
 /**
@@ -33,7 +34,7 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
   app.route('/', adminRoutes);
   app.route('/', accountRoutes).route('/', slotRoutes).route('/', adUnitRoutes).route('/', marketplaceRoutes);
   app.route('/', orderRoutes);
-  app.route('/', walletRoutes).route('/', payoutRoutes);
+  app.route('/', walletRoutes).route('/', payoutRoutes).route('/', webhookRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API key from signup or POST /v1/api-keys' });
   app.doc31('/openapi.json', {

@@ -1,0 +1,99 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { WEBHOOK_EVENTS } from '../../core/webhooks/webhooks.js';
+import { webhookStore } from '../../store/webhooks.js';
+import { caller } from '../auth.js';
+import type { AppEnv } from '../env.js';
+import { IdParam, page } from '../marketplace-schemas.js';
+import { bearerSecurity, errorResponses, jsonBody, jsonContent, PageQuery, router } from '../openapi.js';
+
+const tags = ['Webhooks'];
+
+const WebhookInput = z
+  .object({
+    url: z.string().max(2000).openapi({ description: 'https (plain http only to localhost on dev/test stages)', example: 'https://example.com/placard-hooks' }),
+    events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length),
+  })
+  .openapi('WebhookInput');
+
+const WebhookSchema = z.object({ id: z.string(), tenantId: z.string(), url: z.string(), events: z.array(z.enum(WEBHOOK_EVENTS)), createdAt: z.iso.datetime() }).openapi('Webhook');
+const NewWebhookSchema = WebhookSchema.extend({
+  secret: z.string().openapi({ description: 'The signing secret (whsec_…): shown once, on create. Verify deliveries with any Standard Webhooks library.' }),
+}).openapi('NewWebhook');
+
+const DeliverySchema = z
+  .object({
+    id: z.string().openapi({ description: 'Also the webhook-id header of every attempt' }),
+    webhookId: z.string(),
+    tenantId: z.string(),
+    event: z.enum(WEBHOOK_EVENTS),
+    status: z.enum(['pending', 'delivered', 'failed']),
+    attempts: z.number().int(),
+    lastStatus: z.number().int().optional().openapi({ description: 'HTTP status of the last attempt' }),
+    lastError: z.string().optional(),
+    createdAt: z.iso.datetime(),
+    lastAttemptAt: z.iso.datetime().optional(),
+    nextAttemptAt: z.iso.datetime().optional(),
+    deliveredAt: z.iso.datetime().optional(),
+  })
+  .openapi('WebhookDelivery');
+
+const create = createRoute({
+  method: 'post',
+  path: '/v1/webhooks',
+  tags,
+  summary: 'Subscribe a URL to order and payout events; returns the signing secret once',
+  security: bearerSecurity,
+  request: jsonBody(WebhookInput),
+  responses: { 201: jsonContent(NewWebhookSchema, 'Created'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 409: errorResponses[409] },
+});
+
+const list = createRoute({
+  method: 'get',
+  path: '/v1/webhooks',
+  tags,
+  summary: 'The tenant’s webhooks (never their secrets)',
+  security: bearerSecurity,
+  request: { query: PageQuery },
+  responses: { 200: jsonContent(page(WebhookSchema), 'Webhooks'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
+});
+
+const remove = createRoute({
+  method: 'delete',
+  path: '/v1/webhooks/{id}',
+  tags,
+  summary: 'Delete a webhook; pending deliveries to it are given up',
+  security: bearerSecurity,
+  request: { params: IdParam },
+  responses: { 204: { description: 'Deleted' }, 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
+});
+
+const deliveries = createRoute({
+  method: 'get',
+  path: '/v1/webhooks/{id}/deliveries',
+  tags,
+  summary: 'Deliveries to a webhook, newest first: status, attempts, last HTTP status, next attempt',
+  security: bearerSecurity,
+  request: { params: IdParam, query: PageQuery },
+  responses: { 200: jsonContent(page(DeliverySchema), 'Deliveries'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
+});
+
+/** Webhooks belong to advertisers and publishers: the parties events are about. */
+const owner = (c: Context<AppEnv>) => caller(c, 'advertiser', 'publisher').tenantId;
+const webhooks = (c: Context<AppEnv>) => webhookStore(c.var.deps);
+
+export const webhookRoutes = router()
+  .openapi(create, async (c) => {
+    const { webhook, secret } = await webhooks(c).create(owner(c), c.req.valid('json'));
+    return c.json({ ...webhook, secret }, 201);
+  })
+  .openapi(list, async (c) => {
+    return c.json(await webhooks(c).list(owner(c), c.req.valid('query')), 200);
+  })
+  .openapi(remove, async (c) => {
+    await webhooks(c).delete(owner(c), c.req.valid('param').id);
+    return c.body(null, 204);
+  })
+  .openapi(deliveries, async (c) => {
+    return c.json(await webhooks(c).listDeliveries(owner(c), c.req.valid('param').id, c.req.valid('query')), 200);
+  });

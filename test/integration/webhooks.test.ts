@@ -1,0 +1,240 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Webhook } from 'standardwebhooks';
+import { handleStream } from '../../functions/background/stream.js';
+import { webhookRetries } from '../../functions/background/webhooks.js';
+import { createApp } from '../../functions/http/app.js';
+import type { Deps } from '../../functions/deps.js';
+import { getItem } from '../../functions/store/items.js';
+import { keys } from '../../functions/store/keys.js';
+import { streamRecord } from '../fixtures/events.js';
+import { adminKey, testDeps, type MovableClock } from '../support/deps.js';
+import { call, signup } from '../support/http.js';
+import { scanEntity, seedEarnings } from '../support/money.js';
+import { startReceiver, type Receiver } from '../support/webhook-receiver.js';
+
+let deps: Deps;
+let app: ReturnType<typeof createApp>;
+let admin: string;
+let receiver: Receiver;
+let advertiser: { id: string; key: string };
+let sequence = 0;
+
+beforeAll(async () => {
+  deps = await testDeps({ env: { WEBHOOKS_PER_TENANT: '3' } });
+  app = createApp(deps);
+  admin = await adminKey(deps);
+  advertiser = await signup(app, 'advertiser');
+  receiver = await startReceiver();
+});
+afterAll(() => receiver.close());
+beforeEach(() => {
+  receiver.received.length = 0;
+  receiver.status = 200;
+});
+
+const clock = () => deps.clock as MovableClock;
+
+async function publisherWithWebhook(events: string[] = ['payout.requested', 'payout.paid']) {
+  const publisher = await signup(app, 'publisher');
+  await seedEarnings(deps, advertiser.id, publisher.id, 10_000_000);
+  const hook = await call(app, 'POST', '/v1/webhooks', { key: publisher.key, body: { url: receiver.url, events } });
+  expect(hook.status).toBe(201);
+  return { publisher, webhook: hook.body as { id: string; secret: string } };
+}
+
+/** The stream record DynamoDB would emit for a payout's current item (MODIFY when an older image is given). */
+async function payoutRecord(payoutId: string, old?: Record<string, unknown>) {
+  const item = (await getItem<Record<string, unknown>>(deps.db, keys.payout(payoutId), { consistent: true }))!;
+  sequence += 1;
+  return { item, record: streamRecord(old ? 'MODIFY' : 'INSERT', item, String(sequence).padStart(12, '0'), old) };
+}
+
+const deliveries = async (key: string, webhookId: string) => (await call(app, 'GET', `/v1/webhooks/${webhookId}/deliveries`, { key })).body.items;
+
+describe('webhook registration', () => {
+  it('returns a Standard Webhooks secret once, and lists webhooks without it', async () => {
+    const publisher = await signup(app, 'publisher');
+    const res = await call(app, 'POST', '/v1/webhooks', { key: publisher.key, body: { url: 'https://hooks.example.com/placard', events: ['order.requested', 'payout.paid'] } });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ tenantId: publisher.id, url: 'https://hooks.example.com/placard', events: ['order.requested', 'payout.paid'] });
+    expect(res.body.id).toMatch(/^whk_/);
+    expect(res.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+    const list = await call(app, 'GET', '/v1/webhooks', { key: publisher.key });
+    expect(list.body.items).toHaveLength(1);
+    expect(JSON.stringify(list.body)).not.toContain(res.body.secret.slice(6));
+  });
+
+  it('refuses bad urls and unknown events with 400 naming the field, and stores nothing', async () => {
+    const publisher = await signup(app, 'publisher');
+    const bad = [
+      [{ url: 'ftp://example.com/x', events: ['order.requested'] }, 'url'],
+      [{ url: 'http://example.com/x', events: ['order.requested'] }, 'url'],
+      [{ url: 'not a url', events: ['order.requested'] }, 'url'],
+      [{ url: 'https://example.com/x', events: ['order.exploded'] }, 'events.0'],
+      [{ url: 'https://example.com/x', events: [] }, 'events'],
+      [{ events: ['order.requested'] }, 'url'],
+    ] as const;
+    for (const [body, field] of bad) {
+      const res = await call(app, 'POST', '/v1/webhooks', { key: publisher.key, body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+    expect((await call(app, 'GET', '/v1/webhooks', { key: publisher.key })).body.items).toEqual([]);
+  });
+
+  it('refuses https-less endpoints outside dev and test stages', async () => {
+    const prod = await testDeps({ env: { STAGE: 'prod' } });
+    const prodApp = createApp(prod);
+    const publisher = await signup(prodApp, 'publisher');
+    const res = await call(prodApp, 'POST', '/v1/webhooks', { key: publisher.key, body: { url: receiver.url, events: ['payout.paid'] } });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0]).toEqual({ field: 'url', message: 'must be https' });
+  });
+
+  it('caps webhooks per tenant (409), and a delete makes room again', async () => {
+    const publisher = await signup(app, 'publisher');
+    const body = { url: 'https://example.com/x', events: ['payout.paid'] };
+    const made = [];
+    for (let i = 0; i < 3; i++) made.push((await call(app, 'POST', '/v1/webhooks', { key: publisher.key, body })).body.id);
+    expect((await call(app, 'POST', '/v1/webhooks', { key: publisher.key, body })).status).toBe(409);
+    expect((await call(app, 'DELETE', `/v1/webhooks/${made[0]}`, { key: publisher.key })).status).toBe(204);
+    expect((await call(app, 'POST', '/v1/webhooks', { key: publisher.key, body })).status).toBe(201);
+  });
+
+  it('answers 404 for another tenant’s webhook, and 403 for operators', async () => {
+    const { publisher, webhook } = await publisherWithWebhook();
+    const other = await signup(app, 'publisher');
+    expect((await call(app, 'DELETE', `/v1/webhooks/${webhook.id}`, { key: other.key })).status).toBe(404);
+    expect((await call(app, 'GET', `/v1/webhooks/${webhook.id}/deliveries`, { key: other.key })).status).toBe(404);
+    expect((await call(app, 'GET', '/v1/webhooks/whk_nope/deliveries', { key: publisher.key })).status).toBe(404);
+    expect((await call(app, 'GET', '/v1/webhooks', { key: admin })).status).toBe(403);
+    expect((await call(app, 'POST', '/v1/webhooks', { key: admin, body: { url: 'https://example.com/x', events: ['payout.paid'] } })).status).toBe(403);
+    expect((await call(app, 'GET', '/v1/webhooks', { key: publisher.key })).body.items).toHaveLength(1);
+  });
+});
+
+describe('webhook delivery from the stream', () => {
+  it('posts a signed event that verifies with the secret, and lists the delivery', async () => {
+    const { publisher, webhook } = await publisherWithWebhook();
+    const payout = (await call(app, 'POST', '/v1/payouts', { key: publisher.key, body: { amountMicros: 2_000_000 } })).body;
+    const { record } = await payoutRecord(payout.id);
+
+    expect(await handleStream(deps, [record])).toEqual({ batchItemFailures: [] });
+    expect(receiver.received).toHaveLength(1);
+    const [got] = receiver.received;
+    const event = new Webhook(webhook.secret).verify(got!.body, got!.headers as Record<string, string>) as { type: string; data: Record<string, unknown> };
+    expect(event.type).toBe('payout.requested');
+    expect(event.data).toMatchObject({ id: payout.id, publisherId: publisher.id, amountMicros: 2_000_000, status: 'requested', currency: 'CNY' });
+    for (const hidden of ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'entity', 'notify']) expect(event.data).not.toHaveProperty(hidden);
+    expect(() => new Webhook(`whsec_${Buffer.from('another secret of enough length').toString('base64')}`).verify(got!.body, got!.headers as Record<string, string>)).toThrow();
+
+    const listed = await deliveries(publisher.key, webhook.id);
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ id: got!.headers['webhook-id'], event: 'payout.requested', status: 'delivered', attempts: 1, lastStatus: 200 });
+  });
+
+  it('sends nothing twice when the stream delivers the same record again', async () => {
+    const { publisher, webhook } = await publisherWithWebhook();
+    const payout = (await call(app, 'POST', '/v1/payouts', { key: publisher.key, body: { amountMicros: 1_000_000 } })).body;
+    const { record } = await payoutRecord(payout.id);
+    await handleStream(deps, [record]);
+    await handleStream(deps, [record, record]);
+    expect(receiver.received).toHaveLength(1);
+    expect(await deliveries(publisher.key, webhook.id)).toHaveLength(1);
+  });
+
+  it('notifies each change of state once, only to subscribed webhooks of the tenants named', async () => {
+    const { publisher, webhook } = await publisherWithWebhook(['payout.paid']);
+    const other = await publisherWithWebhook(['payout.requested', 'payout.paid']);
+    const payout = (await call(app, 'POST', '/v1/payouts', { key: publisher.key, body: { amountMicros: 1_000_000 } })).body;
+    const requested = await payoutRecord(payout.id);
+    await call(app, 'POST', `/v1/admin/payouts/${payout.id}/paid`, { key: admin });
+    const paid = await payoutRecord(payout.id, requested.item);
+
+    await handleStream(deps, [requested.record, paid.record]);
+    expect(receiver.received.map((r) => JSON.parse(r.body).type)).toEqual(['payout.paid']);
+    expect(receiver.received[0]!.headers['webhook-id']).toBe((await deliveries(publisher.key, webhook.id))[0].id);
+    expect(await deliveries(other.publisher.key, other.webhook.id)).toEqual([]);
+  });
+
+  it('ignores writes whose notify belongs to an earlier version', async () => {
+    const { publisher } = await publisherWithWebhook();
+    const payout = (await call(app, 'POST', '/v1/payouts', { key: publisher.key, body: { amountMicros: 1_000_000 } })).body;
+    const { item } = await payoutRecord(payout.id);
+    const touched = { ...item, version: 2, note: 'edited without notifying' };
+    sequence += 1;
+    await handleStream(deps, [streamRecord('MODIFY', touched, String(sequence).padStart(12, '0'), item)]);
+    expect(receiver.received).toEqual([]);
+  });
+
+  it('records a failing endpoint without failing the batch, and the retry job delivers it after the backoff', async () => {
+    const { publisher, webhook } = await publisherWithWebhook();
+    const payout = (await call(app, 'POST', '/v1/payouts', { key: publisher.key, body: { amountMicros: 1_000_000 } })).body;
+    const { record } = await payoutRecord(payout.id);
+    receiver.status = 500;
+    const attemptedAt = clock()();
+    expect(await handleStream(deps, [record])).toEqual({ batchItemFailures: [] });
+
+    const [failed] = await deliveries(publisher.key, webhook.id);
+    expect(failed).toMatchObject({ status: 'pending', attempts: 1, lastStatus: 500, lastError: 'HTTP 500' });
+    const delayMs = Date.parse(failed.nextAttemptAt) - attemptedAt.getTime();
+    expect(delayMs).toBeGreaterThanOrEqual(29_000);
+    expect(delayMs).toBeLessThanOrEqual(31_000);
+
+    receiver.status = 204;
+    expect(await webhookRetries.run(deps, clock()())).toBe(0);
+    clock().advance(31_000);
+    expect(await webhookRetries.run(deps, clock()())).toBe(1);
+    expect(receiver.received).toHaveLength(2);
+    const [first, second] = receiver.received;
+    expect(second!.headers['webhook-id']).toBe(first!.headers['webhook-id']);
+    expect(second!.body).toBe(first!.body);
+    new Webhook(webhook.secret).verify(second!.body, second!.headers as Record<string, string>);
+    expect((await deliveries(publisher.key, webhook.id))[0]).toMatchObject({ status: 'delivered', attempts: 2, lastStatus: 204 });
+    expect(await webhookRetries.run(deps, clock()())).toBe(0);
+  });
+
+  it('backs off exponentially on an unreachable endpoint and gives up after the last attempt', async () => {
+    const local = await testDeps({ env: { WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_TIMEOUT_MS: '1000' } });
+    const localApp = createApp(local);
+    const publisher = await signup(localApp, 'publisher');
+    const closed = await startReceiver();
+    await closed.close();
+    const hook = (await call(localApp, 'POST', '/v1/webhooks', { key: publisher.key, body: { url: closed.url, events: ['payout.requested'] } })).body;
+    await seedEarnings(local, advertiser.id, publisher.id, 1_000_000);
+    const payout = (await call(localApp, 'POST', '/v1/payouts', { key: publisher.key, body: { amountMicros: 900_000 } })).body;
+    const item = (await getItem<Record<string, unknown>>(local.db, keys.payout(payout.id), { consistent: true }))!;
+    expect(await handleStream(local, [streamRecord('INSERT', item, '000000000001')])).toEqual({ batchItemFailures: [] });
+
+    const localClock = local.clock as MovableClock;
+    const gaps: number[] = [];
+    for (let attempt = 2; attempt <= 3; attempt++) {
+      const [pending] = (await call(localApp, 'GET', `/v1/webhooks/${hook.id}/deliveries`, { key: publisher.key })).body.items;
+      expect(pending).toMatchObject({ status: 'pending', attempts: attempt - 1 });
+      expect(pending.lastError).toBeTruthy();
+      gaps.push(Date.parse(pending.nextAttemptAt) - Date.parse(pending.lastAttemptAt));
+      localClock.set(new Date(Date.parse(pending.nextAttemptAt) + 1));
+      expect(await webhookRetries.run(local, localClock())).toBe(1);
+    }
+    expect(gaps).toEqual([30_000, 60_000]);
+    const [given] = (await call(localApp, 'GET', `/v1/webhooks/${hook.id}/deliveries`, { key: publisher.key })).body.items;
+    expect(given).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(given.nextAttemptAt).toBeUndefined();
+    localClock.advance(24 * 3600_000);
+    expect(await webhookRetries.run(local, localClock())).toBe(0);
+  });
+
+  it('gives up pending deliveries to a deleted webhook', async () => {
+    const { publisher, webhook } = await publisherWithWebhook();
+    const payout = (await call(app, 'POST', '/v1/payouts', { key: publisher.key, body: { amountMicros: 1_000_000 } })).body;
+    receiver.status = 503;
+    await handleStream(deps, [(await payoutRecord(payout.id)).record]);
+    await call(app, 'DELETE', `/v1/webhooks/${webhook.id}`, { key: publisher.key });
+    clock().advance(3600_000);
+    expect(await webhookRetries.run(deps, clock()())).toBeGreaterThanOrEqual(1);
+    const stored = (await scanEntity(deps, 'delivery')).filter((d) => d.webhookId === webhook.id);
+    expect(stored).toMatchObject([{ status: 'failed', lastError: 'The webhook was deleted' }]);
+    expect(receiver.received).toHaveLength(1);
+  });
+});
