@@ -95,9 +95,13 @@ describe.each(ACTIONS)('POST /v1/orders/{id}/$action', (a) => {
     for (const party of a.wrong()) await expectRefused(() => act(party.key, id, a.action, a.body), 403);
   });
 
-  it.runIf(a.stranger !== undefined)('answers 404 to a tenant the order is not for', async () => {
-    await expectRefused(() => act(a.stranger!().key, id, a.action, a.body), 404);
-  });
+  // Operators may act on any order, so `resolve` has no stranger to refuse.
+  const stranger = a.stranger;
+  if (stranger) {
+    it('answers 404 to a tenant the order is not for', async () => {
+      await expectRefused(() => act(stranger().key, id, a.action, a.body), 404);
+    });
+  }
 
   it('refuses bad input with 400, a missing key with 401, and an unknown order with 404', async () => {
     await expectRefused(() => act(a.right().key, id, a.action, a.bad), 400);
