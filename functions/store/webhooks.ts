@@ -20,6 +20,7 @@ import { isConditionFailure, transact } from './transact.js';
  *   gsi1 `DELIVERIES#DUE` by `<nextAttemptAt>#<id>`, which the retry job queries;
  * - a guard `DLVKEY#<key> / DLVKEY` per (item version, webhook, event), written with the delivery,
  *   so a stream record seen twice creates (and sends) one delivery.
+ * Guards and deliveries expire by TTL (`expiresAt`).
  */
 export interface Webhook {
   id: string;
@@ -68,6 +69,9 @@ const deliveryOf = ({ id, webhookId, tenantId, event, status, attempts, lastStat
   ({ id, webhookId, tenantId, event, status, attempts, lastStatus, lastError, createdAt, lastAttemptAt, nextAttemptAt, deliveredAt });
 
 const LOCAL_STAGES = new Set(['dev', 'test']);
+/** A guard must outlive the stream's 24 h retention (a record can come back that long); deliveries are kept a month for the list. */
+const GUARD_TTL_SECONDS = 2 * 24 * 3600;
+const DELIVERY_TTL_SECONDS = 30 * 24 * 3600;
 
 export function webhookStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config'>) {
   const { db, config } = deps;
@@ -146,20 +150,22 @@ export function webhookStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config'>
      * succeeded, or is on the due index where the retry job finds it.
      */
     async createDelivery(webhook: Webhook, deliveryKey: string, event: WebhookEvent, payload: string): Promise<DeliveryRecord | undefined> {
-      const now = deps.clock().toISOString();
+      const at = deps.clock();
+      const now = at.toISOString();
+      const expiresIn = (seconds: number) => Math.floor(at.getTime() / 1000) + seconds;
       const delivery: DeliveryRecord = { id: deps.ids('dlv'), webhookId: webhook.id, tenantId: webhook.tenantId, event, status: 'pending', attempts: 0, createdAt: now, nextAttemptAt: now, payload, version: 1 };
       const seen = new Error('seen');
       try {
         await transact(db, [
           {
-            item: { Put: { TableName: db.tableName, Item: { ...keys.deliveryGuard(deliveryKey), entity: 'deliveryGuard', version: 1, deliveryId: delivery.id, webhookId: webhook.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            item: { Put: { TableName: db.tableName, Item: { ...keys.deliveryGuard(deliveryKey), entity: 'deliveryGuard', version: 1, deliveryId: delivery.id, webhookId: webhook.id, expiresAt: expiresIn(GUARD_TTL_SECONDS) }, ConditionExpression: 'attribute_not_exists(pk)' } },
             onConditionFail: () => seen,
           },
           {
             item: {
               Put: {
                 TableName: db.tableName,
-                Item: { ...keys.delivery(webhook.id, delivery.id), gsi1pk: keys.deliveriesDue(), gsi1sk: dueSk(now, delivery.id), entity: 'delivery', ...delivery },
+                Item: { ...keys.delivery(webhook.id, delivery.id), gsi1pk: keys.deliveriesDue(), gsi1sk: dueSk(now, delivery.id), entity: 'delivery', ...delivery, expiresAt: expiresIn(DELIVERY_TTL_SECONDS) },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
