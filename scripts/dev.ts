@@ -12,7 +12,7 @@ import { runJobs } from '../functions/background/jobs.js';
 import { parseConfig } from '../functions/config.js';
 import { createDeps } from '../functions/deps.js';
 import { createApp } from '../functions/http/app.js';
-import { isServePath } from '../functions/http/routing.js';
+import { dispatch } from '../functions/http/routing.js';
 import { createServeApp } from '../functions/http/serve-app.js';
 import { createDb } from '../functions/store/client.js';
 import { ensureTable } from '../functions/store/create-table.js';
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   const server = serve({
     port,
     hostname: '127.0.0.1',
-    fetch: (request: Request) => (isServePath(new URL(request.url).pathname) ? serveApp.fetch(request) : api.fetch(request)),
+    fetch: dispatch(api, serveApp),
   });
   stops.push(
     () =>

@@ -7,3 +7,10 @@ export const servePaths = ['/v1/decisions', '/t/{proxy+}'] as const;
 export function isServePath(path: string): boolean {
   return path === '/v1/decisions' || path.startsWith('/t/');
 }
+
+type FetchApp = { fetch: (request: Request) => Response | Promise<Response> };
+
+/** One fetch handler for both apps, routed as API Gateway routes them: for a single local port. */
+export function dispatch(api: FetchApp, serve: FetchApp): (request: Request) => Response | Promise<Response> {
+  return (request) => (isServePath(new URL(request.url).pathname) ? serve.fetch(request) : api.fetch(request));
+}
