@@ -28,7 +28,7 @@ export interface EngineResult {
   conjunctions: number;
   postings: number;
   buildMs: number;
-  /** Heap growth per campaign when built with --expose-gc, else the index's own estimate. */
+  /** Heap plus ArrayBuffer growth per campaign when built with --expose-gc, else the index's own estimate. */
   bytesPerCampaign: number;
   memorySource: 'heap' | 'estimate';
   /** Mean number of campaigns whose targeting matched a request. */
@@ -229,30 +229,48 @@ const gc = (globalThis as { gc?: () => void }).gc;
 
 function heapAfterGc(): number {
   gc?.();
-  return process.memoryUsage().heapUsed;
+  // Typed arrays live outside the JS heap: count their buffers too.
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+const NOW_MS = Date.parse('2025-03-10T04:00:00Z');
+
+export interface EngineWorkload {
+  entries: IndexEntry[];
+  campaigns: Map<string, CampaignRuntime<string>>;
+  requests: { viewer: TargetingContext; unit: AdUnitContext }[];
+  /** The targeting context of each request (viewer plus ad unit), as decide builds it. */
+  contexts: TargetingContext[];
+  frequencyCounts: Map<string, number>;
+}
+
+/** The seeded campaigns and requests of one benchmark size, for the benchmark and for profiling. */
+export function engineWorkload(size: number, decisions: number, seed: number = ENGINE_BENCH_DEFAULTS.seed): EngineWorkload {
+  const world = makeWorld(ENGINE_BENCH_DEFAULTS.zipfExponent);
+  const rng = mulberry32(seed + size);
+  const entries: IndexEntry[] = [];
+  const campaigns = new Map<string, CampaignRuntime<string>>();
+  for (let i = 0; i < size; i++) {
+    const id = `cmp_${String(i).padStart(7, '0')}`;
+    entries.push({ id, targeting: makeTargeting(rng, world) });
+    campaigns.set(id, makeRuntime(rng, id, NOW_MS));
+  }
+  const requests = Array.from({ length: decisions }, () => makeRequest(rng, world));
+  const contexts = requests.map((r) => requestContext(r.viewer, r.unit));
+  const frequencyCounts = new Map<string, number>();
+  for (const id of campaigns.keys()) if (rng() < 0.05) frequencyCounts.set(id, 3);
+  return { entries, campaigns, requests, contexts, frequencyCounts };
 }
 
 const fmt = (x: number, digits = 3): string => x.toFixed(digits);
 
 export async function benchEngine(opts: EngineBenchOptions): Promise<EngineResult[]> {
   const seed = opts.seed ?? ENGINE_BENCH_DEFAULTS.seed;
-  const world = makeWorld(ENGINE_BENCH_DEFAULTS.zipfExponent);
-  const nowMs = Date.parse('2025-03-10T04:00:00Z');
   const results: EngineResult[] = [];
 
   for (const size of opts.sizes) {
-    const rng = mulberry32(seed + size);
-    const entries: IndexEntry[] = [];
-    const campaigns = new Map<string, CampaignRuntime<string>>();
-    for (let i = 0; i < size; i++) {
-      const id = `cmp_${String(i).padStart(7, '0')}`;
-      entries.push({ id, targeting: makeTargeting(rng, world) });
-      campaigns.set(id, makeRuntime(rng, id, nowMs));
-    }
-    const requests = Array.from({ length: opts.decisions }, () => makeRequest(rng, world));
-    const contexts = requests.map((r) => requestContext(r.viewer, r.unit));
-    const frequencyCounts = new Map<string, number>();
-    for (const id of campaigns.keys()) if (rng() < 0.05) frequencyCounts.set(id, 3);
+    const { entries, campaigns, requests, contexts, frequencyCounts } = engineWorkload(size, opts.decisions, seed);
 
     // Build twice: the first run pays for JIT warm-up, the second is what a rebuild costs.
     buildIndex(entries);
@@ -290,7 +308,7 @@ export async function benchEngine(opts: EngineBenchOptions): Promise<EngineResul
     const random = mulberry32(seed);
     const decideStats = time(requests.length, (i) => {
       const r = requests[i] as (typeof requests)[number];
-      const d = decide({ index, campaigns, adUnit: r.unit, viewer: r.viewer, frequencyCounts, now: nowMs + i * 10, random });
+      const d = decide({ index, campaigns, adUnit: r.unit, viewer: r.viewer, frequencyCounts, now: NOW_MS + i * 10, random });
       if (d.ad !== null) served++;
     });
 
