@@ -1,0 +1,61 @@
+import { fundedAdvertiser, must, publisherWithInventory, type World } from './world.js';
+
+const REGIONS = ['CN-SH', 'CN-BJ', 'CN-GD', 'CN-ZJ', 'CN-JS', 'CN-SC'];
+const DEVICES = ['mobile', 'desktop', 'tablet'];
+const INTERESTS = ['technology', 'ai', 'gadgets', 'travel', 'investing'];
+
+export interface ServingWorld {
+  units: string[];
+  campaigns: string[];
+  advertiserKeys: string[];
+  publisherKey: string;
+}
+
+/** A viewer a page might send: a few attributes, some missing, from the same value sets campaigns target. */
+export function aViewer(n: number): { id: string; region: string; device: string; interests: string[]; gender: string } {
+  return {
+    id: `viewer-${n}`,
+    region: REGIONS[n % REGIONS.length] ?? 'CN-SH',
+    device: DEVICES[n % DEVICES.length] ?? 'mobile',
+    interests: [INTERESTS[n % INTERESTS.length] ?? 'ai'],
+    gender: n % 2 === 0 ? 'female' : 'male',
+  };
+}
+
+/**
+ * Active campaigns from several advertisers, built through the API as a customer would: create,
+ * add a creative, have the operator approve it, activate (which holds the budget). Targeting
+ * spreads over regions and devices so that most viewers match several campaigns.
+ */
+export async function seedServing(world: World, options: { campaigns: number; units: number; budgetMicros: number; bidMicros: number; model?: 'cpm' | 'cpc'; frequencyCap?: { impressions: number; perHours: number } }): Promise<ServingWorld> {
+  const inventory = await publisherWithInventory(world, { slots: 0, units: options.units, priceMicros: 1, floorCpmMicros: 100_000 });
+  const advertisers = await Promise.all(Array.from({ length: Math.min(10, options.campaigns) }, () => fundedAdvertiser(world, options.budgetMicros * options.campaigns)));
+  const now = Date.now();
+  const campaigns: string[] = [];
+  for (let i = 0; i < options.campaigns; i++) {
+    const advertiser = advertisers[i % advertisers.length]!;
+    const campaign = await must(world, 'POST', '/v1/campaigns', advertiser.key, {
+      name: `Bench campaign ${i}`,
+      category: 'tech',
+      bidding: { model: options.model ?? 'cpm', bidMicros: options.bidMicros + (i % 17) * 1_000 },
+      budget: { totalMicros: options.budgetMicros },
+      schedule: { start: new Date(now - 3_600_000).toISOString(), end: new Date(now + 30 * 86_400_000).toISOString(), timezone: 'Asia/Shanghai' },
+      targeting: [
+        [{ attribute: 'region', op: 'in', values: [REGIONS[i % REGIONS.length], REGIONS[(i + 1) % REGIONS.length]] }, { attribute: 'device', op: 'in', values: [DEVICES[i % DEVICES.length], DEVICES[(i + 2) % DEVICES.length]] }],
+        [{ attribute: 'interest', op: 'in', values: [INTERESTS[i % INTERESTS.length]] }, { attribute: 'gender', op: 'not_in', values: [i % 3 === 0 ? 'male' : 'unknown'] }],
+      ],
+      ...(options.frequencyCap ? { frequencyCap: options.frequencyCap } : {}),
+    });
+    const creative = await must(world, 'POST', `/v1/campaigns/${campaign.id}/creatives`, advertiser.key, {
+      title: `Offer ${i}`,
+      body: 'A benchmark creative',
+      imageUrl: 'https://cdn.example.com/ad.png',
+      landingUrl: `https://shop.example.com/c/${i}`,
+      callToAction: 'Shop now',
+    });
+    await must(world, 'POST', `/v1/admin/creatives/${creative.id}/approve`, world.adminKey, {});
+    await must(world, 'POST', `/v1/campaigns/${campaign.id}/activate`, advertiser.key, {});
+    campaigns.push(campaign.id);
+  }
+  return { units: inventory.units.map((u) => u.id), campaigns, advertiserKeys: advertisers.map((a) => a.key), publisherKey: inventory.publisher.key };
+}
