@@ -30,6 +30,12 @@ const schema = z.object({
   WEBHOOK_RETRY_BASE_SECONDS: z._default(z.coerce.number().check(z.positive()), 30),
   WEBHOOK_RETRY_MAX_SECONDS: z._default(z.coerce.number().check(z.positive()), 3600),
   WEBHOOK_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.positive()), 8),
+  /** Serving (issue 5): ad units cached per instance, budget/spend view refresh, request/fill counters flushed, dedupe items kept past token expiry. */
+  AD_UNIT_CACHE_SECONDS: z._default(z.coerce.number().check(z.positive()), 30),
+  BUDGET_REFRESH_SECONDS: z._default(z.coerce.number().check(z.positive()), 5),
+  COUNTER_FLUSH_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 1000),
+  /** How often a conflicting billing transaction on a hot budget item is retried before giving up. */
+  BILLING_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.positive()), 200),
   /** Where the interactive docs' static assets are (the Lambda bundle copies them here). */
   DOCS_ASSETS_DIR: z.optional(z.string()),
 });

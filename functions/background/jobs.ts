@@ -2,6 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '../deps.js';
 import { keys } from '../store/keys.js';
 import { orderDeadlinesJob } from './order-deadlines.js';
+import { campaignEndsJob } from './campaign-ends.js';
 import { webhookRetries } from './webhooks.js';
 
 /** A scheduled job: does what is due at `now` and says how many objects it handled. */
@@ -11,7 +12,7 @@ export interface Job {
 }
 
 /** The jobs the schedule runs, in order. Each capability adds its own (deadlines, pacing, payouts). */
-export const jobs: Job[] = [orderDeadlinesJob, webhookRetries];
+export const jobs: Job[] = [orderDeadlinesJob, campaignEndsJob, webhookRetries];
 
 export interface JobsReport {
   ranAt: string;

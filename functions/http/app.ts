@@ -17,6 +17,9 @@ import { payoutRoutes } from './routes/payouts.js';
 import { walletRoutes } from './routes/wallet.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { orderRoutes } from './routes/orders.js';
+import { campaignRoutes } from './routes/campaigns.js';
+import { reportRoutes } from './routes/reports.js';
+import { registerServeDocs } from './serve-docs.js';
 
 /**
  * The management API (the `api` Lambda): tenants, marketplace, orders, money, reports.
@@ -34,6 +37,8 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
   app.route('/', adminRoutes);
   app.route('/', accountRoutes).route('/', slotRoutes).route('/', adUnitRoutes).route('/', marketplaceRoutes);
   app.route('/', orderRoutes);
+  app.route('/', campaignRoutes).route('/', reportRoutes);
+  registerServeDocs(app);
   app.route('/', walletRoutes).route('/', payoutRoutes).route('/', webhookRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API key from signup or POST /v1/api-keys' });

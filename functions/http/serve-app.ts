@@ -4,6 +4,7 @@ import type { AppEnv } from './env.js';
 import { installCommonMiddleware } from './middleware.js';
 import { installErrorHandling } from './problem.js';
 import { healthResponse } from './health.js';
+import { servingRoutes } from './routes/serving.js';
 
 /**
  * The serve app (the `serve` Lambda): decisions and tracking, the hot path. Plain Hono, kept
@@ -13,6 +14,7 @@ export function createServeApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   installCommonMiddleware(app, deps);
   app.get('/health', healthResponse);
+  app.route('/', servingRoutes);
   installErrorHandling(app);
   return app;
 }

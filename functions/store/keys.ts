@@ -48,4 +48,20 @@ export const keys = {
   delivery: (webhookId: string, deliveryId: string): Key => ({ pk: `WEBHOOK#${webhookId}`, sk: `DLV#${deliveryId}` }),
   deliveryGuard: (deliveryKey: string): Key => ({ pk: `DLVKEY#${deliveryKey}`, sk: 'DLVKEY' }),
   deliveriesDue: (): string => 'DELIVERIES#DUE',
+  // Campaigns (issue 5): the campaign (on the advertiser's gsi1 list and the 'campaigns' feed), its money
+  // counters kept apart so billing never touches the campaign item, creatives, the end-date index; per-decision
+  // dedupe items, per-viewer frequency counters and per-(dimension, id, hour) report counters.
+  campaign: (campaignId: string): Key => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'CAMPAIGN' }),
+  tenantCampaigns: (tenantId: string): string => `TENANT#${tenantId}#CAMPAIGNS`,
+  campaignBudget: (campaignId: string): Key => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'BUDGET' }),
+  campaignSpend: (campaignId: string, localDate: string): Key => ({ pk: `CAMPAIGN#${campaignId}`, sk: `SPEND#${localDate}` }),
+  creative: (campaignId: string, creativeId: string): Key => ({ pk: `CAMPAIGN#${campaignId}`, sk: `CREATIVE#${creativeId}` }),
+  creativePrefix: (campaignId: string): Key => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'CREATIVE#' }),
+  campaignsEnding: (): string => 'CAMPAIGNS#ENDING',
+  campaignEnding: (end: string, campaignId: string): Key => ({ pk: 'CAMPAIGNS#ENDING', sk: `${end}#${campaignId}` }),
+  decisionEvent: (decisionId: string, event: 'IMP' | 'CLK'): Key => ({ pk: `DEC#${decisionId}`, sk: event }),
+  frequency: (viewerHash: string): string => `FREQ#${viewerHash}`,
+  frequencyCounter: (viewerHash: string, bucket: string, campaignId: string): Key => ({ pk: `FREQ#${viewerHash}`, sk: `${bucket}#${campaignId}` }),
+  report: (dimension: string, id: string, hour: string): Key => ({ pk: `REPORT#${dimension}#${id}`, sk: hour }),
+  reportPartition: (dimension: string, id: string): string => `REPORT#${dimension}#${id}`,
 };

@@ -25,6 +25,20 @@ export interface TrackingPayload {
   chargeMicros: number;
   /** Expiry, epoch seconds. */
   exp: number;
+  /** Who is paid and who pays, and for whom: lets the endpoints bill and count without a read. */
+  ref?: TrackingRef;
+}
+
+/**
+ * The rest of the decision. `viewerHash` keys the frequency counter; `landingUrl` rides only on
+ * click tokens, so a click redirects where the decision said even if the creative changed since.
+ */
+export interface TrackingRef {
+  accountId: string;
+  publisherId: string;
+  advertiserId: string;
+  viewerHash: string;
+  landingUrl?: string;
 }
 
 export type VerifyResult = { ok: true; payload: TrackingPayload } | { ok: false; reason: 'forged' | 'expired' | 'malformed' };
@@ -47,7 +61,9 @@ export function signToken(payload: TrackingPayload, secret: string | readonly st
   const { macBytes } = { ...TRACKING_OPTIONS, ...options };
   const signing = typeof secret === 'string' ? secret : secret[0];
   if (signing === undefined) throw new Error('signToken needs a secret');
-  const fields = [FORMAT_VERSION, payload.decisionId, payload.event, payload.campaignId, payload.adUnitId, payload.chargeMicros, payload.exp];
+  const fields: unknown[] = [FORMAT_VERSION, payload.decisionId, payload.event, payload.campaignId, payload.adUnitId, payload.chargeMicros, payload.exp];
+  const r = payload.ref;
+  if (r !== undefined) fields.push(r.accountId, r.publisherId, r.advertiserId, r.viewerHash, r.landingUrl ?? '');
   const body = Buffer.from(JSON.stringify(fields)).toString('base64url');
   return `${body}.${mac(body, signing, macBytes).toString('base64url')}`;
 }
@@ -87,12 +103,17 @@ function parse(body: string): TrackingPayload | undefined {
   } catch {
     return undefined;
   }
-  if (!Array.isArray(fields) || fields.length !== 7 || fields[0] !== FORMAT_VERSION) return undefined;
-  const [, decisionId, event, campaignId, adUnitId, chargeMicros, exp] = fields as unknown[];
+  // Seven fields, or twelve with the decision's reference (TrackingRef).
+  if (!Array.isArray(fields) || (fields.length !== 7 && fields.length !== 12) || fields[0] !== FORMAT_VERSION) return undefined;
+  const [, decisionId, event, campaignId, adUnitId, chargeMicros, exp, ...rest] = fields as unknown[];
   if (typeof decisionId !== 'string' || typeof campaignId !== 'string' || typeof adUnitId !== 'string') return undefined;
   if (event !== 'i' && event !== 'c') return undefined;
   if (!Number.isSafeInteger(chargeMicros) || (chargeMicros as number) < 0 || !Number.isSafeInteger(exp)) return undefined;
-  return { decisionId, event, campaignId, adUnitId, chargeMicros: chargeMicros as number, exp: exp as number };
+  const payload: TrackingPayload = { decisionId, event, campaignId, adUnitId, chargeMicros: chargeMicros as number, exp: exp as number };
+  if (rest.length === 0) return payload;
+  if (!rest.every((f) => typeof f === 'string')) return undefined;
+  const [accountId, publisherId, advertiserId, viewerHash, landingUrl] = rest as string[];
+  return { ...payload, ref: { accountId: accountId ?? '', publisherId: publisherId ?? '', advertiserId: advertiserId ?? '', viewerHash: viewerHash ?? '', ...(landingUrl ? { landingUrl } : {}) } };
 }
 
 /**
@@ -100,7 +121,7 @@ function parse(body: string): TrackingPayload | undefined {
  * other carries 0 (a CPM campaign pays nothing per click, a CPC campaign nothing per impression).
  */
 export function trackingTokens(
-  decision: { decisionId: string; campaignId: string; adUnitId: string; chargeMicros: number; chargeEvent: 'impression' | 'click' },
+  decision: { decisionId: string; campaignId: string; adUnitId: string; chargeMicros: number; chargeEvent: 'impression' | 'click'; ref?: TrackingRef },
   secret: string | readonly string[],
   expiresAt: Date | number,
   options: Partial<TrackingOptions> = {},
@@ -108,8 +129,10 @@ export function trackingTokens(
   const expMs = typeof expiresAt === 'number' ? expiresAt : expiresAt.getTime();
   const exp = Math.ceil(expMs / MS_PER_SECOND);
   const base = { decisionId: decision.decisionId, campaignId: decision.campaignId, adUnitId: decision.adUnitId, exp };
+  const ref = decision.ref;
+  const impressionRef = ref === undefined ? {} : { ref: { ...ref, landingUrl: undefined } };
   return {
-    impression: signToken({ ...base, event: 'i', chargeMicros: decision.chargeEvent === 'impression' ? decision.chargeMicros : 0 }, secret, options),
-    click: signToken({ ...base, event: 'c', chargeMicros: decision.chargeEvent === 'click' ? decision.chargeMicros : 0 }, secret, options),
+    impression: signToken({ ...base, ...impressionRef, event: 'i', chargeMicros: decision.chargeEvent === 'impression' ? decision.chargeMicros : 0 }, secret, options),
+    click: signToken({ ...base, ...(ref === undefined ? {} : { ref }), event: 'c', chargeMicros: decision.chargeEvent === 'click' ? decision.chargeMicros : 0 }, secret, options),
   };
 }

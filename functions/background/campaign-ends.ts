@@ -1,0 +1,20 @@
+import { campaignStore } from '../store/campaigns.js';
+import type { Job } from './jobs.js';
+
+/** Campaigns handled per run; the next run (minutes later) takes the rest. */
+const PER_RUN = 100;
+
+/**
+ * Ends the campaigns whose schedule has ended and releases their unspent budget. They are found
+ * by a Query on the end-date index (`CAMPAIGNS#ENDING`, sorted by end), never a Scan; ending one
+ * deletes its pointer in the same transaction, so a rerun skips it.
+ */
+export const campaignEndsJob: Job = {
+  name: 'campaign-ends',
+  async run(deps, now) {
+    const store = campaignStore(deps);
+    const due = await store.endingBy(now.toISOString(), PER_RUN);
+    for (const id of due) await store.end(id);
+    return due.length;
+  },
+};

@@ -1,0 +1,69 @@
+/**
+ * Delivery reports from counters: what is counted as events happen, and the figures derived
+ * from the counts at read time (never by scanning events).
+ *
+ * Counters are kept per (dimension, id, UTC hour); a day is the sum of its 24 hours. Derived:
+ * CTR = clicks / impressions; eCPM = spend / impressions × 1000; eCPC = spend / clicks, in
+ * micros, rounded to the nearest micro; 0 where the denominator is 0.
+ */
+
+export const REPORT_DIMENSIONS = ['campaign', 'adUnit', 'account'] as const;
+export type ReportDimension = (typeof REPORT_DIMENSIONS)[number];
+export type Granularity = 'hour' | 'day';
+
+export const COUNTERS = ['requests', 'fills', 'impressions', 'clicks', 'invalid', 'spendMicros'] as const;
+export type CounterName = (typeof COUNTERS)[number];
+export type Counts = Record<CounterName, number>;
+
+export interface ReportRow extends Counts {
+  /** `YYYY-MM-DDTHH` (UTC) for hours, `YYYY-MM-DD` for days. */
+  period: string;
+  ctr: number;
+  ecpmMicros: number;
+  ecpcMicros: number;
+}
+
+const MILLE = 1000;
+
+/** The UTC hour an instant falls in, as counters are keyed: `2025-03-10T05`. */
+export function hourKey(at: Date | number): string {
+  return new Date(at).toISOString().slice(0, 13);
+}
+
+export const emptyCounts = (): Counts => ({ requests: 0, fills: 0, impressions: 0, clicks: 0, invalid: 0, spendMicros: 0 });
+
+export function withRates(period: string, c: Counts): ReportRow {
+  return {
+    period,
+    ...c,
+    ctr: c.impressions > 0 ? c.clicks / c.impressions : 0,
+    ecpmMicros: c.impressions > 0 ? Math.round((c.spendMicros / c.impressions) * MILLE) : 0,
+    ecpcMicros: c.clicks > 0 ? Math.round(c.spendMicros / c.clicks) : 0,
+  };
+}
+
+/** Rows from hour counters, summed per day when asked, in time order; plus the total over all. */
+export function buildReport(hours: readonly ({ hour: string } & Partial<Counts>)[], granularity: Granularity): { rows: ReportRow[]; totals: ReportRow } {
+  const periods = new Map<string, Counts>();
+  const totals = emptyCounts();
+  for (const h of hours) {
+    const period = granularity === 'day' ? h.hour.slice(0, 10) : h.hour;
+    let sum = periods.get(period);
+    if (sum === undefined) periods.set(period, (sum = emptyCounts()));
+    for (const name of COUNTERS) {
+      sum[name] += h[name] ?? 0;
+      totals[name] += h[name] ?? 0;
+    }
+  }
+  const rows = [...periods].sort(([a], [b]) => (a < b ? -1 : 1)).map(([period, c]) => withRates(period, c));
+  return { rows, totals: withRates('total', totals) };
+}
+
+const CSV_COLUMNS = ['period', ...COUNTERS, 'ctr', 'ecpmMicros', 'ecpcMicros'] as const;
+
+/** RFC 4180 CSV with a header row; every value is a number or a period, so nothing needs quoting. */
+export function toCsv(rows: readonly ReportRow[]): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const r of rows) lines.push(CSV_COLUMNS.map((col) => String(r[col])).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}

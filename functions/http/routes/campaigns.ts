@@ -1,0 +1,133 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { CampaignFields, CampaignPatch } from '../../core/campaigns/campaign.js';
+import { campaignStore } from '../../store/campaigns.js';
+import { caller } from '../auth.js';
+import { CampaignInputSchema, CampaignPatchSchema, CampaignSchema, CreativeInputSchema, CreativePatchSchema, CreativeSchema } from '../campaign-schemas.js';
+import type { AppEnv } from '../env.js';
+import { IdParam, page } from '../marketplace-schemas.js';
+import { bearerSecurity, errorResponses, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
+
+const tags = ['Campaigns'];
+const errors = { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] };
+const CreativeParams = z.object({ id: z.string().min(1), creativeId: z.string().min(1) });
+
+
+const common = { tags, security: bearerSecurity };
+const create = createRoute({ ...common, method: 'post', path: '/v1/campaigns', summary: 'Create a campaign (draft)', request: jsonBody(CampaignInputSchema), responses: { 201: jsonContent(CampaignSchema, 'Created'), ...errors } });
+const list = createRoute({
+  ...common,
+  method: 'get',
+  path: '/v1/campaigns',
+  summary: 'The advertiser’s campaigns, newest first',
+  request: { query: PageQuery },
+  responses: { 200: jsonContent(page(CampaignSchema), 'A page of campaigns'), ...errors },
+});
+const get = createRoute({ ...common, method: 'get', path: '/v1/campaigns/{id}', summary: 'One campaign', request: { params: IdParam }, responses: { 200: jsonContent(CampaignSchema, 'The campaign'), ...errors } });
+const update = createRoute({
+  ...common,
+  method: 'patch',
+  path: '/v1/campaigns/{id}',
+  summary: 'Change a campaign; the total budget only in draft',
+  request: { params: IdParam, ...jsonBody(CampaignPatchSchema) },
+  responses: { 200: jsonContent(CampaignSchema, 'The changed campaign'), ...errors, 409: errorResponses[409] },
+});
+
+const ACTIONS = {
+  activate: 'Start serving: needs an approved creative; the first activation holds the total budget (402 without the funds)',
+  pause: 'Stop serving; the budget stays held',
+  archive: 'Stop for good and release the unspent budget',
+} as const;
+
+const actionRoute = (action: keyof typeof ACTIONS) =>
+  createRoute({
+    ...common,
+    method: 'post',
+    path: `/v1/campaigns/{id}/${action}`,
+    summary: ACTIONS[action],
+    request: { params: IdParam },
+    responses: { 200: jsonContent(CampaignSchema, 'The campaign'), ...errors, 402: problemContent('The available balance does not cover the budget'), 409: errorResponses[409] },
+  });
+
+const addCreative = createRoute({
+  ...common,
+  method: 'post',
+  path: '/v1/campaigns/{id}/creatives',
+  summary: 'Add a creative; it serves once an operator approves it',
+  request: { params: IdParam, ...jsonBody(CreativeInputSchema) },
+  responses: { 201: jsonContent(CreativeSchema, 'Created, pending review'), ...errors, 409: errorResponses[409] },
+});
+const listCreatives = createRoute({
+  ...common,
+  method: 'get',
+  path: '/v1/campaigns/{id}/creatives',
+  summary: 'A campaign’s creatives',
+  request: { params: IdParam },
+  responses: { 200: jsonContent(z.object({ items: z.array(CreativeSchema) }), 'Creatives'), ...errors },
+});
+const editCreative = createRoute({
+  ...common,
+  method: 'patch',
+  path: '/v1/campaigns/{id}/creatives/{creativeId}',
+  summary: 'Edit a creative: it goes back to review',
+  request: { params: CreativeParams, ...jsonBody(CreativePatchSchema) },
+  responses: { 200: jsonContent(CreativeSchema, 'The creative, pending review'), ...errors, 409: errorResponses[409] },
+});
+
+const VERDICTS = { approve: z.object({}).openapi('CreativeApprove'), reject: z.object({ reason: z.string().trim().min(1).max(1000) }).openapi('CreativeReject') };
+const reviewRoute = (verdict: keyof typeof VERDICTS) =>
+  createRoute({
+    method: 'post',
+    path: `/v1/admin/creatives/{id}/${verdict}`,
+    tags: ['Admin'],
+    summary: verdict === 'approve' ? 'Approve a creative: its campaign can serve it' : 'Reject a creative, with the reason',
+    security: bearerSecurity,
+    request: { params: IdParam, ...jsonBody(VERDICTS[verdict]) },
+    responses: { 200: jsonContent(CreativeSchema, 'The creative'), ...errors, 409: errorResponses[409] },
+  });
+
+const advertiser = (c: Context<AppEnv>) => ({ store: campaignStore(c.var.deps), me: caller(c, 'advertiser').tenantId });
+const reviewer = (c: Context<AppEnv>) => (caller(c, 'admin'), campaignStore(c.var.deps));
+
+export const campaignRoutes = router()
+  .openapi(create, async (c) => {
+    const { store, me } = advertiser(c);
+    return c.json(await store.create(me, c.req.valid('json') as CampaignFields), 201);
+  })
+  .openapi(list, async (c) => {
+    const { store, me } = advertiser(c);
+    return c.json(await store.list(me, c.req.valid('query')), 200);
+  })
+  .openapi(get, async (c) => {
+    const { store, me } = advertiser(c);
+    return c.json(await store.get(me, c.req.valid('param').id), 200);
+  })
+  .openapi(update, async (c) => {
+    const { store, me } = advertiser(c);
+    return c.json(await store.update(me, c.req.valid('param').id, c.req.valid('json') as CampaignPatch), 200);
+  })
+  .openapi(addCreative, async (c) => {
+    const { store, me } = advertiser(c);
+    return c.json(await store.addCreative(me, c.req.valid('param').id, c.req.valid('json')), 201);
+  })
+  .openapi(listCreatives, async (c) => {
+    const { store, me } = advertiser(c);
+    return c.json({ items: await store.listCreatives(me, c.req.valid('param').id) }, 200);
+  })
+  .openapi(editCreative, async (c) => {
+    const { store, me } = advertiser(c);
+    const { id, creativeId } = c.req.valid('param');
+    return c.json(await store.updateCreative(me, id, creativeId, c.req.valid('json')), 200);
+  })
+  .openapi(reviewRoute('approve'), async (c) => c.json(await reviewer(c).reviewCreative(c.req.valid('param').id, { status: 'approved' }), 200))
+  .openapi(reviewRoute('reject'), async (c) => {
+    const { reason } = c.req.valid('json') as { reason: string };
+    return c.json(await reviewer(c).reviewCreative(c.req.valid('param').id, { status: 'rejected', reason }), 200);
+  });
+
+for (const action of Object.keys(ACTIONS) as (keyof typeof ACTIONS)[]) {
+  campaignRoutes.openapi(actionRoute(action), async (c) => {
+    const { store, me } = advertiser(c);
+    return c.json(await store[action](me, c.req.valid('param').id), 200);
+  });
+}

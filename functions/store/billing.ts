@@ -1,0 +1,170 @@
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Campaign } from '../core/campaigns/campaign.js';
+import { postings } from '../core/ledger/ledger.js';
+import { frequencyWindow } from '../core/serving/frequency.js';
+import { hourKey } from '../core/serving/reports.js';
+import type { TrackingPayload, TrackingRef } from '../core/serving/tracking.js';
+import { localDate } from '../core/serving/viewer.js';
+import { InsufficientFundsError } from '../core/shared/errors.js';
+import type { Deps } from '../deps.js';
+import { keys } from './keys.js';
+import { addCounters, LIFETIME, type Increments } from './reports.js';
+import { transact, type TxOp } from './transact.js';
+import { ledgerTxn } from './wallet.js';
+
+/**
+ * Billing one tracking event, exactly once and never past a budget.
+ *
+ * One TransactWriteItems per event:
+ * - impression: put `DEC#<id> / IMP` if absent (a second one is a replay);
+ *   click: check `DEC#<id> / IMP` exists (no click before its impression), put `DEC#<id> / CLK` if absent;
+ * - when the event carries a charge: `remainingMicros >= charge` decrement of the campaign's
+ *   budget item, the same on today's spend item when the campaign has a daily budget (created on
+ *   first use with the daily budget), and the ledger capture (held → owner earned + platform fee).
+ * A failed condition cancels it all: nothing is billed, and the reason says which rule stopped it.
+ * Many instances bill the same campaign at once, so conflicts on its budget item are retried
+ * (BILLING_ATTEMPTS) until each event has a definite outcome: that is what makes "2000 clicks
+ * against a budget for 1500" bill exactly 1500. Counters (reports, frequency) are written after
+ * the money, outside the transaction: a lost counter write never moves money.
+ */
+
+export type Outcome = 'billed' | 'recorded' | 'replay' | 'no_impression' | 'budget' | 'expired' | 'forged' | 'malformed';
+
+/** Outcomes counted as invalid traffic; `budget` is a campaign running dry, not the viewer's fault. */
+export const INVALID: ReadonlySet<Outcome> = new Set(['replay', 'no_impression', 'expired', 'forged', 'malformed']);
+
+class NotBilled extends Error {
+  constructor(readonly outcome: Outcome) {
+    super(outcome);
+  }
+}
+
+const MS_PER_HOUR = 3_600_000;
+const MS_PER_SECOND = 1000;
+
+type BillDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config'>;
+
+export interface BillInput {
+  payload: TrackingPayload & { ref: TrackingRef };
+  /** The campaign as the serve instance knows it (for its zone, daily budget and cap); absent → no daily or frequency write. */
+  campaign: Campaign | undefined;
+}
+
+function moneyOps(deps: BillDeps, input: BillInput, now: Date): TxOp[] {
+  const { payload, campaign } = input;
+  const { db } = deps;
+  const charge = payload.chargeMicros;
+  const budget: TxOp = {
+    item: {
+      Update: {
+        TableName: db.tableName,
+        Key: keys.campaignBudget(payload.campaignId),
+        UpdateExpression: 'SET remainingMicros = remainingMicros - :c',
+        ConditionExpression: 'remainingMicros >= :c',
+        ExpressionAttributeValues: { ':c': charge },
+      },
+    },
+    onConditionFail: () => new NotBilled('budget'),
+  };
+  const daily = campaign?.budget.dailyMicros;
+  const spend: TxOp[] =
+    daily == null
+      ? []
+      : [
+          {
+            item: {
+              Update: {
+                TableName: db.tableName,
+                Key: keys.campaignSpend(payload.campaignId, localDate(now, campaign!.schedule.timezone)),
+                UpdateExpression: 'SET remainingMicros = if_not_exists(remainingMicros, :daily) - :c, entity = :entity, expiresAt = :ttl ADD spentMicros :c',
+                ConditionExpression: 'attribute_not_exists(remainingMicros) OR remainingMicros >= :c',
+                ExpressionAttributeValues: { ':c': charge, ':daily': daily, ':entity': 'campaignSpend', ':ttl': Math.ceil((now.getTime() + 3 * 24 * MS_PER_HOUR) / MS_PER_SECOND) },
+              },
+            },
+            onConditionFail: () => new NotBilled('budget'),
+          },
+        ];
+  const { advertiserId, publisherId } = payload.ref;
+  const capture = postings.capture(advertiserId, publisherId, charge, deps.config.PLATFORM_FEE_BPS);
+  const ledger = ledgerTxn(deps, { type: 'decision', id: payload.decisionId }, `${payload.event === 'i' ? 'Impression' : 'Click'} on ${payload.adUnitId} for ${payload.campaignId}`, capture);
+  return [budget, ...spend, ...ledger];
+}
+
+function dedupeItem(deps: BillDeps, payload: TrackingPayload, event: 'IMP' | 'CLK', billed: boolean): Record<string, unknown> & { pk: string; sk: string } {
+  // Kept an hour past the token's expiry: after that the token itself is refused.
+  return { ...keys.decisionEvent(payload.decisionId, event), entity: 'decisionEvent', version: 1, campaignId: payload.campaignId, billed, expiresAt: payload.exp + MS_PER_HOUR / MS_PER_SECOND };
+}
+
+/** Records and bills one verified event; returns what happened. */
+export async function bill(deps: BillDeps, input: BillInput): Promise<Outcome> {
+  const { db } = deps;
+  const { payload } = input;
+  const now = deps.clock();
+  const charged = payload.chargeMicros > 0;
+  const ops: TxOp[] = [];
+  if (payload.event === 'c') {
+    ops.push({
+      item: { ConditionCheck: { TableName: db.tableName, Key: keys.decisionEvent(payload.decisionId, 'IMP'), ConditionExpression: 'attribute_exists(pk)' } },
+      onConditionFail: () => new NotBilled('no_impression'),
+    });
+  }
+  const event = payload.event === 'i' ? 'IMP' : 'CLK';
+  ops.push({
+    item: { Put: { TableName: db.tableName, Item: dedupeItem(deps, payload, event, charged), ConditionExpression: 'attribute_not_exists(pk)' } },
+    onConditionFail: () => new NotBilled('replay'),
+  });
+  if (charged) ops.push(...moneyOps(deps, input, now));
+  try {
+    await transact(db, ops, deps.config.BILLING_ATTEMPTS);
+  } catch (error) {
+    if (error instanceof InsufficientFundsError) return 'budget';
+    if (!(error instanceof NotBilled)) throw error;
+    // An unaffordable impression is still shown: record it (unbilled) so its click is not "without impression".
+    if (error.outcome === 'budget' && payload.event === 'i') await recordUnbilled(deps, payload);
+    return error.outcome;
+  }
+  return charged ? 'billed' : 'recorded';
+}
+
+async function recordUnbilled(deps: BillDeps, payload: TrackingPayload): Promise<void> {
+  const { db } = deps;
+  await db.doc.send(new PutCommand({ TableName: db.tableName, Item: dedupeItem(deps, payload, 'IMP', false), ConditionExpression: 'attribute_not_exists(pk)' })).catch(() => undefined);
+}
+
+/** The counters an event moves: reports per campaign (hour and lifetime), unit and account; the viewer's frequency counter. */
+export async function countEvent(deps: BillDeps, input: BillInput, outcome: Outcome): Promise<void> {
+  const { payload, campaign } = input;
+  const now = deps.clock();
+  const hour = hourKey(now);
+  // An impression shown but not affordable still counts towards the viewer's cap.
+  const shown = outcome === 'billed' || outcome === 'recorded' || outcome === 'budget';
+  const inc: Increments = INVALID.has(outcome)
+    ? { invalid: 1 }
+    : {
+        [payload.event === 'i' ? 'impressions' : 'clicks']: 1,
+        spendMicros: outcome === 'billed' ? payload.chargeMicros : 0,
+      };
+  const writes = [
+    addCounters(deps.db, { dimension: 'campaign', id: payload.campaignId, period: hour }, inc),
+    addCounters(deps.db, { dimension: 'campaign', id: payload.campaignId, period: LIFETIME }, inc),
+    addCounters(deps.db, { dimension: 'adUnit', id: payload.adUnitId, period: hour }, inc),
+    addCounters(deps.db, { dimension: 'account', id: payload.ref.accountId, period: hour }, inc),
+  ];
+  const cap = campaign?.frequencyCap;
+  if (payload.event === 'i' && shown && cap != null) {
+    const window = frequencyWindow(cap, now);
+    writes.push(
+      deps.db.doc
+        .send(
+          new UpdateCommand({
+            TableName: deps.db.tableName,
+            Key: keys.frequencyCounter(payload.ref.viewerHash, window.incrementKey, payload.campaignId),
+            UpdateExpression: 'ADD impressions :one SET expiresAt = :ttl, campaignId = :cmp, bucket = :bucket, entity = :entity',
+            ExpressionAttributeValues: { ':one': 1, ':ttl': window.expiresAtEpochSeconds, ':cmp': payload.campaignId, ':bucket': window.incrementKey, ':entity': 'frequency' },
+          }),
+        )
+        .then(() => undefined),
+    );
+  }
+  await Promise.all(writes);
+}

@@ -1,0 +1,282 @@
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  applyPatch,
+  approvedAfter,
+  assertServable,
+  assertValidCampaign,
+  releasesOn,
+  transition,
+  type Campaign,
+  type CampaignAction,
+  type CampaignFields,
+  type CampaignPatch,
+  type Creative,
+  type CreativeContent,
+} from '../core/campaigns/campaign.js';
+import { postings } from '../core/ledger/ledger.js';
+import { AUCTION_OPTIONS } from '../core/serving/auction.js';
+import { ConflictError, NotFoundError } from '../core/shared/errors.js';
+import type { Deps } from '../deps.js';
+import { feedKeys } from './change-feed.js';
+import type { Db } from './client.js';
+import { getItem, getOwned, queryPage, strip, type Stored } from './items.js';
+import { keys } from './keys.js';
+import type { Page } from './pagination.js';
+import { transact, type TxOp } from './transact.js';
+import { ledgerTxn } from './wallet.js';
+
+/**
+ * Campaigns and creatives (issue 5).
+ *
+ * Items (keys.ts):
+ * - campaign `CAMPAIGN#<id> / CAMPAIGN`, gsi1 `TENANT#<adv>#CAMPAIGNS` (the advertiser's list),
+ *   gsi2 on the 'campaigns' feed, so every change (status too) reaches the serve instances'
+ *   in-memory index within a second. It carries its approved creatives, so a decision needs no
+ *   other read of it.
+ * - budget `CAMPAIGN#<id> / BUDGET` {remainingMicros}: written once at the first activation and
+ *   then only by billing (conditional decrement) and by the final release. Billing never touches
+ *   the campaign item, so it never floods the feed or races advertisers' edits.
+ * - daily spend `CAMPAIGN#<id> / SPEND#<local date>` (billing.ts), creatives `CAMPAIGN#<id> /
+ *   CREATIVE#<id>`, and the end-date pointer `CAMPAIGNS#ENDING / <end>#<id>` that the jobs
+ *   function Queries to end campaigns past their schedule (never a Scan).
+ * Every campaign write is a put conditional on the version read.
+ */
+
+type Item = Record<string, unknown> & { pk: string; sk: string };
+
+/** A stored item as the domain sees it (no keys, entity or version). */
+const plain = <T>(item: Stored<T>): T => strip<T>(item as unknown as Record<string, unknown>);
+
+export const campaignItem = (c: Campaign, version: number): Item => ({
+  ...keys.campaign(c.id),
+  gsi1pk: keys.tenantCampaigns(c.advertiserId),
+  gsi1sk: c.id,
+  ...feedKeys('campaigns', c.updatedAt, c.id),
+  entity: 'campaign',
+  version,
+  ...c,
+});
+
+// gsi1 finds a creative by its id alone, for the operator's review routes.
+const creativeItem = (c: Creative, version: number): Item => ({ ...keys.creative(c.campaignId, c.id), gsi1pk: `CREATIVE#${c.id}`, gsi1sk: 'CREATIVE', entity: 'creative', version, ...c });
+
+const putOp = (db: Db, item: Item, readVersion: number | null, what: string): TxOp => ({
+  item: {
+    Put: {
+      TableName: db.tableName,
+      Item: item,
+      ConditionExpression: readVersion === null ? 'attribute_not_exists(pk)' : 'version = :v',
+      ...(readVersion === null ? {} : { ExpressionAttributeValues: { ':v': readVersion } }),
+    },
+  },
+  onConditionFail: () => new ConflictError(`${what} changed while this request ran; read it again and retry`),
+});
+
+const endingPointer = (db: Db, c: Campaign, put: boolean): TxOp => {
+  // Normalised to UTC: the job compares pointers with now as strings.
+  const key = keys.campaignEnding(new Date(c.schedule.end).toISOString(), c.id);
+  return put
+    ? { item: { Put: { TableName: db.tableName, Item: { ...key, entity: 'campaignEnding', version: 1, campaignId: c.id } } } }
+    : { item: { Delete: { TableName: db.tableName, Key: key } } };
+};
+
+type StoreDeps = Pick<Deps, 'db' | 'clock' | 'ids'>;
+
+export function campaignStore(deps: StoreDeps) {
+  const { db, clock, ids } = deps;
+  const now = () => clock().toISOString();
+
+  async function read(id: string, advertiserId?: string): Promise<Stored<Campaign>> {
+    return getOwned<Campaign & Record<string, unknown>>(db, keys.campaign(id), 'Campaign', id, advertiserId, 'advertiserId', { consistent: true });
+  }
+
+  async function readCreative(campaignId: string, creativeId: string, advertiserId?: string): Promise<Stored<Creative>> {
+    return getOwned<Creative & Record<string, unknown>>(db, keys.creative(campaignId, creativeId), 'Creative', creativeId, advertiserId, 'advertiserId', { consistent: true });
+  }
+
+  /** Replaces the campaign (version-checked) together with `extra` writes; returns the new campaign. */
+  async function save(stored: Stored<Campaign>, next: Campaign, extra: TxOp[] = []): Promise<Campaign> {
+    await transact(db, [putOp(db, campaignItem(next, stored.version + 1), stored.version, `Campaign ${next.id}`), ...extra]);
+    return next;
+  }
+
+  /**
+   * Leaves for good (end, archive) and releases what is left of the budget: read `remaining`,
+   * then one transaction that zeroes it only if it is still that value (billing may have
+   * decremented it meanwhile: then read again), moves it held → available, and saves the status.
+   */
+  async function close(stored: Stored<Campaign>, action: CampaignAction): Promise<Campaign> {
+    const c = plain<Campaign>(stored);
+    const next: Campaign = { ...c, status: transition(c.status, action), funded: false, updatedAt: now() };
+    if (!releasesOn(action, c.funded)) return save(stored, { ...next, funded: c.funded });
+    for (;;) {
+      const budget = await getItem<{ remainingMicros: number }>(db, keys.campaignBudget(c.id), { consistent: true });
+      const remaining = budget?.remainingMicros ?? 0;
+      const zero: TxOp = {
+        item: {
+          Update: {
+            TableName: db.tableName,
+            Key: keys.campaignBudget(c.id),
+            UpdateExpression: 'SET remainingMicros = :zero, releasedMicros = :r',
+            ConditionExpression: 'remainingMicros = :r',
+            ExpressionAttributeValues: { ':zero': 0, ':r': remaining },
+          },
+        },
+        onConditionFail: () => new RetryRelease(),
+      };
+      const money = remaining > 0 ? ledgerTxn(deps, { type: 'campaign', id: c.id }, `Campaign ${c.id} ${action}: release unspent budget`, postings.release(c.advertiserId, remaining)) : [];
+      try {
+        return await save(stored, next, [zero, endingPointer(db, c, false), ...money]);
+      } catch (error) {
+        if (!(error instanceof RetryRelease)) throw error;
+      }
+    }
+  }
+
+  return {
+    async create(advertiserId: string, fields: CampaignFields): Promise<Campaign> {
+      assertValidCampaign(fields, AUCTION_OPTIONS.impressionsPerMille);
+      const at = now();
+      const c: Campaign = { ...fields, id: ids('cmp'), advertiserId, status: 'draft', funded: false, creatives: [], createdAt: at, updatedAt: at };
+      await transact(db, [putOp(db, campaignItem(c, 1), null, `Campaign ${c.id}`)]);
+      return c;
+    },
+
+    async get(advertiserId: string | undefined, id: string): Promise<Campaign> {
+      return plain<Campaign>(await read(id, advertiserId));
+    },
+
+    async list(advertiserId: string, pageQuery: { limit: number; cursor?: string }): Promise<Page<Campaign>> {
+      const page = await queryPage<Campaign>(db, { pk: keys.tenantCampaigns(advertiserId), index: 'gsi1', ...pageQuery, newestFirst: true });
+      return { items: page.items.map((i) => plain<Campaign>(i)), nextCursor: page.nextCursor };
+    },
+
+    async update(advertiserId: string, id: string, patch: CampaignPatch): Promise<Campaign> {
+      const stored = await read(id, advertiserId);
+      const c = plain<Campaign>(stored);
+      const fields = applyPatch(c, patch);
+      assertValidCampaign(fields, AUCTION_OPTIONS.impressionsPerMille);
+      const next: Campaign = { ...c, ...fields, updatedAt: now() };
+      // A funded campaign's end-date pointer moves with its schedule.
+      const moved = c.funded && next.schedule.end !== c.schedule.end ? [endingPointer(db, c, false), endingPointer(db, next, true)] : [];
+      return save(stored, next, moved);
+    },
+
+    /**
+     * draft → active holds the whole budget (available → held) in the same transaction that writes
+     * the budget item, so a failed hold (402) leaves no trace; paused → active moves no money.
+     */
+    async activate(advertiserId: string, id: string): Promise<Campaign> {
+      const stored = await read(id, advertiserId);
+      const c = plain<Campaign>(stored);
+      const next: Campaign = { ...c, status: transition(c.status, 'activate'), funded: true, updatedAt: now() };
+      assertServable(c);
+      if (Date.parse(c.schedule.end) <= clock().getTime()) throw new ConflictError(`Campaign ${id}'s schedule has already ended`, { end: c.schedule.end });
+      if (c.funded) return save(stored, next);
+      const total = c.budget.totalMicros;
+      const budget: TxOp = {
+        item: {
+          Put: {
+            TableName: db.tableName,
+            Item: { ...keys.campaignBudget(id), entity: 'campaignBudget', version: 1, campaignId: id, advertiserId, totalMicros: total, remainingMicros: total },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        onConditionFail: () => new ConflictError(`Campaign ${id} was activated by another request`),
+      };
+      const hold = ledgerTxn(deps, { type: 'campaign', id }, `Campaign ${id}: hold the budget`, postings.hold(advertiserId, total));
+      return save(stored, next, [budget, endingPointer(db, c, true), ...hold]);
+    },
+
+    async pause(advertiserId: string, id: string): Promise<Campaign> {
+      const stored = await read(id, advertiserId);
+      const c = plain<Campaign>(stored);
+      return save(stored, { ...c, status: transition(c.status, 'pause'), updatedAt: now() });
+    },
+
+    async archive(advertiserId: string, id: string): Promise<Campaign> {
+      return close(await read(id, advertiserId), 'archive');
+    },
+
+    /** The jobs function: ends a campaign past its schedule and releases the rest of its budget. */
+    async end(id: string): Promise<Campaign> {
+      return close(await read(id), 'end');
+    },
+
+    /** Billing saw the budget run out: stop serving it everywhere (a feed event). Idempotent. */
+    async markExhausted(id: string): Promise<void> {
+      await db.doc
+        .send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.campaign(id),
+            UpdateExpression: 'SET #status = :to, updatedAt = :now, gsi2sk = :feed, version = version + :one',
+            ConditionExpression: '#status = :active',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':to': 'budget_exhausted', ':active': 'active', ':now': now(), ':feed': feedKeys('campaigns', now(), id).gsi2sk, ':one': 1 },
+          }),
+        )
+        .catch((error: unknown) => {
+          if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+        });
+    },
+
+    /** Campaigns whose schedule ended by `at`, oldest first (the jobs function). */
+    async endingBy(at: string, limit: number): Promise<string[]> {
+      const out = await db.doc.send(
+        new QueryCommand({
+          TableName: db.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk <= :at',
+          ExpressionAttributeValues: { ':pk': keys.campaignsEnding(), ':at': `${at}#~` },
+          Limit: limit,
+        }),
+      );
+      return (out.Items ?? []).map((i) => i.campaignId as string);
+    },
+
+    async addCreative(advertiserId: string, campaignId: string, content: CreativeContent): Promise<Creative> {
+      const c = plain<Campaign>(await read(campaignId, advertiserId));
+      transition(c.status, 'edit');
+      const at = now();
+      const creative: Creative = { ...content, id: ids('crv'), campaignId, advertiserId, review: { status: 'pending' }, createdAt: at, updatedAt: at };
+      await transact(db, [putOp(db, creativeItem(creative, 1), null, `Creative ${creative.id}`)]);
+      return creative;
+    },
+
+    async listCreatives(advertiserId: string, campaignId: string): Promise<Creative[]> {
+      await read(campaignId, advertiserId);
+      const page = await queryPage<Creative>(db, { pk: keys.campaign(campaignId).pk, skPrefix: keys.creativePrefix(campaignId).sk, limit: 100 });
+      return page.items.map((i) => plain<Creative>(i));
+    },
+
+    /** An edit sends the creative back to review, and off the campaign until approved again. */
+    async updateCreative(advertiserId: string, campaignId: string, creativeId: string, patch: Partial<CreativeContent>): Promise<Creative> {
+      const stored = await readCreative(campaignId, creativeId, advertiserId);
+      const next: Creative = { ...plain<Creative>(stored), ...patch, review: { status: 'pending' }, updatedAt: now() };
+      return reviewWrite(stored, next);
+    },
+
+    /** Operator review: approved creatives are copied onto the campaign, the others taken off it. */
+    async reviewCreative(creativeId: string, verdict: { status: 'approved' | 'rejected'; reason?: string }): Promise<Creative> {
+      const found = await queryPage<Creative>(db, { pk: `CREATIVE#${creativeId}`, index: 'gsi1', limit: 1 });
+      const campaignId = found.items[0]?.campaignId;
+      if (campaignId === undefined) throw new NotFoundError(`Creative ${creativeId} not found`);
+      const stored = await readCreative(campaignId, creativeId);
+      const at = now();
+      const next: Creative = { ...plain<Creative>(stored), review: { ...verdict, decidedAt: at }, updatedAt: at };
+      return reviewWrite(stored, next);
+    },
+  };
+
+  async function reviewWrite(stored: Stored<Creative>, next: Creative): Promise<Creative> {
+    const campaign = await read(next.campaignId);
+    const c = plain<Campaign>(campaign);
+    const updated: Campaign = { ...c, creatives: approvedAfter(c.creatives, next), updatedAt: now() };
+    await save(campaign, updated, [putOp(db, creativeItem(next, stored.version + 1), stored.version, `Creative ${next.id}`)]);
+    return next;
+  }
+}
+
+class RetryRelease extends Error {}
+
+export type CampaignStore = ReturnType<typeof campaignStore>;

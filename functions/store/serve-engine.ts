@@ -1,0 +1,267 @@
+import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Campaign, ServedCreative } from '../core/campaigns/campaign.js';
+import { buildIndex, type TargetingIndex } from '../core/serving/be-index.js';
+import { decide, type CampaignRuntime, type NoAdReason } from '../core/serving/decide.js';
+import { hourKey } from '../core/serving/reports.js';
+import { trackingTokens, verifyToken, type TrackingEvent, type TrackingPayload, type TrackingRef } from '../core/serving/tracking.js';
+import { frequencyCounts, localDate, oldestBucket, viewerContext, viewerHash, type FrequencyCounter, type ViewerInput } from '../core/serving/viewer.js';
+import { NotFoundError } from '../core/shared/errors.js';
+import type { Deps } from '../deps.js';
+import { bill, countEvent, INVALID, type Outcome } from './billing.js';
+import { campaignStore } from './campaigns.js';
+import { ChangeFeed } from './change-feed.js';
+import type { Db } from './client.js';
+import { getAdUnit, type AdUnitRecord } from './marketplace.js';
+import { keys } from './keys.js';
+import { addCounters, LIFETIME } from './reports.js';
+
+/**
+ * The serve function's state and its two use cases, decisions and tracking (README,
+ * "Programmatic serving").
+ *
+ * State, per Lambda instance (module level, one engine per table client):
+ * - every campaign from the 'campaigns' change feed (one Query at most per second, only what
+ *   changed), and a boolean-expression index over the active ones, rebuilt when the feed
+ *   brought a change;
+ * - ad units, read through with a TTL (AD_UNIT_CACHE_SECONDS);
+ * - per active campaign the budget left, today's spend and lifetime impressions/clicks, from one
+ *   BatchGet every BUDGET_REFRESH_SECONDS plus what this instance bills meanwhile. This view only
+ *   filters and paces; exactness comes from the conditional decrement at billing.
+ * - request and fill counters, summed in memory and flushed every COUNTER_FLUSH_MS.
+ *
+ * So a warm decision reads one thing: the viewer's frequency counters (one Query).
+ */
+
+export interface DecisionRequest {
+  adUnitId: string;
+  viewer: ViewerInput & { id: string };
+  page?: { url: string; keywords?: string[] };
+}
+
+export type NoAd = NoAdReason | 'unit_disabled';
+
+export type DecisionResponse =
+  | { decisionId: string; ad: { campaignId: string; creative: ServedCreative; impressionUrl: string; clickUrl: string } }
+  | { ad: null; reason: NoAd };
+
+interface BudgetView {
+  remainingMicros: number;
+  spentTodayMicros: number;
+  impressions: number;
+  clicks: number;
+}
+
+const BATCH_GET_LIMIT = 100;
+const KEYS_PER_CAMPAIGN = 3;
+const MS_PER_SECOND = 1000;
+const MS_PER_HOUR = 3_600_000;
+
+export class ServeEngine {
+  private readonly feed: ChangeFeed<Campaign>;
+  private index: TargetingIndex | undefined;
+  private runtimes = new Map<string, CampaignRuntime<ServedCreative[]>>();
+  private budgets = new Map<string, BudgetView>();
+  private maxCapHours = 0;
+  private budgetsAt = -Infinity;
+  private readonly units = new Map<string, { unit: AdUnitRecord | null; until: number }>();
+  private counters = new Map<string, { dimension: 'adUnit' | 'account' | 'campaign'; id: string; hour: string; requests: number; fills: number }>();
+  private flushedAt: number;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: Deps) {
+    this.feed = new ChangeFeed<Campaign>(deps.db, 'campaigns', deps.clock);
+    this.flushedAt = deps.clock().getTime();
+  }
+
+  /**
+   * One decision: refresh what is due, read the unit (cached) and the viewer's frequency
+   * counters, run the pure `decide`, count, and sign the tracking links.
+   */
+  async decide(req: DecisionRequest): Promise<DecisionResponse> {
+    await this.refresh();
+    const unit = await this.adUnit(req.adUnitId);
+    const now = this.deps.clock().getTime();
+    this.count('adUnit', unit.id, now, 'requests');
+    this.count('account', unit.accountId, now, 'requests');
+    if (!unit.enabled) return { ad: null, reason: 'unit_disabled' };
+    const hash = viewerHash(req.viewer.id);
+    const result = decide({
+      index: this.index!,
+      campaigns: this.runtimes,
+      adUnit: { id: unit.id, accountId: unit.accountId, accountCategory: unit.category, floorCpmMicros: unit.floorCpmMicros, blockedCategories: unit.blockedCategories },
+      viewer: viewerContext(req.viewer),
+      frequencyCounts: await this.frequency(hash, now),
+      now,
+      random: Math.random,
+    });
+    void this.flushIfDue(now);
+    if (result.ad === null) return { ad: null, reason: result.reason };
+    const ad = result.ad;
+    for (const [dimension, id] of [['adUnit', unit.id], ['account', unit.accountId], ['campaign', ad.campaignId]] as const) this.count(dimension, id, now, 'fills');
+    const creative = ad.creative[Math.floor(Math.random() * ad.creative.length)]!;
+    const campaign = this.feed.items.get(ad.campaignId)!;
+    const decisionId = this.deps.ids('dec');
+    const ref: TrackingRef = { accountId: unit.accountId, publisherId: unit.ownerTenantId, advertiserId: campaign.advertiserId, viewerHash: hash, landingUrl: creative.landingUrl };
+    const exp = now + this.deps.config.TRACKING_TOKEN_TTL_HOURS * MS_PER_HOUR;
+    const tokens = trackingTokens({ decisionId, campaignId: ad.campaignId, adUnitId: unit.id, chargeMicros: ad.chargeMicros, chargeEvent: ad.chargeEvent, ref }, await this.deps.trackingSecret(), exp);
+    const base = this.deps.config.PUBLIC_BASE_URL ?? '';
+    return { decisionId, ad: { campaignId: ad.campaignId, creative, impressionUrl: `${base}/t/i/${tokens.impression}`, clickUrl: `${base}/t/c/${tokens.click}` } };
+  }
+
+  /**
+   * One tracking hit. Whatever happens the caller answers normally (GIF, redirect); only a
+   * verified, first, affordable event bills. Returns where a click goes (only from a genuine token).
+   */
+  async track(token: string, event: TrackingEvent): Promise<{ outcome: Outcome; landingUrl?: string }> {
+    const secret = await this.deps.trackingSecret();
+    const verified = verifyToken(token, secret, this.deps.clock());
+    // An expired token is genuine: read it (as of time 0) to count it against its campaign.
+    const genuine = verified.ok ? verified.payload : verified.reason === 'expired' ? (verifyToken(token, secret, 0) as { payload?: TrackingPayload }).payload : undefined;
+    if (genuine?.ref === undefined || genuine.event !== event) {
+      await addCounters(this.deps.db, { dimension: 'platform', id: 'all', period: hourKey(this.deps.clock()) }, { invalid: 1 });
+      return { outcome: verified.ok ? 'malformed' : verified.reason };
+    }
+    await this.refresh();
+    const input = { payload: genuine as TrackingPayload & { ref: TrackingRef }, campaign: this.feed.items.get(genuine.campaignId) };
+    const outcome = verified.ok ? await bill(this.deps, input) : 'expired';
+    await countEvent(this.deps, input, outcome);
+    if (outcome === 'billed') this.spent(genuine.campaignId, genuine.chargeMicros);
+    if (outcome === 'budget') await campaignStore(this.deps).markExhausted(genuine.campaignId);
+    if (INVALID.has(outcome)) this.deps.logger.info('invalid tracking event', { outcome, decisionId: genuine.decisionId });
+    return { outcome, landingUrl: genuine.ref.landingUrl };
+  }
+
+  /** Writes the request and fill counters summed so far (tests, and before an instance idles). */
+  async flush(): Promise<void> {
+    const batch = [...this.counters.values()];
+    this.counters = new Map();
+    this.flushedAt = this.deps.clock().getTime();
+    const writes = batch.map((c) => addCounters(this.deps.db, { dimension: c.dimension, id: c.id, period: c.hour }, { requests: c.requests, fills: c.fills }));
+    this.flushing = this.flushing.then(() => Promise.all(writes)).then(
+      () => undefined,
+      (error: unknown) => this.deps.logger.warn('counter flush failed', { error }),
+    );
+    await this.flushing;
+  }
+
+  private flushIfDue(now: number): Promise<void> {
+    return now - this.flushedAt >= this.deps.config.COUNTER_FLUSH_MS ? this.flush() : Promise.resolve();
+  }
+
+  private count(dimension: 'adUnit' | 'account' | 'campaign', id: string, now: number, what: 'requests' | 'fills'): void {
+    const hour = hourKey(now);
+    const key = `${dimension}|${id}|${hour}`;
+    let c = this.counters.get(key);
+    if (c === undefined) this.counters.set(key, (c = { dimension, id, hour, requests: 0, fills: 0 }));
+    c[what] += 1;
+  }
+
+  /** Brings the campaign index (feed, ≤ 1 Query/s) and the budget view (BatchGet every few seconds) up to date. */
+  async refresh(): Promise<void> {
+    const changed = await this.feed.refresh();
+    if (changed > 0 || this.index === undefined) this.rebuild();
+    if (this.deps.clock().getTime() - this.budgetsAt >= this.deps.config.BUDGET_REFRESH_SECONDS * MS_PER_SECOND) await this.refreshBudgets();
+  }
+
+  private rebuild(): void {
+    const active = [...this.feed.items.values()].filter((c) => c.status === 'active' && c.creatives.length > 0);
+    this.index = buildIndex(active.map((c) => ({ id: c.id, targeting: c.targeting })));
+    this.maxCapHours = Math.max(0, ...active.map((c) => (c.frequencyCap ? c.frequencyCap.perHours : 0)));
+    this.runtimes = new Map(active.map((c) => [c.id, this.runtime(c)]));
+    // A campaign this instance has no budget for yet must not wait for the next periodic read.
+    if (active.some((c) => !this.budgets.has(c.id))) this.budgetsAt = -Infinity;
+  }
+
+  private runtime(c: Campaign): CampaignRuntime<ServedCreative[]> {
+    const b = this.budgets.get(c.id) ?? { remainingMicros: 0, spentTodayMicros: 0, impressions: 0, clicks: 0 };
+    return {
+      id: c.id,
+      model: c.bidding.model,
+      bidMicros: c.bidding.bidMicros,
+      category: c.category,
+      schedule: c.schedule,
+      dailyBudgetMicros: c.budget.dailyMicros ?? null,
+      spentTodayMicros: b.spentTodayMicros,
+      remainingMicros: b.remainingMicros,
+      ctrStats: { impressions: b.impressions, clicks: b.clicks },
+      frequencyCap: c.frequencyCap ?? null,
+      creative: c.creatives,
+    };
+  }
+
+  /** Budget left, today's spend (in each campaign's zone) and lifetime counts: BatchGets of 100 keys. */
+  private async refreshBudgets(): Promise<void> {
+    const now = this.deps.clock();
+    const active = [...this.runtimes.values()];
+    const wanted = active.flatMap((r): { pk: string; sk: string }[] => [keys.campaignBudget(r.id), keys.campaignSpend(r.id, localDate(now, r.schedule.timezone)), keys.report('campaign', r.id, LIFETIME)]);
+    const found = new Map<string, Record<string, unknown>>();
+    for (let i = 0; i < wanted.length; i += BATCH_GET_LIMIT - (BATCH_GET_LIMIT % KEYS_PER_CAMPAIGN)) {
+      let request: Record<string, { Keys: { pk: string; sk: string }[] }> | undefined = { [this.deps.db.tableName]: { Keys: wanted.slice(i, i + BATCH_GET_LIMIT - (BATCH_GET_LIMIT % KEYS_PER_CAMPAIGN)) } };
+      while (request !== undefined && Object.keys(request).length > 0) {
+        const out = await this.deps.db.doc.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of out.Responses?.[this.deps.db.tableName] ?? []) found.set(`${String(item.pk)}|${String(item.sk)}`, item);
+        request = out.UnprocessedKeys as typeof request;
+      }
+    }
+    const get = (k: { pk: string; sk: string }) => found.get(`${k.pk}|${k.sk}`);
+    for (const r of active) {
+      const totals = get(keys.report('campaign', r.id, LIFETIME));
+      const view: BudgetView = {
+        remainingMicros: Number(get(keys.campaignBudget(r.id))?.remainingMicros ?? 0),
+        spentTodayMicros: Number(get(keys.campaignSpend(r.id, localDate(now, r.schedule.timezone)))?.spentMicros ?? 0),
+        impressions: Number(totals?.impressions ?? 0),
+        clicks: Number(totals?.clicks ?? 0),
+      };
+      this.budgets.set(r.id, view);
+      Object.assign(r, { remainingMicros: view.remainingMicros, spentTodayMicros: view.spentTodayMicros, ctrStats: { impressions: view.impressions, clicks: view.clicks } });
+    }
+    this.budgetsAt = now.getTime();
+  }
+
+  /** What this instance billed shows in its view at once, before the next periodic read. */
+  private spent(campaignId: string, micros: number): void {
+    for (const view of [this.runtimes.get(campaignId), this.budgets.get(campaignId)]) {
+      if (view === undefined) continue;
+      view.remainingMicros -= micros;
+      view.spentTodayMicros += micros;
+    }
+  }
+
+  private async adUnit(id: string): Promise<AdUnitRecord> {
+    const now = this.deps.clock().getTime();
+    let cached = this.units.get(id);
+    if (cached === undefined || cached.until <= now) {
+      const unit = await getAdUnit(this.deps.db, id).catch((error: unknown) => {
+        if (error instanceof NotFoundError) return null;
+        throw error;
+      });
+      cached = { unit, until: now + this.deps.config.AD_UNIT_CACHE_SECONDS * MS_PER_SECOND };
+      this.units.set(id, cached);
+    }
+    if (cached.unit === null) throw new NotFoundError(`Ad unit ${id} not found`);
+    return cached.unit;
+  }
+
+  /** The viewer's impressions per capped campaign: one Query from the oldest bucket any cap reads. */
+  private async frequency(hash: string, now: number): Promise<Map<string, number>> {
+    if (this.maxCapHours === 0) return new Map();
+    const out = await this.deps.db.doc.send(
+      new QueryCommand({
+        TableName: this.deps.db.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk >= :from',
+        ExpressionAttributeValues: { ':pk': keys.frequency(hash), ':from': oldestBucket(this.maxCapHours, now) },
+      }),
+    );
+    const counters: FrequencyCounter[] = (out.Items ?? []).map((i) => ({ bucket: String(i.bucket), campaignId: String(i.campaignId), count: Number(i.impressions ?? 0) }));
+    return frequencyCounts(counters, (id) => this.runtimes.get(id)?.frequencyCap, now);
+  }
+}
+
+const engines = new WeakMap<Db, ServeEngine>();
+
+/** One engine per table client: it lives as long as the Lambda instance (or the test's app). */
+export function serveEngine(deps: Deps): ServeEngine {
+  let engine = engines.get(deps.db);
+  if (engine === undefined) engines.set(deps.db, (engine = new ServeEngine(deps)));
+  return engine;
+}

@@ -1,0 +1,115 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Deps } from '../../functions/deps.js';
+import { runJobs } from '../../functions/background/jobs.js';
+import { campaignEndsJob } from '../../functions/background/campaign-ends.js';
+import { createApp } from '../../functions/http/app.js';
+import { testDeps, type MovableClock } from '../support/deps.js';
+import { call, signup } from '../support/http.js';
+import { aCampaign, aCreative, aMarket, anActiveCampaign, type Tenant } from '../support/campaigns.js';
+import { ledgerState, total } from '../support/money.js';
+
+let deps: Deps;
+let app: ReturnType<typeof createApp>;
+let market: Awaited<ReturnType<typeof aMarket>>;
+
+const wallet = async (who: Tenant) => (await call(app, 'GET', '/v1/wallet', { key: who.key })).body.balances;
+
+beforeAll(async () => {
+  deps = await testDeps();
+  app = createApp(deps);
+  market = await aMarket(app, deps, {}, 1_000_000_000);
+});
+
+describe('campaigns', () => {
+  it('creates, reads, lists and edits a draft', async () => {
+    const { advertiser } = market;
+    const created = await call(app, 'POST', '/v1/campaigns', { key: advertiser.key, body: aCampaign(deps, { frequencyCap: { impressions: 3, perHours: 24 } }) });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'draft', funded: false, advertiserId: advertiser.id, creatives: [] });
+    const id = created.body.id;
+    expect((await call(app, 'GET', `/v1/campaigns/${id}`, { key: advertiser.key })).body.name).toBe('Spring tea');
+    expect((await call(app, 'GET', '/v1/campaigns', { key: advertiser.key })).body.items.map((c: { id: string }) => c.id)).toContain(id);
+    const edited = await call(app, 'PATCH', `/v1/campaigns/${id}`, { key: advertiser.key, body: { name: 'Summer tea', budget: { dailyMicros: 10_000_000 } } });
+    expect(edited.body).toMatchObject({ name: 'Summer tea', budget: { totalMicros: 100_000_000, dailyMicros: 10_000_000 } });
+  });
+
+  it('activates only with an approved creative (409) and enough funds (402); the hold moves available → held', async () => {
+    const { advertiser, admin } = market;
+    const id = (await call(app, 'POST', '/v1/campaigns', { key: advertiser.key, body: aCampaign(deps) })).body.id;
+    expect((await call(app, 'POST', `/v1/campaigns/${id}/activate`, { key: advertiser.key })).status).toBe(409);
+    const creative = await call(app, 'POST', `/v1/campaigns/${id}/creatives`, { key: advertiser.key, body: aCreative() });
+    expect(creative.body.review.status).toBe('pending');
+    expect((await call(app, 'POST', `/v1/campaigns/${id}/activate`, { key: advertiser.key })).status).toBe(409);
+    const rejected = await call(app, 'POST', `/v1/admin/creatives/${creative.body.id}/reject`, { key: admin, body: { reason: 'blurry' } });
+    expect(rejected.body.review).toMatchObject({ status: 'rejected', reason: 'blurry' });
+    await call(app, 'POST', `/v1/admin/creatives/${creative.body.id}/approve`, { key: admin, body: {} });
+
+    const before = await wallet(advertiser);
+    const active = await call(app, 'POST', `/v1/campaigns/${id}/activate`, { key: advertiser.key });
+    expect(active.body).toMatchObject({ status: 'active', funded: true, creatives: [{ id: creative.body.id }] });
+    const after = await wallet(advertiser);
+    expect(after.availableMicros).toBe(before.availableMicros - 100_000_000);
+    expect(after.heldMicros).toBe(before.heldMicros + 100_000_000);
+
+    expect((await call(app, 'POST', `/v1/campaigns/${id}/pause`, { key: advertiser.key })).body.status).toBe('paused');
+    expect((await call(app, 'POST', `/v1/campaigns/${id}/activate`, { key: advertiser.key })).body.status).toBe('active');
+    expect((await wallet(advertiser)).heldMicros).toBe(after.heldMicros);
+    expect((await call(app, 'PATCH', `/v1/campaigns/${id}`, { key: advertiser.key, body: { budget: { totalMicros: 5 } } })).status).toBe(409);
+
+    // An edit sends the creative back to review and off the campaign.
+    const edited = await call(app, 'PATCH', `/v1/campaigns/${id}/creatives/${creative.body.id}`, { key: advertiser.key, body: { title: 'Greener tea' } });
+    expect(edited.body.review.status).toBe('pending');
+    expect((await call(app, 'GET', `/v1/campaigns/${id}`, { key: advertiser.key })).body.creatives).toEqual([]);
+
+    const archived = await call(app, 'POST', `/v1/campaigns/${id}/archive`, { key: advertiser.key });
+    expect(archived.body).toMatchObject({ status: 'archived', funded: false });
+    expect(await wallet(advertiser)).toMatchObject({ availableMicros: before.availableMicros, heldMicros: before.heldMicros });
+  });
+
+  it('refuses activation without the funds: 402, nothing held', async () => {
+    const poor = await signup(app, 'advertiser');
+    const id = (await call(app, 'POST', '/v1/campaigns', { key: poor.key, body: aCampaign(deps) })).body.id;
+    const crv = await call(app, 'POST', `/v1/campaigns/${id}/creatives`, { key: poor.key, body: aCreative() });
+    await call(app, 'POST', `/v1/admin/creatives/${crv.body.id}/approve`, { key: market.admin, body: {} });
+    const res = await call(app, 'POST', `/v1/campaigns/${id}/activate`, { key: poor.key });
+    expect(res.status).toBe(402);
+    expect((await call(app, 'GET', `/v1/campaigns/${id}`, { key: poor.key })).body).toMatchObject({ status: 'draft', funded: false });
+  });
+
+  it('ends campaigns past their schedule from the jobs function and releases the rest', async () => {
+    const { advertiser, admin } = market;
+    const before = await wallet(advertiser);
+    const id = await anActiveCampaign(app, deps, advertiser, admin);
+    (deps.clock as MovableClock).advance(8 * 86_400_000);
+    const report = await runJobs(deps, [campaignEndsJob]);
+    expect(report.results[0]).toMatchObject({ job: 'campaign-ends', handled: 1 });
+    expect((await call(app, 'GET', `/v1/campaigns/${id}`, { key: advertiser.key })).body.status).toBe('ended');
+    expect(await wallet(advertiser)).toMatchObject(before);
+    expect((await runJobs(deps, [campaignEndsJob])).results[0]?.handled).toBe(0);
+    (deps.clock as MovableClock).advance(-8 * 86_400_000);
+    const { stored, replayed } = await ledgerState(deps);
+    expect(total(stored)).toBe(0);
+    expect(stored).toEqual(replayed);
+  });
+
+  it('refuses the wrong role, other tenants and bad input', async () => {
+    const { advertiser, publisher } = market;
+    const other = await signup(app, 'advertiser');
+    const id = (await call(app, 'POST', '/v1/campaigns', { key: advertiser.key, body: aCampaign(deps) })).body.id;
+    expect((await call(app, 'POST', '/v1/campaigns', { key: publisher.key, body: aCampaign(deps) })).status).toBe(403);
+    expect((await call(app, 'GET', `/v1/campaigns/${id}`, { key: other.key })).status).toBe(404);
+    expect((await call(app, 'POST', `/v1/campaigns/${id}/activate`, { key: other.key })).status).toBe(404);
+    expect((await call(app, 'GET', `/v1/campaigns/${id}`)).status).toBe(401);
+    expect((await call(app, 'POST', '/v1/admin/creatives/crv_nope/approve', { key: advertiser.key, body: {} })).status).toBe(403);
+    const bad = await call(app, 'POST', '/v1/campaigns', {
+      key: advertiser.key,
+      body: aCampaign(deps, { bidding: { model: 'cpx', bidMicros: -1 }, targeting: [[{ attribute: 'shoeSize', op: 'in', values: ['42'] }]] }),
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['bidding.bidMicros', 'bidding.model', 'targeting.0.0.attribute']);
+    const order = await call(app, 'POST', '/v1/campaigns', { key: advertiser.key, body: aCampaign(deps, { schedule: { start: '2030-01-02T00:00:00Z', end: '2030-01-01T00:00:00Z', timezone: 'Mars/Olympus' } }) });
+    expect(order.status).toBe(400);
+    expect(order.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['schedule.end', 'schedule.timezone']);
+  });
+});

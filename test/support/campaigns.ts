@@ -1,0 +1,61 @@
+import { expect } from 'vitest';
+import type { Deps } from '../../functions/deps.js';
+import { createApp } from '../../functions/http/app.js';
+import { deposit } from '../../functions/store/wallet.js';
+import { adminKey } from './deps.js';
+import { call, signup } from './http.js';
+
+type App = ReturnType<typeof createApp>;
+export interface Tenant {
+  id: string;
+  key: string;
+}
+
+const audience = { followers: 50_000, averageReads: 5_000, gender: { female: 0.5, male: 0.5 }, ageBand: { '25-34': 0.5 }, region: { 'CN-SH': 0.3 }, interests: { technology: 0.4 } };
+
+/** A campaign body; the schedule runs from an hour ago for a week unless overridden. */
+export function aCampaign(deps: Deps, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const now = deps.clock().getTime();
+  return {
+    name: 'Spring tea',
+    category: 'food',
+    bidding: { model: 'cpm', bidMicros: 5_000_000 },
+    budget: { totalMicros: 100_000_000 },
+    schedule: { start: new Date(now - 3_600_000).toISOString(), end: new Date(now + 7 * 86_400_000).toISOString(), timezone: 'Asia/Shanghai' },
+    targeting: [],
+    ...overrides,
+  };
+}
+
+export const aCreative = (overrides: Record<string, unknown> = {}) => ({
+  title: 'Green tea',
+  body: 'Fresh leaves',
+  imageUrl: 'https://cdn.example.com/tea.png',
+  landingUrl: 'https://tea.example.com/spring',
+  callToAction: 'Buy',
+  ...overrides,
+});
+
+/** A publisher with an account and an ad unit, an advertiser with funds, and the operator. */
+export async function aMarket(app: App, deps: Deps, unit: Record<string, unknown> = {}, fundsMicros = 10_000_000_000) {
+  const [publisher, advertiser] = await Promise.all([signup(app, 'publisher'), signup(app, 'advertiser')]);
+  const admin = await adminKey(deps);
+  const account = await call(app, 'POST', '/v1/accounts', { key: publisher.key, body: { platform: 'wechat', handle: `h${Date.now()}`, name: 'Tea Daily', category: 'food', description: 'Tea', audience } });
+  expect(account.status).toBe(201);
+  const adUnit = await call(app, 'POST', `/v1/accounts/${account.body.id}/ad-units`, { key: publisher.key, body: { placement: 'in_article', floorCpmMicros: 1_000_000, ...unit } });
+  expect(adUnit.status).toBe(201);
+  if (fundsMicros > 0) await deposit(deps, { advertiserId: advertiser.id, amountMicros: fundsMicros, reference: 'test' });
+  return { publisher, advertiser, admin, accountId: account.body.id as string, unitId: adUnit.body.id as string };
+}
+
+/** Creates a campaign with an approved creative and activates it; returns its id. */
+export async function anActiveCampaign(app: App, deps: Deps, advertiser: Tenant, admin: string, overrides: Record<string, unknown> = {}): Promise<string> {
+  const created = await call(app, 'POST', '/v1/campaigns', { key: advertiser.key, body: aCampaign(deps, overrides) });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const id = created.body.id as string;
+  const creative = await call(app, 'POST', `/v1/campaigns/${id}/creatives`, { key: advertiser.key, body: aCreative() });
+  expect((await call(app, 'POST', `/v1/admin/creatives/${creative.body.id}/approve`, { key: admin, body: {} })).status).toBe(200);
+  const active = await call(app, 'POST', `/v1/campaigns/${id}/activate`, { key: advertiser.key });
+  expect(active.status, JSON.stringify(active.body)).toBe(200);
+  return id;
+}
