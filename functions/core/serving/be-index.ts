@@ -3,46 +3,42 @@ import type { Attribute, Conjunction, Targeting, TargetingContext } from './targ
 
 /**
  * Boolean-expression inverted index for DNF targeting: the index layout of Whang et al.,
- * "Indexing Boolean Expressions", PVLDB 2009 (DNF variant, §3–4), evaluated by counting over
- * each conjunction's two most selective ∈ predicates, the rest checked when those two hold.
+ * "Indexing Boolean Expressions", PVLDB 2009 (DNF variant, §3–4) — K partitions, posting lists
+ * per (attribute, value) key, a Z list — with each conjunction posted under one pivot predicate
+ * and its other predicates checked in place.
  *
  * Build (once; the index is immutable):
  * - Each conjunction goes to partition K, the number of distinct attributes among its `in`
  *   predicates (with one `in` per attribute, the paper's K): it can only hold for a context with
  *   at least K distinct known attributes. K = 0 conjunctions (only ∉ predicates, or none) form
- *   the Z list: they hold unless vetoed.
- * - A key is an (attribute, value). Its selectivity estimate is its share of the `in` postings
- *   of its attribute (advertisers target what traffic has), and a predicate's is the sum over its
- *   values. Each K ≥ 1 conjunction is posted only under the values of its two most selective `in`
- *   predicates (its pivots, slots 0 and 1); its other predicates, ∈ and ∉, become a small program
- *   checked on demand, most likely to fail first. Z conjunctions are posted under their ∉ values.
- * - All lists live in one Int32Array addressed by (K, key); conjunction ids follow partitions,
- *   so one partition's state is a contiguous, cache-sized range. A change to any campaign means
+ *   the Z list: they hold unless vetoed, so they are posted under their ∉ values.
+ * - A key's selectivity estimate is its share of the `in` postings of its attribute (advertisers
+ *   target what traffic has); a predicate's is the sum over its values. A K ≥ 1 conjunction is
+ *   posted under the values of its most selective `in` predicate (its pivot), and each posting is
+ *   a record (campaign, n, program): its other predicates, ∈ then ∉, most likely to fail first.
+ * - All records live in one Int32Array addressed by (K, key). A change to any campaign means
  *   building the whole index again (linear in postings), and the serve path swaps it in.
  *
  * Match (one request):
- * 1. Stamp the context's keys and count its distinct known attributes A; partitions K > A are
- *    not read at all.
+ * 1. Stamp the context's keys (a per-key epoch, so nothing is cleared between requests) and
+ *    count its distinct known attributes A; partitions K > A are not read at all.
  * 2. Z: ∉ postings of the context's keys veto their conjunctions; the others hold.
- * 3. Per partition K ≥ 1, per context key: each posting sets its slot bit in its conjunction's
- *    state. When both pivot bits are in (one, for a single `in`), run the program: each
- *    predicate asks whether any of its keys is stamped for this request. Holds → emit its
- *    campaign, deduplicated by a per-campaign stamp.
- * State is one Int32 per conjunction, (epoch << 2 | pivot bits): a stale epoch means untouched,
- * so nothing is cleared between requests; a bit set twice (two of the viewer's interests in one
- * predicate) is not a second completion. Postings carry the number of pivots, so the hot loop
- * reads one posting and one state word and nothing else.
+ * 3. Per partition K ≥ 1, per context key, each record is a conjunction whose pivot holds: run
+ *    its program (each predicate: is any of its keys stamped?) and emit its campaign if it
+ *    holds, deduplicated by a per-campaign epoch stamp. The output is one fresh string array.
  *
- * Relation to the paper and why this shape: Whang et al.'s Conjunction algorithm walks the K
- * lists of a partition in step and skips by binary search past conjunctions that cannot be in K
- * lists. In JS its per-step bookkeeping (re-ordering lists, galloping) costs ~80 ns, and it still
- * reads every list of every key. Plain counting (the publish/subscribe baseline) over the same
- * layout is a tight typed-array scan with no allocation, but reads every ∈ posting of the
- * context's keys: about 180 000 per request at 100 000 campaigns. Posting only the two most
- * selective predicates cuts that to about 50 000 sequential reads plus a few thousand short
- * programs, and the answer stays exact because every predicate is still checked. Counting masks
- * per slot, rather than the paper's count of K lists, are also what keep multi-valued contexts
- * and two `in` predicates on one attribute exact.
+ * Relation to the paper and why this shape (measured at 100 000 campaigns, bench/engine.ts):
+ * Whang et al.'s Conjunction algorithm walks the K lists of a partition in step and skips by
+ * binary search past conjunctions that cannot be in K lists. In JS its per-step bookkeeping
+ * (re-ordering lists, galloping) cost ~80 ns a step, 4.3 ms a request. The counting algorithm of
+ * publish/subscribe matching over the same layout (a typed-array scan adding slot bits into a
+ * per-conjunction mask) reads every ∈ posting of the context's keys, ~180 000 a request: 1.6 ms.
+ * Counting over only the two most selective predicates read ~50 000 postings, but each was a
+ * cache miss on the conjunction's state (0.46 ms). Posting one pivot with the program inline
+ * reads ~15 000 records sequentially, touching only the small key-stamp array at random: 0.28
+ * ms. The answer stays exact because every predicate of a candidate is still checked, and a
+ * multi-valued context (several interests in one predicate) or two `in` predicates on one
+ * attribute need no special case: a predicate holds when any of its keys is stamped.
  */
 
 /** The shape of one campaign for the index. The same id given twice ORs the targetings. */
@@ -72,13 +68,10 @@ export interface TargetingIndex {
   memoryBytes(): number;
 }
 
-/*
- * Posting encoding: conjunctionId × 4 + slot × 2 + (two pivots ? 1 : 0); ∉ postings of Z are the
- * id alone. State: epoch × 4 + pivot bits. These widths are the encoding, not tunables.
- */
+/** Record and list offsets are Int32. */
 const MAX_CONJUNCTIONS = 2 ** 29;
-/** Stamps wrap before epoch × 4 would overflow an Int32; then all state is cleared once. */
-const MAX_EPOCH = 2 ** 29 - 1;
+/** Stamps wrap before the Int32 epoch would overflow; then all stamps are cleared once. */
+const MAX_EPOCH = 0x7fffffff;
 /** Rough per-key cost of the key tables (Map entry, string). */
 const KEY_OVERHEAD_BYTES = 64;
 /** Rough per-campaign cost of the id table (array slot, string). */
@@ -183,62 +176,72 @@ export function buildIndex(entries: readonly IndexEntry[]): TargetingIndex {
     order[id] = c;
   }
 
-  // Segment (K, key) spans postings [offsets[s], offsets[s + 1]) with s = K × keys + key.
+  // Segment (K, key) spans words [offsets[s], offsets[s + 1]) of `lists`, s = K × keys + key.
+  // A K ≥ 1 record is (campaign, n, program of n words); a Z record is the conjunction id.
   const keys = keyAttribute.length;
   const segments = partitionCount * keys;
   const offsets = new Int32Array(segments + 1);
-  const pivotCount = (c: PendingConjunction): number => (c.k === 0 ? 0 : c.predicates.length > 1 && (c.predicates[1] as KeyedPredicate).in ? 2 : 1);
-  const postingsOf = (c: PendingConjunction): KeyedPredicate[] => (c.k === 0 ? c.predicates : c.predicates.slice(0, pivotCount(c)));
-  for (const c of order) {
-    for (const p of postingsOf(c)) {
+  const programOf = (c: PendingConjunction): number[] => {
+    const words: number[] = [];
+    for (const p of c.predicates.slice(1)) words.push(p.keys.length * 2 + (p.in ? 1 : 0), ...p.keys);
+    return words;
+  };
+  const programs: number[][] = order.map((c) => (c.k === 0 ? [] : programOf(c)));
+  let records = 0;
+  for (let id = 0; id < conjunctions; id++) {
+    const c = order[id] as PendingConjunction;
+    const posted = c.k === 0 ? c.predicates : c.predicates.slice(0, 1);
+    const words = c.k === 0 ? 1 : 2 + (programs[id] as number[]).length;
+    for (const p of posted) {
       for (const key of p.keys) {
         const s = c.k * keys + key + 1;
-        offsets[s] = (offsets[s] as number) + 1;
+        offsets[s] = (offsets[s] as number) + words;
+        records++;
       }
     }
   }
   for (let s = 0; s < segments; s++) offsets[s + 1] = (offsets[s + 1] as number) + (offsets[s] as number);
-  const postings = new Int32Array(offsets[segments] as number);
+  const lists = new Int32Array(offsets[segments] as number);
   const fill = offsets.slice(0, segments);
-  // Programs: per conjunction, its non-pivot predicates as (keys × 2 + in) then the key ids.
-  const programStart = new Int32Array(conjunctions + 1);
-  const programWords: number[] = [];
-  const conjunctionCampaign = new Int32Array(conjunctions);
-  // Filling in id order keeps every list sorted by id, so scans sweep state forwards.
+  const zCampaign = new Int32Array(zEnd);
   for (let id = 0; id < conjunctions; id++) {
     const c = order[id] as PendingConjunction;
-    conjunctionCampaign[id] = c.campaign;
-    const pivots = pivotCount(c);
-    postingsOf(c).forEach((p, slot) => {
-      for (const key of p.keys) {
-        const s = c.k * keys + key;
-        const at = fill[s] as number;
-        fill[s] = at + 1;
-        postings[at] = c.k === 0 ? id : id * 4 + slot * 2 + (pivots === 2 ? 1 : 0);
+    if (c.k === 0) {
+      zCampaign[id] = c.campaign;
+      for (const p of c.predicates) {
+        for (const key of p.keys) {
+          lists[fill[key] as number] = id;
+          fill[key] = (fill[key] as number) + 1;
+        }
       }
-    });
-    if (c.k > 0) {
-      for (const p of c.predicates.slice(pivots)) programWords.push(p.keys.length * 2 + (p.in ? 1 : 0), ...p.keys);
+      continue;
     }
-    programStart[id + 1] = programWords.length;
+    const program = programs[id] as number[];
+    for (const key of (c.predicates[0] as KeyedPredicate).keys) {
+      const s = c.k * keys + key;
+      let at = fill[s] as number;
+      lists[at++] = c.campaign;
+      lists[at++] = program.length;
+      for (const word of program) lists[at++] = word;
+      fill[s] = at;
+    }
   }
-  const program = Int32Array.from(programWords);
   // The closures below share this scope: drop the build's objects so the index does not hold them.
   pending.length = 0;
   order.length = 0;
-  programWords.length = 0;
+  programs.length = 0;
 
   const stats: IndexStats = {
     campaigns: campaignIds.length,
     conjunctions,
-    postings: postings.length + zEnd,
+    postings: records + zEnd,
     keys,
     partitionSizes,
     unindexed: 0,
   };
 
   // Per-request scratch, reused: nothing here is cleared between requests (see epochs).
-  const state = new Int32Array(conjunctions);
+  const zState = new Int32Array(zEnd);
   const campaignStamp = new Int32Array(campaignIds.length);
   const keyStamp = new Int32Array(keys);
   const attributeStamp = new Int32Array(ATTRIBUTES.length);
@@ -247,46 +250,23 @@ export function buildIndex(entries: readonly IndexEntry[]): TargetingIndex {
   let epoch = 0;
 
   const bytes =
-    postings.byteLength +
+    lists.byteLength +
     offsets.byteLength +
-    program.byteLength +
-    programStart.byteLength +
-    conjunctionCampaign.byteLength +
-    state.byteLength +
+    zCampaign.byteLength +
+    zState.byteLength +
     keyStamp.byteLength +
     contextKeys.byteLength +
     keys * KEY_OVERHEAD_BYTES +
     campaignIds.length * (campaignStamp.BYTES_PER_ELEMENT + out.BYTES_PER_ELEMENT + CAMPAIGN_OVERHEAD_BYTES);
 
-  /** Runs a conjunction's program: every non-pivot predicate against the stamped keys. */
-  function passes(id: number): boolean {
-    const end = programStart[id + 1] as number;
-    let p = programStart[id] as number;
-    while (p < end) {
-      const head = program[p++] as number;
-      const stop = p + (head >>> 1);
-      let any = false;
-      for (; p < stop; p++) {
-        if (keyStamp[program[p] as number] === epoch) {
-          any = true;
-          break;
-        }
-      }
-      if (any !== ((head & 1) === 1)) return false;
-      p = stop;
-    }
-    return true;
-  }
-
   function match(ctx: TargetingContext): string[] {
     if (++epoch === MAX_EPOCH) {
-      state.fill(0);
+      zState.fill(0);
       campaignStamp.fill(0);
       keyStamp.fill(0);
       attributeStamp.fill(0);
       epoch = 1;
     }
-    const stamp = epoch * 4;
     let found = 0;
 
     // 1. The context's keys, and how many distinct attributes they cover.
@@ -313,11 +293,11 @@ export function buildIndex(entries: readonly IndexEntry[]): TargetingIndex {
     if (zEnd > 0) {
       for (let i = 0; i < contextKeyCount; i++) {
         const s = contextKeys[i] as number;
-        for (let p = offsets[s] as number, end = offsets[s + 1] as number; p < end; p++) state[postings[p] as number] = stamp;
+        for (let p = offsets[s] as number, end = offsets[s + 1] as number; p < end; p++) zState[lists[p] as number] = epoch;
       }
       for (let id = 0; id < zEnd; id++) {
-        if (state[id] === stamp) continue;
-        const campaign = conjunctionCampaign[id] as number;
+        if (zState[id] === epoch) continue;
+        const campaign = zCampaign[id] as number;
         if (campaignStamp[campaign] !== epoch) {
           campaignStamp[campaign] = epoch;
           out[found++] = campaign;
@@ -325,24 +305,38 @@ export function buildIndex(entries: readonly IndexEntry[]): TargetingIndex {
       }
     }
 
-    // 3. Count pivot bits partition by partition; run the program when they are all in.
+    // 3. Per partition that can hold a match, per context key: every record is a conjunction
+    //    whose pivot holds; run its program (each predicate: is any of its keys stamped?).
     const lastPartition = Math.min(attributes, partitionCount - 1);
     for (let k = 1; k <= lastPartition; k++) {
       const base = k * keys;
       for (let i = 0; i < contextKeyCount; i++) {
         const s = base + (contextKeys[i] as number);
-        for (let p = offsets[s] as number, end = offsets[s + 1] as number; p < end; p++) {
-          const code = postings[p] as number;
-          const id = code >>> 2;
-          const before = state[id] as number;
-          const current = (before & ~3) === stamp ? before : stamp;
-          const next = current | (1 << ((code >>> 1) & 1));
-          if (next === current) continue;
-          state[id] = next;
-          // Complete: both pivot bits, or the one bit of a single-pivot conjunction.
-          if ((next & 3) !== ((code & 1) === 1 ? 3 : 1)) continue;
-          const campaign = conjunctionCampaign[id] as number;
-          if (campaignStamp[campaign] !== epoch && passes(id)) {
+        let p = offsets[s] as number;
+        const end = offsets[s + 1] as number;
+        while (p < end) {
+          const campaign = lists[p] as number;
+          const stop = p + 2 + (lists[p + 1] as number);
+          p += 2;
+          let holds = true;
+          while (p < stop) {
+            const head = lists[p++] as number;
+            const next = p + (head >>> 1);
+            let any = false;
+            for (; p < next; p++) {
+              if (keyStamp[lists[p] as number] === epoch) {
+                any = true;
+                break;
+              }
+            }
+            p = next;
+            if (any !== ((head & 1) === 1)) {
+              holds = false;
+              break;
+            }
+          }
+          p = stop;
+          if (holds && campaignStamp[campaign] !== epoch) {
             campaignStamp[campaign] = epoch;
             out[found++] = campaign;
           }
