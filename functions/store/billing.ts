@@ -159,7 +159,7 @@ export async function countEvent(deps: BillDeps, input: BillInput, outcome: Outc
           new UpdateCommand({
             TableName: deps.db.tableName,
             Key: keys.frequencyCounter(payload.ref.viewerHash, window.incrementKey, payload.campaignId),
-            UpdateExpression: 'ADD impressions :one SET expiresAt = :ttl, campaignId = :cmp, bucket = :bucket, entity = :entity',
+            UpdateExpression: 'ADD impressions :one SET expiresAt = :ttl, campaignId = :cmp, fqBucket = :bucket, entity = :entity',
             ExpressionAttributeValues: { ':one': 1, ':ttl': window.expiresAtEpochSeconds, ':cmp': payload.campaignId, ':bucket': window.incrementKey, ':entity': 'frequency' },
           }),
         )

@@ -124,7 +124,8 @@ export class ServeEngine {
     await this.refresh();
     const input = { payload: genuine as TrackingPayload & { ref: TrackingRef }, campaign: this.feed.items.get(genuine.campaignId) };
     const outcome = verified.ok ? await bill(this.deps, input) : 'expired';
-    await countEvent(this.deps, input, outcome);
+    // Counters are not money: a failed write is logged, and the viewer still gets a normal answer.
+    await countEvent(this.deps, input, outcome).catch((error: unknown) => this.deps.logger.warn('tracking counters failed', { error }));
     if (outcome === 'billed') this.spent(genuine.campaignId, genuine.chargeMicros);
     if (outcome === 'budget') await campaignStore(this.deps).markExhausted(genuine.campaignId);
     if (INVALID.has(outcome)) this.deps.logger.info('invalid tracking event', { outcome, decisionId: genuine.decisionId });
@@ -252,7 +253,7 @@ export class ServeEngine {
         ExpressionAttributeValues: { ':pk': keys.frequency(hash), ':from': oldestBucket(this.maxCapHours, now) },
       }),
     );
-    const counters: FrequencyCounter[] = (out.Items ?? []).map((i) => ({ bucket: String(i.bucket), campaignId: String(i.campaignId), count: Number(i.impressions ?? 0) }));
+    const counters: FrequencyCounter[] = (out.Items ?? []).map((i) => ({ bucket: String(i.fqBucket), campaignId: String(i.campaignId), count: Number(i.impressions ?? 0) }));
     return frequencyCounts(counters, (id) => this.runtimes.get(id)?.frequencyCap, now);
   }
 }

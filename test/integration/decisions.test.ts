@@ -1,0 +1,103 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Deps } from '../../functions/deps.js';
+import { createApp } from '../../functions/http/app.js';
+import { createServeApp } from '../../functions/http/serve-app.js';
+import { serveEngine } from '../../functions/store/serve-engine.js';
+import { aMarket, anActiveCampaign } from '../support/campaigns.js';
+import { countReads } from '../support/counting-db.js';
+import { testDeps, type MovableClock } from '../support/deps.js';
+import { call } from '../support/http.js';
+
+let deps: Deps;
+let app: ReturnType<typeof createApp>;
+let serve: ReturnType<typeof createServeApp>;
+let market: Awaited<ReturnType<typeof aMarket>>;
+
+/** Lets the serve engine look at the campaign feed again (at most once a second). */
+const nextSecond = () => (deps.clock as MovableClock).advance(1_100);
+const onUnit = (unitId: string) => [[{ attribute: 'adUnitId', op: 'in', values: [unitId] }]];
+const decide = (adUnitId: string, viewer: Record<string, unknown> = {}) => call(serve, 'POST', '/v1/decisions', { body: { adUnitId, viewer: { id: 'viewer-1', ...viewer } } });
+const path = (url: string) => new URL(url, 'http://x').pathname;
+
+async function aUnit(body: Record<string, unknown> = {}): Promise<string> {
+  const res = await call(app, 'POST', `/v1/accounts/${market.accountId}/ad-units`, { key: market.publisher.key, body: { placement: 'in_article', floorCpmMicros: 1_000_000, ...body } });
+  return res.body.id;
+}
+
+beforeAll(async () => {
+  deps = await testDeps();
+  app = createApp(deps);
+  serve = createServeApp(deps);
+  market = await aMarket(app, deps);
+});
+
+describe('POST /v1/decisions', () => {
+  it('returns a matching campaign’s creative with signed tracking URLs, and no ad to viewers outside its targeting', async () => {
+    const unit = await aUnit();
+    const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: [[{ attribute: 'adUnitId', op: 'in', values: [unit] }, { attribute: 'region', op: 'in', values: ['CN-SH'] }]] });
+    nextSecond();
+    const hit = await decide(unit, { region: 'CN-SH' });
+    expect(hit.status).toBe(200);
+    expect(hit.headers.get('access-control-allow-origin')).toBe('*');
+    expect(hit.body).toMatchObject({ decisionId: expect.stringMatching(/^dec_/), ad: { campaignId: id, creative: { title: 'Green tea', landingUrl: 'https://tea.example.com/spring' } } });
+    expect(path(hit.body.ad.impressionUrl)).toMatch(/^\/t\/i\/[\w-]+\.[\w-]+$/);
+    expect(path(hit.body.ad.clickUrl)).toMatch(/^\/t\/c\//);
+    expect((await decide(unit, { region: 'CN-BJ' })).body).toEqual({ ad: null, reason: 'no_match' });
+    expect((await decide(unit)).body).toEqual({ ad: null, reason: 'no_match' });
+  });
+
+  it('respects the unit’s floor and blocked categories', async () => {
+    const floored = await aUnit({ floorCpmMicros: 50_000_000 });
+    await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(floored), bidding: { model: 'cpm', bidMicros: 10_000_000 } });
+    const blocking = await aUnit({ blockedCategories: ['finance'] });
+    await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(blocking), category: 'finance' });
+    nextSecond();
+    expect((await decide(floored)).body).toEqual({ ad: null, reason: 'below_floor' });
+    expect((await decide(blocking)).body).toEqual({ ad: null, reason: 'blocked_category' });
+  });
+
+  it('holds a frequency cap per viewer: N impressions, then no ad for that viewer only', async () => {
+    const unit = await aUnit();
+    await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit), frequencyCap: { impressions: 2, perHours: 24 } });
+    nextSecond();
+    for (let i = 0; i < 2; i++) {
+      const d = await decide(unit, { id: 'capped-viewer' });
+      expect(d.body.ad).not.toBeNull();
+      expect((await serve.request(path(d.body.ad.impressionUrl))).status).toBe(200);
+    }
+    expect((await decide(unit, { id: 'capped-viewer' })).body).toEqual({ ad: null, reason: 'frequency_cap' });
+    expect((await decide(unit, { id: 'another-viewer' })).body.ad).not.toBeNull();
+  });
+
+  it('reads one item batch per warm decision: the viewer’s frequency counters', async () => {
+    const unit = await aUnit();
+    await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit), frequencyCap: { impressions: 5, perHours: 1 } });
+    nextSecond();
+    await decide(unit); // warms the feed, the budget view and the unit cache
+    const reads = countReads(deps.db);
+    for (let i = 0; i < 10; i++) {
+      reads.reset();
+      expect((await decide(unit, { id: `warm-${i}` })).body.ad).not.toBeNull();
+      expect(reads.calls).toBe(1);
+    }
+  });
+
+  it('answers unknown units 404, disabled units with no ad, bad input 400 naming fields', async () => {
+    expect((await decide('unit_nope')).status).toBe(404);
+    const unit = await aUnit();
+    await call(app, 'PATCH', `/v1/ad-units/${unit}`, { key: market.publisher.key, body: { enabled: false } });
+    expect((await decide(unit)).body).toEqual({ ad: null, reason: 'unit_disabled' });
+    const bad = await call(serve, 'POST', '/v1/decisions', { body: { viewer: { region: 5 } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['adUnitId', 'viewer.id', 'viewer.region']);
+    const preflight = await serve.request('/v1/decisions', { method: 'OPTIONS', headers: { origin: 'https://news.example.com', 'access-control-request-method': 'POST' } });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('documents the serve routes in /openapi.json from the same schemas', async () => {
+    const doc = (await call(app, 'GET', '/openapi.json')).body;
+    expect(doc.paths['/v1/decisions'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('viewer');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/t/i/{token}', '/t/c/{token}', '/v1/campaigns', '/v1/reports']));
+    await serveEngine(deps).flush();
+  });
+});
