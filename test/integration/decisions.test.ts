@@ -3,7 +3,7 @@ import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
 import { createServeApp } from '../../functions/http/serve-app.js';
 import { serveEngine } from '../../functions/store/serve-engine.js';
-import { aMarket, anActiveCampaign } from '../support/campaigns.js';
+import { aUnit as unitOf, anActiveCampaign, onUnit, serveWorld, urlPath, type Market } from '../support/campaigns.js';
 import { countReads } from '../support/counting-db.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
 import { call } from '../support/http.js';
@@ -11,29 +11,22 @@ import { call } from '../support/http.js';
 let deps: Deps;
 let app: ReturnType<typeof createApp>;
 let serve: ReturnType<typeof createServeApp>;
-let market: Awaited<ReturnType<typeof aMarket>>;
+let market: Market;
 
 /** Lets the serve engine look at the campaign feed again (at most once a second). */
 const nextSecond = () => (deps.clock as MovableClock).advance(1_100);
-const onUnit = (unitId: string) => [[{ attribute: 'adUnitId', op: 'in', values: [unitId] }]];
 const decide = (adUnitId: string, viewer: Record<string, unknown> = {}) => call(serve, 'POST', '/v1/decisions', { body: { adUnitId, viewer: { id: 'viewer-1', ...viewer } } });
-const path = (url: string) => new URL(url, 'http://x').pathname;
+const path = urlPath;
 
-async function aUnit(body: Record<string, unknown> = {}): Promise<string> {
-  const res = await call(app, 'POST', `/v1/accounts/${market.accountId}/ad-units`, { key: market.publisher.key, body: { placement: 'in_article', floorCpmMicros: 1_000_000, ...body } });
-  return res.body.id;
-}
 
 beforeAll(async () => {
   deps = await testDeps();
-  app = createApp(deps);
-  serve = createServeApp(deps);
-  market = await aMarket(app, deps);
+  ({ app, serve, market } = await serveWorld(deps));
 });
 
 describe('POST /v1/decisions', () => {
   it('returns a matching campaign’s creative with signed tracking URLs, and no ad to viewers outside its targeting', async () => {
-    const unit = await aUnit();
+    const unit = await unitOf(app, market);
     const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: [[{ attribute: 'adUnitId', op: 'in', values: [unit] }, { attribute: 'region', op: 'in', values: ['CN-SH'] }]] });
     nextSecond();
     const hit = await decide(unit, { region: 'CN-SH' });
@@ -47,9 +40,9 @@ describe('POST /v1/decisions', () => {
   });
 
   it('respects the unit’s floor and blocked categories', async () => {
-    const floored = await aUnit({ floorCpmMicros: 50_000_000 });
+    const floored = await unitOf(app, market, { floorCpmMicros: 50_000_000 });
     await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(floored), bidding: { model: 'cpm', bidMicros: 10_000_000 } });
-    const blocking = await aUnit({ blockedCategories: ['finance'] });
+    const blocking = await unitOf(app, market, { blockedCategories: ['finance'] });
     await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(blocking), category: 'finance' });
     nextSecond();
     expect((await decide(floored)).body).toEqual({ ad: null, reason: 'below_floor' });
@@ -57,7 +50,7 @@ describe('POST /v1/decisions', () => {
   });
 
   it('holds a frequency cap per viewer: N impressions, then no ad for that viewer only', async () => {
-    const unit = await aUnit();
+    const unit = await unitOf(app, market);
     await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit), frequencyCap: { impressions: 2, perHours: 24 } });
     nextSecond();
     for (let i = 0; i < 2; i++) {
@@ -70,7 +63,7 @@ describe('POST /v1/decisions', () => {
   });
 
   it('reads one item batch per warm decision: the viewer’s frequency counters', async () => {
-    const unit = await aUnit();
+    const unit = await unitOf(app, market);
     await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit), frequencyCap: { impressions: 5, perHours: 1 } });
     nextSecond();
     await decide(unit); // warms the feed, the budget view and the unit cache
@@ -84,7 +77,7 @@ describe('POST /v1/decisions', () => {
 
   it('answers unknown units 404, disabled units with no ad, bad input 400 naming fields', async () => {
     expect((await decide('unit_nope')).status).toBe(404);
-    const unit = await aUnit();
+    const unit = await unitOf(app, market);
     await call(app, 'PATCH', `/v1/ad-units/${unit}`, { key: market.publisher.key, body: { enabled: false } });
     expect((await decide(unit)).body).toEqual({ ad: null, reason: 'unit_disabled' });
     const bad = await call(serve, 'POST', '/v1/decisions', { body: { viewer: { region: 5 } } });

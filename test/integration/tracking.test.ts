@@ -6,7 +6,7 @@ import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
 import { createServeApp } from '../../functions/http/serve-app.js';
 import { keys } from '../../functions/store/keys.js';
-import { aMarket, anActiveCampaign } from '../support/campaigns.js';
+import { aUnit as unitOf, anActiveCampaign, onUnit, serveWorld, urlPath, type Market } from '../support/campaigns.js';
 import { TEST_SECRET, testDeps, type MovableClock } from '../support/deps.js';
 import { call } from '../support/http.js';
 import { ledgerState, total } from '../support/money.js';
@@ -14,11 +14,10 @@ import { ledgerState, total } from '../support/money.js';
 let deps: Deps;
 let app: ReturnType<typeof createApp>;
 let serve: ReturnType<typeof createServeApp>;
-let market: Awaited<ReturnType<typeof aMarket>>;
+let market: Market;
 
 const clock = () => deps.clock as MovableClock;
-const path = (url: string) => new URL(url, 'http://x').pathname;
-const onUnit = (unitId: string) => [[{ attribute: 'adUnitId', op: 'in', values: [unitId] }]];
+const path = urlPath;
 
 async function remaining(campaignId: string): Promise<number> {
   const out = await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: keys.campaignBudget(campaignId), ConsistentRead: true }));
@@ -40,21 +39,15 @@ async function aDecision(unit: string, viewer = 'viewer-1') {
   return { impression: path(res.body.ad.impressionUrl), click: path(res.body.ad.clickUrl) };
 }
 
-async function aUnit(): Promise<string> {
-  const res = await call(app, 'POST', `/v1/accounts/${market.accountId}/ad-units`, { key: market.publisher.key, body: { placement: 'in_article', floorCpmMicros: 1_000_000 } });
-  return res.body.id;
-}
 
 beforeAll(async () => {
   deps = await testDeps();
-  app = createApp(deps);
-  serve = createServeApp(deps);
-  market = await aMarket(app, deps);
+  ({ app, serve, market } = await serveWorld(deps));
 });
 
 describe('tracking', () => {
   it('bills a CPM impression once: a replay answers the same GIF, bills nothing and counts invalid', async () => {
-    const unit = await aUnit();
+    const unit = await unitOf(app, market);
     const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit) });
     clock().advance(1_100);
     const { impression } = await aDecision(unit);
@@ -71,7 +64,7 @@ describe('tracking', () => {
   });
 
   it('never bills forged or expired tokens, and counts them invalid', async () => {
-    const unit = await aUnit();
+    const unit = await unitOf(app, market);
     const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit) });
     clock().advance(1_100);
     const { impression } = await aDecision(unit);
@@ -90,7 +83,7 @@ describe('tracking', () => {
   });
 
   it('bills a CPC click only after its impression, once, and redirects every time', async () => {
-    const unit = await aUnit();
+    const unit = await unitOf(app, market);
     const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit), bidding: { model: 'cpc', bidMicros: 500_000 } });
     clock().advance(1_100);
     const first = await aDecision(unit);
@@ -115,7 +108,7 @@ describe('tracking', () => {
   });
 
   it('bills exactly 1500 of 2000 concurrent clicks against a budget for 1500; remaining 0, ledger balanced', async () => {
-    const unit = await aUnit();
+    const unit = await unitOf(app, market);
     const charge = 1_000;
     const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit), bidding: { model: 'cpc', bidMicros: charge }, budget: { totalMicros: 1500 * charge } });
     const ref: TrackingRef = { accountId: market.accountId, publisherId: market.publisher.id, advertiserId: market.advertiser.id, viewerHash: viewerHash('v'), landingUrl: 'https://tea.example.com/spring' };

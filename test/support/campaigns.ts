@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
+import { createServeApp } from '../../functions/http/serve-app.js';
 import { deposit } from '../../functions/store/wallet.js';
 import { adminKey } from './deps.js';
 import { call, signup } from './http.js';
@@ -58,4 +59,25 @@ export async function anActiveCampaign(app: App, deps: Deps, advertiser: Tenant,
   const active = await call(app, 'POST', `/v1/campaigns/${id}/activate`, { key: advertiser.key });
   expect(active.status, JSON.stringify(active.body)).toBe(200);
   return id;
+}
+
+/** Targets one ad unit only, so tests sharing a table do not see each other's campaigns. */
+export const onUnit = (unitId: string) => [[{ attribute: 'adUnitId', op: 'in', values: [unitId] }]];
+
+/** The path of a tracking URL, to request it from the serve app. */
+export const urlPath = (url: string): string => new URL(url, 'http://x').pathname;
+
+export type Market = Awaited<ReturnType<typeof aMarket>>;
+
+/** Another ad unit on the market's account. */
+export async function aUnit(app: App, market: Market, body: Record<string, unknown> = {}): Promise<string> {
+  const res = await call(app, 'POST', `/v1/accounts/${market.accountId}/ad-units`, { key: market.publisher.key, body: { placement: 'in_article', floorCpmMicros: 1_000_000, ...body } });
+  return res.body.id;
+}
+
+/** A table of its own, the management and serve apps over it, and a market. */
+export async function serveWorld(deps: Deps) {
+  const app = createApp(deps);
+  const serve = createServeApp(deps);
+  return { app, serve, market: await aMarket(app, deps) };
 }
