@@ -28,7 +28,8 @@ import { ledgerTxn } from './wallet.js';
  * the money, outside the transaction: a lost counter write never moves money.
  */
 
-export type Outcome = 'billed' | 'recorded' | 'replay' | 'no_impression' | 'budget' | 'expired' | 'forged' | 'malformed';
+/** `budget`: the lifetime budget is spent (the campaign stops); `daily_budget`: only today's is. */
+export type Outcome = 'billed' | 'recorded' | 'replay' | 'no_impression' | 'budget' | 'daily_budget' | 'expired' | 'forged' | 'malformed';
 
 /** Outcomes counted as invalid traffic; `budget` is a campaign running dry, not the viewer's fault. */
 export const INVALID: ReadonlySet<Outcome> = new Set(['replay', 'no_impression', 'expired', 'forged', 'malformed']);
@@ -81,7 +82,7 @@ function moneyOps(deps: BillDeps, input: BillInput, now: Date): TxOp[] {
                 ExpressionAttributeValues: { ':c': charge, ':daily': daily, ':entity': 'campaignSpend', ':ttl': Math.ceil((now.getTime() + 3 * 24 * MS_PER_HOUR) / MS_PER_SECOND) },
               },
             },
-            onConditionFail: () => new NotBilled('budget'),
+            onConditionFail: () => new NotBilled('daily_budget'),
           },
         ];
   const { advertiserId, publisherId } = payload.ref;
@@ -120,7 +121,7 @@ export async function bill(deps: BillDeps, input: BillInput): Promise<Outcome> {
     if (error instanceof InsufficientFundsError) return 'budget';
     if (!(error instanceof NotBilled)) throw error;
     // An unaffordable impression is still shown: record it (unbilled) so its click is not "without impression".
-    if (error.outcome === 'budget' && payload.event === 'i') await recordUnbilled(deps, payload);
+    if ((error.outcome === 'budget' || error.outcome === 'daily_budget') && payload.event === 'i') await recordUnbilled(deps, payload);
     return error.outcome;
   }
   return charged ? 'billed' : 'recorded';
@@ -137,7 +138,7 @@ export async function countEvent(deps: BillDeps, input: BillInput, outcome: Outc
   const now = deps.clock();
   const hour = hourKey(now);
   // An impression shown but not affordable still counts towards the viewer's cap.
-  const shown = outcome === 'billed' || outcome === 'recorded' || outcome === 'budget';
+  const shown = outcome === 'billed' || outcome === 'recorded' || outcome === 'budget' || outcome === 'daily_budget';
   const inc: Increments = INVALID.has(outcome)
     ? { invalid: 1 }
     : {
