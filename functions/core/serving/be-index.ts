@@ -2,49 +2,65 @@ import { ATTRIBUTES } from './targeting.js';
 import type { Attribute, Conjunction, Targeting, TargetingContext } from './targeting.js';
 
 /**
- * Boolean-expression inverted index for DNF targeting: the index layout of Whang et al.,
- * "Indexing Boolean Expressions", PVLDB 2009 (DNF variant, §3–4) — K partitions, posting lists
- * per (attribute, value) key, a Z list — with each conjunction posted under one pivot predicate
- * and its other predicates checked in place.
+ * Boolean-expression inverted index for DNF targeting, after Whang et al., "Indexing Boolean
+ * Expressions", PVLDB 2009 (DNF variant): posting lists per (attribute, value) key and a Z list,
+ * with each conjunction posted under one pivot — a single `in` predicate or a pair of them — and
+ * its other predicates checked in place.
  *
- * Build (once; the index is immutable):
- * - Each conjunction goes to partition K, the number of distinct attributes among its `in`
- *   predicates (with one `in` per attribute, the paper's K): it can only hold for a context with
- *   at least K distinct known attributes. K = 0 conjunctions (only ∉ predicates, or none) form
- *   the Z list: they hold unless vetoed, so they are posted under their ∉ values.
- * - A key's selectivity estimate is its share of the `in` postings of its attribute (advertisers
- *   target what traffic has); a predicate's is the sum over its values. A K ≥ 1 conjunction is
- *   posted under the values of its most selective `in` predicate (its pivot), and each posting is
- *   a record (campaign, n, program): its other predicates, ∈ then ∉, most likely to fail first.
- * - All records live in one Int32Array addressed by (K, key). A change to any campaign means
- *   building the whole index again (linear in postings), and the serve path swaps it in.
+ * Build (once; the index is immutable, a change to any campaign means building it again):
+ * - Key frequency: the probability that a request carries (attribute, value). From observed
+ *   traffic when the caller passes `keyFrequency`; otherwise estimated from the targeting itself
+ *   (advertisers target what traffic has): the value's share of the attribute's `in` postings
+ *   times the values a request carries for the attribute (`valuesPerRequest`, default 1, and
+ *   ~2.5 interests: a viewer's interests are each a chance to hold).
+ * - Pivot: the `in` predicate, or pair of `in` predicates on two attributes, whose postings a
+ *   random request reads least often: Σ P(value) for one, Σ P(u ∧ v) for a pair, with
+ *   P(u ∧ v) = P(u)·P(v) except among the ad unit's attributes (unit, account, category), which
+ *   determine one another: there min(P(u), P(v)). A pair key (u, v) is posted once per value
+ *   pair, so a pair wins only if it is clearly rarer (PAIR_GAIN) and small (MAX_PAIR_POSTINGS).
+ * - Each posting is a record (campaign, n, program of n words): the conjunction's other
+ *   predicates, each `(keys × 2 + isIn), keys…`, most likely to fail first.
+ * - Conjunctions without `in` predicates (only ∉, or none) form the Z list: they hold unless
+ *   vetoed, so they are posted under their ∉ values in a separate list.
+ * - All records live in one Int32Array: segment s (a key, then the pair keys) spans
+ *   [offsets[s], offsets[s + 1]). Pair keys are found through an open-addressing table.
+ *   The build is a few passes over flat arrays (no per-conjunction objects).
  *
  * Match (one request):
- * 1. Stamp the context's keys (a per-key epoch, so nothing is cleared between requests) and
- *    count its distinct known attributes A; partitions K > A are not read at all.
+ * 1. Stamp the context's keys (a per-key epoch, so nothing is cleared between requests).
  * 2. Z: ∉ postings of the context's keys veto their conjunctions; the others hold.
- * 3. Per partition K ≥ 1, per context key, each record is a conjunction whose pivot holds: run
- *    its program (each predicate: is any of its keys stamped?) and emit its campaign if it
- *    holds, deduplicated by a per-campaign epoch stamp. The output is one fresh string array.
+ * 3. Per context key, and per pair of context keys that both appear in some pair key, each
+ *    record is a conjunction whose pivot holds: run its program (each predicate: is any of its
+ *    keys stamped?) and emit its campaign if it holds, deduplicated by a per-campaign stamp.
  *
- * Relation to the paper and why this shape (measured at 100 000 campaigns, bench/engine.ts):
- * Whang et al.'s Conjunction algorithm walks the K lists of a partition in step and skips by
- * binary search past conjunctions that cannot be in K lists. In JS its per-step bookkeeping
- * (re-ordering lists, galloping) cost ~80 ns a step, 4.3 ms a request. The counting algorithm of
- * publish/subscribe matching over the same layout (a typed-array scan adding slot bits into a
- * per-conjunction mask) reads every ∈ posting of the context's keys, ~180 000 a request: 1.6 ms.
- * Counting over only the two most selective predicates read ~50 000 postings, but each was a
- * cache miss on the conjunction's state (0.46 ms). Posting one pivot with the program inline
- * reads ~15 000 records sequentially, touching only the small key-stamp array at random: 0.28
- * ms. The answer stays exact because every predicate of a candidate is still checked, and a
- * multi-valued context (several interests in one predicate) or two `in` predicates on one
- * attribute need no special case: a predicate holds when any of its keys is stamped.
+ * Why this shape (100 000 campaigns, bench/engine.ts): Whang et al.'s Conjunction algorithm
+ * (skipping through K lists in step) cost 4.3 ms a request in JS; counting over all postings 1.6
+ * ms; counting over the two most selective predicates 0.46 ms (a cache miss per posting on the
+ * conjunction's state); one pivot with the program inline, read sequentially, 0.28 ms for
+ * ~14 500 records a request. Choosing pivots by request frequency and posting pairs where a
+ * single value is still popular (region × age band, interest × gender…) reads ~4 000 records for
+ * ~1 600 matches. The answer stays exact because every predicate of a candidate is checked: a
+ * multi-valued context or two `in` predicates on one attribute need no special case, a predicate
+ * holds when any of its keys is stamped. The K partitions of the paper are not kept (a request
+ * carries nearly every attribute, so they pruned nothing); `stats.partitionSizes` still reports K.
  */
 
 /** The shape of one campaign for the index. The same id given twice ORs the targetings. */
 export interface IndexEntry {
   id: string;
   targeting: Targeting;
+}
+
+export interface BuildOptions {
+  /**
+   * Probability that a request carries `value` for `attribute` (0…1), e.g. measured on recent
+   * traffic. Only steers which predicates are posted (speed, memory); never the answer.
+   */
+  keyFrequency?: (attribute: Attribute, value: string) => number;
+  /** Values a request carries per attribute, for the default estimate (default: interest 2.5, others 1). */
+  valuesPerRequest?: Partial<Record<Attribute, number>>;
+  /** Post pairs of predicates as one key when that is much rarer (default true). */
+  pairs?: boolean;
 }
 
 export interface IndexStats {
@@ -54,7 +70,9 @@ export interface IndexStats {
   postings: number;
   /** Distinct (attribute, value) keys. */
   keys: number;
-  /** Conjunctions per partition K (index = K). */
+  /** Distinct pair keys ((attribute, value) × (attribute, value)) posted. */
+  pairKeys: number;
+  /** Conjunctions per K, the number of distinct attributes among their `in` predicates (index = K). */
   partitionSizes: number[];
   /** Conjunctions evaluated outside the index; always 0 now that programs take any size (kept for callers). */
   unindexed: number;
@@ -64,45 +82,118 @@ export interface TargetingIndex {
   /** Ids of the campaigns whose targeting matches, each once, in no particular order. */
   match(ctx: TargetingContext): string[];
   readonly stats: IndexStats;
-  /** Approximate bytes held by the index's arrays (postings, partitions, key tables). */
+  /** Approximate bytes held by the index's arrays (postings, key tables, scratch). */
   memoryBytes(): number;
 }
 
 /** Record and list offsets are Int32. */
-const MAX_CONJUNCTIONS = 2 ** 29;
+const MAX_WORDS = 2 ** 31 - 1;
 /** Stamps wrap before the Int32 epoch would overflow; then all stamps are cleared once. */
 const MAX_EPOCH = 0x7fffffff;
 /** Rough per-key cost of the key tables (Map entry, string). */
 const KEY_OVERHEAD_BYTES = 64;
 /** Rough per-campaign cost of the id table (array slot, string). */
 const CAMPAIGN_OVERHEAD_BYTES = 64;
+/** A pair pivot must be read at most this share as often as the best single one. */
+const PAIR_GAIN = 0.7;
+/** A pair pivot posts |p| × |q| records: not more than this. */
+const MAX_PAIR_POSTINGS = 9;
+/** Default values per request: a viewer carries several interests. */
+const DEFAULT_VALUES_PER_REQUEST: Partial<Record<Attribute, number>> = { interest: 2.5 };
+/** Attributes of the ad unit: the unit fixes the account, the account its category. */
+const UNIT_ATTRIBUTES: ReadonlySet<Attribute> = new Set<Attribute>(['adUnitId', 'accountId', 'accountCategory']);
 
-/** One predicate with its values as key ids, during the build. */
-interface KeyedPredicate {
-  in: boolean;
-  keys: number[];
-  /** Estimated share of contexts that satisfy the `in` (or fail the ∉) predicate. */
-  estimate: number;
+/** A growable Int32Array. */
+class IntList {
+  a: Int32Array;
+  n = 0;
+  constructor(capacity = 1024) {
+    this.a = new Int32Array(capacity);
+  }
+  push(x: number): void {
+    if (this.n === this.a.length) {
+      const b = new Int32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = x;
+  }
 }
 
-interface PendingConjunction {
-  campaign: number;
-  k: number;
-  predicates: KeyedPredicate[];
+/** Open-addressing (lo, hi) → id table; ids are dense from 0. */
+class PairTable {
+  readonly lo: Int32Array;
+  readonly hi: Int32Array;
+  readonly id: Int32Array;
+  readonly mask: number;
+  size = 0;
+  constructor(capacity: number) {
+    let n = 16;
+    while (n < capacity * 2) n *= 2;
+    this.lo = new Int32Array(n);
+    this.hi = new Int32Array(n);
+    this.id = new Int32Array(n).fill(-1);
+    this.mask = n - 1;
+  }
+  get(lo: number, hi: number): number {
+    let h = pairHash(lo, hi) & this.mask;
+    for (;;) {
+      const id = this.id[h] as number;
+      if (id < 0 || (this.lo[h] === lo && this.hi[h] === hi)) return id;
+      h = (h + 1) & this.mask;
+    }
+  }
+  intern(lo: number, hi: number): number {
+    let h = pairHash(lo, hi) & this.mask;
+    for (;;) {
+      const id = this.id[h] as number;
+      if (id < 0) {
+        this.lo[h] = lo;
+        this.hi[h] = hi;
+        this.id[h] = this.size;
+        return this.size++;
+      }
+      if (this.lo[h] === lo && this.hi[h] === hi) return id;
+      h = (h + 1) & this.mask;
+    }
+  }
+  get byteLength(): number {
+    return this.lo.byteLength * 3;
+  }
 }
 
-export function buildIndex(entries: readonly IndexEntry[]): TargetingIndex {
+function pairHash(lo: number, hi: number): number {
+  let h = Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi + 0x7f4a7c15, 0x85ebca6b);
+  h ^= h >>> 15;
+  return Math.imul(h, 0x2c1b3c6d) >>> 7;
+}
+
+export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions = {}): TargetingIndex {
+  const usePairs = options.pairs ?? true;
+  const valuesPerRequest = { ...DEFAULT_VALUES_PER_REQUEST, ...options.valuesPerRequest };
+  const attributeOrdinal = new Map<Attribute, number>(ATTRIBUTES.map((a, i) => [a, i]));
+  const unitAttribute = ATTRIBUTES.map((a) => UNIT_ATTRIBUTES.has(a));
+
   const campaignIds: string[] = [];
   const campaignIndex = new Map<string, number>();
   /** Attribute ordinal → value → key id. */
   const keyIds: Map<string, number>[] = ATTRIBUTES.map(() => new Map());
   const keyAttribute: number[] = [];
+  const keyValue: string[] = [];
   /** Per key, the number of `in` predicates that name it; per attribute, their sum. */
   const keyInCount: number[] = [];
   const attributeInCount = new Array<number>(ATTRIBUTES.length).fill(0);
-  const pending: PendingConjunction[] = [];
-  const attributeOrdinal = new Map<Attribute, number>(ATTRIBUTES.map((a, i) => [a, i]));
-  let partitionCount = 1;
+
+  // Pass 1: conjunctions, predicates and their keys into flat lists.
+  // Conjunction c: campaign, k, predicates [cStart[c], cStart[c + 1]).
+  // Predicate p: isIn, attribute, keys pKeys[pStart[p], pStart[p + 1]).
+  const cCampaign = new IntList();
+  const cK = new IntList();
+  const cStart = new IntList();
+  const pIn = new IntList();
+  const pAttribute = new IntList();
+  const pStart = new IntList();
+  const pKeys = new IntList();
 
   const keyId = (attribute: number, value: string): number => {
     const byValue = keyIds[attribute] as Map<string, number>;
@@ -111,35 +202,47 @@ export function buildIndex(entries: readonly IndexEntry[]): TargetingIndex {
       id = keyAttribute.length;
       byValue.set(value, id);
       keyAttribute.push(attribute);
+      keyValue.push(value);
       keyInCount.push(0);
     }
     return id;
   };
 
   const addConjunction = (campaign: number, conjunction: Conjunction): void => {
-    const inAttributes = new Set<Attribute>();
+    let mask = 0;
     for (const p of conjunction) {
       if (p.op !== 'in') continue;
       // An `in` without values never holds, so neither does its conjunction: nothing to index.
       if (p.values.length === 0) return;
-      inAttributes.add(p.attribute);
+      mask |= 1 << (attributeOrdinal.get(p.attribute) as number);
     }
-    const predicates: KeyedPredicate[] = [];
+    cCampaign.push(campaign);
+    cStart.push(pIn.n);
+    let k = 0;
+    for (; mask !== 0; mask &= mask - 1) k++;
+    cK.push(k);
     for (const p of conjunction) {
       // A ∉ without values always holds.
       if (p.values.length === 0) continue;
       const attribute = attributeOrdinal.get(p.attribute) as number;
-      // Repeated values would only repeat a posting.
-      const keys = [...new Set(p.values)].map((value) => keyId(attribute, value));
-      if (p.op === 'in') {
-        for (const key of keys) keyInCount[key] = (keyInCount[key] as number) + 1;
-        attributeInCount[attribute] = (attributeInCount[attribute] as number) + keys.length;
+      const isIn = p.op === 'in';
+      const first = pKeys.n;
+      pIn.push(isIn ? 1 : 0);
+      pAttribute.push(attribute);
+      pStart.push(first);
+      for (const value of p.values) {
+        const key = keyId(attribute, value);
+        // Repeated values would only repeat a posting.
+        let seen = false;
+        for (let i = first; i < pKeys.n; i++) if (pKeys.a[i] === key) seen = true;
+        if (seen) continue;
+        pKeys.push(key);
+        if (isIn) {
+          keyInCount[key] = (keyInCount[key] as number) + 1;
+          attributeInCount[attribute] = (attributeInCount[attribute] as number) + 1;
+        }
       }
-      predicates.push({ in: p.op === 'in', keys, estimate: 0 });
     }
-    const k = inAttributes.size;
-    if (k + 1 > partitionCount) partitionCount = k + 1;
-    pending.push({ campaign, k, predicates });
   };
 
   const everything: Conjunction[] = [[]];
@@ -152,90 +255,224 @@ export function buildIndex(entries: readonly IndexEntry[]): TargetingIndex {
     }
     for (const conjunction of entry.targeting.length === 0 ? everything : entry.targeting) addConjunction(ci, conjunction);
   }
-  const conjunctions = pending.length;
-  if (conjunctions > MAX_CONJUNCTIONS) throw new RangeError(`More than ${MAX_CONJUNCTIONS} conjunctions`);
-
-  // Selectivity: `in` predicates by the share of their keys (rarest first), ∉ after them.
-  const share = (key: number): number => (keyInCount[key] as number) / Math.max(1, attributeInCount[keyAttribute[key] as number] as number);
-  const failureChance = (p: KeyedPredicate): number => (p.in ? 1 - p.estimate : Math.min(1, p.estimate));
-  for (const c of pending) {
-    for (const p of c.predicates) p.estimate = p.keys.reduce((sum, key) => sum + share(key), 0);
-    c.predicates.sort((a, b) => (a.in === b.in ? (a.in ? a.estimate - b.estimate : b.estimate - a.estimate) : a.in ? -1 : 1));
-  }
-
-  // Conjunction ids follow partitions: Z is [0, zEnd), then K = 1, 2, …
-  const partitionSizes = new Array<number>(partitionCount).fill(0);
-  for (const c of pending) partitionSizes[c.k] = (partitionSizes[c.k] as number) + 1;
-  const nextId = new Int32Array(partitionCount);
-  for (let k = 1; k < partitionCount; k++) nextId[k] = (nextId[k - 1] as number) + (partitionSizes[k - 1] as number);
-  const zEnd = partitionSizes[0] as number;
-  const order: PendingConjunction[] = new Array<PendingConjunction>(conjunctions);
-  for (const c of pending) {
-    const id = nextId[c.k] as number;
-    nextId[c.k] = id + 1;
-    order[id] = c;
-  }
-
-  // Segment (K, key) spans words [offsets[s], offsets[s + 1]) of `lists`, s = K × keys + key.
-  // A K ≥ 1 record is (campaign, n, program of n words); a Z record is the conjunction id.
+  const conjunctions = cCampaign.n;
+  const predicates = pIn.n;
+  cStart.push(predicates);
+  pStart.push(pKeys.n);
   const keys = keyAttribute.length;
-  const segments = partitionCount * keys;
-  const offsets = new Int32Array(segments + 1);
-  const programOf = (c: PendingConjunction): number[] => {
-    const words: number[] = [];
-    for (const p of c.predicates.slice(1)) words.push(p.keys.length * 2 + (p.in ? 1 : 0), ...p.keys);
+
+  // Key frequency: observed, or share of the attribute's `in` postings × values per request.
+  const frequency = new Float64Array(keys);
+  for (let key = 0; key < keys; key++) {
+    const attribute = keyAttribute[key] as number;
+    const name = ATTRIBUTES[attribute] as Attribute;
+    const f = options.keyFrequency
+      ? options.keyFrequency(name, keyValue[key] as string)
+      : ((keyInCount[key] as number) / Math.max(1, attributeInCount[attribute] as number)) * (valuesPerRequest[name] ?? 1);
+    frequency[key] = Number.isFinite(f) ? Math.min(1, Math.max(0, f)) : 1;
+  }
+  const pKeyArr = pKeys.a;
+  const pStartArr = pStart.a;
+  const pInArr = pIn.a;
+  const pAttributeArr = pAttribute.a;
+  // Per predicate: Σ frequency of its keys (the chance it meets the context, roughly).
+  const pEstimate = new Float64Array(predicates);
+  for (let p = 0; p < predicates; p++) {
+    let sum = 0;
+    for (let i = pStartArr[p] as number, end = pStartArr[p + 1] as number; i < end; i++) sum += frequency[pKeyArr[i] as number] as number;
+    pEstimate[p] = sum;
+  }
+  const pairEstimate = (p: number, q: number): number => {
+    if (!(unitAttribute[pAttributeArr[p] as number] && unitAttribute[pAttributeArr[q] as number])) {
+      return (pEstimate[p] as number) * (pEstimate[q] as number);
+    }
+    let sum = 0;
+    for (let i = pStartArr[p] as number, ie = pStartArr[p + 1] as number; i < ie; i++) {
+      const fu = frequency[pKeyArr[i] as number] as number;
+      for (let j = pStartArr[q] as number, je = pStartArr[q + 1] as number; j < je; j++) sum += Math.min(fu, frequency[pKeyArr[j] as number] as number);
+    }
+    return sum;
+  };
+  const pSize = (p: number): number => (pStartArr[p + 1] as number) - (pStartArr[p] as number);
+
+  // Pass 2: pivots. pivotA is a predicate; pivotB another one (a pair pivot) or -1.
+  const cStartArr = cStart.a;
+  const cKArr = cK.a;
+  const pivotA = new Int32Array(conjunctions);
+  const pivotB = new Int32Array(conjunctions).fill(-1);
+  let maxPairs = 0;
+  for (let c = 0; c < conjunctions; c++) {
+    if (cKArr[c] === 0) continue;
+    const from = cStartArr[c] as number;
+    const to = cStartArr[c + 1] as number;
+    let best = -1;
+    let bestEstimate = Infinity;
+    for (let p = from; p < to; p++) {
+      if (pInArr[p] === 1 && (pEstimate[p] as number) < bestEstimate) {
+        best = p;
+        bestEstimate = pEstimate[p] as number;
+      }
+    }
+    pivotA[c] = best;
+    if (!usePairs || cKArr[c] < 2) continue;
+    let pairEstimateBest = bestEstimate * PAIR_GAIN;
+    for (let p = from; p < to; p++) {
+      if (pInArr[p] !== 1) continue;
+      for (let q = p + 1; q < to; q++) {
+        if (pInArr[q] !== 1 || pAttributeArr[q] === pAttributeArr[p] || pSize(p) * pSize(q) > MAX_PAIR_POSTINGS) continue;
+        const e = pairEstimate(p, q);
+        if (e < pairEstimateBest) {
+          pairEstimateBest = e;
+          pivotA[c] = p;
+          pivotB[c] = q;
+        }
+      }
+    }
+    if (pivotB[c] !== -1) maxPairs += pSize(pivotA[c] as number) * pSize(pivotB[c] as number);
+  }
+
+  // Pass 3: segment sizes. Segment = key (0 … keys-1) or keys + pair id. Z lists apart.
+  const pairs = new PairTable(maxPairs);
+  const segmentWords = new IntList(keys + 16);
+  segmentWords.n = keys;
+  const zWords = new Int32Array(keys + 1);
+  /** Program words of conjunction c (its predicates but the pivots, each head + keys). */
+  const programWords = (c: number): number => {
+    let words = 0;
+    for (let p = cStartArr[c] as number, to = cStartArr[c + 1] as number; p < to; p++) {
+      if (p !== pivotA[c] && p !== pivotB[c]) words += 1 + pSize(p);
+    }
     return words;
   };
-  const programs: number[][] = order.map((c) => (c.k === 0 ? [] : programOf(c)));
+  const pairId = (u: number, v: number): number => (u < v ? pairs.intern(u, v) : pairs.intern(v, u));
   let records = 0;
-  for (let id = 0; id < conjunctions; id++) {
-    const c = order[id] as PendingConjunction;
-    const posted = c.k === 0 ? c.predicates : c.predicates.slice(0, 1);
-    const words = c.k === 0 ? 1 : 2 + (programs[id] as number[]).length;
-    for (const p of posted) {
-      for (const key of p.keys) {
-        const s = c.k * keys + key + 1;
-        offsets[s] = (offsets[s] as number) + words;
+  let zEnd = 0;
+  const partitionSizes: number[] = [0];
+  for (let c = 0; c < conjunctions; c++) {
+    const k = cKArr[c] as number;
+    while (partitionSizes.length <= k) partitionSizes.push(0);
+    partitionSizes[k] = (partitionSizes[k] as number) + 1;
+    if (k === 0) {
+      zEnd++;
+      for (let p = cStartArr[c] as number, to = cStartArr[c + 1] as number; p < to; p++) {
+        for (let i = pStartArr[p] as number, end = pStartArr[p + 1] as number; i < end; i++) zWords[(pKeyArr[i] as number) + 1]++;
+      }
+      continue;
+    }
+    const words = 2 + programWords(c);
+    const a = pivotA[c] as number;
+    const b = pivotB[c] as number;
+    for (let i = pStartArr[a] as number, ie = pStartArr[a + 1] as number; i < ie; i++) {
+      const u = pKeyArr[i] as number;
+      if (b === -1) {
+        segmentWords.a[u] = (segmentWords.a[u] as number) + words;
+        records++;
+        continue;
+      }
+      for (let j = pStartArr[b] as number, je = pStartArr[b + 1] as number; j < je; j++) {
+        const s = keys + pairId(u, pKeyArr[j] as number);
+        while (segmentWords.n <= s) segmentWords.push(0);
+        segmentWords.a[s] = (segmentWords.a[s] as number) + words;
         records++;
       }
     }
   }
-  for (let s = 0; s < segments; s++) offsets[s + 1] = (offsets[s + 1] as number) + (offsets[s] as number);
-  const lists = new Int32Array(offsets[segments] as number);
-  const fill = offsets.slice(0, segments);
+  const segments = segmentWords.n;
+  const offsets = new Int32Array(segments + 1);
+  let total = 0;
+  for (let s = 0; s < segments; s++) {
+    offsets[s] = total;
+    total += segmentWords.a[s] as number;
+    if (total > MAX_WORDS) throw new RangeError('Index too large');
+  }
+  offsets[segments] = total;
+  for (let key = 0; key < keys; key++) zWords[key + 1] = (zWords[key + 1] as number) + (zWords[key] as number);
+  const zOffsets = zWords;
+
+  // Pass 4: records. Z conjunction ids are dense in [0, zEnd), in build order.
+  const lists = new Int32Array(total);
+  const zLists = new Int32Array(zOffsets[keys] as number);
   const zCampaign = new Int32Array(zEnd);
-  for (let id = 0; id < conjunctions; id++) {
-    const c = order[id] as PendingConjunction;
-    if (c.k === 0) {
-      zCampaign[id] = c.campaign;
-      for (const p of c.predicates) {
-        for (const key of p.keys) {
-          lists[fill[key] as number] = id;
-          fill[key] = (fill[key] as number) + 1;
+  const fill = offsets.slice(0, segments);
+  const zFill = zOffsets.slice(0, keys);
+  const order = new Int32Array(64);
+  const failure = new Float64Array(64);
+  let zId = 0;
+  for (let c = 0; c < conjunctions; c++) {
+    const from = cStartArr[c] as number;
+    const to = cStartArr[c + 1] as number;
+    if (cKArr[c] === 0) {
+      zCampaign[zId] = cCampaign.a[c] as number;
+      for (let p = from; p < to; p++) {
+        for (let i = pStartArr[p] as number, end = pStartArr[p + 1] as number; i < end; i++) {
+          const key = pKeyArr[i] as number;
+          zLists[zFill[key] as number] = zId;
+          zFill[key] = (zFill[key] as number) + 1;
         }
       }
+      zId++;
       continue;
     }
-    const program = programs[id] as number[];
-    for (const key of (c.predicates[0] as KeyedPredicate).keys) {
-      const s = c.k * keys + key;
+    // The program: other predicates, most likely to fail first (insertion sort; few of them).
+    const a = pivotA[c] as number;
+    const b = pivotB[c] as number;
+    let n = 0;
+    for (let p = from; p < to; p++) {
+      if (p === a || p === b) continue;
+      const e = Math.min(1, pEstimate[p] as number);
+      const f = pInArr[p] === 1 ? 1 - e : e;
+      let i = n++;
+      if (n > order.length) throw new RangeError('A conjunction has more than 64 predicates');
+      for (; i > 0 && (failure[i - 1] as number) < f; i--) {
+        order[i] = order[i - 1] as number;
+        failure[i] = failure[i - 1] as number;
+      }
+      order[i] = p;
+      failure[i] = f;
+    }
+    const campaign = cCampaign.a[c] as number;
+    const write = (s: number): void => {
       let at = fill[s] as number;
-      lists[at++] = c.campaign;
-      lists[at++] = program.length;
-      for (const word of program) lists[at++] = word;
+      const head = at;
+      lists[at++] = campaign;
+      at++;
+      for (let o = 0; o < n; o++) {
+        const p = order[o] as number;
+        const ks = pStartArr[p] as number;
+        const ke = pStartArr[p + 1] as number;
+        lists[at++] = (ke - ks) * 2 + (pInArr[p] as number);
+        for (let i = ks; i < ke; i++) lists[at++] = pKeyArr[i] as number;
+      }
+      lists[head + 1] = at - head - 2;
       fill[s] = at;
+    };
+    for (let i = pStartArr[a] as number, ie = pStartArr[a + 1] as number; i < ie; i++) {
+      const u = pKeyArr[i] as number;
+      if (b === -1) {
+        write(u);
+        continue;
+      }
+      for (let j = pStartArr[b] as number, je = pStartArr[b + 1] as number; j < je; j++) {
+        const v = pKeyArr[j] as number;
+        write(keys + (u < v ? pairs.get(u, v) : pairs.get(v, u)));
+      }
     }
   }
-  // The closures below share this scope: drop the build's objects so the index does not hold them.
-  pending.length = 0;
-  order.length = 0;
-  programs.length = 0;
+  // Per key: does it appear in any pair key? Lets a request skip most pair look-ups.
+  const inPair = new Uint8Array(keys);
+  for (let h = 0; h <= pairs.mask; h++) {
+    if ((pairs.id[h] as number) < 0) continue;
+    inPair[pairs.lo[h] as number] = 1;
+    inPair[pairs.hi[h] as number] = 1;
+  }
+  const pairKeys = pairs.size;
 
   const stats: IndexStats = {
     campaigns: campaignIds.length,
     conjunctions,
     postings: records + zEnd,
     keys,
+    pairKeys,
     partitionSizes,
     unindexed: 0,
   };
@@ -244,7 +481,6 @@ export function buildIndex(entries: readonly IndexEntry[]): TargetingIndex {
   const zState = new Int32Array(zEnd);
   const campaignStamp = new Int32Array(campaignIds.length);
   const keyStamp = new Int32Array(keys);
-  const attributeStamp = new Int32Array(ATTRIBUTES.length);
   const out = new Int32Array(campaignIds.length);
   const contextKeys = new Int32Array(keys);
   let epoch = 0;
@@ -252,26 +488,61 @@ export function buildIndex(entries: readonly IndexEntry[]): TargetingIndex {
   const bytes =
     lists.byteLength +
     offsets.byteLength +
+    zLists.byteLength +
+    zOffsets.byteLength +
     zCampaign.byteLength +
     zState.byteLength +
     keyStamp.byteLength +
     contextKeys.byteLength +
+    inPair.byteLength +
+    (pairKeys > 0 ? pairs.byteLength : 0) +
     keys * KEY_OVERHEAD_BYTES +
     campaignIds.length * (campaignStamp.BYTES_PER_ELEMENT + out.BYTES_PER_ELEMENT + CAMPAIGN_OVERHEAD_BYTES);
+  const pairTable = pairKeys > 0 ? pairs : null;
+
+  /** Runs the records of [p, end) and appends the campaigns that hold to `out`; returns the count. */
+  function scan(p: number, end: number, found: number): number {
+    while (p < end) {
+      const campaign = lists[p] as number;
+      const stop = p + 2 + (lists[p + 1] as number);
+      p += 2;
+      let holds = true;
+      while (p < stop) {
+        const head = lists[p++] as number;
+        const next = p + (head >>> 1);
+        let any = 0;
+        for (; p < next; p++) {
+          if (keyStamp[lists[p] as number] === epoch) {
+            any = 1;
+            break;
+          }
+        }
+        if (any !== (head & 1)) {
+          holds = false;
+          break;
+        }
+        p = next;
+      }
+      p = stop;
+      if (holds && campaignStamp[campaign] !== epoch) {
+        campaignStamp[campaign] = epoch;
+        out[found++] = campaign;
+      }
+    }
+    return found;
+  }
 
   function match(ctx: TargetingContext): string[] {
     if (++epoch === MAX_EPOCH) {
       zState.fill(0);
       campaignStamp.fill(0);
       keyStamp.fill(0);
-      attributeStamp.fill(0);
       epoch = 1;
     }
     let found = 0;
 
-    // 1. The context's keys, and how many distinct attributes they cover.
+    // 1. The context's keys.
     let contextKeyCount = 0;
-    let attributes = 0;
     for (let a = 0; a < ATTRIBUTES.length; a++) {
       const values = ctx[ATTRIBUTES[a] as Attribute];
       if (values === undefined) continue;
@@ -282,10 +553,6 @@ export function buildIndex(entries: readonly IndexEntry[]): TargetingIndex {
         if (key === undefined || keyStamp[key] === epoch) continue;
         keyStamp[key] = epoch;
         contextKeys[contextKeyCount++] = key;
-        if (attributeStamp[a] !== epoch) {
-          attributeStamp[a] = epoch;
-          attributes++;
-        }
       }
     }
 
@@ -293,7 +560,7 @@ export function buildIndex(entries: readonly IndexEntry[]): TargetingIndex {
     if (zEnd > 0) {
       for (let i = 0; i < contextKeyCount; i++) {
         const s = contextKeys[i] as number;
-        for (let p = offsets[s] as number, end = offsets[s + 1] as number; p < end; p++) zState[lists[p] as number] = epoch;
+        for (let p = zOffsets[s] as number, end = zOffsets[s + 1] as number; p < end; p++) zState[zLists[p] as number] = epoch;
       }
       for (let id = 0; id < zEnd; id++) {
         if (zState[id] === epoch) continue;
@@ -305,41 +572,22 @@ export function buildIndex(entries: readonly IndexEntry[]): TargetingIndex {
       }
     }
 
-    // 3. Per partition that can hold a match, per context key: every record is a conjunction
-    //    whose pivot holds; run its program (each predicate: is any of its keys stamped?).
-    const lastPartition = Math.min(attributes, partitionCount - 1);
-    for (let k = 1; k <= lastPartition; k++) {
-      const base = k * keys;
+    // 3. Single-key pivots, then pair pivots: every record is a conjunction whose pivot holds.
+    for (let i = 0; i < contextKeyCount; i++) {
+      const s = contextKeys[i] as number;
+      found = scan(offsets[s] as number, offsets[s + 1] as number, found);
+    }
+    if (pairTable !== null) {
       for (let i = 0; i < contextKeyCount; i++) {
-        const s = base + (contextKeys[i] as number);
-        let p = offsets[s] as number;
-        const end = offsets[s + 1] as number;
-        while (p < end) {
-          const campaign = lists[p] as number;
-          const stop = p + 2 + (lists[p + 1] as number);
-          p += 2;
-          let holds = true;
-          while (p < stop) {
-            const head = lists[p++] as number;
-            const next = p + (head >>> 1);
-            let any = false;
-            for (; p < next; p++) {
-              if (keyStamp[lists[p] as number] === epoch) {
-                any = true;
-                break;
-              }
-            }
-            p = next;
-            if (any !== ((head & 1) === 1)) {
-              holds = false;
-              break;
-            }
-          }
-          p = stop;
-          if (holds && campaignStamp[campaign] !== epoch) {
-            campaignStamp[campaign] = epoch;
-            out[found++] = campaign;
-          }
+        const u = contextKeys[i] as number;
+        if (inPair[u] === 0) continue;
+        for (let j = i + 1; j < contextKeyCount; j++) {
+          const v = contextKeys[j] as number;
+          if (inPair[v] === 0) continue;
+          const id = u < v ? pairTable.get(u, v) : pairTable.get(v, u);
+          if (id < 0) continue;
+          const s = keys + id;
+          found = scan(offsets[s] as number, offsets[s + 1] as number, found);
         }
       }
     }
