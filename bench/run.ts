@@ -9,15 +9,24 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchEngine } from './engine.js';
 import { synthBundles } from './bundles.js';
+import { coldStart } from './cold-start.js';
+import { benchCost } from './cost.js';
+import { benchExactness } from './exactness.js';
+import { benchHttp } from './http.js';
+import { seedServing } from './serving-world.js';
+import { startWorld } from './world.js';
 import { printTable, progress, type StepResult } from './report.js';
 
 const quick = process.argv.includes('--quick');
+/** `--only=http,cost` runs just those steps (by result name: engine, http, cost, bundles, exactness). */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 
-type Step = { name: string; run: () => Promise<StepResult> };
+type Step = { name: string; key: string; run: () => Promise<StepResult> };
 
 const steps: Step[] = [
   {
     name: 'Decision engine, in process',
+    key: 'engine',
     run: async () => {
       const sizes = quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
       const results = await benchEngine({ sizes, decisions: quick ? 500 : 5_000, log: progress });
@@ -49,16 +58,94 @@ const steps: Step[] = [
     },
   },
   {
-    name: 'Bundle sizes (esbuild output of cdk synth)',
+    name: 'HTTP: POST /v1/decisions vs a bare Hono route (autocannon, local server, DynamoDB Local, frequency caps on)',
+    key: 'http',
+    run: async () => {
+      const [decisions, bare] = await benchHttp({ campaigns: quick ? 50 : 200, durationSeconds: quick ? 3 : 15, connections: 10 });
+      if (!decisions || !bare) throw new Error('no HTTP figures');
+      const ratio = decisions.requestsPerSecond / bare.requestsPerSecond;
+      return {
+        step: 'http',
+        rows: [decisions, bare].map((f) => ({ target: f.target, 'req/s': Math.round(f.requestsPerSecond), 'p50 ms': f.p50Ms, 'p99 ms': f.p99Ms, non2xx: f.non2xx, filled: f.filled, requests: f.total })),
+        checks: [{ target: 'decisions ≥ 50 % of the bare route’s throughput', value: `${(ratio * 100).toFixed(0)} %`, met: ratio >= 0.5 }],
+        measured: decisions.filled > 0 && bare.total > 0,
+      };
+    },
+  },
+  {
+    name: 'DynamoDB cost per operation (ReturnConsumedCapacity)',
+    key: 'cost',
+    run: async () => {
+      const costs = await benchCost({ samples: quick ? 10 : 50, flushWaitMs: 1_500 });
+      const decision = costs[0];
+      return {
+        step: 'cost',
+        rows: costs.map((c) => ({ operation: c.operation, n: c.samples, 'RCU/op': c.rcuPer, 'WCU/op': c.wcuPer, 'read calls/op': c.readsPer, 'writes (what for)': c.writes })),
+        checks: decision ? [{ target: 'no read per warm decision beyond the frequency-cap read', value: `${decision.readsPer.toFixed(2)} read calls per decision (amortised)`, met: decision.readsPer <= 1.05 }] : [],
+        measured: costs.every((c) => c.samples > 0 && c.wcuPer + c.rcuPer > 0),
+      };
+    },
+  },
+  {
+    name: 'Bundle sizes (esbuild output of cdk synth) and cold start',
+    key: 'bundles',
     run: async () => {
       progress('cdk synth');
       const bundles = synthBundles();
       const serve = bundles.find((b) => b.fn === 'serve');
+      if (!serve) throw new Error('no serve bundle');
+      progress('fresh process: import the serve bundle and answer one decision');
+      const world = await startWorld();
+      let cold;
+      try {
+        const serving = await seedServing(world, { campaigns: 20, units: 1, budgetMicros: 1_000_000_000, bidMicros: 2_000_000 });
+        cold = coldStart(serve.path, world.env, { adUnitId: serving.units[0], viewer: { id: 'cold-viewer', region: 'CN-SH', device: 'mobile', interests: ['technology'] } });
+      } finally {
+        await world.close();
+      }
       return {
         step: 'bundles',
-        rows: bundles.map((b) => ({ function: b.fn, KB: Math.round(b.bytes / 1024) })),
-        checks: serve ? [{ target: 'serve bundle < 300 KB', value: `${Math.round(serve.bytes / 1024)} KB`, met: serve.bytes < 300 * 1024 }] : [],
-        measured: bundles.length === 4 && bundles.every((b) => b.bytes > 0),
+        rows: [
+          ...bundles.map((b) => ({ what: `${b.fn} bundle`, value: `${Math.round(b.bytes / 1024)} KB` })),
+          { what: 'serve: import bundle (ms since process start)', value: cold.importMs.toFixed(0) },
+          { what: 'serve: first decision answered (ms since process start)', value: `${cold.firstAnswerMs.toFixed(0)} (status ${cold.status}, ${cold.filled ? 'ad' : 'no ad'})` },
+          { what: 'whole probe process, spawn to exit (ms)', value: cold.processMs.toFixed(0) },
+        ],
+        checks: [
+          { target: 'serve bundle < 300 KB', value: `${Math.round(serve.bytes / 1024)} KB`, met: serve.bytes < 300 * 1024 },
+          { target: 'first decision < 150 ms from process start', value: `${cold.firstAnswerMs.toFixed(0)} ms`, met: cold.firstAnswerMs < 150 },
+        ],
+        measured: bundles.length === 4 && cold.status === 200 && cold.filled,
+      };
+    },
+  },
+  {
+    name: 'Exactness under load',
+    key: 'exactness',
+    run: async () => {
+      const r = await benchExactness({ seconds: quick ? 4 : 20, concurrency: 16 });
+      return {
+        step: 'exactness',
+        rows: [
+          { figure: 'events sent', value: r.events },
+          { figure: 'events per second', value: Math.round(r.events / r.seconds) },
+          { figure: 'decisions', value: r.decisions },
+          { figure: 'billed impressions and clicks', value: r.billedEvents },
+          { figure: 'direct order operations', value: r.orderOps },
+          { figure: 'invalid events sent (replays, forged, clicks without impression)', value: r.invalidSent },
+          { figure: 'invalid events counted and not billed', value: r.invalidCounted },
+          { figure: 'overspend (micros)', value: r.overspendMicros },
+          { figure: 'double bills', value: r.doubleBills },
+          { figure: 'ledger sum (micros)', value: r.ledgerSumMicros },
+          { figure: 'balances that differ from the replayed ledger', value: r.replayMismatches },
+        ],
+        checks: [
+          { target: 'overspend 0', value: String(r.overspendMicros), met: r.overspendMicros === 0 },
+          { target: 'double bills 0', value: String(r.doubleBills), met: r.doubleBills === 0 },
+          { target: 'ledger sum 0', value: String(r.ledgerSumMicros), met: r.ledgerSumMicros === 0 && r.replayMismatches === 0 },
+          { target: 'every invalid event sent was counted', value: `${r.invalidCounted} of ${r.invalidSent}`, met: r.invalidCounted === r.invalidSent },
+        ],
+        measured: r.billedEvents > 0 && r.decisions > 0 && r.invalidSent > 0,
       };
     },
   },
@@ -68,7 +155,7 @@ async function main(): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   console.log(`Placard benchmarks${quick ? ' (quick)' : ''} on ${machine}\n`);
   const results: StepResult[] = [];
-  for (const step of steps) {
+  for (const step of steps.filter((s) => !only || only.includes(s.key))) {
     console.log(`\n## ${step.name}`);
     const started = performance.now();
     const result = await step.run();

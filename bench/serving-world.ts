@@ -27,9 +27,13 @@ export function aViewer(n: number): { id: string; region: string; device: string
  * add a creative, have the operator approve it, activate (which holds the budget). Targeting
  * spreads over regions and devices so that most viewers match several campaigns.
  */
-export async function seedServing(world: World, options: { campaigns: number; units: number; budgetMicros: number; bidMicros: number; model?: 'cpm' | 'cpc'; frequencyCap?: { impressions: number; perHours: number } }): Promise<ServingWorld> {
+export async function seedServing(
+  world: World,
+  options: { campaigns: number; units: number; budgetMicros: number; bidMicros: number; model?: 'cpm' | 'cpc'; frequencyCap?: { impressions: number; perHours: number }; ownUnitsOnly?: boolean },
+): Promise<ServingWorld> {
   const inventory = await publisherWithInventory(world, { slots: 0, units: options.units, priceMicros: 1, floorCpmMicros: 100_000 });
   const advertisers = await Promise.all(Array.from({ length: Math.min(10, options.campaigns) }, () => fundedAdvertiser(world, options.budgetMicros * options.campaigns)));
+  const unitIds = inventory.units.map((u) => u.id);
   const now = Date.now();
   const campaigns: string[] = [];
   for (let i = 0; i < options.campaigns; i++) {
@@ -43,7 +47,7 @@ export async function seedServing(world: World, options: { campaigns: number; un
       targeting: [
         [{ attribute: 'region', op: 'in', values: [REGIONS[i % REGIONS.length], REGIONS[(i + 1) % REGIONS.length]] }, { attribute: 'device', op: 'in', values: [DEVICES[i % DEVICES.length], DEVICES[(i + 2) % DEVICES.length]] }],
         [{ attribute: 'interest', op: 'in', values: [INTERESTS[i % INTERESTS.length]] }, { attribute: 'gender', op: 'not_in', values: [i % 3 === 0 ? 'male' : 'unknown'] }],
-      ],
+      ].map((conjunction) => (options.ownUnitsOnly ? [...conjunction, { attribute: 'adUnitId', op: 'in', values: unitIds }] : conjunction)),
       ...(options.frequencyCap ? { frequencyCap: options.frequencyCap } : {}),
     });
     const creative = await must(world, 'POST', `/v1/campaigns/${campaign.id}/creatives`, advertiser.key, {
@@ -57,5 +61,5 @@ export async function seedServing(world: World, options: { campaigns: number; un
     await must(world, 'POST', `/v1/campaigns/${campaign.id}/activate`, advertiser.key, {});
     campaigns.push(campaign.id);
   }
-  return { units: inventory.units.map((u) => u.id), campaigns, advertiserKeys: advertisers.map((a) => a.key), publisherKey: inventory.publisher.key };
+  return { units: unitIds, campaigns, advertiserKeys: advertisers.map((a) => a.key), publisherKey: inventory.publisher.key };
 }

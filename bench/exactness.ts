@@ -1,0 +1,173 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { replay, type LedgerAccount, type Posting } from '../functions/core/ledger/ledger.js';
+import { call } from '../test/support/http.js';
+import { aViewer, seedServing } from './serving-world.js';
+import { fundedAdvertiser, must, publisherWithInventory, startWorld, type World } from './world.js';
+import { progress } from './report.js';
+
+export interface Exactness {
+  events: number;
+  seconds: number;
+  decisions: number;
+  billedEvents: number;
+  invalidSent: number;
+  invalidCounted: number;
+  orderOps: number;
+  overspendMicros: number;
+  doubleBills: number;
+  ledgerSumMicros: number;
+  replayMismatches: number;
+}
+
+interface Served {
+  impressionUrl: string;
+  clickUrl: string;
+  /** 'pending' while its impression is in flight: a click then could race it, so none is sent. */
+  impression: 'no' | 'pending' | 'yes';
+}
+
+const path = (url: string): string => new URL(url).pathname;
+const forge = (url: string): string => {
+  const p = path(url);
+  const i = p.length - 5;
+  return p.slice(0, i) + (p[i] === 'A' ? 'B' : 'A') + p.slice(i + 1);
+};
+
+// Offline verification only: a Scan reads every item once after the run to check the books.
+async function everything(world: World): Promise<Record<string, any>[]> {
+  const items: Record<string, any>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await world.deps.db.doc.send(new ScanCommand({ TableName: world.deps.db.tableName, ExclusiveStartKey: start, ConsistentRead: true }));
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/**
+ * A bounded run of mixed traffic: decisions, impressions and clicks (some replayed, some forged,
+ * some clicks without impressions) against small budgets that run out, and direct orders taken
+ * through their whole life. Afterwards the books are checked from the table itself.
+ */
+export async function benchExactness(options: { seconds: number; concurrency: number }): Promise<Exactness> {
+  const world = await startWorld();
+  try {
+    progress('seeding campaigns with small budgets and an order book');
+    const cpm = await seedServing(world, { campaigns: 10, units: 3, budgetMicros: 300_000, bidMicros: 3_000_000, model: 'cpm', frequencyCap: { impressions: 5, perHours: 24 }, ownUnitsOnly: true });
+    const cpc = await seedServing(world, { campaigns: 10, units: 3, budgetMicros: 3_000_000, bidMicros: 400_000, model: 'cpc', frequencyCap: { impressions: 5, perHours: 24 }, ownUnitsOnly: true });
+    const units = [...cpm.units, ...cpc.units];
+    const inventory = await publisherWithInventory(world, { slots: 300, units: 0, priceMicros: 50_000_000, floorCpmMicros: 1 });
+    const buyer = await fundedAdvertiser(world, 200 * 50_000_000);
+    const openSlots = inventory.slots.map((s) => s.id);
+    const orders: { id: string; step: number; busy: boolean }[] = [];
+
+    const served: Served[] = [];
+    const tally = { events: 0, decisions: 0, invalidSent: 0, orderOps: 0 };
+    let viewer = 0;
+    const act = async (): Promise<void> => {
+      const roll = Math.random();
+      tally.events += 1;
+      if (roll < 0.4 || served.length === 0) {
+        tally.decisions += 1;
+        const res = await call(world.serve, 'POST', '/v1/decisions', { body: { adUnitId: units[viewer % units.length], viewer: aViewer(viewer++ % 3_000) } });
+        if (res.body?.ad) served.push({ ...res.body.ad, impression: 'no' });
+        return;
+      }
+      const ad = served[Math.floor(Math.random() * served.length)]!;
+      if (ad.impression === 'pending') return;
+      if (roll < 0.7) {
+        if (ad.impression === 'yes') {
+          tally.invalidSent += 1; // a replayed impression
+          await world.serve.request(path(ad.impressionUrl));
+          return;
+        }
+        ad.impression = 'pending';
+        await world.serve.request(path(ad.impressionUrl));
+        ad.impression = 'yes';
+      } else if (roll < 0.85) {
+        if (ad.impression === 'no') tally.invalidSent += 1; // a click without its impression
+        await world.serve.request(path(ad.clickUrl));
+      } else if (roll < 0.9) {
+        tally.invalidSent += 1;
+        await world.serve.request(forge(Math.random() < 0.5 ? ad.impressionUrl : ad.clickUrl));
+      } else {
+        tally.orderOps += 1;
+        await orderStep();
+      }
+    };
+    // Orders walk requested → accepted/scheduled → published → completed, one step per op.
+    const orderStep = async (): Promise<void> => {
+      const order = orders.find((o) => o.step < 3 && !o.busy);
+      if (!order || (openSlots.length > 0 && Math.random() < 0.3)) {
+        const slotId = openSlots.pop();
+        if (!slotId) return;
+        const placed = await call(world.api, 'POST', '/v1/orders', { key: buyer.key, body: { slotId, brief: { title: 'Bench', copy: 'x', landingUrl: 'https://shop.example.com' } } });
+        if (placed.status === 201) orders.push({ id: placed.body.id, step: 0, busy: false });
+        return;
+      }
+      // One step of an order at a time: the next waits until this one has answered.
+      order.busy = true;
+      order.step += 1;
+      if (order.step === 1) await must(world, 'POST', `/v1/orders/${order.id}/accept`, inventory.publisher.key, {});
+      if (order.step === 2) await must(world, 'POST', `/v1/orders/${order.id}/publish`, inventory.publisher.key, { postUrl: 'https://mp.example.com/s/1', publishedAt: new Date().toISOString(), reads: 10_000 + Math.floor(Math.random() * 10_000) });
+      if (order.step === 3) await must(world, 'POST', `/v1/orders/${order.id}/confirm`, buyer.key, {});
+      order.busy = false;
+    };
+
+    progress(`mixed traffic for ${options.seconds} s with ${options.concurrency} in flight`);
+    const started = performance.now();
+    const deadline = started + options.seconds * 1000;
+    await Promise.all(
+      Array.from({ length: options.concurrency }, async () => {
+        while (performance.now() < deadline) await act();
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    await new Promise((r) => setTimeout(r, 2_500)); // let request/fill counters flush
+
+    progress('checking the books');
+    const items = await everything(world);
+    const balances = items.filter((i) => i.entity === 'balance');
+    const lines = items.filter((i) => i.entity === 'ledgerLine');
+    const replayed = replay(lines.map((l) => ({ postings: l.postings as Posting[] })));
+    const replayMismatches = balances.filter((b) => (replayed.get(b.account as LedgerAccount) ?? 0) !== b.balanceMicros).length;
+    const campaignOf = new Map(items.filter((i) => i.entity === 'decisionEvent').map((i) => [String(i.pk).slice('DEC#'.length), i.campaignId as string]));
+    const billsPerDecision = new Map<string, number>();
+    const spentByCampaign = new Map<string, number>();
+    for (const line of lines.filter((l) => l.cause?.type === 'decision' && String(l.pk).startsWith('LEDGER#tnt_'))) {
+      const held = (line.postings as Posting[]).find((p) => p.account.endsWith(':held'));
+      if (!held) continue;
+      billsPerDecision.set(line.cause.id, (billsPerDecision.get(line.cause.id) ?? 0) + 1);
+      const campaign = campaignOf.get(line.cause.id) ?? '?';
+      spentByCampaign.set(campaign, (spentByCampaign.get(campaign) ?? 0) - held.amountMicros);
+    }
+    const budgets = items.filter((i) => i.sk === 'BUDGET');
+    let overspendMicros = 0;
+    for (const budget of budgets) {
+      const campaignId = String(budget.pk).slice('CAMPAIGN#'.length);
+      const campaign = items.find((i) => i.pk === budget.pk && i.sk === 'CAMPAIGN');
+      const total = Number(campaign?.budget?.totalMicros ?? 0);
+      overspendMicros += Math.max(0, (spentByCampaign.get(campaignId) ?? 0) - total) + Math.max(0, -Number(budget.remainingMicros));
+    }
+    const invalidCounted = items
+      .filter((i) => i.entity === 'reportCounter' && (i.sk === 'TOTAL' ? String(i.pk).startsWith('REPORT#campaign#') : String(i.pk).startsWith('REPORT#platform#')))
+      .reduce((s, i) => s + Number(i.invalid ?? 0), 0);
+    const result: Exactness = {
+      events: tally.events,
+      seconds,
+      decisions: tally.decisions,
+      billedEvents: [...billsPerDecision.values()].reduce((a, b) => a + b, 0),
+      invalidSent: tally.invalidSent,
+      invalidCounted,
+      orderOps: tally.orderOps,
+      overspendMicros,
+      doubleBills: [...billsPerDecision.values()].filter((n) => n > 1).length,
+      ledgerSumMicros: balances.reduce((s, b) => s + Number(b.balanceMicros), 0),
+      replayMismatches,
+    };
+    return result;
+  } finally {
+    await world.close();
+  }
+}
