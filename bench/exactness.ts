@@ -24,6 +24,7 @@ interface Served {
   clickUrl: string;
   /** 'pending' while its impression is in flight: a click then could race it, so none is sent. */
   impression: 'no' | 'pending' | 'yes';
+  clicked: boolean;
 }
 
 const path = (url: string): string => new URL(url).pathname;
@@ -71,7 +72,7 @@ export async function benchExactness(options: { seconds: number; concurrency: nu
       if (roll < 0.4 || served.length === 0) {
         tally.decisions += 1;
         const res = await call(world.serve, 'POST', '/v1/decisions', { body: { adUnitId: units[viewer % units.length], viewer: aViewer(viewer++ % 3_000) } });
-        if (res.body?.ad) served.push({ ...res.body.ad, impression: 'no' });
+        if (res.body?.ad) served.push({ ...res.body.ad, impression: 'no', clicked: false });
         return;
       }
       const ad = served[Math.floor(Math.random() * served.length)]!;
@@ -86,7 +87,9 @@ export async function benchExactness(options: { seconds: number; concurrency: nu
         await world.serve.request(path(ad.impressionUrl));
         ad.impression = 'yes';
       } else if (roll < 0.85) {
-        if (ad.impression === 'no') tally.invalidSent += 1; // a click without its impression
+        // A click without its impression, or a second click, is invalid; a first click after the impression counts.
+        if (ad.impression === 'no' || ad.clicked) tally.invalidSent += 1;
+        else ad.clicked = true;
         await world.serve.request(path(ad.clickUrl));
       } else if (roll < 0.9) {
         tally.invalidSent += 1;
