@@ -31,6 +31,8 @@ export interface EngineResult {
   /** Heap plus ArrayBuffer growth per campaign when built with --expose-gc, else the index's own estimate. */
   bytesPerCampaign: number;
   memorySource: 'heap' | 'estimate';
+  /** The index's own count of its arrays per campaign (memoryBytes): steadier than the heap delta. */
+  indexBytesPerCampaign: number;
   /** Mean number of campaigns whose targeting matched a request. */
   avgMatches: number;
   index: LatencyStats;
@@ -319,6 +321,7 @@ export async function benchEngine(opts: EngineBenchOptions): Promise<EngineResul
       buildMs,
       bytesPerCampaign,
       memorySource,
+      indexBytesPerCampaign: index.memoryBytes() / Math.max(1, size),
       avgMatches: matches / Math.max(1, contexts.length),
       index: indexStats,
       scan: scanStats,
@@ -328,7 +331,7 @@ export async function benchEngine(opts: EngineBenchOptions): Promise<EngineResul
     results.push(result);
     opts.log(
       `engine ${size} campaigns: ${result.conjunctions} conjunctions, ${result.postings} postings, build ${fmt(buildMs, 0)} ms, ` +
-        `${fmt(bytesPerCampaign, 0)} B/campaign (${memorySource}), ${fmt(result.avgMatches, 1)} matches/request`,
+        `${fmt(bytesPerCampaign, 0)} B/campaign (${memorySource}; index arrays ${fmt(result.indexBytesPerCampaign, 0)} B), ${fmt(result.avgMatches, 1)} matches/request`,
     );
     opts.log(`  index  match: ${fmt(indexStats.perSecond, 0)}/s p50 ${fmt(indexStats.p50Ms)} ms p99 ${fmt(indexStats.p99Ms)} ms`);
     opts.log(`  scan   match: ${fmt(scanStats.perSecond, 0)}/s p50 ${fmt(scanStats.p50Ms)} ms p99 ${fmt(scanStats.p99Ms)} ms (${scanN} requests, answers identical)`);

@@ -47,6 +47,61 @@ describe('buildIndex', () => {
     );
   });
 
+  it('stays exact whatever the pivots: single keys only, pairs wherever allowed, any key frequency', () => {
+    const frequencies = fc.oneof(
+      fc.constant(undefined),
+      fc.constant(() => 0),
+      fc.constant(() => 1),
+      fc.constant(() => Number.NaN),
+      fc.func(fc.double({ min: -1, max: 2, noNaN: true })),
+    );
+    fc.assert(
+      fc.property(campaigns, fc.array(context, { minLength: 1, maxLength: 10 }), fc.boolean(), frequencies, (entries, contexts, pairs, keyFrequency) => {
+        const index = buildIndex(entries, { pairs, ...(keyFrequency ? { keyFrequency } : {}) });
+        for (const ctx of contexts) {
+          const got = index.match(ctx);
+          expect(new Set(got).size).toBe(got.length);
+          expect([...got].sort()).toEqual(bruteForce(entries, ctx));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('posts a pair key when both predicates are popular alone, and still checks the rest', () => {
+    const entries: IndexEntry[] = [
+      {
+        id: 'c',
+        targeting: [[
+          { attribute: 'region', op: 'in', values: ['r1', 'r2'] },
+          { attribute: 'gender', op: 'in', values: ['f'] },
+          { attribute: 'ageBand', op: 'in', values: ['a'] },
+          { attribute: 'interest', op: 'not_in', values: ['x'] },
+        ]],
+      },
+    ];
+    // Every value is carried by half the requests: gender × ageBand (one pair key, 1/4) beats
+    // any single key (≥ 1/2) and region × either (two pair keys, 2 × 1/4).
+    const index = buildIndex(entries, { keyFrequency: () => 0.5 });
+    expect(index.stats.pairKeys).toBe(1);
+    expect(index.stats.postings).toBe(1);
+    const ctx = { region: ['r2', 'r9'], gender: ['f'], ageBand: ['a'], interest: ['y'] };
+    expect(index.match(ctx)).toEqual(['c']);
+    expect(index.match({ ...ctx, interest: ['y', 'x'] })).toEqual([]);
+    expect(index.match({ ...ctx, ageBand: ['b'] })).toEqual([]);
+    expect(index.match({ ...ctx, gender: undefined })).toEqual([]);
+    expect(buildIndex(entries, { keyFrequency: () => 0.5, pairs: false }).stats.pairKeys).toBe(0);
+  });
+
+  it('pivots on the key requests carry least often, as keyFrequency says', () => {
+    const entries: IndexEntry[] = [
+      { id: 'c', targeting: [[{ attribute: 'interest', op: 'in', values: ['tech'] }, { attribute: 'region', op: 'in', values: ['r1', 'r2', 'r3'] }]] },
+    ];
+    // Rare interest: posted once under it; rare regions: three postings, one per region.
+    expect(buildIndex(entries, { pairs: false, keyFrequency: (a) => (a === 'interest' ? 0.01 : 0.3) }).stats.postings).toBe(1);
+    expect(buildIndex(entries, { pairs: false, keyFrequency: (a) => (a === 'interest' ? 0.9 : 0.01) }).stats.postings).toBe(3);
+  });
+
   it('agrees with brute force on thousands of campaigns with long posting lists', () => {
     const rnd = mulberry32(7);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
@@ -68,10 +123,14 @@ describe('buildIndex', () => {
       entries.push({ id: `cmp_${i}`, targeting: t });
     }
     const index = buildIndex(entries);
+    const singles = buildIndex(entries, { pairs: false });
+    expect(index.stats.pairKeys).toBeGreaterThan(0);
     for (let q = 0; q < 300; q++) {
       const ctx: TargetingContext = {};
       for (const a of attrs) if (rnd() < 0.8) ctx[a] = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(values));
-      expect([...index.match(ctx)].sort()).toEqual(bruteForce(entries, ctx));
+      const want = bruteForce(entries, ctx);
+      expect([...index.match(ctx)].sort()).toEqual(want);
+      expect([...singles.match(ctx)].sort()).toEqual(want);
     }
   });
 
