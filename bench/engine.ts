@@ -1,3 +1,4 @@
+import { seededRandom } from '../functions/core/shared/random.js';
 import { performance } from 'node:perf_hooks';
 import { buildIndex } from '../functions/core/serving/be-index.js';
 import type { IndexEntry, TargetingIndex } from '../functions/core/serving/be-index.js';
@@ -73,16 +74,6 @@ const OSES = ['android', 'ios', 'windows', 'macos'];
 const CATEGORIES = ['news', 'tech', 'finance', 'lifestyle', 'food', 'travel', 'auto', 'education', 'health', 'entertainment', 'sports', 'gaming', 'parenting', 'fashion', 'local'];
 
 type Rng = () => number;
-
-function mulberry32(seed: number): Rng {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Draws values with probability ∝ 1 / rank^s: the first values are the popular ones. */
 class Zipf {
@@ -250,7 +241,7 @@ export interface EngineWorkload {
 /** The seeded campaigns and requests of one benchmark size, for the benchmark and for profiling. */
 export function engineWorkload(size: number, decisions: number, seed: number = ENGINE_BENCH_DEFAULTS.seed): EngineWorkload {
   const world = makeWorld(ENGINE_BENCH_DEFAULTS.zipfExponent);
-  const rng = mulberry32(seed + size);
+  const rng = seededRandom(seed + size);
   const entries: IndexEntry[] = [];
   const campaigns = new Map<string, CampaignRuntime<string>>();
   for (let i = 0; i < size; i++) {
@@ -307,7 +298,7 @@ export async function benchEngine(opts: EngineBenchOptions): Promise<EngineResul
     }
 
     let served = 0;
-    const random = mulberry32(seed);
+    const random = seededRandom(seed);
     const decideStats = time(requests.length, (i) => {
       const r = requests[i] as (typeof requests)[number];
       const d = decide({ index, campaigns, adUnit: r.unit, viewer: r.viewer, frequencyCounts, now: NOW_MS + i * 10, random });

@@ -1,3 +1,4 @@
+import { seededRandom } from '../shared/random.js';
 import { MICROS_PER_UNIT } from '../shared/money.js';
 import { sequentialIds, type IdSource } from '../shared/ids.js';
 import type { AdUnit, OfficialAccount } from './account.js';
@@ -122,18 +123,6 @@ export interface Marketplace {
   accounts: OfficialAccount[];
   slots: Slot[];
   adUnits: AdUnit[];
-}
-
-/** A small, fast, seedable PRNG (mulberry32): good enough for demo data, not for secrets. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** Female share of readers by category: the strongest skew in real account audiences. */

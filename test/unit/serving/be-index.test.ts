@@ -1,3 +1,4 @@
+import { seededRandom } from '../../../functions/core/shared/random.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildIndex } from '../../../functions/core/serving/be-index.js';
@@ -20,17 +21,6 @@ const campaigns: fc.Arbitrary<IndexEntry[]> = fc.array(targeting, { maxLength: 4
 
 const bruteForce = (entries: readonly IndexEntry[], ctx: TargetingContext): string[] =>
   entries.filter((e) => evaluate(e.targeting, ctx)).map((e) => e.id).sort();
-
-/** Seeded generator for the larger deterministic test. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('buildIndex', () => {
   it('returns exactly the campaigns brute-force evaluation returns', () => {
@@ -103,7 +93,7 @@ describe('buildIndex', () => {
   });
 
   it('agrees with brute force on thousands of campaigns with long posting lists', () => {
-    const rnd = mulberry32(7);
+    const rnd = seededRandom(7);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
     const values = ['v0', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7'];
     const attrs: Attribute[] = ['region', 'gender', 'ageBand', 'interest', 'device'];

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../../functions/core/shared/random.js';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../functions/core/shared/clock.js';
 import { allowedSpendMicros, dayPosition, inSchedule, localTime, shouldServe } from '../../../functions/core/serving/pacing.js';
@@ -5,22 +6,12 @@ import type { PacingMode, Schedule } from '../../../functions/core/serving/pacin
 
 const HOUR = 3_600_000;
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Steady traffic through one local day: a request every `everyMs`, each win at a fixed price. */
 function simulateDay(dayStart: Date, timeZone: string, mode: PacingMode): { hourly: number[]; total: number; hours: number } {
   const clock = fixedClock(dayStart);
   const dailyBudgetMicros = 24_000_000;
   const priceMicros = 10_000;
-  const random = mulberry32(42);
+  const random = seededRandom(42);
   const { dayEndMs } = dayPosition(clock(), timeZone);
   const hours = Math.round((dayEndMs - dayStart.getTime()) / HOUR);
   const hourly = new Array<number>(hours).fill(0);
