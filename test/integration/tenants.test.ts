@@ -65,6 +65,15 @@ describe('signup', () => {
   });
 });
 
+describe('pagination', () => {
+  it('refuses a cursor it did not issue with a 400 naming the cursor', async () => {
+    const { key } = await signup(app, 'advertiser');
+    const res = await call(app, 'GET', '/v1/wallet/ledger?cursor=not-a-cursor', { key });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ field: 'cursor', message: expect.any(String) }]);
+  });
+});
+
 describe('API keys', () => {
   it('answers 401 without a key, with an unknown key and with a malformed header', async () => {
     expect((await call(app, 'GET', '/v1/me')).status).toBe(401);
@@ -134,6 +143,18 @@ describe('idempotency', () => {
     expect(bad.status).toBe(400);
     const good = await call(app, 'POST', '/v1/signup', { body: { role: 'advertiser', name: 'Fixed', email: 'fixed@example.com' }, headers });
     expect(good.status).toBe(201);
+  });
+
+  it('answers 409 while the first request with a key is still in progress', async () => {
+    const { key } = await signup(app, 'advertiser');
+    const headers = { 'idempotency-key': 'slow-one' };
+    const [first, second] = await Promise.all([call(app, 'POST', '/v1/api-keys', { key, headers }), call(app, 'POST', '/v1/api-keys', { key, headers })]);
+    const statuses = [first.status, second.status].sort();
+    // Either the second saw the first still running (409) or arrived after it finished (replay).
+    expect(statuses[0]).toBe(201);
+    expect([201, 409]).toContain(statuses[1]);
+    const keysNow = await call(app, 'GET', '/v1/api-keys', { key });
+    expect(keysNow.body.items).toHaveLength(2);
   });
 
   it('scopes keys to the tenant', async () => {

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { handleStream, type Change, type StreamConsumer } from '../../functions/background/stream.js';
+import { streamRecord } from '../fixtures/events.js';
+import { testDeps } from '../support/deps.js';
+
+const item = (id: string) => ({ pk: `THING#${id}`, sk: 'THING', entity: 'thing', id, version: 1 });
+
+describe('handleStream', () => {
+  it('feeds records in order and reports the first failure so Lambda retries from there', async () => {
+    const deps = await testDeps();
+    const seen: string[] = [];
+    const flaky: StreamConsumer = {
+      name: 'flaky',
+      async handle(_deps, change: Change) {
+        if (change.newImage?.id === 'b') throw new Error('downstream is down');
+        seen.push(String(change.newImage?.id));
+      },
+    };
+    const out = await handleStream(deps, [streamRecord('INSERT', item('a'), '1'), streamRecord('INSERT', item('b'), '2'), streamRecord('INSERT', item('c'), '3')], [flaky]);
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: '2' }]);
+    expect(seen).toEqual(['a']);
+  });
+
+  it('skips records of items without an entity', async () => {
+    const deps = await testDeps();
+    const seen: string[] = [];
+    const consumer: StreamConsumer = { name: 'all', handle: async (_d, c) => void seen.push(c.entity) };
+    const out = await handleStream(deps, [streamRecord('INSERT', { pk: 'X', sk: 'Y' }, '1'), streamRecord('MODIFY', item('a'), '2')], [consumer]);
+    expect(out.batchItemFailures).toEqual([]);
+    expect(seen).toEqual(['thing']);
+  });
+});
