@@ -1,7 +1,7 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Campaign } from '../core/campaigns/campaign.js';
 import { postings } from '../core/ledger/ledger.js';
-import { frequencyWindow } from '../core/serving/frequency.js';
+import { counterAttribute, frequencyWindow, staleCounters, viewerExpiry, type FrequencyCap } from '../core/serving/frequency.js';
 import { hourKey } from '../core/serving/reports.js';
 import type { TrackingPayload, TrackingRef } from '../core/serving/tracking.js';
 import { localDate } from '../core/serving/viewer.js';
@@ -49,6 +49,15 @@ export interface BillInput {
   payload: TrackingPayload & { ref: TrackingRef };
   /** The campaign as the serve instance knows it (for its zone, daily budget and cap); absent → no daily or frequency write. */
   campaign: Campaign | undefined;
+  /** The caps of the campaigns this instance knows, for the viewer's frequency item (TTL, stale counters). */
+  caps: FrequencyCaps;
+}
+
+export interface FrequencyCaps {
+  /** A campaign's cap; null when it never serves again (ended, archived); undefined when unknown or uncapped. */
+  capOf: (campaignId: string) => FrequencyCap | null | undefined;
+  /** The longest cap (hours) of any campaign that may still serve. */
+  maxPerHours: number;
 }
 
 function moneyOps(deps: BillDeps, input: BillInput, now: Date): TxOp[] {
@@ -152,20 +161,42 @@ export async function countEvent(deps: BillDeps, input: BillInput, outcome: Outc
     addCounters(deps.db, { dimension: 'account', id: payload.ref.accountId, period: hour }, inc),
   ];
   const cap = campaign?.frequencyCap;
-  if (payload.event === 'i' && shown && cap != null) {
-    const window = frequencyWindow(cap, now);
-    writes.push(
-      deps.db.doc
-        .send(
-          new UpdateCommand({
-            TableName: deps.db.tableName,
-            Key: keys.frequencyCounter(payload.ref.viewerHash, window.incrementKey, payload.campaignId),
-            UpdateExpression: 'ADD impressions :one SET expiresAt = :ttl, campaignId = :cmp, fqBucket = :bucket, entity = :entity',
-            ExpressionAttributeValues: { ':one': 1, ':ttl': window.expiresAtEpochSeconds, ':cmp': payload.campaignId, ':bucket': window.incrementKey, ':entity': 'frequency' },
-          }),
-        )
-        .then(() => undefined),
-    );
-  }
+  if (payload.event === 'i' && shown && cap != null) writes.push(countImpression(deps, input, cap, now));
   await Promise.all(writes);
+}
+
+/**
+ * ADDs the impression to the viewer's frequency item (one attribute per campaign and bucket) and
+ * pushes its TTL to the end of the longest live window. The update returns the item: when it holds
+ * counters no window reads any more (about once a bucket per viewer), a second update REMOVEs
+ * them, so the item — read whole by every decision for this viewer — stays small. Removing never
+ * races an ADD: only the current bucket is ever added to, and a stale bucket is an old one.
+ * DynamoDB cannot keep the larger of two TTLs in one update, so an instance whose campaign view
+ * lags (≤ the feed interval) may write a shorter one; the next impression pushes it out again.
+ */
+async function countImpression(deps: BillDeps, input: BillInput, cap: FrequencyCap, now: Date): Promise<void> {
+  const { payload, caps } = input;
+  const key = keys.viewerFrequency(payload.ref.viewerHash);
+  const window = frequencyWindow(cap, now);
+  const expiresAt = Math.max(window.expiresAtEpochSeconds, viewerExpiry(caps.maxPerHours, now));
+  const out = await deps.db.doc.send(
+    new UpdateCommand({
+      TableName: deps.db.tableName,
+      Key: key,
+      UpdateExpression: 'ADD #counter :one SET expiresAt = :ttl, entity = :entity',
+      ExpressionAttributeNames: { '#counter': counterAttribute(payload.campaignId, window.incrementKey) },
+      ExpressionAttributeValues: { ':one': 1, ':ttl': expiresAt, ':entity': 'frequency' },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  const stale = staleCounters(Object.keys(out.Attributes ?? {}), caps.capOf, Math.max(caps.maxPerHours, cap.perHours), now);
+  if (stale.length === 0) return;
+  await deps.db.doc.send(
+    new UpdateCommand({
+      TableName: deps.db.tableName,
+      Key: key,
+      UpdateExpression: `REMOVE ${stale.map((_, i) => `#s${i}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(stale.map((name, i) => [`#s${i}`, name])),
+    }),
+  );
 }

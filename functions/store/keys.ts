@@ -50,7 +50,7 @@ export const keys = {
   deliveriesDue: (): string => 'DELIVERIES#DUE',
   // Campaigns (issue 5): the campaign (on the advertiser's gsi1 list and the 'campaigns' feed), its money
   // counters kept apart so billing never touches the campaign item, creatives, the end-date index; per-decision
-  // dedupe items, per-viewer frequency counters and per-(dimension, id, hour) report counters.
+  // dedupe items, the per-viewer frequency item and per-(dimension, id, hour) report counters.
   campaign: (campaignId: string): Key => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'CAMPAIGN' }),
   tenantCampaigns: (tenantId: string): string => `TENANT#${tenantId}#CAMPAIGNS`,
   campaignBudget: (campaignId: string): Key => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'BUDGET' }),
@@ -60,8 +60,8 @@ export const keys = {
   campaignsEnding: (): string => 'CAMPAIGNS#ENDING',
   campaignEnding: (end: string, campaignId: string): Key => ({ pk: 'CAMPAIGNS#ENDING', sk: `${end}#${campaignId}` }),
   decisionEvent: (decisionId: string, event: 'IMP' | 'CLK'): Key => ({ pk: `DEC#${decisionId}`, sk: event }),
-  frequency: (viewerHash: string): string => `FREQ#${viewerHash}`,
-  frequencyCounter: (viewerHash: string, bucket: string, campaignId: string): Key => ({ pk: `FREQ#${viewerHash}`, sk: `${bucket}#${campaignId}` }),
+  // One item per viewer holds all its frequency counters (core/serving/frequency.ts).
+  viewerFrequency: (viewerHash: string): Key => ({ pk: `FREQ#${viewerHash}`, sk: 'FREQ' }),
   report: (dimension: string, id: string, hour: string): Key => ({ pk: `REPORT#${dimension}#${id}`, sk: hour }),
   reportPartition: (dimension: string, id: string): string => `REPORT#${dimension}#${id}`,
 };

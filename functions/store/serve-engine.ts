@@ -1,13 +1,14 @@
-import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Campaign, ServedCreative } from '../core/campaigns/campaign.js';
 import { buildIndex, type TargetingIndex } from '../core/serving/be-index.js';
 import { decide, type CampaignRuntime, type NoAdReason } from '../core/serving/decide.js';
 import { hourKey } from '../core/serving/reports.js';
 import { trackingTokens, verifyToken, type TrackingEvent, type TrackingPayload, type TrackingRef } from '../core/serving/tracking.js';
-import { frequencyCounts, localDate, oldestBucket, viewerContext, viewerHash, type FrequencyCounter, type ViewerInput } from '../core/serving/viewer.js';
+import { countersOf, frequencyCounts, type FrequencyCap } from '../core/serving/frequency.js';
+import { localDate, viewerContext, viewerHash, type ViewerInput } from '../core/serving/viewer.js';
 import { NotFoundError } from '../core/shared/errors.js';
 import type { Deps } from '../deps.js';
-import { bill, countEvent, INVALID, type Outcome } from './billing.js';
+import { bill, countEvent, INVALID, type FrequencyCaps, type Outcome } from './billing.js';
+import { batchGetItems, BatchReader, itemId } from './batch-get.js';
 import { campaignStore } from './campaigns.js';
 import { ChangeFeed } from './change-feed.js';
 import type { Db } from './client.js';
@@ -29,7 +30,8 @@ import { addCounters, LIFETIME } from './reports.js';
  *   filters and paces; exactness comes from the conditional decrement at billing.
  * - request and fill counters, summed in memory and flushed every COUNTER_FLUSH_MS.
  *
- * So a warm decision reads one thing: the viewer's frequency counters (one Query).
+ * So a warm decision reads one thing: the viewer's frequency item (all its counters in one item,
+ * read by key through a BatchReader, so that concurrent decisions share one BatchGetItem).
  */
 
 export interface DecisionRequest {
@@ -51,8 +53,8 @@ interface BudgetView {
   clicks: number;
 }
 
-const BATCH_GET_LIMIT = 100;
-const KEYS_PER_CAMPAIGN = 3;
+/** Campaigns in these states never serve again: their caps no longer matter. */
+const TERMINAL: ReadonlySet<Campaign['status']> = new Set(['ended', 'archived']);
 const MS_PER_SECOND = 1000;
 const MS_PER_HOUR = 3_600_000;
 
@@ -62,6 +64,8 @@ export class ServeEngine {
   private runtimes = new Map<string, CampaignRuntime<ServedCreative[]>>();
   private budgets = new Map<string, BudgetView>();
   private maxCapHours = 0;
+  private readonly caps: FrequencyCaps = { capOf: () => undefined, maxPerHours: 0 };
+  private readonly reader: BatchReader;
   private budgetsAt = -Infinity;
   private readonly units = new Map<string, { unit: AdUnitRecord | null; until: number }>();
   private counters = new Map<string, { dimension: 'adUnit' | 'account' | 'campaign'; id: string; hour: string; requests: number; fills: number }>();
@@ -70,6 +74,7 @@ export class ServeEngine {
 
   constructor(private readonly deps: Deps) {
     this.feed = new ChangeFeed<Campaign>(deps.db, 'campaigns', deps.clock);
+    this.reader = new BatchReader(deps.db);
     this.flushedAt = deps.clock().getTime();
   }
 
@@ -122,7 +127,7 @@ export class ServeEngine {
       return { outcome: verified.ok ? 'malformed' : verified.reason };
     }
     await this.refresh();
-    const input = { payload: genuine as TrackingPayload & { ref: TrackingRef }, campaign: this.feed.items.get(genuine.campaignId) };
+    const input = { payload: genuine as TrackingPayload & { ref: TrackingRef }, campaign: this.feed.items.get(genuine.campaignId), caps: this.caps };
     const outcome = verified.ok ? await bill(this.deps, input) : 'expired';
     // Counters are not money: a failed write is logged, and the viewer still gets a normal answer.
     await countEvent(this.deps, input, outcome).catch((error: unknown) => this.deps.logger.warn('tracking counters failed', { error }));
@@ -168,6 +173,11 @@ export class ServeEngine {
     const active = [...this.feed.items.values()].filter((c) => c.status === 'active' && c.creatives.length > 0);
     this.index = buildIndex(active.map((c) => ({ id: c.id, targeting: c.targeting })));
     this.maxCapHours = Math.max(0, ...active.map((c) => (c.frequencyCap ? c.frequencyCap.perHours : 0)));
+    // Paused and exhausted campaigns may serve again: their counters are kept, as long as their windows.
+    const caps = new Map<string, FrequencyCap | null>();
+    for (const c of this.feed.items.values()) if (TERMINAL.has(c.status) || c.frequencyCap != null) caps.set(c.id, TERMINAL.has(c.status) ? null : c.frequencyCap!);
+    const longest = Math.max(0, ...[...caps.values()].map((cap) => cap?.perHours ?? 0));
+    Object.assign(this.caps, { capOf: (id: string) => caps.get(id), maxPerHours: longest });
     this.runtimes = new Map(active.map((c) => [c.id, this.runtime(c)]));
     // A campaign this instance has no budget for yet must not wait for the next periodic read.
     if (active.some((c) => !this.budgets.has(c.id))) this.budgetsAt = -Infinity;
@@ -195,16 +205,8 @@ export class ServeEngine {
     const now = this.deps.clock();
     const active = [...this.runtimes.values()];
     const wanted = active.flatMap((r): { pk: string; sk: string }[] => [keys.campaignBudget(r.id), keys.campaignSpend(r.id, localDate(now, r.schedule.timezone)), keys.report('campaign', r.id, LIFETIME)]);
-    const found = new Map<string, Record<string, unknown>>();
-    for (let i = 0; i < wanted.length; i += BATCH_GET_LIMIT - (BATCH_GET_LIMIT % KEYS_PER_CAMPAIGN)) {
-      let request: Record<string, { Keys: { pk: string; sk: string }[] }> | undefined = { [this.deps.db.tableName]: { Keys: wanted.slice(i, i + BATCH_GET_LIMIT - (BATCH_GET_LIMIT % KEYS_PER_CAMPAIGN)) } };
-      while (request !== undefined && Object.keys(request).length > 0) {
-        const out = await this.deps.db.doc.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of out.Responses?.[this.deps.db.tableName] ?? []) found.set(`${String(item.pk)}|${String(item.sk)}`, item);
-        request = out.UnprocessedKeys as typeof request;
-      }
-    }
-    const get = (k: { pk: string; sk: string }) => found.get(`${k.pk}|${k.sk}`);
+    const found = await batchGetItems(this.deps.db, wanted);
+    const get = (k: { pk: string; sk: string }) => found.get(itemId(k));
     for (const r of active) {
       const totals = get(keys.report('campaign', r.id, LIFETIME));
       const view: BudgetView = {
@@ -243,18 +245,11 @@ export class ServeEngine {
     return cached.unit;
   }
 
-  /** The viewer's impressions per capped campaign: one Query from the oldest bucket any cap reads. */
+  /** The viewer's impressions per capped campaign: one item, read with whatever other decisions read now. */
   private async frequency(hash: string, now: number): Promise<Map<string, number>> {
     if (this.maxCapHours === 0) return new Map();
-    const out = await this.deps.db.doc.send(
-      new QueryCommand({
-        TableName: this.deps.db.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk >= :from',
-        ExpressionAttributeValues: { ':pk': keys.frequency(hash), ':from': oldestBucket(this.maxCapHours, now) },
-      }),
-    );
-    const counters: FrequencyCounter[] = (out.Items ?? []).map((i) => ({ bucket: String(i.fqBucket), campaignId: String(i.campaignId), count: Number(i.impressions ?? 0) }));
-    return frequencyCounts(counters, (id) => this.runtimes.get(id)?.frequencyCap, now);
+    const item = await this.reader.get(keys.viewerFrequency(hash));
+    return frequencyCounts(countersOf(item), (id) => this.runtimes.get(id)?.frequencyCap, now);
   }
 }
 

@@ -62,7 +62,7 @@ describe('POST /v1/decisions', () => {
     expect((await decide(unit, { id: 'another-viewer' })).body.ad).not.toBeNull();
   });
 
-  it('reads one item batch per warm decision: the viewer’s frequency counters', async () => {
+  it('reads at most one item per warm decision (the viewer’s frequency item), shared by concurrent decisions', async () => {
     const unit = await unitOf(app, market);
     await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit), frequencyCap: { impressions: 5, perHours: 1 } });
     nextSecond();
@@ -72,7 +72,13 @@ describe('POST /v1/decisions', () => {
       reads.reset();
       expect((await decide(unit, { id: `warm-${i}` })).body.ad).not.toBeNull();
       expect(reads.calls).toBe(1);
+      expect(reads.items).toBeLessThanOrEqual(1);
     }
+    // Concurrent decisions share one BatchGetItem (and a viewer asked for twice is read once).
+    reads.reset();
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => decide(unit, { id: `together-${i % 10}` })));
+    expect(answers.every((a) => a.body.ad !== null)).toBe(true);
+    expect(reads.calls).toBe(1);
   });
 
   it('answers unknown units 404, disabled units with no ad, bad input 400 naming fields', async () => {

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { bucketKey, frequencyWindow, type FrequencyCap, type FrequencyOptions } from './frequency.js';
 import { localTime } from './pacing.js';
 import type { TargetingContext } from './targeting.js';
 
 /**
  * What the serve path derives from a request's viewer: a pseudonymous key for frequency
- * counters, the targeting context, and the impressions per campaign in each cap's window.
+ * counters, the targeting context, and the local date for daily budgets.
  */
 
 /** The bytes of SHA-256 kept: 128 bits, so distinct viewers do not share counters in practice. */
@@ -40,35 +39,4 @@ export function viewerContext(v: ViewerInput): TargetingContext {
 export function localDate(at: Date | number, timeZone: string): string {
   const t = localTime(typeof at === 'number' ? at : at.getTime(), timeZone);
   return `${t.year}-${String(t.month).padStart(2, '0')}-${String(t.day).padStart(2, '0')}`;
-}
-
-/** A counter as read from the store: its bucket key (`fq<n>`), campaign and count. */
-export interface FrequencyCounter {
-  bucket: string;
-  campaignId: string;
-  count: number;
-}
-
-/** The oldest bucket any of these caps reads: the viewer's counters are read from there on. */
-export function oldestBucket(maxPerHours: number, now: Date | number, options: Partial<FrequencyOptions> = {}): string {
-  return frequencyWindow({ impressions: 1, perHours: Math.max(1, maxPerHours) }, now, options).readKeys[0] ?? bucketKey(0);
-}
-
-/** Impressions per capped campaign within its own window. */
-export function frequencyCounts(
-  counters: readonly FrequencyCounter[],
-  capOf: (campaignId: string) => FrequencyCap | null | undefined,
-  now: Date | number,
-  options: Partial<FrequencyOptions> = {},
-): Map<string, number> {
-  const counts = new Map<string, number>();
-  const windows = new Map<string, Set<string>>();
-  for (const c of counters) {
-    const cap = capOf(c.campaignId);
-    if (cap == null) continue;
-    let keys = windows.get(c.campaignId);
-    if (keys === undefined) windows.set(c.campaignId, (keys = new Set(frequencyWindow(cap, now, options).readKeys)));
-    if (keys.has(c.bucket)) counts.set(c.campaignId, (counts.get(c.campaignId) ?? 0) + c.count);
-  }
-  return counts;
 }
