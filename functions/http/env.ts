@@ -1,11 +1,13 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Principal } from '../core/tenants/tenants.js';
 import type { Deps } from '../deps.js';
+
+/** A request's logger: the process logger's levels, each line carrying the request id. */
+export type RequestLog = Record<'debug' | 'info' | 'warn' | 'error', (message: string, attributes?: Record<string, unknown>) => void>;
 
 export interface AppEnv {
   Variables: {
     deps: Deps;
-    log: Logger;
+    log: RequestLog;
     requestId: string;
     principal?: Principal;
   };
