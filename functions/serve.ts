@@ -1,5 +1,9 @@
 import { liveDeps } from './deps.js';
 import { handle } from './http/lambda.js';
 import { createServeApp } from './http/serve-app.js';
+import { serveEngine } from './store/serve-engine.js';
 
-export const handler = handle(createServeApp(liveDeps()));
+const deps = liveDeps();
+export const handler = handle(createServeApp(deps));
+// Cold start: campaigns, budgets and the tracking key load during init, not in the first request.
+serveEngine(deps).warm();

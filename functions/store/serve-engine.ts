@@ -71,6 +71,7 @@ export class ServeEngine {
   private counters = new Map<string, { dimension: 'adUnit' | 'account' | 'campaign'; id: string; hour: string; requests: number; fills: number }>();
   private flushedAt: number;
   private flushing: Promise<void> = Promise.resolve();
+  private refreshing: Promise<void> | undefined;
 
   constructor(private readonly deps: Deps) {
     this.feed = new ChangeFeed<Campaign>(deps.db, 'campaigns', deps.clock);
@@ -83,19 +84,26 @@ export class ServeEngine {
    * counters, run the pure `decide`, count, and sign the tracking links.
    */
   async decide(req: DecisionRequest): Promise<DecisionResponse> {
-    await this.refresh();
-    const unit = await this.adUnit(req.adUnitId);
+    const hash = viewerHash(req.viewer.id);
+    // Wanted only when an ad is chosen; loading it (once per instance) goes on meanwhile.
+    const secret = this.deps.trackingSecret();
+    secret.catch(() => undefined);
+    // Independent reads go out together: on a cold instance the feed load, the unit and the
+    // viewer's item overlap instead of queueing; on a warm one only the viewer's item is read.
+    const readViewer = this.index === undefined || this.maxCapHours > 0;
+    const [unit, , early] = await Promise.all([this.adUnit(req.adUnitId), this.refresh(), readViewer ? this.reader.get(keys.viewerFrequency(hash)) : undefined]);
     const now = this.deps.clock().getTime();
     this.count('adUnit', unit.id, now, 'requests');
     this.count('account', unit.accountId, now, 'requests');
     if (!unit.enabled) return { ad: null, reason: 'unit_disabled' };
-    const hash = viewerHash(req.viewer.id);
+    // A capped campaign that arrived with this refresh: read the viewer now.
+    const item = readViewer || this.maxCapHours === 0 ? early : await this.reader.get(keys.viewerFrequency(hash));
     const result = decide({
       index: this.index!,
       campaigns: this.runtimes,
       adUnit: { id: unit.id, accountId: unit.accountId, accountCategory: unit.category, floorCpmMicros: unit.floorCpmMicros, blockedCategories: unit.blockedCategories },
       viewer: viewerContext(req.viewer),
-      frequencyCounts: await this.frequency(hash, now),
+      frequencyCounts: frequencyCounts(countersOf(item), (id) => this.runtimes.get(id)?.frequencyCap, now),
       now,
       random: Math.random,
     });
@@ -108,7 +116,7 @@ export class ServeEngine {
     const decisionId = this.deps.ids('dec');
     const ref: TrackingRef = { accountId: unit.accountId, publisherId: unit.ownerTenantId, advertiserId: campaign.advertiserId, viewerHash: hash, landingUrl: creative.landingUrl };
     const exp = now + this.deps.config.TRACKING_TOKEN_TTL_HOURS * MS_PER_HOUR;
-    const tokens = trackingTokens({ decisionId, campaignId: ad.campaignId, adUnitId: unit.id, chargeMicros: ad.chargeMicros, chargeEvent: ad.chargeEvent, ref }, await this.deps.trackingSecret(), exp);
+    const tokens = trackingTokens({ decisionId, campaignId: ad.campaignId, adUnitId: unit.id, chargeMicros: ad.chargeMicros, chargeEvent: ad.chargeEvent, ref }, await secret, exp);
     const base = this.deps.config.PUBLIC_BASE_URL ?? '';
     return { decisionId, ad: { campaignId: ad.campaignId, creative, impressionUrl: `${base}/t/i/${tokens.impression}`, clickUrl: `${base}/t/c/${tokens.click}` } };
   }
@@ -162,8 +170,26 @@ export class ServeEngine {
     c[what] += 1;
   }
 
-  /** Brings the campaign index (feed, ≤ 1 Query/s) and the budget view (BatchGet every few seconds) up to date. */
-  async refresh(): Promise<void> {
+  /**
+   * Brings the campaign index (feed, ≤ 1 Query/s) and the budget view (BatchGet every few seconds)
+   * up to date. Concurrent callers share one refresh.
+   */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.update().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  /**
+   * Starts the first refresh and the tracking key's load at cold start, before any request needs
+   * them. While those reads are in flight, Intl loads its time-zone data (about 10 ms, once per
+   * process, on the first zoned date — which the budget view needs right after the feed arrives).
+   */
+  warm(): void {
+    Promise.all([this.refresh(), this.deps.trackingSecret()]).catch((error: unknown) => this.deps.logger.warn('warm-up failed', { error }));
+    localDate(this.deps.clock(), 'UTC');
+  }
+
+  private async update(): Promise<void> {
     const changed = await this.feed.refresh();
     if (changed > 0 || this.index === undefined) this.rebuild();
     if (this.deps.clock().getTime() - this.budgetsAt >= this.deps.config.BUDGET_REFRESH_SECONDS * MS_PER_SECOND) await this.refreshBudgets();
@@ -243,13 +269,6 @@ export class ServeEngine {
     }
     if (cached.unit === null) throw new NotFoundError(`Ad unit ${id} not found`);
     return cached.unit;
-  }
-
-  /** The viewer's impressions per capped campaign: one item, read with whatever other decisions read now. */
-  private async frequency(hash: string, now: number): Promise<Map<string, number>> {
-    if (this.maxCapHours === 0) return new Map();
-    const item = await this.reader.get(keys.viewerFrequency(hash));
-    return frequencyCounts(countersOf(item), (id) => this.runtimes.get(id)?.frequencyCap, now);
   }
 }
 
