@@ -42,9 +42,9 @@ interface Pending {
 }
 
 /**
- * Single-item reads, coalesced: reads asked for in the same turn of the event loop go out as one
- * BatchGetItem (sent on `setImmediate`, or at once when 100 distinct keys wait), and two asks for
- * the same key share one. A server handling many requests at once (the local runner, a container)
+ * Single-item reads, coalesced: reads asked for in the same turn of the event loop (or within
+ * `waitMs`) go out as one BatchGetItem (at once when 100 distinct keys wait), and two asks for the
+ * same key share one. A server handling many requests at once (the local runner, a container)
  * then makes one DynamoDB call per batch instead of one per request, and pays no timer for it: a
  * lone read waits only for the current turn to end. A Lambda instance serves one request at a time,
  * so there every batch holds one key — the same single read as a GetItem.
@@ -54,7 +54,10 @@ export class BatchReader {
   private queue = new Map<string, Pending>();
   private scheduled = false;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly waitMs = 0,
+  ) {}
 
   get(key: Key): Promise<Item | undefined> {
     return new Promise((resolve, reject) => {
@@ -65,7 +68,8 @@ export class BatchReader {
       if (this.queue.size >= BATCH_GET_LIMIT) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        if (this.waitMs > 0) setTimeout(() => this.flush(), this.waitMs);
+        else setImmediate(() => this.flush());
       }
     });
   }

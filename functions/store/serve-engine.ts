@@ -75,7 +75,7 @@ export class ServeEngine {
 
   constructor(private readonly deps: Deps) {
     this.feed = new ChangeFeed<Campaign>(deps.db, 'campaigns', deps.clock);
-    this.reader = new BatchReader(deps.db);
+    this.reader = new BatchReader(deps.db, deps.config.VIEWER_BATCH_WAIT_MS);
     this.flushedAt = deps.clock().getTime();
   }
 
