@@ -2,6 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
 import { createServeApp } from '../../functions/http/serve-app.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { viewerHash } from '../../functions/core/serving/viewer.js';
+import { keys } from '../../functions/store/keys.js';
 import { serveEngine } from '../../functions/store/serve-engine.js';
 import { aUnit as unitOf, anActiveCampaign, onUnit, serveWorld, urlPath, type Market } from '../support/campaigns.js';
 import { countReads } from '../support/counting-db.js';
@@ -91,6 +94,29 @@ describe('POST /v1/decisions', () => {
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['adUnitId', 'viewer.id', 'viewer.region']);
     const preflight = await serve.request('/v1/decisions', { method: 'OPTIONS', headers: { origin: 'https://news.example.com', 'access-control-request-method': 'POST' } });
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('keeps one frequency item per viewer: buckets past their window are removed, the cap still holds', async () => {
+    const unit = await unitOf(app, market);
+    const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit), frequencyCap: { impressions: 1, perHours: 1 } });
+    nextSecond();
+    const show = async () => {
+      const d = await decide(unit, { id: 'hourly-viewer' });
+      expect(d.body.ad?.campaignId).toBe(id);
+      expect((await serve.request(path(d.body.ad.impressionUrl))).status).toBe(200);
+    };
+    const stored = async () => (await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: keys.viewerFrequency(viewerHash('hourly-viewer')) }))).Item ?? {};
+    const counters = async () => Object.keys(await stored()).filter((k) => k.startsWith(`${id}#`));
+    await show();
+    expect(await counters()).toHaveLength(1);
+    expect((await decide(unit, { id: 'hourly-viewer' })).body).toEqual({ ad: null, reason: 'frequency_cap' });
+    (deps.clock as MovableClock).advance(2 * 3_600_000);
+    await show();
+    const [bucket] = await counters();
+    expect(await counters()).toHaveLength(1);
+    expect(bucket).toBe(`${id}#fq${Math.floor(deps.clock().getTime() / 3_600_000)}`);
+    expect(Number((await stored()).expiresAt)).toBeGreaterThan(deps.clock().getTime() / 1000);
+    expect((await decide(unit, { id: 'hourly-viewer' })).body).toEqual({ ad: null, reason: 'frequency_cap' });
   });
 
   it('documents the serve routes in /openapi.json from the same schemas', async () => {
