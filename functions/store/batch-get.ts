@@ -21,14 +21,14 @@ export function itemId(key: Key): string {
 }
 
 /** The items found for these (distinct) keys, by `itemId`; absent keys are absent from the map. */
-export async function batchGetItems(db: Db, wanted: readonly Key[]): Promise<Map<string, Item>> {
+export async function batchGetItems(db: Db, wanted: readonly Key[], options: { consistent?: boolean } = {}): Promise<Map<string, Item>> {
   const found = new Map<string, Item>();
   for (let i = 0; i < wanted.length; i += BATCH_GET_LIMIT) {
     let chunk: Key[] = wanted.slice(i, i + BATCH_GET_LIMIT);
     for (let attempt = 0; chunk.length > 0; attempt++) {
       if (attempt >= UNPROCESSED_ATTEMPTS) throw new Error(`BatchGetItem left ${chunk.length} keys unprocessed after ${UNPROCESSED_ATTEMPTS} attempts`);
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, UNPROCESSED_BASE_MS * 2 ** attempt));
-      const out = await db.doc.send(new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: chunk } } }));
+      const out = await db.doc.send(new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: chunk, ConsistentRead: options.consistent } } }));
       for (const item of out.Responses?.[db.tableName] ?? []) found.set(itemId({ pk: String(item.pk), sk: String(item.sk) }), item);
       chunk = (out.UnprocessedKeys?.[db.tableName]?.Keys as Key[] | undefined) ?? [];
     }

@@ -1,4 +1,3 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { InsufficientFundsError } from '../core/shared/errors.js';
 import {
   accountTenant,
@@ -9,6 +8,7 @@ import {
   type LedgerTransaction,
   type Posting,
 } from '../core/ledger/ledger.js';
+import { batchGetItems } from './batch-get.js';
 import type { Db } from './client.js';
 import { keys } from './keys.js';
 import type { TxOp } from './transact.js';
@@ -76,10 +76,8 @@ const bucketName = (account: LedgerAccount): string => account.split(':').at(-1)
 export async function getBalances(db: Db, accounts: readonly LedgerAccount[]): Promise<Map<LedgerAccount, number>> {
   const result = new Map<LedgerAccount, number>(accounts.map((a) => [a, 0]));
   if (accounts.length === 0) return result;
-  const out = await db.doc.send(
-    new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: accounts.map((a) => keys.balance(a)), ProjectionExpression: 'account, balanceMicros' } } }),
-  );
-  for (const item of out.Responses?.[db.tableName] ?? []) result.set(item.account as LedgerAccount, item.balanceMicros as number);
+  const found = await batchGetItems(db, [...new Set(accounts)].map((a) => keys.balance(a)));
+  for (const item of found.values()) result.set(item.account as LedgerAccount, item.balanceMicros as number);
   return result;
 }
 

@@ -1,4 +1,4 @@
-import { BatchGetCommand, BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AdUnit, OfficialAccount } from '../core/marketplace/account.js';
 import { validateAudience, type AudienceProfile } from '../core/marketplace/audience.js';
 import type { Category, SlotStatus } from '../core/marketplace/catalog.js';
@@ -7,6 +7,7 @@ import type { Clock } from '../core/shared/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/shared/errors.js';
 import type { IdSource } from '../core/shared/ids.js';
 import { feedKeys } from './change-feed.js';
+import { batchGetItems } from './batch-get.js';
 import type { Db } from './client.js';
 import { getItem, getOwned, queryPage, strip, type Stored } from './items.js';
 import { keys } from './keys.js';
@@ -189,7 +190,6 @@ export function slotReleaseOp(db: Db, slot: Pick<SlotRecord, 'id' | 'orderId'>, 
 
 /** Most writes one transaction may hold, and so slots per transaction (two items each). */
 const SLOTS_PER_TRANSACTION = 50;
-const BATCH_GET_LIMIT = 100;
 
 export interface SlotListFilter {
   from?: string;
@@ -227,16 +227,11 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
 
   /** Fails with 409 naming the first (account, date, position) that is taken, before anything is written. */
   async function assertSlotsFree(accountId: string, drafts: readonly SlotDraft[]): Promise<void> {
-    for (let i = 0; i < drafts.length; i += BATCH_GET_LIMIT) {
-      const chunk = drafts.slice(i, i + BATCH_GET_LIMIT);
-      const out = await db.doc.send(
-        new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: chunk.map((d) => keys.slotAt(accountId, d.publishDate, d.position)), ConsistentRead: true } } }),
-      );
-      const taken = out.Responses?.[db.tableName]?.[0];
-      if (taken) {
-        const [, date, position] = String(taken.sk).split('#');
-        throw slotTaken({ accountId, publishDate: date ?? '', position: (position ?? 'headline') as Slot['position'] })();
-      }
+    const found = await batchGetItems(db, drafts.map((d) => keys.slotAt(accountId, d.publishDate, d.position)), { consistent: true });
+    const taken = [...found.values()][0];
+    if (taken) {
+      const [, date, position] = String(taken.sk).split('#');
+      throw slotTaken({ accountId, publishDate: date ?? '', position: (position ?? 'headline') as Slot['position'] })();
     }
   }
 

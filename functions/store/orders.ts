@@ -1,4 +1,3 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../config.js';
 import { type Order, type OrderAction, type OrderActorRole, type OrderBrief, type OrderConfig, type OrderState } from '../core/orders/order.js';
 import { applyAction, dueJobs, jobDueAt, newOrder, type ActionInputs, type ActionResult } from '../core/orders/state-machine.js';
@@ -6,6 +5,7 @@ import { ConflictError, DomainError, NotFoundError, ValidationError } from '../c
 import type { Principal } from '../core/tenants/tenants.js';
 import { notify } from '../core/webhooks/webhooks.js';
 import type { Deps } from '../deps.js';
+import { batchGetItems } from './batch-get.js';
 import type { Db } from './client.js';
 import { getItem, queryPage } from './items.js';
 import { keys, type Key } from './keys.js';
@@ -50,7 +50,6 @@ const SLOT_REOPENS: ReadonlySet<OrderState> = new Set<OrderState>(['rejected', '
 /** At most this many due orders per jobs run, so one run stays well inside the Lambda timeout. */
 const MAX_DUE_PER_RUN = 500;
 const DUE_PAGE = 100;
-const BATCH_GET_LIMIT = 100;
 
 export function orderConfig(config: Pick<Config, 'PLATFORM_FEE_BPS' | 'OWNER_RESPONSE_HOURS' | 'REVIEW_WINDOW_HOURS'>): OrderConfig {
   return { feeBps: config.PLATFORM_FEE_BPS, ownerResponseHours: config.OWNER_RESPONSE_HOURS, reviewWindowHours: config.REVIEW_WINDOW_HOURS };
@@ -139,14 +138,8 @@ export function orderStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config'>) 
   }
 
   async function getMany(ids: readonly string[]): Promise<Map<string, Order>> {
-    const found = new Map<string, Order>();
-    let pending: Record<string, unknown>[] = ids.map((id) => ({ ...keys.order(id) }));
-    while (pending.length > 0) {
-      const out = await db.doc.send(new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: pending.slice(0, BATCH_GET_LIMIT) } } }));
-      for (const item of out.Responses?.[db.tableName] ?? []) found.set(String(item.id), toOrder(item));
-      pending = [...((out.UnprocessedKeys?.[db.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? []), ...pending.slice(BATCH_GET_LIMIT)];
-    }
-    return found;
+    const items = await batchGetItems(db, [...new Set(ids)].map((id) => keys.order(id)));
+    return new Map([...items.values()].map((item) => [String(item.id), toOrder(item)]));
   }
 
   return {
