@@ -16,7 +16,6 @@ import {
   type OrderAction,
   type OrderActor,
   type OrderActorRole,
-  type OrderBrief,
   type OrderConfig,
   type OrderState,
   type TimelineEntry,
@@ -413,17 +412,8 @@ function assertInvariants(order: Order, lines: readonly Posting[]): void {
 
 // ---------------------------------------------------------------------------------------------
 
-export interface NewOrderInput {
-  advertiserId: string;
-  publisherId: string;
-  accountId: string;
-  slotId: string;
-  format: SlotFormat;
-  committedReads?: number;
-  priceMicros: number;
-  currency: string;
-  brief: OrderBrief;
-}
+/** What a new order starts from: the parties, the slot's terms and the brief. */
+export type NewOrderInput = Pick<Order, 'advertiserId' | 'publisherId' | 'accountId' | 'slotId' | 'format' | 'committedReads' | 'priceMicros' | 'currency' | 'brief'>;
 
 export interface NewOrderContext {
   ids: IdSource;
