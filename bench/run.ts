@@ -61,7 +61,7 @@ const steps: Step[] = [
     name: 'HTTP: POST /v1/decisions vs a bare Hono route (autocannon, local server, DynamoDB Local, frequency caps on)',
     key: 'http',
     run: async () => {
-      const [decisions, bare] = await benchHttp({ campaigns: quick ? 50 : 200, durationSeconds: quick ? 3 : 15, connections: 10 });
+      const [decisions, bare] = await benchHttp({ campaigns: quick ? 50 : 200, durationSeconds: quick ? 3 : 15, connections: Number(process.env.BENCH_CONNECTIONS ?? 10) });
       if (!decisions || !bare) throw new Error('no HTTP figures');
       const ratio = decisions.requestsPerSecond / bare.requestsPerSecond;
       return {
