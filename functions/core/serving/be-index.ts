@@ -18,6 +18,11 @@ import type { Attribute, Conjunction, Targeting, TargetingContext } from './targ
  *   P(u ∧ v) = P(u)·P(v) except among the ad unit's attributes (unit, account, category), which
  *   determine one another: there min(P(u), P(v)). A pair key (u, v) is posted once per value
  *   pair, so a pair wins only if it is clearly rarer (PAIR_GAIN) and small (MAX_PAIR_POSTINGS).
+ * - Triple pivot: three `in` predicates on three attributes (Σ P(u)·P(v)·P(w), the unit's
+ *   attributes counted once, by their rarest), when it beats the best single or pair by
+ *   TRIPLE_GAIN and posts at most MAX_TRIPLE_POSTINGS records. Its keys sorted x < y < z, it is
+ *   found through its prefix pair (x, y) — interned in the pair table even when nothing is posted
+ *   under the pair alone — as table entry (-1 - pairId, z).
  * - Each posting is a record (campaign, n, program of n words): the conjunction's other
  *   predicates, each `(keys × 2 + isIn), keys…`, most likely to fail first. (A one-word form for
  *   one-value predicates was tried: the extra branch made matching ~8% slower.)
@@ -30,9 +35,10 @@ import type { Attribute, Conjunction, Targeting, TargetingContext } from './targ
  * Match (one request):
  * 1. Stamp the context's keys (a per-key epoch, so nothing is cleared between requests).
  * 2. Z: ∉ postings of the context's keys veto their conjunctions; the others hold.
- * 3. Per context key, and per pair of context keys that both appear in some pair key, each
- *    record is a conjunction whose pivot holds: run its program (each predicate: is any of its
- *    keys stamped?) and emit its campaign if it holds, deduplicated by a per-campaign stamp.
+ * 3. Per context key, per pair of context keys that both appear in some pair key, and per
+ *    larger context key that ends a triple of such a pair, each record is a conjunction whose
+ *    pivot holds: run its program (each predicate: is any of its keys stamped?) and emit its
+ *    campaign if it holds, deduplicated by a per-campaign stamp.
  *
  * Why this shape (100 000 campaigns, bench/engine.ts): Whang et al.'s Conjunction algorithm
  * (skipping through K lists in step) cost 4.3 ms a request in JS; counting over all postings 1.6
@@ -40,7 +46,9 @@ import type { Attribute, Conjunction, Targeting, TargetingContext } from './targ
  * conjunction's state); one pivot with the program inline, read sequentially, 0.28 ms for
  * ~14 500 records a request. Choosing pivots by request frequency and posting pairs where a
  * single value is still popular (region × age band, interest × gender…) reads ~4 000 records for
- * ~1 600 matches. The answer stays exact because every predicate of a candidate is checked: a
+ * ~1 600 matches. Triples (region × age band × interest…) cut that to ~2 500 records, and on the
+ * heaviest 1 % of requests (every value the most popular one: ~5 800 matches) from ~11 400 to
+ * ~9 400; most of the rest fail a fourth predicate. The answer stays exact because every predicate of a candidate is checked: a
  * multi-valued context or two `in` predicates on one attribute need no special case, a predicate
  * holds when any of its keys is stamped. The K partitions of the paper are not kept (a request
  * carries nearly every attribute, so they pruned nothing); `stats.partitionSizes` still reports K.
@@ -62,6 +70,12 @@ export interface BuildOptions {
   valuesPerRequest?: Partial<Record<Attribute, number>>;
   /** Post pairs of predicates as one key when that is much rarer (default true). */
   pairs?: boolean;
+  /**
+   * Post triples of predicates as one key where the best pair is still read often (needs
+   * `pairs`). Default: only from TRIPLE_MIN_CONJUNCTIONS conjunctions; below that the extra
+   * look-ups cost a request more than the records they save (1 000 campaigns: +1 µs).
+   */
+  triples?: boolean;
 }
 
 export interface IndexStats {
@@ -73,6 +87,8 @@ export interface IndexStats {
   keys: number;
   /** Distinct pair keys ((attribute, value) × (attribute, value)) posted. */
   pairKeys: number;
+  /** Distinct triple keys (three values on three attributes) posted. */
+  tripleKeys: number;
   /** Conjunctions per K, the number of distinct attributes among their `in` predicates (index = K). */
   partitionSizes: number[];
   /** Conjunctions evaluated outside the index; always 0 now that programs take any size (kept for callers). */
@@ -99,6 +115,14 @@ const CAMPAIGN_OVERHEAD_BYTES = 64;
 const PAIR_GAIN = 0.7;
 /** A pair pivot posts |p| × |q| records: not more than this. */
 const MAX_PAIR_POSTINGS = 9;
+/** A triple pivot must be read at most this share as often as the best single or pair one. */
+const TRIPLE_GAIN = 0.7;
+/** A triple pivot posts |p| × |q| × |r| records: not more than this. */
+const MAX_TRIPLE_POSTINGS = 8;
+/** …and only where the single or pair pivot would be read by more than this share of requests. */
+const MIN_TRIPLE_ESTIMATE = 0.01;
+/** Default for `triples`: on from this many conjunctions (100 000 campaigns hold ~180 000). */
+const TRIPLE_MIN_CONJUNCTIONS = 50_000;
 /** Default values per request: a viewer carries several interests. */
 const DEFAULT_VALUES_PER_REQUEST: Partial<Record<Attribute, number>> = { interest: 2.5 };
 /** Attributes of the ad unit: the unit fixes the account, the account its category. */
@@ -257,6 +281,7 @@ export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions
     for (const conjunction of entry.targeting.length === 0 ? everything : entry.targeting) addConjunction(ci, conjunction);
   }
   const conjunctions = cCampaign.n;
+  const useTriples = usePairs && (options.triples ?? conjunctions >= TRIPLE_MIN_CONJUNCTIONS);
   const predicates = pIn.n;
   cStart.push(predicates);
   pStart.push(pKeys.n);
@@ -301,7 +326,19 @@ export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions
   const cKArr = cK.a;
   const pivotA = new Int32Array(conjunctions);
   const pivotB = new Int32Array(conjunctions).fill(-1);
+  const pivotC = new Int32Array(conjunctions).fill(-1);
   let maxPairs = 0;
+  /** Σ P(u ∧ v ∧ w) over a triple's value combinations: independent, but the unit's attributes go together. */
+  const tripleEstimate = (p: number, q: number, r: number): number => {
+    let product = 1;
+    let unit = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const x = i === 0 ? p : i === 1 ? q : r;
+      if (unitAttribute[pAttributeArr[x] as number]) unit = Math.min(unit, pEstimate[x] as number);
+      else product *= pEstimate[x] as number;
+    }
+    return unit === Infinity ? product : product * unit;
+  };
   for (let c = 0; c < conjunctions; c++) {
     if (cKArr[c] === 0) continue;
     const from = cStartArr[c] as number;
@@ -329,8 +366,63 @@ export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions
         }
       }
     }
-    if (pivotB[c] !== -1) maxPairs += pSize(pivotA[c] as number) * pSize(pivotB[c] as number);
+    // A triple costs look-ups on every request that carries its prefix pair: only where the
+    // conjunction would otherwise be read often.
+    const current = pivotB[c] === -1 ? bestEstimate : pairEstimateBest;
+    if (useTriples && (cKArr[c] as number) >= 3 && current > MIN_TRIPLE_ESTIMATE) {
+      let tripleBest = current * TRIPLE_GAIN;
+      for (let p = from; p < to; p++) {
+        if (pInArr[p] !== 1) continue;
+        for (let q = p + 1; q < to; q++) {
+          if (pInArr[q] !== 1 || pAttributeArr[q] === pAttributeArr[p]) continue;
+          for (let r = q + 1; r < to; r++) {
+            if (pInArr[r] !== 1 || pAttributeArr[r] === pAttributeArr[p] || pAttributeArr[r] === pAttributeArr[q]) continue;
+            if (pSize(p) * pSize(q) * pSize(r) > MAX_TRIPLE_POSTINGS) continue;
+            const e = tripleEstimate(p, q, r);
+            if (e < tripleBest) {
+              tripleBest = e;
+              pivotA[c] = p;
+              pivotB[c] = q;
+              pivotC[c] = r;
+            }
+          }
+        }
+      }
+    }
+    // A triple interns its prefix pair and itself.
+    if (pivotB[c] !== -1) maxPairs += pSize(pivotA[c] as number) * pSize(pivotB[c] as number) * (pivotC[c] === -1 ? 1 : 2 * pSize(pivotC[c] as number));
   }
+  /** Calls `post(segment)` for each pivot key of conjunction c (a key, a pair or a triple). */
+  const pivotSegments = (c: number, intern: boolean, post: (segment: number) => void): void => {
+    const a = pivotA[c] as number;
+    const b = pivotB[c] as number;
+    const t = pivotC[c] as number;
+    const lookup = (lo: number, hi: number): number => (intern ? pairs.intern(lo, hi) : pairs.get(lo, hi));
+    for (let i = pStartArr[a] as number, ie = pStartArr[a + 1] as number; i < ie; i++) {
+      const u = pKeyArr[i] as number;
+      if (b === -1) {
+        post(u);
+        continue;
+      }
+      for (let j = pStartArr[b] as number, je = pStartArr[b + 1] as number; j < je; j++) {
+        const v = pKeyArr[j] as number;
+        if (t === -1) {
+          post(keys + (u < v ? lookup(u, v) : lookup(v, u)));
+          continue;
+        }
+        for (let l = pStartArr[t] as number, le = pStartArr[t + 1] as number; l < le; l++) {
+          // Sorted: the two smallest keys are the prefix pair (a pair-table entry), the largest the third.
+          const w = pKeyArr[l] as number;
+          const x = Math.min(u, v, w);
+          const z = Math.max(u, v, w);
+          const y = u + v + w - x - z;
+          const prefix = lookup(x, y);
+          if (!intern) hasTriple[prefix] = 1;
+          post(keys + lookup(-1 - prefix, z));
+        }
+      }
+    }
+  };
 
   // Pass 3: segment sizes. Segment = key (0 … keys-1) or keys + pair id. Z lists apart.
   const pairs = new PairTable(maxPairs);
@@ -341,11 +433,10 @@ export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions
   const programWords = (c: number): number => {
     let words = 0;
     for (let p = cStartArr[c] as number, to = cStartArr[c + 1] as number; p < to; p++) {
-      if (p !== pivotA[c] && p !== pivotB[c]) words += 1 + pSize(p);
+      if (p !== pivotA[c] && p !== pivotB[c] && p !== pivotC[c]) words += 1 + pSize(p);
     }
     return words;
   };
-  const pairId = (u: number, v: number): number => (u < v ? pairs.intern(u, v) : pairs.intern(v, u));
   let records = 0;
   let zEnd = 0;
   const partitionSizes: number[] = [0];
@@ -364,24 +455,17 @@ export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions
       continue;
     }
     const words = 2 + programWords(c);
-    const a = pivotA[c] as number;
-    const b = pivotB[c] as number;
-    for (let i = pStartArr[a] as number, ie = pStartArr[a + 1] as number; i < ie; i++) {
-      const u = pKeyArr[i] as number;
-      if (b === -1) {
-        segmentWords.a[u] = (segmentWords.a[u] as number) + words;
-        records++;
-        continue;
-      }
-      for (let j = pStartArr[b] as number, je = pStartArr[b + 1] as number; j < je; j++) {
-        const s = keys + pairId(u, pKeyArr[j] as number);
-        while (segmentWords.n <= s) segmentWords.push(0);
-        segmentWords.a[s] = (segmentWords.a[s] as number) + words;
-        records++;
-      }
-    }
+    pivotSegments(c, true, (s) => {
+      while (segmentWords.n <= s) segmentWords.push(0);
+      segmentWords.a[s] = (segmentWords.a[s] as number) + words;
+      records++;
+    });
   }
+  // Prefix pairs of triples are interned after some triples: every pair-table id is a segment.
+  while (segmentWords.n < keys + pairs.size) segmentWords.push(0);
   const segments = segmentWords.n;
+  /** Per pair-table id: is it the prefix of some triple? (Set in pass 4.) */
+  const hasTriple = new Uint8Array(pairs.size);
   const offsets = new Int32Array(segments + 1);
   let total = 0;
   for (let s = 0; s < segments; s++) {
@@ -420,9 +504,10 @@ export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions
     // The program: other predicates, most likely to fail first (insertion sort; few of them).
     const a = pivotA[c] as number;
     const b = pivotB[c] as number;
+    const t = pivotC[c] as number;
     let n = 0;
     for (let p = from; p < to; p++) {
-      if (p === a || p === b) continue;
+      if (p === a || p === b || p === t) continue;
       const e = Math.min(1, pEstimate[p] as number);
       const f = pInArr[p] === 1 ? 1 - e : e;
       let i = n++;
@@ -450,26 +535,25 @@ export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions
       lists[head + 1] = at - head - 2;
       fill[s] = at;
     };
-    for (let i = pStartArr[a] as number, ie = pStartArr[a + 1] as number; i < ie; i++) {
-      const u = pKeyArr[i] as number;
-      if (b === -1) {
-        write(u);
-        continue;
-      }
-      for (let j = pStartArr[b] as number, je = pStartArr[b + 1] as number; j < je; j++) {
-        const v = pKeyArr[j] as number;
-        write(keys + (u < v ? pairs.get(u, v) : pairs.get(v, u)));
-      }
-    }
+    pivotSegments(c, false, write);
   }
   // Per key: does it appear in any pair key? Lets a request skip most pair look-ups.
   const inPair = new Uint8Array(keys);
+  /** Per key: is it the third key of some triple? */
+  const inTriple = new Uint8Array(keys);
+  let pairKeys = 0;
+  let tripleKeys = 0;
   for (let h = 0; h <= pairs.mask; h++) {
     if ((pairs.id[h] as number) < 0) continue;
+    if ((pairs.lo[h] as number) < 0) {
+      inTriple[pairs.hi[h] as number] = 1;
+      tripleKeys++;
+      continue;
+    }
     inPair[pairs.lo[h] as number] = 1;
     inPair[pairs.hi[h] as number] = 1;
+    pairKeys++;
   }
-  const pairKeys = pairs.size;
 
   const stats: IndexStats = {
     campaigns: campaignIds.length,
@@ -477,6 +561,7 @@ export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions
     postings: records + zEnd,
     keys,
     pairKeys,
+    tripleKeys,
     partitionSizes,
     unindexed: 0,
   };
@@ -487,6 +572,8 @@ export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions
   const keyStamp = new Int32Array(keys);
   const out = new Int32Array(campaignIds.length);
   const contextKeys = new Int32Array(keys);
+  /** The context keys that end some triple. */
+  const contextThirds = new Int32Array(keys);
   let epoch = 0;
 
   const bytes =
@@ -498,11 +585,14 @@ export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions
     zState.byteLength +
     keyStamp.byteLength +
     contextKeys.byteLength +
+    contextThirds.byteLength +
     inPair.byteLength +
-    (pairKeys > 0 ? pairs.byteLength : 0) +
+    inTriple.byteLength +
+    hasTriple.byteLength +
+    (pairs.size > 0 ? pairs.byteLength : 0) +
     keys * KEY_OVERHEAD_BYTES +
     campaignIds.length * (campaignStamp.BYTES_PER_ELEMENT + out.BYTES_PER_ELEMENT + CAMPAIGN_OVERHEAD_BYTES);
-  const pairTable = pairKeys > 0 ? pairs : null;
+  const pairTable = pairs.size > 0 ? pairs : null;
 
   /** Runs the records of [p, end) and appends the campaigns that hold to `out`; returns the count. */
   function scan(p: number, end: number, found: number): number {
@@ -547,6 +637,7 @@ export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions
 
     // 1. The context's keys.
     let contextKeyCount = 0;
+    let thirdCount = 0;
     for (let a = 0; a < ATTRIBUTES.length; a++) {
       const values = ctx[ATTRIBUTES[a] as Attribute];
       if (values === undefined) continue;
@@ -557,6 +648,7 @@ export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions
         if (key === undefined || keyStamp[key] === epoch) continue;
         keyStamp[key] = epoch;
         contextKeys[contextKeyCount++] = key;
+        if (inTriple[key] === 1) contextThirds[thirdCount++] = key;
       }
     }
 
@@ -592,6 +684,17 @@ export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions
           if (id < 0) continue;
           const s = keys + id;
           found = scan(offsets[s] as number, offsets[s + 1] as number, found);
+          if (hasTriple[id] === 0) continue;
+          // Triples (x < y < z) with this pair as (x, y): z is a larger context key.
+          const high = u < v ? v : u;
+          for (let k = 0; k < thirdCount; k++) {
+            const w = contextThirds[k] as number;
+            if (w <= high) continue;
+            const tid = pairTable.get(-1 - id, w);
+            if (tid < 0) continue;
+            const ts = keys + tid;
+            found = scan(offsets[ts] as number, offsets[ts + 1] as number, found);
+          }
         }
       }
     }

@@ -37,17 +37,19 @@ describe('buildIndex', () => {
     );
   });
 
-  it('stays exact whatever the pivots: single keys only, pairs wherever allowed, any key frequency', () => {
+  it('stays exact whatever the pivots: single keys only, pairs or triples wherever allowed, any key frequency', () => {
     const frequencies = fc.oneof(
       fc.constant(undefined),
       fc.constant(() => 0),
       fc.constant(() => 1),
       fc.constant(() => Number.NaN),
+      // Every value equally likely: pairs and triples of predicates win wherever allowed.
+      fc.constant(() => 0.3),
       fc.func(fc.double({ min: -1, max: 2, noNaN: true })),
     );
     fc.assert(
-      fc.property(campaigns, fc.array(context, { minLength: 1, maxLength: 10 }), fc.boolean(), frequencies, (entries, contexts, pairs, keyFrequency) => {
-        const index = buildIndex(entries, { pairs, ...(keyFrequency ? { keyFrequency } : {}) });
+      fc.property(campaigns, fc.array(context, { minLength: 1, maxLength: 10 }), fc.boolean(), fc.boolean(), frequencies, (entries, contexts, pairs, triples, keyFrequency) => {
+        const index = buildIndex(entries, { pairs, triples, ...(keyFrequency ? { keyFrequency } : {}) });
         for (const ctx of contexts) {
           const got = index.match(ctx);
           expect(new Set(got).size).toBe(got.length);
@@ -81,6 +83,37 @@ describe('buildIndex', () => {
     expect(index.match({ ...ctx, ageBand: ['b'] })).toEqual([]);
     expect(index.match({ ...ctx, gender: undefined })).toEqual([]);
     expect(buildIndex(entries, { keyFrequency: () => 0.5, pairs: false }).stats.pairKeys).toBe(0);
+  });
+
+  it('posts a triple key when every pair is still popular, finds it through its prefix pair, and checks the rest', () => {
+    const entries: IndexEntry[] = [
+      {
+        id: 'c',
+        targeting: [[
+          { attribute: 'region', op: 'in', values: ['r1'] },
+          { attribute: 'gender', op: 'in', values: ['f'] },
+          { attribute: 'ageBand', op: 'in', values: ['a', 'b'] },
+          { attribute: 'device', op: 'in', values: ['m'] },
+          { attribute: 'interest', op: 'not_in', values: ['x'] },
+        ]],
+      },
+      // Shares the triple's prefix pair only (region × gender), posted under the pair.
+      { id: 'd', targeting: [[{ attribute: 'region', op: 'in', values: ['r1'] }, { attribute: 'gender', op: 'in', values: ['f'] }]] },
+    ];
+    // Every value on half the requests: region × gender × device (1/8, one posting) beats any pair (≥ 1/4).
+    expect(buildIndex(entries, { keyFrequency: () => 0.5 }).stats.tripleKeys).toBe(0); // small index: off by default
+    const index = buildIndex(entries, { keyFrequency: () => 0.5, triples: true });
+    expect(index.stats.tripleKeys).toBe(1);
+    expect(index.stats.postings).toBe(2);
+    const ctx = { region: ['r1'], gender: ['f'], ageBand: ['b'], device: ['m', 't'], interest: ['y'] };
+    expect([...index.match(ctx)].sort()).toEqual(['c', 'd']);
+    expect(index.match({ ...ctx, interest: ['x'] })).toEqual(['d']);
+    expect(index.match({ ...ctx, ageBand: ['c'] })).toEqual(['d']);
+    expect(index.match({ ...ctx, device: ['t'] })).toEqual(['d']);
+    expect(index.match({ ...ctx, gender: ['m'] })).toEqual([]);
+    const noPairs = buildIndex(entries, { keyFrequency: () => 0.5, pairs: false, triples: true });
+    expect(noPairs.stats.tripleKeys).toBe(0);
+    expect([...noPairs.match(ctx)].sort()).toEqual(['c', 'd']);
   });
 
   it('pivots on the key requests carry least often, as keyFrequency says', () => {
