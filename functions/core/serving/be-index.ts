@@ -397,7 +397,6 @@ export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions
     const a = pivotA[c] as number;
     const b = pivotB[c] as number;
     const t = pivotC[c] as number;
-    const lookup = (lo: number, hi: number): number => (intern ? pairs.intern(lo, hi) : pairs.get(lo, hi));
     for (let i = pStartArr[a] as number, ie = pStartArr[a + 1] as number; i < ie; i++) {
       const u = pKeyArr[i] as number;
       if (b === -1) {
@@ -407,7 +406,9 @@ export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions
       for (let j = pStartArr[b] as number, je = pStartArr[b + 1] as number; j < je; j++) {
         const v = pKeyArr[j] as number;
         if (t === -1) {
-          post(keys + (u < v ? lookup(u, v) : lookup(v, u)));
+          const lo = u < v ? u : v;
+          const hi = u < v ? v : u;
+          post(keys + (intern ? pairs.intern(lo, hi) : pairs.get(lo, hi)));
           continue;
         }
         for (let l = pStartArr[t] as number, le = pStartArr[t + 1] as number; l < le; l++) {
@@ -416,9 +417,9 @@ export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions
           const x = Math.min(u, v, w);
           const z = Math.max(u, v, w);
           const y = u + v + w - x - z;
-          const prefix = lookup(x, y);
+          const prefix = intern ? pairs.intern(x, y) : pairs.get(x, y);
           if (!intern) hasTriple[prefix] = 1;
-          post(keys + lookup(-1 - prefix, z));
+          post(keys + (intern ? pairs.intern(-1 - prefix, z) : pairs.get(-1 - prefix, z)));
         }
       }
     }
@@ -439,6 +440,13 @@ export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions
   };
   let records = 0;
   let zEnd = 0;
+  /** Adds a record of countWords words to segment s. */
+  let countWords = 0;
+  const count = (s: number): void => {
+    while (segmentWords.n <= s) segmentWords.push(0);
+    segmentWords.a[s] = (segmentWords.a[s] as number) + countWords;
+    records++;
+  };
   const partitionSizes: number[] = [0];
   for (let c = 0; c < conjunctions; c++) {
     const k = cKArr[c] as number;
@@ -454,12 +462,8 @@ export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions
       }
       continue;
     }
-    const words = 2 + programWords(c);
-    pivotSegments(c, true, (s) => {
-      while (segmentWords.n <= s) segmentWords.push(0);
-      segmentWords.a[s] = (segmentWords.a[s] as number) + words;
-      records++;
-    });
+    countWords = 2 + programWords(c);
+    pivotSegments(c, true, count);
   }
   // Prefix pairs of triples are interned after some triples: every pair-table id is a segment.
   while (segmentWords.n < keys + pairs.size) segmentWords.push(0);
@@ -486,6 +490,24 @@ export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions
   const order = new Int32Array(64);
   const failure = new Float64Array(64);
   let zId = 0;
+  /** Writes conjunction writeCampaign's record (program: order[0, writeN)) into segment s. */
+  let writeCampaign = 0;
+  let writeN = 0;
+  const write = (s: number): void => {
+    let at = fill[s] as number;
+    const head = at;
+    lists[at++] = writeCampaign;
+    at++;
+    for (let o = 0; o < writeN; o++) {
+      const p = order[o] as number;
+      const ks = pStartArr[p] as number;
+      const ke = pStartArr[p + 1] as number;
+      lists[at++] = (ke - ks) * 2 + (pInArr[p] as number);
+      for (let i = ks; i < ke; i++) lists[at++] = pKeyArr[i] as number;
+    }
+    lists[head + 1] = at - head - 2;
+    fill[s] = at;
+  };
   for (let c = 0; c < conjunctions; c++) {
     const from = cStartArr[c] as number;
     const to = cStartArr[c + 1] as number;
@@ -519,22 +541,8 @@ export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions
       order[i] = p;
       failure[i] = f;
     }
-    const campaign = cCampaign.a[c] as number;
-    const write = (s: number): void => {
-      let at = fill[s] as number;
-      const head = at;
-      lists[at++] = campaign;
-      at++;
-      for (let o = 0; o < n; o++) {
-        const p = order[o] as number;
-        const ks = pStartArr[p] as number;
-        const ke = pStartArr[p + 1] as number;
-        lists[at++] = (ke - ks) * 2 + (pInArr[p] as number);
-        for (let i = ks; i < ke; i++) lists[at++] = pKeyArr[i] as number;
-      }
-      lists[head + 1] = at - head - 2;
-      fill[s] = at;
-    };
+    writeCampaign = cCampaign.a[c] as number;
+    writeN = n;
     pivotSegments(c, false, write);
   }
   // Per key: does it appear in any pair key? Lets a request skip most pair look-ups.
