@@ -14,12 +14,15 @@ export interface OperationCost {
   writes: string;
 }
 
+// Counted by command, not by capacity: DynamoDB Local reports no capacity for a batch that finds nothing.
+const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
+
 const BRIEF = { title: 'Bench', copy: 'Benchmark order', landingUrl: 'https://shop.example.com' };
 
 function summarise(operation: string, samples: number, calls: CallCost[]): OperationCost {
   const counts = new Map<string, number>();
   for (const w of calls.flatMap((c) => c.writes)) counts.set(w, (counts.get(w) ?? 0) + 1);
-  const reads = calls.filter((c) => c.rcu > 0).length;
+  const reads = calls.filter((c) => READS.has(c.command)).length;
   return {
     operation,
     samples,

@@ -13,6 +13,7 @@ export interface Exactness {
   invalidSent: number;
   invalidCounted: number;
   orderOps: number;
+  errors: number;
   overspendMicros: number;
   doubleBills: number;
   ledgerSumMicros: number;
@@ -64,7 +65,12 @@ export async function benchExactness(options: { seconds: number; concurrency: nu
     const orders: { id: string; step: number; busy: boolean }[] = [];
 
     const served: Served[] = [];
-    const tally = { events: 0, decisions: 0, invalidSent: 0, orderOps: 0 };
+    const tally = { events: 0, decisions: 0, invalidSent: 0, orderOps: 0, errors: 0 };
+    // A tracking request that fails (5xx) is an error to report, not a billing outcome.
+    const track = async (url: string): Promise<void> => {
+      const res = await world.serve.request(url);
+      if (res.status >= 500) tally.errors += 1;
+    };
     let viewer = 0;
     const act = async (): Promise<void> => {
       const roll = Math.random();
@@ -80,20 +86,20 @@ export async function benchExactness(options: { seconds: number; concurrency: nu
       if (roll < 0.7) {
         if (ad.impression === 'yes') {
           tally.invalidSent += 1; // a replayed impression
-          await world.serve.request(path(ad.impressionUrl));
+          await track(path(ad.impressionUrl));
           return;
         }
         ad.impression = 'pending';
-        await world.serve.request(path(ad.impressionUrl));
+        await track(path(ad.impressionUrl));
         ad.impression = 'yes';
       } else if (roll < 0.85) {
         // A click without its impression, or a second click, is invalid; a first click after the impression counts.
         if (ad.impression === 'no' || ad.clicked) tally.invalidSent += 1;
         else ad.clicked = true;
-        await world.serve.request(path(ad.clickUrl));
+        await track(path(ad.clickUrl));
       } else if (roll < 0.9) {
         tally.invalidSent += 1;
-        await world.serve.request(forge(Math.random() < 0.5 ? ad.impressionUrl : ad.clickUrl));
+        await track(forge(Math.random() < 0.5 ? ad.impressionUrl : ad.clickUrl));
       } else {
         tally.orderOps += 1;
         await orderStep();
@@ -164,6 +170,7 @@ export async function benchExactness(options: { seconds: number; concurrency: nu
       invalidSent: tally.invalidSent,
       invalidCounted,
       orderOps: tally.orderOps,
+      errors: tally.errors,
       overspendMicros,
       doubleBills: [...billsPerDecision.values()].filter((n) => n > 1).length,
       ledgerSumMicros: balances.reduce((s, b) => s + Number(b.balanceMicros), 0),

@@ -132,6 +132,7 @@ const steps: Step[] = [
           { figure: 'decisions', value: r.decisions },
           { figure: 'billed impressions and clicks', value: r.billedEvents },
           { figure: 'direct order operations', value: r.orderOps },
+          { figure: 'tracking requests that failed (5xx)', value: r.errors },
           { figure: 'invalid events sent (replays, forged, clicks without impression)', value: r.invalidSent },
           { figure: 'invalid events counted and not billed', value: r.invalidCounted },
           { figure: 'overspend (micros)', value: r.overspendMicros },

@@ -37,7 +37,7 @@ export async function startWorld(): Promise<World> {
   const config = parseConfig(env);
   const db = createDb(config.TABLE_NAME, { endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
   await ensureTable(db.client, db.tableName);
-  const deps = createDeps(config, { db, logger: new Logger({ serviceName: 'placard-bench', logLevel: 'ERROR' }) });
+  const deps = createDeps(config, { db, logger: new Logger({ serviceName: 'placard-bench', logLevel: (process.env.BENCH_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR' }) });
   const admin = await tenantStore(db, deps.clock, deps.ids).create({ role: 'admin', name: 'Bench operator', email: 'bench-admin@example.com' });
   return {
     dynamo,

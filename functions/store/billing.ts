@@ -9,7 +9,7 @@ import { InsufficientFundsError } from '../core/shared/errors.js';
 import type { Deps } from '../deps.js';
 import { keys } from './keys.js';
 import { addCounters, LIFETIME, type Increments } from './reports.js';
-import { transact, type TxOp } from './transact.js';
+import { isConditionFailure, transact, type TxOp } from './transact.js';
 import { ledgerTxn } from './wallet.js';
 
 /**
@@ -129,16 +129,22 @@ export async function bill(deps: BillDeps, input: BillInput): Promise<Outcome> {
   } catch (error) {
     if (error instanceof InsufficientFundsError) return 'budget';
     if (!(error instanceof NotBilled)) throw error;
-    // An unaffordable impression is still shown: record it (unbilled) so its click is not "without impression".
-    if ((error.outcome === 'budget' || error.outcome === 'daily_budget') && payload.event === 'i') await recordUnbilled(deps, payload);
+    // An unaffordable event still happened: record it (unbilled), so its click is not "without
+    // impression" and a second copy of it is a replay, as it would be had it been billed.
+    if (error.outcome === 'budget' || error.outcome === 'daily_budget') await recordUnbilled(deps, payload, event);
     return error.outcome;
   }
   return charged ? 'billed' : 'recorded';
 }
 
-async function recordUnbilled(deps: BillDeps, payload: TrackingPayload): Promise<void> {
+async function recordUnbilled(deps: BillDeps, payload: TrackingPayload, event: 'IMP' | 'CLK'): Promise<void> {
   const { db } = deps;
-  await db.doc.send(new PutCommand({ TableName: db.tableName, Item: dedupeItem(deps, payload, 'IMP', false), ConditionExpression: 'attribute_not_exists(pk)' })).catch(() => undefined);
+  try {
+    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: dedupeItem(deps, payload, event, false), ConditionExpression: 'attribute_not_exists(pk)' }));
+  } catch (error) {
+    // Already recorded by a concurrent copy of the same event: nothing to add.
+    if (!isConditionFailure(error)) throw error;
+  }
 }
 
 /** The counters an event moves: reports per campaign (hour and lifetime), unit and account; the viewer's frequency counter. */

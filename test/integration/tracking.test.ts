@@ -107,6 +107,22 @@ describe('tracking', () => {
     expect(await counters('campaign', id)).toMatchObject({ impressions: 1, clicks: 1, invalid: 2, spendMicros: charge });
   });
 
+  it('counts a replayed click on a spent budget as invalid, like any replay', async () => {
+    const unit = await unitOf(app, market);
+    const charge = 1_000;
+    const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit), bidding: { model: 'cpc', bidMicros: charge }, budget: { totalMicros: charge } });
+    const ref: TrackingRef = { accountId: market.accountId, publisherId: market.publisher.id, advertiserId: market.advertiser.id, viewerHash: viewerHash('v'), landingUrl: 'https://tea.example.com/spring' };
+    const exp = deps.clock().getTime() + 3_600_000;
+    const [paid, unpaid] = [0, 1].map((i) => trackingTokens({ decisionId: `dec_spent${i}`, campaignId: id, adUnitId: unit, chargeMicros: charge, chargeEvent: 'click', ref }, TEST_SECRET, exp));
+    for (const t of [paid!, unpaid!]) await serve.request(`/t/i/${t.impression}`);
+    await serve.request(`/t/c/${paid!.click}`);
+    await serve.request(`/t/c/${unpaid!.click}`);
+    expect(await remaining(id)).toBe(0);
+    expect((await counters('campaign', id)).invalid ?? 0).toBe(0);
+    await serve.request(`/t/c/${unpaid!.click}`);
+    expect(await counters('campaign', id)).toMatchObject({ clicks: 2, invalid: 1, spendMicros: charge });
+  });
+
   it('bills exactly 1500 of 2000 concurrent clicks against a budget for 1500; remaining 0, ledger balanced', async () => {
     const unit = await unitOf(app, market);
     const charge = 1_000;
