@@ -25,7 +25,8 @@ interface Served {
   clickUrl: string;
   /** 'pending' while its impression is in flight: a click then could race it, so none is sent. */
   impression: 'no' | 'pending' | 'yes';
-  clicked: boolean;
+  /** Likewise for clicks: duplicates are sent after the original answered, not alongside it. */
+  click: 'no' | 'pending' | 'yes';
 }
 
 const path = (url: string): string => new URL(url).pathname;
@@ -78,11 +79,11 @@ export async function benchExactness(options: { seconds: number; concurrency: nu
       if (roll < 0.4 || served.length === 0) {
         tally.decisions += 1;
         const res = await call(world.serve, 'POST', '/v1/decisions', { body: { adUnitId: units[viewer % units.length], viewer: aViewer(viewer++ % 3_000) } });
-        if (res.body?.ad) served.push({ ...res.body.ad, impression: 'no', clicked: false });
+        if (res.body?.ad) served.push({ ...res.body.ad, impression: 'no', click: 'no' });
         return;
       }
       const ad = served[Math.floor(Math.random() * served.length)]!;
-      if (ad.impression === 'pending') return;
+      if (ad.impression === 'pending' || ad.click === 'pending') return;
       if (roll < 0.7) {
         if (ad.impression === 'yes') {
           tally.invalidSent += 1; // a replayed impression
@@ -94,9 +95,14 @@ export async function benchExactness(options: { seconds: number; concurrency: nu
         ad.impression = 'yes';
       } else if (roll < 0.85) {
         // A click without its impression, or a second click, is invalid; a first click after the impression counts.
-        if (ad.impression === 'no' || ad.clicked) tally.invalidSent += 1;
-        else ad.clicked = true;
+        if (ad.impression === 'no' || ad.click === 'yes') {
+          tally.invalidSent += 1;
+          await track(path(ad.clickUrl));
+          return;
+        }
+        ad.click = 'pending';
         await track(path(ad.clickUrl));
+        ad.click = 'yes';
       } else if (roll < 0.9) {
         tally.invalidSent += 1;
         await track(forge(Math.random() < 0.5 ? ad.impressionUrl : ad.clickUrl));
