@@ -76,7 +76,7 @@ const steps: Step[] = [
     name: 'DynamoDB cost per operation (ReturnConsumedCapacity)',
     key: 'cost',
     run: async () => {
-      const costs = await benchCost({ samples: quick ? 10 : 50, flushWaitMs: 1_500 });
+      const costs = await benchCost({ samples: quick ? 30 : 50, flushWaitMs: 1_500 });
       const decision = costs[0];
       return {
         step: 'cost',
