@@ -1,6 +1,7 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { replay, type LedgerAccount, type Posting } from '../functions/core/ledger/ledger.js';
+import type { Posting } from '../functions/core/ledger/ledger.js';
 import { call } from '../test/support/http.js';
+import { ledgerState, total } from '../test/support/money.js';
+import { everything } from '../test/support/table.js';
 import { aViewer, seedServing } from './serving-world.js';
 import { fundedAdvertiser, must, publisherWithInventory, startWorld, type World } from './world.js';
 import { progress } from './report.js';
@@ -35,18 +36,6 @@ const forge = (url: string): string => {
   const i = p.length - 5;
   return p.slice(0, i) + (p[i] === 'A' ? 'B' : 'A') + p.slice(i + 1);
 };
-
-// Offline verification only: a Scan reads every item once after the run to check the books.
-async function everything(world: World): Promise<Record<string, any>[]> {
-  const items: Record<string, any>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await world.deps.db.doc.send(new ScanCommand({ TableName: world.deps.db.tableName, ExclusiveStartKey: start, ConsistentRead: true }));
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
 
 /**
  * A bounded run of mixed traffic: decisions, impressions and clicks (some replayed, some forged,
@@ -142,12 +131,13 @@ export async function benchExactness(options: { seconds: number; concurrency: nu
     await new Promise((r) => setTimeout(r, 2_500)); // let request/fill counters flush
 
     progress('checking the books');
-    const items = await everything(world);
-    const balances = items.filter((i) => i.entity === 'balance');
-    const lines = items.filter((i) => i.entity === 'ledgerLine');
-    const replayed = replay(lines.map((l) => ({ postings: l.postings as Posting[] })));
-    const replayMismatches = balances.filter((b) => (replayed.get(b.account as LedgerAccount) ?? 0) !== b.balanceMicros).length;
-    const campaignOf = new Map(items.filter((i) => i.entity === 'decisionEvent').map((i) => [String(i.pk).slice('DEC#'.length), i.campaignId as string]));
+    // Offline verification: a Scan reads every item once after the run.
+    const items = await everything(world.deps);
+    const of = (entity: string) => items.get(entity) ?? [];
+    const { stored, replayed } = await ledgerState(world.deps);
+    const replayMismatches = [...stored].filter(([account, micros]) => (replayed.get(account) ?? 0) !== micros).length;
+    const lines = of('ledgerLine');
+    const campaignOf = new Map(of('decisionEvent').map((i) => [String(i.pk).slice('DEC#'.length), i.campaignId as string]));
     const billsPerDecision = new Map<string, number>();
     const spentByCampaign = new Map<string, number>();
     for (const line of lines.filter((l) => l.cause?.type === 'decision' && String(l.pk).startsWith('LEDGER#tnt_'))) {
@@ -157,16 +147,16 @@ export async function benchExactness(options: { seconds: number; concurrency: nu
       const campaign = campaignOf.get(line.cause.id) ?? '?';
       spentByCampaign.set(campaign, (spentByCampaign.get(campaign) ?? 0) - held.amountMicros);
     }
-    const budgets = items.filter((i) => i.sk === 'BUDGET');
+    const campaigns = new Map(of('campaign').map((c) => [c.pk, c]));
     let overspendMicros = 0;
-    for (const budget of budgets) {
+    for (const budget of of('campaignBudget')) {
       const campaignId = String(budget.pk).slice('CAMPAIGN#'.length);
-      const campaign = items.find((i) => i.pk === budget.pk && i.sk === 'CAMPAIGN');
-      const total = Number(campaign?.budget?.totalMicros ?? 0);
-      overspendMicros += Math.max(0, (spentByCampaign.get(campaignId) ?? 0) - total) + Math.max(0, -Number(budget.remainingMicros));
+      const campaign = campaigns.get(budget.pk);
+      const budgetMicros = Number(campaign?.budget?.totalMicros ?? 0);
+      overspendMicros += Math.max(0, (spentByCampaign.get(campaignId) ?? 0) - budgetMicros) + Math.max(0, -Number(budget.remainingMicros));
     }
-    const invalidCounted = items
-      .filter((i) => i.entity === 'reportCounter' && (i.sk === 'TOTAL' ? String(i.pk).startsWith('REPORT#campaign#') : String(i.pk).startsWith('REPORT#platform#')))
+    const invalidCounted = of('reportCounter')
+      .filter((i) => (i.sk === 'TOTAL' ? String(i.pk).startsWith('REPORT#campaign#') : String(i.pk).startsWith('REPORT#platform#')))
       .reduce((s, i) => s + Number(i.invalid ?? 0), 0);
     const result: Exactness = {
       events: tally.events,
@@ -179,7 +169,7 @@ export async function benchExactness(options: { seconds: number; concurrency: nu
       errors: tally.errors,
       overspendMicros,
       doubleBills: [...billsPerDecision.values()].filter((n) => n > 1).length,
-      ledgerSumMicros: balances.reduce((s, b) => s + Number(b.balanceMicros), 0),
+      ledgerSumMicros: total(stored),
       replayMismatches,
     };
     return result;

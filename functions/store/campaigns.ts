@@ -44,8 +44,6 @@ import { ledgerTxn } from './wallet.js';
 
 type Item = Record<string, unknown> & { pk: string; sk: string };
 
-/** A stored item as the domain sees it (no keys, entity or version). */
-const plain = <T>(item: Stored<T>): T => strip<T>(item as unknown as Record<string, unknown>);
 
 export const campaignItem = (c: Campaign, version: number): Item => ({
   ...keys.campaign(c.id),
@@ -106,7 +104,7 @@ export function campaignStore(deps: StoreDeps) {
    * decremented it meanwhile: then read again), moves it held → available, and saves the status.
    */
   async function close(stored: Stored<Campaign>, action: CampaignAction): Promise<Campaign> {
-    const c = plain<Campaign>(stored);
+    const c = strip<Campaign>(stored);
     const next: Campaign = { ...c, status: transition(c.status, action), funded: false, updatedAt: now() };
     if (!releasesOn(action, c.funded)) return save(stored, { ...next, funded: c.funded });
     for (;;) {
@@ -143,17 +141,17 @@ export function campaignStore(deps: StoreDeps) {
     },
 
     async get(advertiserId: string | undefined, id: string): Promise<Campaign> {
-      return plain<Campaign>(await read(id, advertiserId));
+      return strip<Campaign>(await read(id, advertiserId));
     },
 
     async list(advertiserId: string, pageQuery: { limit: number; cursor?: string }): Promise<Page<Campaign>> {
       const page = await queryPage<Campaign>(db, { pk: keys.tenantCampaigns(advertiserId), index: 'gsi1', ...pageQuery, newestFirst: true });
-      return { items: page.items.map((i) => plain<Campaign>(i)), nextCursor: page.nextCursor };
+      return { items: page.items.map((i) => strip<Campaign>(i)), nextCursor: page.nextCursor };
     },
 
     async update(advertiserId: string, id: string, patch: CampaignPatch): Promise<Campaign> {
       const stored = await read(id, advertiserId);
-      const c = plain<Campaign>(stored);
+      const c = strip<Campaign>(stored);
       const fields = applyPatch(c, patch);
       assertValidCampaign(fields, AUCTION_OPTIONS.impressionsPerMille);
       const next: Campaign = { ...c, ...fields, updatedAt: now() };
@@ -168,7 +166,7 @@ export function campaignStore(deps: StoreDeps) {
      */
     async activate(advertiserId: string, id: string): Promise<Campaign> {
       const stored = await read(id, advertiserId);
-      const c = plain<Campaign>(stored);
+      const c = strip<Campaign>(stored);
       const next: Campaign = { ...c, status: transition(c.status, 'activate'), funded: true, updatedAt: now() };
       assertServable(c);
       if (Date.parse(c.schedule.end) <= clock().getTime()) throw new ConflictError(`Campaign ${id}'s schedule has already ended`, { end: c.schedule.end });
@@ -190,7 +188,7 @@ export function campaignStore(deps: StoreDeps) {
 
     async pause(advertiserId: string, id: string): Promise<Campaign> {
       const stored = await read(id, advertiserId);
-      const c = plain<Campaign>(stored);
+      const c = strip<Campaign>(stored);
       return save(stored, { ...c, status: transition(c.status, 'pause'), updatedAt: now() });
     },
 
@@ -235,7 +233,7 @@ export function campaignStore(deps: StoreDeps) {
     },
 
     async addCreative(advertiserId: string, campaignId: string, content: CreativeContent): Promise<Creative> {
-      const c = plain<Campaign>(await read(campaignId, advertiserId));
+      const c = strip<Campaign>(await read(campaignId, advertiserId));
       transition(c.status, 'edit');
       const at = now();
       const creative: Creative = { ...content, id: ids('crv'), campaignId, advertiserId, review: { status: 'pending' }, createdAt: at, updatedAt: at };
@@ -246,13 +244,13 @@ export function campaignStore(deps: StoreDeps) {
     async listCreatives(advertiserId: string, campaignId: string): Promise<Creative[]> {
       await read(campaignId, advertiserId);
       const page = await queryPage<Creative>(db, { pk: keys.campaign(campaignId).pk, skPrefix: keys.creativePrefix(campaignId).sk, limit: 100 });
-      return page.items.map((i) => plain<Creative>(i));
+      return page.items.map((i) => strip<Creative>(i));
     },
 
     /** An edit sends the creative back to review, and off the campaign until approved again. */
     async updateCreative(advertiserId: string, campaignId: string, creativeId: string, patch: Partial<CreativeContent>): Promise<Creative> {
       const stored = await readCreative(campaignId, creativeId, advertiserId);
-      const next: Creative = { ...plain<Creative>(stored), ...patch, review: { status: 'pending' }, updatedAt: now() };
+      const next: Creative = { ...strip<Creative>(stored), ...patch, review: { status: 'pending' }, updatedAt: now() };
       return reviewWrite(stored, next);
     },
 
@@ -263,14 +261,14 @@ export function campaignStore(deps: StoreDeps) {
       if (campaignId === undefined) throw new NotFoundError(`Creative ${creativeId} not found`);
       const stored = await readCreative(campaignId, creativeId);
       const at = now();
-      const next: Creative = { ...plain<Creative>(stored), review: { ...verdict, decidedAt: at }, updatedAt: at };
+      const next: Creative = { ...strip<Creative>(stored), review: { ...verdict, decidedAt: at }, updatedAt: at };
       return reviewWrite(stored, next);
     },
   };
 
   async function reviewWrite(stored: Stored<Creative>, next: Creative): Promise<Creative> {
     const campaign = await read(next.campaignId);
-    const c = plain<Campaign>(campaign);
+    const c = strip<Campaign>(campaign);
     const updated: Campaign = { ...c, creatives: approvedAfter(c.creatives, next), updatedAt: now() };
     await save(campaign, updated, [putOp(db, creativeItem(next, stored.version + 1), stored.version, `Creative ${next.id}`)]);
     return next;

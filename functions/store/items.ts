@@ -11,8 +11,8 @@ export type Stored<T> = T & Key & { entity: string; version: number; gsi1pk?: st
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity', 'version', 'expiresAt'] as const;
 
 /** An item without its storage attributes: what the domain and the API see. */
-export function strip<T>(item: Record<string, unknown>): T {
-  const copy: Record<string, unknown> = { ...item };
+export function strip<T>(item: Stored<T> | Record<string, unknown>): T {
+  const copy = { ...item } as Record<string, unknown>;
   for (const k of KEY_ATTRIBUTES) delete copy[k];
   return copy as T;
 }

@@ -109,8 +109,6 @@ export const marketItems = {
 
 type Item = Record<string, unknown> & { pk: string; sk: string };
 
-/** A stored item as the domain sees it (no keys, entity or version). */
-const plain = <T>(item: Stored<T>): T => strip<T>(item as unknown as Record<string, unknown>);
 
 const putNewOp = (db: Db, item: Item, onConditionFail?: () => Error): TxOp => ({
   item: { Put: { TableName: db.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -134,14 +132,14 @@ const slotTaken = (s: Pick<Slot, 'accountId' | 'publishDate' | 'position'>) => (
 export async function getAccount(db: Db, id: string): Promise<AccountRecord> {
   const item = await getItem<AccountRecord>(db, keys.account(id));
   if (!item) throw new NotFoundError(`Account ${id} not found`);
-  return plain<AccountRecord>(item);
+  return strip<AccountRecord>(item);
 }
 
 /** Reads an ad unit by its public id (404 when missing). For the serve path: one GetItem. */
 export async function getAdUnit(db: Db, unitId: string): Promise<AdUnitRecord> {
   const item = await getItem<AdUnitRecord>(db, keys.adUnit(unitId));
   if (!item) throw new NotFoundError(`Ad unit ${unitId} not found`);
-  return plain<AdUnitRecord>(item);
+  return strip<AdUnitRecord>(item);
 }
 
 async function readSlot(db: Db, slotId: string, tenantId?: string): Promise<Stored<SlotRecord>> {
@@ -175,7 +173,7 @@ function slotStatusOp(db: Db, slot: SlotRecord, to: { status: 'open' | 'booked';
  */
 export async function slotBookingOps(db: Db, slotId: string, orderId: string, now: string): Promise<{ slot: SlotRecord; ops: TxOp[] }> {
   const stored = await readSlot(db, slotId);
-  const slot = plain<SlotRecord>(stored);
+  const slot = strip<SlotRecord>(stored);
   const notOpen = () => new ConflictError(`Slot ${slotId} is not open`, { slotId });
   if (slot.status !== 'open') throw notOpen();
   const condition = { expression: '#status = :open AND version = :v', values: { ':open': 'open', ':v': stored.version } };
@@ -203,7 +201,7 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
   /** A page of a gsi1 query, as the domain sees the items. */
   async function pageOf<T>(query: Omit<Parameters<typeof queryPage>[1], 'index'>): Promise<Page<T>> {
     const out = await queryPage<T>(db, { ...query, index: 'gsi1' });
-    return { ...out, items: out.items.map((i) => plain<T>(i)) };
+    return { ...out, items: out.items.map((i) => strip<T>(i)) };
   }
 
   async function ownedAccount(tenantId: string, id: string): Promise<Stored<AccountRecord>> {
@@ -221,7 +219,7 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
     );
     return (out.Items ?? []).map((raw) => {
       const unit = raw as Stored<AdUnitRecord>;
-      return putVersionOp(db, marketItems.adUnit({ ...plain<AdUnitRecord>(unit), category: account.category, updatedAt: account.updatedAt }, unit.version + 1), unit.version, `Ad unit ${unit.id}`);
+      return putVersionOp(db, marketItems.adUnit({ ...strip<AdUnitRecord>(unit), category: account.category, updatedAt: account.updatedAt }, unit.version + 1), unit.version, `Ad unit ${unit.id}`);
     });
   }
 
@@ -256,13 +254,13 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
     },
 
     async getAccount(tenantId: string, id: string): Promise<AccountRecord> {
-      return plain<AccountRecord>(await ownedAccount(tenantId, id));
+      return strip<AccountRecord>(await ownedAccount(tenantId, id));
     },
 
     /** Applies an owner's edit; any audience edit makes the profile self-reported again. */
     async updateAccount(tenantId: string, id: string, patch: AccountPatch): Promise<AccountRecord> {
       const stored = await ownedAccount(tenantId, id);
-      const current = plain<AccountRecord>(stored);
+      const current = strip<AccountRecord>(stored);
       const at = now();
       const { audience, ...fields } = patch;
       const next: AccountRecord = { ...current, ...fields, updatedAt: at };
@@ -281,7 +279,7 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
     /** The operator's decision on an account's audience data. */
     async reviewAccount(id: string, decision: { verdict: 'verified'; note?: string } | { verdict: 'rejected'; reason: string }): Promise<AccountRecord> {
       const stored = await getOwned<AccountRecord & Record<string, unknown>>(db, keys.account(id), 'Account', id, undefined, 'ownerTenantId', { consistent: true });
-      const current = plain<AccountRecord>(stored);
+      const current = strip<AccountRecord>(stored);
       const at = now();
       const verification: Verification =
         decision.verdict === 'verified'
@@ -328,13 +326,13 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
     },
 
     async getSlot(tenantId: string, slotId: string): Promise<SlotRecord> {
-      return plain<SlotRecord>(await readSlot(db, slotId, tenantId));
+      return strip<SlotRecord>(await readSlot(db, slotId, tenantId));
     },
 
     /** Edits a slot that is not booked; a new date or position moves its guard item in the same transaction. */
     async updateSlot(tenantId: string, slotId: string, patch: SlotPatch): Promise<SlotRecord> {
       const stored = await readSlot(db, slotId, tenantId);
-      const current = plain<SlotRecord>(stored);
+      const current = strip<SlotRecord>(stored);
       if (current.status === 'booked') throw new ConflictError(`Slot ${slotId} is booked; it can no longer be changed`);
       const next: SlotRecord = { ...current, ...patch, updatedAt: now() };
       if (patch.format === 'custom_article' && patch.committedReads === undefined) delete next.committedReads;
@@ -351,7 +349,7 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
     /** Deletes a slot that is not booked: a tombstone for the market feed, and its date + position are free again. */
     async deleteSlot(tenantId: string, slotId: string): Promise<void> {
       const stored = await readSlot(db, slotId, tenantId);
-      const current = plain<SlotRecord>(stored);
+      const current = strip<SlotRecord>(stored);
       if (current.status === 'booked') throw new ConflictError(`Slot ${slotId} is booked; it can no longer be deleted`);
       const tombstone: SlotRecord = { ...current, status: 'deleted', updatedAt: now() };
       await transact(db, [putVersionOp(db, marketItems.slot(tombstone, stored.version + 1), stored.version, `Slot ${slotId}`), deleteGuardOp(db, current)]);
@@ -371,12 +369,12 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
     },
 
     async getAdUnit(tenantId: string, unitId: string): Promise<AdUnitRecord> {
-      return plain<AdUnitRecord>(await ownedUnit(tenantId, unitId));
+      return strip<AdUnitRecord>(await ownedUnit(tenantId, unitId));
     },
 
     async updateAdUnit(tenantId: string, unitId: string, patch: AdUnitPatch): Promise<AdUnitRecord> {
       const stored = await ownedUnit(tenantId, unitId);
-      const next: AdUnitRecord = { ...plain<AdUnitRecord>(stored), ...patch, updatedAt: now() };
+      const next: AdUnitRecord = { ...strip<AdUnitRecord>(stored), ...patch, updatedAt: now() };
       await transact(db, [putVersionOp(db, marketItems.adUnit(next, stored.version + 1), stored.version, `Ad unit ${unitId}`)]);
       return next;
     },

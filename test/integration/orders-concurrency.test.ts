@@ -3,7 +3,8 @@ import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
 import { testDeps } from '../support/deps.js';
 import { call, signup } from '../support/http.js';
-import { aBrief, balance, everything, fund, PRICE, slotsOf } from '../support/orders.js';
+import { aBrief, balance, fund, PRICE, slotsOf } from '../support/orders.js';
+import { everything } from '../support/table.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;

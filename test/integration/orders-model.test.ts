@@ -9,7 +9,8 @@ import { createApp } from '../../functions/http/app.js';
 import { payoutStore } from '../../functions/store/payouts.js';
 import { adminKey, movableClock, testDeps, type MovableClock } from '../support/deps.js';
 import { call, signup, type Call } from '../support/http.js';
-import { aBrief, balance, everything, fund, PRICE, slotsOf } from '../support/orders.js';
+import { aBrief, balance, fund, PRICE, slotsOf } from '../support/orders.js';
+import { everything } from '../support/table.js';
 
 /**
  * A model test of direct booking against DynamoDB Local: random sequences of deposits, orders,

@@ -4,7 +4,8 @@ import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
 import { adminKey, testDeps } from '../support/deps.js';
 import { call, signup, type Call } from '../support/http.js';
-import { aBrief, everything, fund, placeOrder, PRICE, slotsOf } from '../support/orders.js';
+import { aBrief, fund, placeOrder, PRICE, slotsOf } from '../support/orders.js';
+import { everything } from '../support/table.js';
 
 /**
  * Every order endpoint refuses the wrong role (403), another tenant's order (404), bad input (400)

@@ -6,7 +6,8 @@ import { getItem } from '../../functions/store/items.js';
 import { keys } from '../../functions/store/keys.js';
 import { adminKey, movableClock, testDeps, type MovableClock } from '../support/deps.js';
 import { call, signup } from '../support/http.js';
-import { aBrief, balance, COMMITTED_READS, everything, fund, placeOrder, PRICE, slotsOf } from '../support/orders.js';
+import { aBrief, balance, COMMITTED_READS, fund, placeOrder, PRICE, slotsOf } from '../support/orders.js';
+import { everything } from '../support/table.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;

@@ -3,7 +3,8 @@ import { createApp } from '../../functions/http/app.js';
 import type { Deps } from '../../functions/deps.js';
 import { adminKey, testDeps } from '../support/deps.js';
 import { call, signup } from '../support/http.js';
-import { ledgerState, scanEntity, seedEarnings, total } from '../support/money.js';
+import { ledgerState, seedEarnings, total } from '../support/money.js';
+import { scanEntity } from '../support/table.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;

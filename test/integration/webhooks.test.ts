@@ -9,7 +9,8 @@ import { keys } from '../../functions/store/keys.js';
 import { streamRecord } from '../fixtures/events.js';
 import { adminKey, testDeps, type MovableClock } from '../support/deps.js';
 import { call, signup } from '../support/http.js';
-import { scanEntity, seedEarnings } from '../support/money.js';
+import { seedEarnings } from '../support/money.js';
+import { scanEntity } from '../support/table.js';
 import { startReceiver, type Receiver } from '../support/webhook-receiver.js';
 
 let deps: Deps;

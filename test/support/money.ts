@@ -1,8 +1,8 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { postings, replay, type LedgerAccount, type Posting } from '../../functions/core/ledger/ledger.js';
 import type { Deps } from '../../functions/deps.js';
 import { transact } from '../../functions/store/transact.js';
 import { deposit, ledgerTxn } from '../../functions/store/wallet.js';
+import { scanEntity } from './table.js';
 
 /**
  * Gives a publisher earnings the way a completed order does (deposit → hold → capture), without
@@ -15,22 +15,8 @@ export async function seedEarnings(deps: Deps, advertiserId: string, publisherId
   await transact(deps.db, ledgerTxn(deps, cause, 'Seed capture', postings.capture(advertiserId, publisherId, amountMicros, deps.config.PLATFORM_FEE_BPS)));
 }
 
-/** Every item of one entity. Tests may Scan: they check the whole table. */
-export async function scanEntity(deps: Deps, entity: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await deps.db.doc.send(
-      new ScanCommand({ TableName: deps.db.tableName, FilterExpression: 'entity = :e', ExpressionAttributeValues: { ':e': entity }, ExclusiveStartKey: start }),
-    );
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
-
 /** The ledger replayed from every line, and the stored balances, for the invariant checks. */
-export async function ledgerState(deps: Deps): Promise<{ replayed: Map<LedgerAccount, number>; stored: Map<LedgerAccount, number> }> {
+export async function ledgerState(deps: Pick<Deps, 'db'>): Promise<{ replayed: Map<LedgerAccount, number>; stored: Map<LedgerAccount, number> }> {
   const lines = (await scanEntity(deps, 'ledgerLine')) as { postings: Posting[] }[];
   const balances = await scanEntity(deps, 'balance');
   return {

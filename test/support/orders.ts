@@ -1,4 +1,3 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { SlotDraft } from '../../functions/core/marketplace/slots.js';
 import { addDays } from '../../functions/core/marketplace/slots.js';
 import type { Deps } from '../../functions/deps.js';
@@ -51,16 +50,4 @@ export async function placeOrder(app: App, key: string, slotId: string): Promise
   const res = await call(app, 'POST', '/v1/orders', { key, body: { slotId, brief: aBrief } });
   if (res.status !== 201) throw new Error(`order failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
-}
-
-/** Every item of the test's table, by entity. Tests may Scan. */
-export async function everything(deps: Deps): Promise<Map<string, Record<string, any>[]>> {
-  const byEntity = new Map<string, Record<string, any>[]>();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await deps.db.doc.send(new ScanCommand({ TableName: deps.db.tableName, ExclusiveStartKey: start, ConsistentRead: true }));
-    for (const item of out.Items ?? []) byEntity.set(String(item.entity), [...(byEntity.get(String(item.entity)) ?? []), item]);
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return byEntity;
 }
