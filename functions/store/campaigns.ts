@@ -22,7 +22,7 @@ import type { Db } from './client.js';
 import { getItem, getOwned, queryPage, strip, type Stored } from './items.js';
 import { keys } from './keys.js';
 import type { Page } from './pagination.js';
-import { transact, type TxOp } from './transact.js';
+import { isConditionFailure, transact, type TxOp } from './transact.js';
 import { ledgerTxn } from './wallet.js';
 
 /**
@@ -215,7 +215,8 @@ export function campaignStore(deps: StoreDeps) {
           }),
         )
         .catch((error: unknown) => {
-          if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+          // Already exhausted, paused or ended: nothing to mark.
+          if (!isConditionFailure(error)) throw error;
         });
     },
 
