@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { validateAudience, type AudienceProfile } from '../core/marketplace/audience.js';
 import {
+  AD_UNIT_DEFAULT_SIZE,
   AD_UNIT_PLACEMENTS,
   AGE_BANDS,
   AUDIENCE_SOURCES,
@@ -126,11 +127,16 @@ const adUnitFields = {
   floorCpmMicros: micros('Lowest price per thousand impressions'),
   blockedCategories: z.array(z.enum(CATEGORIES)).max(CATEGORIES.length).default([]).openapi({ description: 'Advertiser categories refused on this unit' }),
   enabled: z.boolean().default(true),
+  width: z.number().int().min(1).max(2000).default(AD_UNIT_DEFAULT_SIZE.width).openapi({ description: 'The ad’s width on the page, CSS pixels' }),
+  height: z.number().int().min(1).max(2000).default(AD_UNIT_DEFAULT_SIZE.height).openapi({ description: 'The ad’s height on the page, CSS pixels' }),
+  fallbackHtml: z.string().max(10_000).optional().openapi({
+    description: 'Your own HTML, shown by the JavaScript tag when there is no ad (its scripts do not run); without it the unit collapses',
+  }),
 };
 
 export const AdUnitInputSchema = z.object(adUnitFields).openapi('AdUnitInput');
 export const AdUnitPatchSchema = z
-  .object({ ...adUnitFields, blockedCategories: z.array(z.enum(CATEGORIES)).max(CATEGORIES.length), enabled: z.boolean() })
+  .object({ ...adUnitFields, blockedCategories: z.array(z.enum(CATEGORIES)).max(CATEGORIES.length), enabled: z.boolean(), width: z.number().int().min(1).max(2000), height: z.number().int().min(1).max(2000) })
   .partial()
   .openapi('AdUnitPatch');
 
@@ -142,6 +148,12 @@ export const AdUnitSchema = z
     ...adUnitFields,
     blockedCategories: z.array(z.enum(CATEGORIES)),
     enabled: z.boolean(),
+    code: z
+      .object({
+        javascript: z.string().openapi({ description: 'For web and H5 pages: the unit’s div and the tag script (once per page)' }),
+        image: z.string().openapi({ description: 'For posts and newsletters: replace {key} with your sender’s per-recipient merge tag, or a per-send id' }),
+      })
+      .openapi({ description: 'What to paste where the ad goes, with this unit’s id filled in' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

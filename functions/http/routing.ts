@@ -1,11 +1,11 @@
 /**
- * Which paths the `serve` function answers (the hot path: decisions and tracking); the `api`
+ * Which paths the `serve` function answers (the hot path: decisions, tracking, the ad tags); the `api`
  * function answers the rest. The CDK stack's routes and the local runner both follow this.
  */
-export const servePaths = ['/v1/decisions', '/t/{proxy+}'] as const;
+export const servePaths = ['/v1/decisions', '/t/{proxy+}', '/tag.js', '/e/{proxy+}'] as const;
 
 export function isServePath(path: string): boolean {
-  return path === '/v1/decisions' || path.startsWith('/t/');
+  return path === '/v1/decisions' || path === '/tag.js' || path.startsWith('/t/') || path.startsWith('/e/');
 }
 
 type FetchApp = { fetch: (request: Request) => Response | Promise<Response> };

@@ -5,9 +5,10 @@ import { installCommonMiddleware } from './middleware.js';
 import { installErrorHandling } from './problem.js';
 import { healthResponse } from './health.js';
 import { servingRoutes } from './routes/serving.js';
+import { tagRoutes } from './routes/tags.js';
 
 /**
- * The serve app (the `serve` Lambda): decisions and tracking, the hot path. Plain Hono, kept
+ * The serve app (the `serve` Lambda): decisions, tracking and the ad tags, the hot path. Plain Hono, kept
  * small so the function's bundle and cold start stay small.
  */
 export function createServeApp(deps: Deps): Hono<AppEnv> {
@@ -15,6 +16,7 @@ export function createServeApp(deps: Deps): Hono<AppEnv> {
   installCommonMiddleware(app, deps);
   app.get('/health', healthResponse);
   app.route('/', servingRoutes);
+  app.route('/', tagRoutes);
   installErrorHandling(app);
   return app;
 }

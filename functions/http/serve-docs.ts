@@ -2,7 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import * as z from 'zod/mini';
 import type { AppEnv } from './env.js';
 import { errorResponses } from './openapi.js';
-import { DecisionRequestSchema, DecisionResponseSchema } from './serve-schemas.js';
+import { DecisionRequestSchema, DecisionResponseSchema, ImageTagParamsSchema, PlacementsRequestSchema, PlacementsResponseSchema } from './serve-schemas.js';
 
 /**
  * Documents the serve function's routes in the api app's /openapi.json. They are served by the
@@ -15,10 +15,17 @@ export function registerServeDocs(app: OpenAPIHono<AppEnv>): void {
     method: 'post',
     path: '/v1/decisions',
     tags: ['Serving'],
-    summary: 'Ask for an ad for an ad unit and a viewer (public, CORS; the serve function)',
-    description: 'Targeting, schedule, budget, frequency cap, the unit’s floor and blocked categories, pacing, then a second-price auction on eCPM. `viewer.id` is an opaque id the page hashes; no cookies.',
-    request: { body: { content: json(DecisionRequestSchema), required: true } },
-    responses: { 200: { description: 'An ad with its tracking URLs, or `ad: null` with the reason', content: json(DecisionResponseSchema) }, 400: errorResponses[400], 404: errorResponses[404] },
+    summary: 'Ask for an ad for an ad unit, or for each of several on one page, and a viewer (public, CORS; the serve function)',
+    description:
+      'Targeting, schedule, budget, frequency cap, the unit’s floor and blocked categories, pacing, then a second-price auction on eCPM. `viewer.id` is an opaque id the page hashes; no cookies. ' +
+      'With `placements` (the JavaScript tag’s form) the answer has one decision per placement, in order, and no campaign appears twice (with `uniqueAdvertisers`, no advertiser). ' +
+      'Device and OS the caller leaves out are read from the User-Agent, and the region from CloudFront-Viewer-Country(-Region) when a CDN sets them. Any content type is read as JSON (text/plain avoids a CORS preflight).',
+    request: { body: { content: json(z.union([DecisionRequestSchema, PlacementsRequestSchema])), required: true } },
+    responses: {
+      200: { description: 'An ad with its tracking URLs, or `ad: null` with the reason; with `placements`, one such decision per placement with the unit’s size (and its fallback HTML when there is no ad)', content: json(z.union([DecisionResponseSchema, PlacementsResponseSchema])) },
+      400: errorResponses[400],
+      404: errorResponses[404],
+    },
   });
   app.openAPIRegistry.registerPath({
     method: 'get',
@@ -35,5 +42,33 @@ export function registerServeDocs(app: OpenAPIHono<AppEnv>): void {
     summary: 'Click: bills a CPC click once, only after its impression; always redirects to the landing page',
     parameters: token,
     responses: { 302: { description: 'To the creative’s landing URL' } },
+  } as never);
+  const imageTag = (z.toJSONSchema(ImageTagParamsSchema, { target: 'openapi-3.0' }) as { properties: Record<string, object> }).properties;
+  const imageParams = [
+    { name: 'unit', in: 'path' as const, required: true, schema: imageTag.unit, description: 'The ad unit' },
+    { name: 'key', in: 'path' as const, required: true, schema: imageTag.key, description: 'The sender’s per-recipient merge tag value, or a per-send id' },
+  ];
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/tag.js',
+    tags: ['Ad tags'],
+    summary: 'The JavaScript ad tag for web and H5 pages (cached a year with ?v=<version>, as the units’ code links it)',
+    responses: { 200: { description: 'The tag', content: { 'text/javascript': { schema: { type: 'string' } } } }, 304: { description: 'Not modified' } },
+  } as never);
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/e/i/{unit}/{key}',
+    tags: ['Ad tags'],
+    summary: 'Image tag open: decides for this recipient, counts the impression (billed once), redirects to the creative’s image',
+    parameters: imageParams,
+    responses: { 302: { description: 'To the creative’s image' }, 200: { description: 'No ad: a 1×1 transparent GIF', content: { 'image/gif': { schema: { type: 'string', format: 'binary' } } } }, 400: errorResponses[400], 404: errorResponses[404] },
+  } as never);
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/e/c/{unit}/{key}',
+    tags: ['Ad tags'],
+    summary: 'Image tag click: the same recipient’s decision, the click (billed once, only after an open), redirect to the landing page',
+    parameters: imageParams,
+    responses: { 302: { description: 'To the landing page' }, 400: errorResponses[400], 404: errorResponses[404] },
   } as never);
 }

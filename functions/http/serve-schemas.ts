@@ -9,18 +9,29 @@ import * as z from 'zod/mini';
 
 const label = z.string().check(z.minLength(1), z.maxLength(100));
 
-export const DecisionRequestSchema = z.object({
-  adUnitId: z.string().check(z.minLength(1), z.maxLength(100)),
-  viewer: z.object({
-    id: z.string().check(z.minLength(1), z.maxLength(200)),
-    region: z.optional(label),
-    gender: z.optional(label),
-    ageBand: z.optional(label),
-    interests: z.optional(z.array(label).check(z.maxLength(50))),
-    device: z.optional(label),
-    os: z.optional(label),
-  }),
-  page: z.optional(z.object({ url: z.url(), keywords: z.optional(z.array(label).check(z.maxLength(50))) })),
+const viewer = z.object({
+  id: z.string().check(z.minLength(1), z.maxLength(200)),
+  region: z.optional(label),
+  gender: z.optional(label),
+  ageBand: z.optional(label),
+  interests: z.optional(z.array(label).check(z.maxLength(50))),
+  device: z.optional(label),
+  os: z.optional(label),
+});
+const page = z.optional(z.object({ url: z.url(), keywords: z.optional(z.array(label).check(z.maxLength(50))) }));
+const adUnitId = z.string().check(z.minLength(1), z.maxLength(100));
+
+/** Placements one request may ask for: more ad slots than any page shows. */
+export const MAX_PLACEMENTS = 20;
+
+export const DecisionRequestSchema = z.object({ adUnitId, viewer, page });
+
+/** Several units on one page: one decision each, no campaign (and, if asked, no advertiser) twice. */
+export const PlacementsRequestSchema = z.object({
+  placements: z.array(z.object({ adUnitId })).check(z.minLength(1), z.maxLength(MAX_PLACEMENTS)),
+  uniqueAdvertisers: z.optional(z.boolean()),
+  viewer,
+  page,
 });
 
 export const CreativeResponseSchema = z.object({
@@ -32,12 +43,23 @@ export const CreativeResponseSchema = z.object({
   callToAction: z.string(),
 });
 
-export const DecisionResponseSchema = z.union([
+const decisionResponse = [
   z.object({
     decisionId: z.string(),
     ad: z.object({ campaignId: z.string(), creative: CreativeResponseSchema, impressionUrl: z.string(), clickUrl: z.string() }),
   }),
   z.object({ ad: z.null(), reason: z.string() }),
-]);
+] as const;
+
+export const DecisionResponseSchema = z.union(decisionResponse);
+
+/** One placement's answer: the decision, with the unit's size and, when there is no ad, the owner's fallback HTML. */
+const placementUnit = { adUnitId: z.string(), width: z.number(), height: z.number() };
+export const PlacementsResponseSchema = z.object({
+  decisions: z.array(z.union([z.extend(decisionResponse[0], placementUnit), z.extend(decisionResponse[1], { ...placementUnit, fallbackHtml: z.optional(z.string()) })])),
+});
 
 export const TrackingParamsSchema = z.object({ token: z.string().check(z.minLength(1), z.maxLength(2000)) });
+
+/** The image tag's path: the unit and the sender's per-recipient key (a merge tag's value, or a per-send id). */
+export const ImageTagParamsSchema = z.object({ unit: adUnitId, key: z.string().check(z.minLength(1), z.maxLength(200)) });

@@ -62,6 +62,8 @@ export const keys = {
   decisionEvent: (decisionId: string, event: 'IMP' | 'CLK'): Key => ({ pk: `DEC#${decisionId}`, sk: event }),
   // One item per viewer holds all its frequency counters (core/serving/frequency.ts).
   viewerFrequency: (viewerHash: string): Key => ({ pk: `FREQ#${viewerHash}`, sk: 'FREQ' }),
+  // The image tag's decision for one unit and one recipient key (hashed), kept while its tokens live.
+  imageTagDecision: (adUnitId: string, keyHash: string): Key => ({ pk: `IMGTAG#${adUnitId}#${keyHash}`, sk: 'DECISION' }),
   report: (dimension: string, id: string, hour: string): Key => ({ pk: `REPORT#${dimension}#${id}`, sk: hour }),
   reportPartition: (dimension: string, id: string): string => `REPORT#${dimension}#${id}`,
 };

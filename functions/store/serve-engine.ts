@@ -62,6 +62,7 @@ export class ServeEngine {
   private readonly feed: ChangeFeed<Campaign>;
   private index: TargetingIndex | undefined;
   private runtimes = new Map<string, CampaignRuntime<ServedCreative[]>>();
+  private byAdvertiser = new Map<string, string[]>();
   private budgets = new Map<string, BudgetView>();
   private maxCapHours = 0;
   private readonly caps: FrequencyCaps = { capOf: () => undefined, maxPerHours: 0 };
@@ -81,9 +82,10 @@ export class ServeEngine {
 
   /**
    * One decision: refresh what is due, read the unit (cached) and the viewer's frequency
-   * counters, run the pure `decide`, count, and sign the tracking links.
+   * counters, run the pure `decide`, count, and sign the tracking links. `exclude`: campaigns
+   * that may not win (those already chosen for the same page).
    */
-  async decide(req: DecisionRequest): Promise<DecisionResponse> {
+  async decide(req: DecisionRequest, exclude?: ReadonlySet<string>): Promise<DecisionResponse> {
     const hash = viewerHash(req.viewer.id);
     // Wanted only when an ad is chosen; loading it (once per instance) goes on meanwhile.
     const secret = this.deps.trackingSecret();
@@ -106,6 +108,7 @@ export class ServeEngine {
       frequencyCounts: frequencyCounts(countersOf(item), (id) => this.runtimes.get(id)?.frequencyCap, now),
       now,
       random: Math.random,
+      exclude,
     });
     void this.flushIfDue(now);
     if (result.ad === null) return { ad: null, reason: result.reason };
@@ -205,6 +208,12 @@ export class ServeEngine {
     const longest = Math.max(0, ...[...caps.values()].map((cap) => cap?.perHours ?? 0));
     Object.assign(this.caps, { capOf: (id: string) => caps.get(id), maxPerHours: longest });
     this.runtimes = new Map(active.map((c) => [c.id, this.runtime(c)]));
+    this.byAdvertiser = new Map();
+    for (const c of active) {
+      const list = this.byAdvertiser.get(c.advertiserId);
+      if (list === undefined) this.byAdvertiser.set(c.advertiserId, [c.id]);
+      else list.push(c.id);
+    }
     // A campaign this instance has no budget for yet must not wait for the next periodic read.
     if (active.some((c) => !this.budgets.has(c.id))) this.budgetsAt = -Infinity;
   }
@@ -256,7 +265,14 @@ export class ServeEngine {
     }
   }
 
-  private async adUnit(id: string): Promise<AdUnitRecord> {
+  /** The campaigns of the advertiser who runs `campaignId` (itself included). */
+  advertiserCampaigns(campaignId: string): readonly string[] {
+    const advertiserId = this.feed.items.get(campaignId)?.advertiserId;
+    return advertiserId === undefined ? [campaignId] : (this.byAdvertiser.get(advertiserId) ?? [campaignId]);
+  }
+
+  /** An ad unit, cached AD_UNIT_CACHE_SECONDS; NotFoundError when there is none. */
+  async adUnit(id: string): Promise<AdUnitRecord> {
     const now = this.deps.clock().getTime();
     let cached = this.units.get(id);
     if (cached === undefined || cached.until <= now) {

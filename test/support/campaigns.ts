@@ -50,11 +50,11 @@ export async function aMarket(app: App, deps: Deps, unit: Record<string, unknown
 }
 
 /** Creates a campaign with an approved creative and activates it; returns its id. */
-export async function anActiveCampaign(app: App, deps: Deps, advertiser: Tenant, admin: string, overrides: Record<string, unknown> = {}): Promise<string> {
+export async function anActiveCampaign(app: App, deps: Deps, advertiser: Tenant, admin: string, overrides: Record<string, unknown> = {}, creativeOverrides: Record<string, unknown> = {}): Promise<string> {
   const created = await call(app, 'POST', '/v1/campaigns', { key: advertiser.key, body: aCampaign(deps, overrides) });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const id = created.body.id as string;
-  const creative = await call(app, 'POST', `/v1/campaigns/${id}/creatives`, { key: advertiser.key, body: aCreative() });
+  const creative = await call(app, 'POST', `/v1/campaigns/${id}/creatives`, { key: advertiser.key, body: aCreative(creativeOverrides) });
   expect((await call(app, 'POST', `/v1/admin/creatives/${creative.body.id}/approve`, { key: admin, body: {} })).status).toBe(200);
   const active = await call(app, 'POST', `/v1/campaigns/${id}/activate`, { key: advertiser.key });
   expect(active.status, JSON.stringify(active.body)).toBe(200);

@@ -22,4 +22,9 @@ export interface AdUnit {
   floorCpmMicros: number;
   /** Advertiser categories the owner refuses on this unit. */
   blockedCategories: Category[];
+  /** The ad's size on the page, in CSS pixels (the tags render to it). */
+  width: number;
+  height: number;
+  /** The owner's own HTML, shown by the JavaScript tag when there is no ad (absent: the unit collapses). */
+  fallbackHtml?: string;
 }

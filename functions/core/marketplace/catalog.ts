@@ -91,6 +91,8 @@ export type SlotStatus = (typeof SLOT_STATUSES)[number];
 
 export const AD_UNIT_PLACEMENTS = ['article_bottom', 'in_article'] as const;
 export type AdUnitPlacement = (typeof AD_UNIT_PLACEMENTS)[number];
+/** An ad unit's size when the owner names none: the IAB medium rectangle. */
+export const AD_UNIT_DEFAULT_SIZE = { width: 300, height: 250 } as const;
 
 export const AUDIENCE_SOURCES = ['self_reported', 'verified'] as const;
 export type AudienceSource = (typeof AUDIENCE_SOURCES)[number];

@@ -4,6 +4,7 @@ import { sequentialIds, type IdSource } from '../shared/ids.js';
 import type { AdUnit, OfficialAccount } from './account.js';
 import type { AudienceProfile, ShareDistribution } from './audience.js';
 import {
+  AD_UNIT_DEFAULT_SIZE,
   AGE_BANDS,
   CATEGORIES,
   INTERESTS,
@@ -366,6 +367,7 @@ function generateAdUnits(r: Helpers, account: OfficialAccount, opts: SeedOptions
       placement,
       floorCpmMicros: Math.round(r.uniform(opts.floorCpm.min, opts.floorCpm.max)) * MICROS_PER_UNIT,
       blockedCategories: [...blocked].sort(),
+      ...AD_UNIT_DEFAULT_SIZE,
     };
   });
 }

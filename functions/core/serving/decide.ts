@@ -60,6 +60,8 @@ export interface DecideInput<C = unknown> {
   frequencyCounts: ReadonlyMap<string, number>;
   now: Date | number;
   random: () => number;
+  /** Campaigns that may not win this decision: those already on the page (several placements). */
+  exclude?: ReadonlySet<string>;
 }
 
 export const DECIDE_OPTIONS = {
@@ -130,7 +132,7 @@ export function decide<C>(input: DecideInput<C>, options: DecideOptions = {}): D
   for (const id of ids) {
     const c = input.campaigns.get(id);
     // The index can be a little older than the runtime state: a campaign gone since is no match.
-    if (c === undefined) continue;
+    if (c === undefined || input.exclude?.has(id)) continue;
     matched++;
     if (adUnit.blockedCategories.includes(c.category)) {
       drop((last = 'blocked_category'));

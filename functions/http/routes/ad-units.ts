@@ -1,4 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { unitCode } from '../../core/tags/unit-code.js';
+import type { AdUnitRecord } from '../../store/marketplace.js';
+import { TAG_VERSION } from '../../tag/tag-script.js';
+import type { AppEnv } from '../env.js';
 import { bearerSecurity, errorResponses, jsonBody, jsonContent, PageQuery, router } from '../openapi.js';
 import { AdUnitInputSchema, AdUnitPatchSchema, AdUnitSchema, IdParam, page } from '../marketplace-schemas.js';
 import { publisherStore } from './accounts.js';
@@ -30,7 +35,7 @@ const get = createRoute({
   method: 'get',
   path: '/v1/ad-units/{id}',
   tags,
-  summary: 'One ad unit',
+  summary: 'One ad unit, with the code to paste for each kind of place (web and H5 pages, posts and newsletters)',
   security: bearerSecurity,
   request: { params: IdParam },
   responses: { 200: jsonContent(AdUnitSchema, 'The ad unit'), ...ownerErrors },
@@ -46,20 +51,24 @@ const update = createRoute({
   responses: { 200: jsonContent(AdUnitSchema, 'The changed ad unit'), ...ownerErrors, 409: errorResponses[409] },
 });
 
+/** A unit as the API shows it: with the code its owner pastes. */
+const withCode = (c: Context<AppEnv>, unit: AdUnitRecord) => ({ ...unit, code: unitCode(unit, c.var.deps.config.PUBLIC_BASE_URL ?? '', TAG_VERSION) });
+
 export const adUnitRoutes = router()
   .openapi(create, async (c) => {
     const { store, owner } = publisherStore(c);
-    return c.json(await store.createAdUnit(owner, c.req.valid('param').id, c.req.valid('json')), 201);
+    return c.json(withCode(c, await store.createAdUnit(owner, c.req.valid('param').id, c.req.valid('json'))), 201);
   })
   .openapi(list, async (c) => {
     const { store, owner } = publisherStore(c);
-    return c.json(await store.listAdUnits(owner, c.req.valid('param').id, c.req.valid('query')), 200);
+    const page = await store.listAdUnits(owner, c.req.valid('param').id, c.req.valid('query'));
+    return c.json({ ...page, items: page.items.map((unit) => withCode(c, unit)) }, 200);
   })
   .openapi(get, async (c) => {
     const { store, owner } = publisherStore(c);
-    return c.json(await store.getAdUnit(owner, c.req.valid('param').id), 200);
+    return c.json(withCode(c, await store.getAdUnit(owner, c.req.valid('param').id)), 200);
   })
   .openapi(update, async (c) => {
     const { store, owner } = publisherStore(c);
-    return c.json(await store.updateAdUnit(owner, c.req.valid('param').id, c.req.valid('json')), 200);
+    return c.json(withCode(c, await store.updateAdUnit(owner, c.req.valid('param').id, c.req.valid('json'))), 200);
   });

@@ -1,9 +1,12 @@
 import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
+import { decidePlacements, type PlacementsRequest } from '../../app/serving/decide-placements.js';
+import { viewerFromHeaders } from '../../core/serving/user-agent.js';
+import type { ViewerInput } from '../../core/serving/viewer.js';
 import { serveEngine, type DecisionRequest } from '../../store/serve-engine.js';
 import type { AppEnv } from '../env.js';
 import { fieldIssues, validationProblem } from '../problem.js';
-import { DecisionRequestSchema } from '../serve-schemas.js';
+import { DecisionRequestSchema, PlacementsRequestSchema } from '../serve-schemas.js';
 
 /**
  * The serve function's routes: POST /v1/decisions (public, called from pages, so CORS) and the
@@ -11,13 +14,20 @@ import { DecisionRequestSchema } from '../serve-schemas.js';
  * event bills: a forger learns nothing from the response.
  */
 
-const PIXEL = Uint8Array.from(atob('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7'), (ch) => ch.charCodeAt(0));
-const NO_STORE = { 'cache-control': 'no-store, max-age=0' };
+export const PIXEL = Uint8Array.from(atob('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7'), (ch) => ch.charCodeAt(0));
+export const NO_STORE = { 'cache-control': 'no-store, max-age=0' };
 
-async function decisionBody(c: Context<AppEnv>): Promise<DecisionRequest | Response> {
+/** Device, OS and region from the request's headers (user agent, CDN viewer location): the caller's own values win. */
+export function headerViewer(c: Context<AppEnv>): ViewerInput {
+  return viewerFromHeaders({ userAgent: c.req.header('user-agent'), country: c.req.header('cloudfront-viewer-country'), countryRegion: c.req.header('cloudfront-viewer-country-region') });
+}
+
+/** One unit (`adUnitId`) or several (`placements`), with the viewer completed from the headers. */
+async function decisionBody(c: Context<AppEnv>): Promise<DecisionRequest | PlacementsRequest | Response> {
   const raw: unknown = await c.req.json().catch(() => undefined);
-  const parsed = DecisionRequestSchema.safeParse(raw);
-  return parsed.success ? parsed.data : validationProblem(fieldIssues(parsed.error.issues));
+  const parsed = (typeof raw === 'object' && raw !== null && 'placements' in raw ? PlacementsRequestSchema : DecisionRequestSchema).safeParse(raw);
+  if (!parsed.success) return validationProblem(fieldIssues(parsed.error.issues));
+  return { ...parsed.data, viewer: { ...headerViewer(c), ...parsed.data.viewer } };
 }
 
 export const servingRoutes = new Hono<AppEnv>()
@@ -25,7 +35,8 @@ export const servingRoutes = new Hono<AppEnv>()
   .post('/v1/decisions', async (c) => {
     const body = await decisionBody(c);
     if (body instanceof Response) return body;
-    return c.json(await serveEngine(c.var.deps).decide(body), 200, NO_STORE);
+    const answer = 'placements' in body ? await decidePlacements(c.var.deps, body) : await serveEngine(c.var.deps).decide(body);
+    return c.json(answer, 200, NO_STORE);
   })
   .get('/t/i/:token', async (c) => {
     await serveEngine(c.var.deps).track(c.req.param('token'), 'i');

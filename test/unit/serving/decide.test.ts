@@ -52,6 +52,13 @@ describe('decide', () => {
     expect(d.ad?.campaignId).toBe('page');
   });
 
+  it('never picks an excluded campaign (one already on the page): the next best wins at its own second price', () => {
+    const campaigns = [aCampaign({ id: 'a', bidMicros: 8_000_000 }), aCampaign({ id: 'b', bidMicros: 5_000_000 }), aCampaign({ id: 'c', bidMicros: 3_000_000 })];
+    const d = decide(input(campaigns, { exclude: new Set(['a']) }));
+    expect(d.ad).toMatchObject({ campaignId: 'b', clearingCpmMicros: 3_000_001 });
+    expect(decide(input(campaigns, { exclude: new Set(['a', 'b', 'c']) }))).toMatchObject({ ad: null, reason: 'no_match' });
+  });
+
   it('says no_match when no targeting fits', () => {
     expect(decide(input([aCampaign({ id: 'a' })], { viewer: { gender: ['m'] } }))).toMatchObject({ ad: null, reason: 'no_match' });
   });
