@@ -14,11 +14,12 @@ import { benchCost } from './cost.js';
 import { benchExactness } from './exactness.js';
 import { benchHttp } from './http.js';
 import { seedServing } from './serving-world.js';
+import { benchTags, median } from './tags.js';
 import { startWorld } from './world.js';
 import { printTable, progress, type StepResult } from './report.js';
 
 const quick = process.argv.includes('--quick');
-/** `--only=http,cost` runs just those steps (by result name: engine, http, cost, bundles, exactness). */
+/** `--only=http,cost` runs just those steps (by result name: engine, http, cost, bundles, exactness, tags). */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 
 type Step = { name: string; key: string; run: () => Promise<StepResult> };
@@ -147,6 +148,32 @@ const steps: Step[] = [
           { target: 'every invalid event sent was counted', value: `${r.invalidCounted} of ${r.invalidSent}`, met: r.invalidCounted === r.invalidSent },
         ],
         measured: r.billedEvents > 0 && r.decisions > 0 && r.invalidSent > 0,
+      };
+    },
+  },
+  {
+    name: 'Ad tags: /tag.js in headless chromium against the local server',
+    key: 'tags',
+    run: async () => {
+      const t = await benchTags({ pageViews: quick ? 5 : 20, log: progress });
+      const maxDecisions = Math.max(...t.decisionRequests);
+      const firstAd = median(t.firstAdMs);
+      return {
+        step: 'tags',
+        rows: [
+          { figure: '/tag.js bytes (minified / gzipped)', value: `${t.plainBytes} / ${t.gzippedBytes}` },
+          { figure: 'page views (fresh context each, 2 units per page)', value: t.pageViews },
+          { figure: 'tag.js received → first ad rendered, ms (p50 / max)', value: `${firstAd.toFixed(1)} / ${Math.max(...t.firstAdMs).toFixed(1)}` },
+          { figure: '  of which the decision request (2 placements), ms (p50)', value: median(t.decisionMs).toFixed(1) },
+          { figure: 'requests to Placard per page view (tag + decisions)', value: [...new Set(t.placardRequests)].join(', ') },
+          { figure: 'decision requests per page view', value: [...new Set(t.decisionRequests)].join(', ') },
+        ],
+        checks: [
+          { target: '/tag.js < 5 KB gzipped', value: `${(t.gzippedBytes / 1024).toFixed(2)} KB`, met: t.gzippedBytes < 5 * 1024 },
+          { target: 'one decision request per page view, for all its units', value: String(maxDecisions), met: maxDecisions === 1 && Math.min(...t.decisionRequests) === 1 },
+          { target: 'first ad < 100 ms after the tag arrives (local server)', value: `${firstAd.toFixed(1)} ms`, met: firstAd < 100 },
+        ],
+        measured: t.pageViews > 0 && t.firstAdMs.every((ms) => ms > 0),
       };
     },
   },

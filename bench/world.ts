@@ -23,7 +23,8 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(): Promise<World> {
+/** `publicBaseUrl`: where the world's server will listen, for the tracking URLs decisions hand out. */
+export async function startWorld(options: { publicBaseUrl?: string } = {}): Promise<World> {
   const dynamo = await startDynamoLocal();
   const env = {
     TABLE_NAME: 'placard',
@@ -32,7 +33,7 @@ export async function startWorld(): Promise<World> {
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
     TRACKING_SECRET: BENCH_SECRET,
-    PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
+    PUBLIC_BASE_URL: options.publicBaseUrl ?? 'http://127.0.0.1:3000',
   };
   const config = parseConfig(env);
   const db = createDb(config.TABLE_NAME, { endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
