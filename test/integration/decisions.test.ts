@@ -121,8 +121,10 @@ describe('POST /v1/decisions', () => {
 
   it('documents the serve routes in /openapi.json from the same schemas', async () => {
     const doc = (await call(app, 'GET', '/openapi.json')).body;
-    expect(doc.paths['/v1/decisions'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('viewer');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/t/i/{token}', '/t/c/{token}', '/v1/campaigns', '/v1/reports']));
+    // One unit or several placements: both forms carry the viewer.
+    const forms = doc.paths['/v1/decisions'].post.requestBody.content['application/json'].schema.anyOf;
+    expect(forms.map((f: { properties: object }) => Object.keys(f.properties))).toEqual([expect.arrayContaining(['adUnitId', 'viewer']), expect.arrayContaining(['placements', 'viewer'])]);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/t/i/{token}', '/t/c/{token}', '/tag.js', '/e/i/{unit}/{key}', '/e/c/{unit}/{key}', '/v1/campaigns', '/v1/reports']));
     await serveEngine(deps).flush();
   });
 });
