@@ -42,6 +42,10 @@ const schema = z.object({
   VIEWER_BATCH_WAIT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 0),
   /** How often a conflicting billing transaction on a hot budget item is retried before giving up. */
   BILLING_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.positive()), 200),
+  /** Wall time one marketplace plan may take before it answers with its certified greedy plan (work is bounded too). */
+  MATCH_PLAN_TIME_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 500),
+  /** How long a list's nextCursor stays valid. */
+  CURSOR_TTL_HOURS: z._default(z.coerce.number().check(z.positive()), 24),
   /** Where the interactive docs' static assets are (the Lambda bundle copies them here). */
   DOCS_ASSETS_DIR: z.optional(z.string()),
 });

@@ -13,7 +13,7 @@ import {
   SLOT_POSITIONS,
   SLOT_STATUSES,
 } from '../core/marketplace/catalog.js';
-import { isIsoDate, validateSlotFields } from '../core/marketplace/slots.js';
+import { RECURRENCE_LIMITS, isIsoDate, validateSlotFields } from '../core/marketplace/slots.js';
 import type { FieldIssue } from '../core/shared/errors.js';
 
 /** Schemas shared by the account, slot, ad-unit, admin and marketplace routes. */
@@ -90,8 +90,8 @@ export const SlotCreateSchema = z
   .object({
     publishDate: IsoDateSchema.optional().openapi({ description: 'One slot on this date…' }),
     from: IsoDateSchema.optional().openapi({ description: '…or a recurring rule: every listed weekday from `from` to `to`' }),
-    to: IsoDateSchema.optional(),
-    weekdays: z.array(z.number().int().min(0).max(6)).optional().openapi({ description: '0 = Sunday … 6 = Saturday' }),
+    to: IsoDateSchema.optional().openapi({ description: `The rule spans at most ${RECURRENCE_LIMITS.maxRangeDays} days, from and to included` }),
+    weekdays: z.array(z.number().int().min(0).max(6)).max(7).optional().openapi({ description: '0 = Sunday … 6 = Saturday' }),
     ...slotFields,
   })
   .superRefine((v, ctx) => {

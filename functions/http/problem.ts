@@ -41,12 +41,13 @@ export interface Problem {
 }
 
 export function problemResponse(status: ContentfulStatusCode, detail: string, extensions: Record<string, unknown> = {}, code?: string): Response {
+  // Extension members come first so none of them can overwrite a member RFC 9457 defines.
   const body: Problem = {
+    ...extensions,
     type: code ? `https://placard.dev/problems/${code.replaceAll('_', '-')}` : 'about:blank',
     title: titles[status] ?? 'Error',
     status,
     detail,
-    ...extensions,
   };
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/problem+json' } });
 }

@@ -38,3 +38,11 @@ function pooledRandom(): () => number {
     return pool[next++]! / UINT32_RANGE;
   };
 }
+
+/** The longest id body accepted (a ULID is 26 characters); with the prefix, ids stay far under DynamoDB's key limits. */
+export const ID_BODY_MAX = 32;
+
+/** What an id with this prefix looks like: the prefix, `_`, then 1–32 lowercase letters and digits. */
+export function idPattern(prefix: IdPrefix): RegExp {
+  return new RegExp(`^${prefix}_[0-9a-z]{1,${ID_BODY_MAX}}$`);
+}

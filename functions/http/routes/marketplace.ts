@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { ACCOUNT_SORTS, searchAccounts, type MarketAccount } from '../../core/marketplace/browse.js';
 import { AGE_BANDS, CATEGORIES, GENDERS, INTERESTS, PLATFORMS, REGIONS } from '../../core/marketplace/catalog.js';
 import type { RankedSlot } from '../../core/marketplace/matching.js';
-import { matchSlots, validateMatchQuery } from '../../core/marketplace/search.js';
+import { MATCH_OPTIONS, matchSlots, validateMatchQuery } from '../../core/marketplace/search.js';
 import { marketSnapshot } from '../../store/market-snapshot.js';
 import type { AppEnv } from '../env.js';
 import { caller } from '../auth.js';
@@ -12,17 +12,19 @@ import { PageQuery, bearerSecurity, errorResponses, jsonBody, jsonContent, route
 
 const tags = ['Marketplace'];
 const errors = { 400: errorResponses[400], 401: errorResponses[401] };
-const count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+// Query strings carry numbers as text, so they are coerced there; JSON bodies never are.
+const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const queryCount = z.coerce.number().pipe(count);
 
 const SearchQuery = PageQuery.extend({
   platform: z.enum(PLATFORMS).optional(),
   category: z.enum(CATEGORIES).optional(),
-  minFollowers: count.optional(),
+  minFollowers: queryCount.optional(),
   region: z.enum(REGIONS).optional().openapi({ description: 'Accounts with readers in this region' }),
   interest: z.enum(INTERESTS).optional().openapi({ description: 'Accounts with readers holding this interest' }),
   verifiedOnly: z.stringbool().optional().openapi({ description: 'Only accounts whose audience an operator verified' }),
-  minPriceMicros: count.optional(),
-  maxPriceMicros: count.optional(),
+  minPriceMicros: queryCount.optional(),
+  maxPriceMicros: queryCount.optional(),
   availableFrom: IsoDateSchema.optional().openapi({ description: 'Only accounts with an open slot (in the price range) on or after this date…' }),
   availableTo: IsoDateSchema.optional().openapi({ description: '…and on or before this one' }),
   sort: z.enum(ACCOUNT_SORTS).default('followers'),
@@ -63,7 +65,7 @@ const MatchBody = z
     }),
     dateFrom: IsoDateSchema,
     dateTo: IsoDateSchema,
-    budgetMicros: count.optional().openapi({ description: 'With a budget, the answer carries the plan that reaches the most targeted readers for it' }),
+    budgetMicros: count.optional().openapi({ description: 'With a budget, the answer carries the plan that reaches the most targeted readers for it, found within bounded work and time (`method: approximate` with its proven `bound` past them)' }),
     categories: z.array(z.enum(CATEGORIES)).optional(),
     platforms: z.array(z.enum(PLATFORMS)).optional(),
     limit: z.number().int().optional(),
@@ -134,6 +136,8 @@ export const marketplaceRoutes = router()
     return c.json({ ...page, items: page.items.map((h) => ({ account: marketAccountView(h.account), openSlots: h.openSlots })) }, 200);
   })
   .openapi(match, async (c) => {
-    const { results, totalMatches, plan, note } = matchSlots((await market(c)).candidates, c.req.valid('json'));
+    const started = performance.now();
+    const timeLimit = { ms: c.var.deps.config.MATCH_PLAN_TIME_MS, elapsedMs: () => performance.now() - started };
+    const { results, totalMatches, plan, note } = matchSlots((await market(c)).candidates, c.req.valid('json'), { ...MATCH_OPTIONS, plan: { ...MATCH_OPTIONS.plan, timeLimit } });
     return c.json({ results: results.map(matchedView), totalMatches, ...(plan ? { plan: { ...plan, slots: plan.slots.map(matchedView) } } : {}), note }, 200);
   });
