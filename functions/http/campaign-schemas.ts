@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { CAMPAIGN_STATUSES } from '../core/campaigns/campaign.js';
 import { CATEGORIES } from '../core/marketplace/catalog.js';
 import { ATTRIBUTES } from '../core/serving/targeting.js';
+import { Id } from './openapi.js';
 
 /** Schemas of the campaign, creative and report routes. */
 
@@ -89,7 +90,7 @@ export const CampaignSchema = z
 
 export const ReportQuerySchema = z.object({
   dimension: z.enum(['campaign', 'adUnit', 'account']),
-  id: z.string().min(1),
+  id: Id('cmp', 'unit', 'acct').openapi({ description: 'A campaign, ad unit or account id, as the dimension says' }),
   from: instant.openapi({ description: 'First hour (inclusive)' }),
   to: instant.openapi({ description: 'Last hour (inclusive)' }),
   granularity: z.enum(['hour', 'day']).default('day'),

@@ -19,7 +19,6 @@ import type { FieldIssue } from '../core/shared/errors.js';
 /** Schemas shared by the account, slot, ad-unit, admin and marketplace routes. */
 
 export const IsoDateSchema = z.string().refine(isIsoDate, 'must be a date YYYY-MM-DD').openapi({ example: '2025-03-03', format: 'date' });
-export const IdParam = z.object({ id: z.string().min(1) });
 const micros = (description: string) => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({ description });
 
 /** Adds issues from a core validator to a zod context, at the field paths it names. */

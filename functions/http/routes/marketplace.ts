@@ -6,9 +6,9 @@ import type { RankedSlot } from '../../core/marketplace/matching.js';
 import { MATCH_OPTIONS, matchSlots, validateMatchQuery } from '../../core/marketplace/search.js';
 import { marketSnapshot } from '../../store/market-snapshot.js';
 import type { AppEnv } from '../env.js';
-import { caller } from '../auth.js';
 import { AccountSchema, AudienceSchema, IsoDateSchema, SlotSchema, addIssues } from '../marketplace-schemas.js';
-import { PageQuery, bearerSecurity, errorResponses, jsonBody, jsonContent, router } from '../openapi.js';
+import { PageQuery, access, errorResponses, jsonBody, jsonContent, router } from '../openapi.js';
+import { paged } from '../pagination.js';
 
 const tags = ['Marketplace'];
 const errors = { 400: errorResponses[400], 401: errorResponses[401] };
@@ -40,7 +40,7 @@ const search = createRoute({
   path: '/v1/marketplace/accounts',
   tags,
   summary: 'Find accounts by platform, category, audience, verification, price and open dates',
-  security: bearerSecurity,
+  ...access(),
   request: { query: SearchQuery },
   responses: {
     200: jsonContent(
@@ -89,7 +89,7 @@ const match = createRoute({
   path: '/v1/marketplace/match',
   tags,
   summary: 'Open slots ranked by cost per thousand targeted reads, and with a budget the best plan',
-  security: bearerSecurity,
+  ...access(),
   request: jsonBody(MatchBody),
   responses: {
     200: jsonContent(
@@ -124,15 +124,13 @@ const matchedView = ({ slot: { id, accountId, publishDate, position, format, com
   explanations,
 });
 
-/** The marketplace as of at most a second ago, for any authenticated caller. */
-const market = (c: Context<AppEnv>) => {
-  caller(c);
-  return marketSnapshot(c.var.deps.db, c.var.deps.clock).current();
-};
+/** The marketplace as of at most a second ago. */
+const market = (c: Context<AppEnv>) => marketSnapshot(c.var.deps.db, c.var.deps.clock).current();
 
 export const marketplaceRoutes = router()
   .openapi(search, async (c) => {
-    const page = searchAccounts((await market(c)).accounts, c.req.valid('query'));
+    const { accounts } = await market(c);
+    const page = await paged(c, c.req.valid('query'), async (query) => searchAccounts(accounts, query));
     return c.json({ ...page, items: page.items.map((h) => ({ account: marketAccountView(h.account), openSlots: h.openSlots })) }, 200);
   })
   .openapi(match, async (c) => {

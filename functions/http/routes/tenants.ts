@@ -4,7 +4,7 @@ import type { AppEnv } from '../env.js';
 import { signupRoles } from '../../core/tenants/tenants.js';
 import { tenantStore } from '../../store/tenants.js';
 import { caller } from '../auth.js';
-import { bearerSecurity, errorResponses, jsonBody, jsonContent, problemContent, router } from '../openapi.js';
+import { access, errorResponses, IdParam, jsonBody, jsonContent, problemContent, router } from '../openapi.js';
 
 const TenantSchema = z
   .object({
@@ -48,7 +48,7 @@ const me = createRoute({
   path: '/v1/me',
   tags: ['Tenants'],
   summary: 'The tenant the key belongs to',
-  security: bearerSecurity,
+  ...access(),
   responses: { 200: jsonContent(TenantSchema, 'The tenant'), 401: errorResponses[401] },
 });
 
@@ -57,7 +57,7 @@ const listKeys = createRoute({
   path: '/v1/api-keys',
   tags: ['Tenants'],
   summary: 'The tenant’s API keys (never the secrets)',
-  security: bearerSecurity,
+  ...access(),
   responses: { 200: jsonContent(z.object({ items: z.array(ApiKeySchema) }), 'Keys'), 401: errorResponses[401] },
 });
 
@@ -66,7 +66,7 @@ const createKey = createRoute({
   path: '/v1/api-keys',
   tags: ['Tenants'],
   summary: 'Another API key for the same tenant',
-  security: bearerSecurity,
+  ...access(),
   responses: { 201: jsonContent(NewApiKeySchema, 'Created; the secret is shown once'), 401: errorResponses[401] },
 });
 
@@ -75,8 +75,8 @@ const revokeKey = createRoute({
   path: '/v1/api-keys/{id}',
   tags: ['Tenants'],
   summary: 'Revoke a key; it is refused from the next request on',
-  security: bearerSecurity,
-  request: { params: z.object({ id: z.string().min(1) }) },
+  ...access(),
+  request: { params: IdParam('key') },
   responses: { 204: { description: 'Revoked' }, 401: errorResponses[401], 404: errorResponses[404] },
 });
 
