@@ -14,7 +14,7 @@ import { call, signup, type Call } from '../support/http.js';
  * later is held to the same rules.
  */
 
-type Operation = { method: string; path: string; op: { security?: unknown; 'x-roles'?: string[]; requestBody?: unknown; parameters?: { name: string; in: string }[]; responses: Record<string, { description: string }> } };
+type Operation = { method: string; path: string; op: { security?: unknown; 'x-roles'?: string[]; requestBody?: unknown; parameters?: { name: string; in: string; schema: { pattern?: string; maxLength?: number } }[]; responses: Record<string, { description: string }> } };
 type Role = 'advertiser' | 'publisher' | 'admin';
 
 const clock = movableClock();
@@ -82,7 +82,7 @@ describe('ids (every route)', () => {
 
   it('documents each id with its pattern and maximum length', async () => {
     for (const o of apiOperations().filter((x) => x.path.includes('{'))) {
-      for (const p of (o.op.parameters ?? []).filter((x) => x.in === 'path') as { schema: { pattern?: string; maxLength?: number } }[]) {
+      for (const p of (o.op.parameters ?? []).filter((x) => x.in === 'path')) {
         expect(p.schema.pattern).toMatch(/^\^/);
         expect(p.schema.maxLength).toBeLessThanOrEqual(64);
       }
@@ -142,7 +142,7 @@ describe('cursors (every list)', () => {
     for (const o of lists) {
       const key = keys[(o.op['x-roles']?.[0] as Role | undefined) ?? 'advertiser'];
       // A well-formed id of the kind each path parameter documents: the cursor is what is wrong.
-      const path = (o.op.parameters ?? []).filter((p) => p.in === 'path').reduce((acc, p) => acc.replace(`{${p.name}}`, `${/\(\?:(\w+)/.exec((p as { schema: { pattern: string } }).schema.pattern)![1]}_0`), o.path);
+      const path = (o.op.parameters ?? []).filter((p) => p.in === 'path').reduce((acc, p) => acc.replace(`{${p.name}}`, `${/\(\?:(\w+)/.exec(p.schema.pattern!)![1]}_0`), o.path);
       const res = await call(app, 'GET', `${path}?cursor=eyJwayI6IngifQ.AAAA`, { key });
       expectProblem(res, 400, o);
       expect(res.body.errors[0].field).toBe('cursor');
