@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { validateAudience, type AudienceProfile } from '../core/marketplace/audience.js';
+import { microsInput } from './openapi.js';
 import {
   AD_UNIT_PLACEMENTS,
   AGE_BANDS,
@@ -20,7 +21,6 @@ import type { FieldIssue } from '../core/shared/errors.js';
 
 export const IsoDateSchema = z.string().refine(isIsoDate, 'must be a date YYYY-MM-DD').openapi({ example: '2025-03-03', format: 'date' });
 export const IdParam = z.object({ id: z.string().min(1) });
-const micros = (description: string) => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({ description });
 
 /** Adds issues from a core validator to a zod context, at the field paths it names. */
 export function addIssues(ctx: z.RefinementCtx, issues: readonly FieldIssue[]): void {
@@ -83,7 +83,7 @@ const slotFields = {
   position: z.enum(SLOT_POSITIONS),
   format: z.enum(SLOT_FORMATS),
   committedReads: z.number().int().positive().optional().openapi({ description: 'Reads the owner commits to; ad_card only' }),
-  priceMicros: micros('Price of the slot'),
+  priceMicros: microsInput('Price of the slot', 0),
 };
 
 export const SlotCreateSchema = z
@@ -123,7 +123,7 @@ export const SlotSchema = z
 
 const adUnitFields = {
   placement: z.enum(AD_UNIT_PLACEMENTS),
-  floorCpmMicros: micros('Lowest price per thousand impressions'),
+  floorCpmMicros: microsInput('Lowest price per thousand impressions', 0),
   blockedCategories: z.array(z.enum(CATEGORIES)).max(CATEGORIES.length).default([]).openapi({ description: 'Advertiser categories refused on this unit' }),
   enabled: z.boolean().default(true),
 };

@@ -12,7 +12,7 @@ import type { Db } from './client.js';
 import { getItem, getOwned, queryPage, strip, type Stored } from './items.js';
 import { keys } from './keys.js';
 import type { Page } from './pagination.js';
-import { transact, type TxOp } from './transact.js';
+import { MAX_TRANSACTION_WRITES, transact, type TxOp } from './transact.js';
 
 /**
  * Marketplace listings: official accounts, sponsored-post slots, ad units.
@@ -186,8 +186,8 @@ export function slotReleaseOp(db: Db, slot: Pick<SlotRecord, 'id' | 'orderId'>, 
   return slotStatusOp(db, slot as SlotRecord, { status: 'open' }, now, condition, () => new ConflictError(`Slot ${slot.id} is not booked by order ${slot.orderId ?? '(none)'}`));
 }
 
-/** Most writes one transaction may hold, and so slots per transaction (two items each). */
-const SLOTS_PER_TRANSACTION = 50;
+/** Slots per transaction (two items each), leaving a write for an idempotency key's completion. */
+const SLOTS_PER_TRANSACTION = Math.floor((MAX_TRANSACTION_WRITES - 1) / 2);
 
 export interface SlotListFilter {
   from?: string;

@@ -8,7 +8,7 @@ import { marketSnapshot } from '../../store/market-snapshot.js';
 import type { AppEnv } from '../env.js';
 import { caller } from '../auth.js';
 import { AccountSchema, AudienceSchema, IsoDateSchema, SlotSchema, addIssues } from '../marketplace-schemas.js';
-import { PageQuery, bearerSecurity, errorResponses, jsonBody, jsonContent, router } from '../openapi.js';
+import { PageQuery, bearerSecurity, errorResponses, jsonBody, jsonContent, microsQuery, router } from '../openapi.js';
 
 const tags = ['Marketplace'];
 const errors = { 400: errorResponses[400], 401: errorResponses[401] };
@@ -21,8 +21,8 @@ const SearchQuery = PageQuery.extend({
   region: z.enum(REGIONS).optional().openapi({ description: 'Accounts with readers in this region' }),
   interest: z.enum(INTERESTS).optional().openapi({ description: 'Accounts with readers holding this interest' }),
   verifiedOnly: z.stringbool().optional().openapi({ description: 'Only accounts whose audience an operator verified' }),
-  minPriceMicros: count.optional(),
-  maxPriceMicros: count.optional(),
+  minPriceMicros: microsQuery.optional(),
+  maxPriceMicros: microsQuery.optional(),
   availableFrom: IsoDateSchema.optional().openapi({ description: 'Only accounts with an open slot (in the price range) on or after this date…' }),
   availableTo: IsoDateSchema.optional().openapi({ description: '…and on or before this one' }),
   sort: z.enum(ACCOUNT_SORTS).default('followers'),
@@ -63,7 +63,7 @@ const MatchBody = z
     }),
     dateFrom: IsoDateSchema,
     dateTo: IsoDateSchema,
-    budgetMicros: count.optional().openapi({ description: 'With a budget, the answer carries the plan that reaches the most targeted readers for it' }),
+    budgetMicros: microsQuery.optional().openapi({ description: 'With a budget, the answer carries the plan that reaches the most targeted readers for it' }),
     categories: z.array(z.enum(CATEGORIES)).optional(),
     platforms: z.array(z.enum(PLATFORMS)).optional(),
     limit: z.number().int().optional(),

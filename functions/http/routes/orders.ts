@@ -6,7 +6,7 @@ import { actorRole, orderStore } from '../../store/orders.js';
 import { caller } from '../auth.js';
 import type { AppEnv } from '../env.js';
 import { IdParam, page } from '../marketplace-schemas.js';
-import { bearerSecurity, errorResponses, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
+import { bearerSecurity, errorResponses, jsonBody, jsonContent, microsInput, PageQuery, problemContent, router } from '../openapi.js';
 
 const tags = ['Orders'];
 const HttpUrl = z.url({ protocol: /^https?$/ }).max(2000);
@@ -74,7 +74,7 @@ const ACTION_ROUTES: ReadonlyArray<{ action: Exclude<OrderAction, 'expire' | 'au
   { action: 'cancel', body: Reason, required: false, summary: 'Advertiser: withdraw the request before the owner accepts; the hold is released' },
   {
     action: 'resolve',
-    body: z.object({ outcome: z.enum(RESOLVE_OUTCOMES), refundMicros: z.number().int().min(1).optional(), note: Text(2000).optional() }),
+    body: z.object({ outcome: z.enum(RESOLVE_OUTCOMES), refundMicros: microsInput('The part of the price to refund').optional(), note: Text(2000).optional() }),
     required: true,
     summary: 'Operator: settle a dispute — pay the owner, refund the advertiser, or refund part',
   },

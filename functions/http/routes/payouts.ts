@@ -4,8 +4,7 @@ import { caller } from '../auth.js';
 import type { AppEnv } from '../env.js';
 import type { Context } from 'hono';
 import { IdParam, page } from '../marketplace-schemas.js';
-import { bearerSecurity, errorResponses, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
-import { PositiveMicros } from './wallet.js';
+import { bearerSecurity, errorResponses, jsonBody, jsonContent, microsInput, PageQuery, problemContent, router } from '../openapi.js';
 
 const tags = ['Money'];
 
@@ -27,7 +26,7 @@ const requestPayout = createRoute({
   tags,
   summary: 'Withdraw earnings: moves the amount from earned to pendingPayout until the operator pays it',
   security: bearerSecurity,
-  request: jsonBody(z.object({ amountMicros: PositiveMicros }).openapi('PayoutInput')),
+  request: jsonBody(z.object({ amountMicros: microsInput('The amount to withdraw from earnings') }).openapi('PayoutInput')),
   responses: {
     201: jsonContent(PayoutSchema, 'Requested'),
     400: errorResponses[400],

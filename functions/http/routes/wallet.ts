@@ -4,12 +4,10 @@ import { listLedgerLines } from '../../store/ledger.js';
 import { depositToAdvertiser, ledgerOwnerOf, walletBalances } from '../../store/wallet.js';
 import { caller } from '../auth.js';
 import { page } from '../marketplace-schemas.js';
-import { bearerSecurity, errorResponses, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
+import { bearerSecurity, errorResponses, microsInput, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
 
 const tags = ['Money'];
 const micros = (description: string) => z.number().int().openapi({ description });
-
-export const PositiveMicros = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).openapi({ description: 'An amount in micros (1 unit = 1 000 000 micros)' });
 
 const WalletSchema = z
   .object({
@@ -34,7 +32,7 @@ const LedgerEntrySchema = z
   .openapi('LedgerEntry');
 
 const DepositSchema = z
-  .object({ advertiserId: z.string().min(1).max(100), amountMicros: PositiveMicros, reference: z.string().trim().min(1).max(200).openapi({ description: 'The bank or payment reference' }) })
+  .object({ advertiserId: z.string().min(1).max(100), amountMicros: microsInput('The amount paid in'), reference: z.string().trim().min(1).max(200).openapi({ description: 'The bank or payment reference' }) })
   .openapi('DepositInput');
 
 const wallet = createRoute({
@@ -69,6 +67,7 @@ const createDeposit = createRoute({
     401: errorResponses[401],
     403: errorResponses[403],
     404: problemContent('No such advertiser'),
+    409: problemContent('The deposit would take the balance past the maximum of 10^15 micros (`maxMicros`); nothing is recorded'),
   },
 });
 
