@@ -88,7 +88,7 @@ const slotFields = {
 
 export const SlotCreateSchema = z
   .object({
-    publishDate: IsoDateSchema.optional().openapi({ description: 'One slot on this date…' }),
+    publishDate: IsoDateSchema.optional().openapi({ description: 'One slot on this date (today or later in the market’s time zone: 400 before)…' }),
     from: IsoDateSchema.optional().openapi({ description: '…or a recurring rule: every listed weekday from `from` to `to`' }),
     to: IsoDateSchema.optional(),
     weekdays: z.array(z.number().int().min(0).max(6)).optional().openapi({ description: '0 = Sunday … 6 = Saturday' }),

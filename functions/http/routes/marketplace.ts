@@ -4,6 +4,7 @@ import { ACCOUNT_SORTS, searchAccounts, type MarketAccount } from '../../core/ma
 import { AGE_BANDS, CATEGORIES, GENDERS, INTERESTS, PLATFORMS, REGIONS } from '../../core/marketplace/catalog.js';
 import type { RankedSlot } from '../../core/marketplace/matching.js';
 import { matchSlots, validateMatchQuery } from '../../core/marketplace/search.js';
+import { localDate } from '../../core/marketplace/slots.js';
 import { marketSnapshot } from '../../store/market-snapshot.js';
 import type { AppEnv } from '../env.js';
 import { caller } from '../auth.js';
@@ -128,12 +129,16 @@ const market = (c: Context<AppEnv>) => {
   return marketSnapshot(c.var.deps.db, c.var.deps.clock).current();
 };
 
+const today = (c: Context<AppEnv>) => localDate(c.var.deps.clock(), c.var.deps.config.MARKET_TIMEZONE);
+
 export const marketplaceRoutes = router()
   .openapi(search, async (c) => {
-    const page = searchAccounts((await market(c)).accounts, c.req.valid('query'));
+    const page = searchAccounts((await market(c)).accounts, { ...c.req.valid('query'), today: today(c) });
     return c.json({ ...page, items: page.items.map((h) => ({ account: marketAccountView(h.account), openSlots: h.openSlots })) }, 200);
   })
   .openapi(match, async (c) => {
-    const { results, totalMatches, plan, note } = matchSlots((await market(c)).candidates, c.req.valid('json'));
+    const query = c.req.valid('json');
+    // Slots before today are past: the range starts today at the earliest.
+    const { results, totalMatches, plan, note } = matchSlots((await market(c)).candidates, { ...query, dateFrom: [query.dateFrom, today(c)].sort()[1]! });
     return c.json({ results: results.map(matchedView), totalMatches, ...(plan ? { plan: { ...plan, slots: plan.slots.map(matchedView) } } : {}), note }, 200);
   });

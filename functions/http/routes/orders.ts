@@ -93,7 +93,7 @@ const place = createRoute({
     201: jsonContent(OrderSchema, 'Booked; the price is held'),
     ...orderResponses,
     402: problemContent('Available funds do not cover the price'),
-    409: problemContent('The slot is not open'),
+    409: problemContent('The slot is not open: booked, closed, or dated before today in the market’s time zone'),
   },
 });
 
