@@ -70,6 +70,15 @@ export function fromEpochDay(day: number): IsoDate {
   return formatIsoDate(new Date(day * MS_PER_DAY));
 }
 
+/** The calendar date of an instant in an IANA time zone. */
+export function localDate(instant: Date, timeZone: string): IsoDate {
+  // en-CA formats dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
+
+/** A slot dated before `today` is past: it cannot be listed, booked or shown as open. */
+export const isPast = (publishDate: IsoDate, today: IsoDate): boolean => publishDate < today;
+
 /** The UTC calendar date of an instant. */
 export function formatIsoDate(instant: Date): IsoDate {
   return instant.toISOString().slice(0, 10);

@@ -4,10 +4,11 @@ import { ACCOUNT_SORTS, searchAccounts, type MarketAccount } from '../../core/ma
 import { AGE_BANDS, CATEGORIES, GENDERS, INTERESTS, PLATFORMS, REGIONS } from '../../core/marketplace/catalog.js';
 import type { RankedSlot } from '../../core/marketplace/matching.js';
 import { MATCH_OPTIONS, matchSlots, validateMatchQuery } from '../../core/marketplace/search.js';
+import { localDate } from '../../core/marketplace/slots.js';
 import { marketSnapshot } from '../../store/market-snapshot.js';
 import type { AppEnv } from '../env.js';
 import { AccountSchema, AudienceSchema, IsoDateSchema, SlotSchema, addIssues } from '../marketplace-schemas.js';
-import { PageQuery, access, errorResponses, jsonBody, jsonContent, router } from '../openapi.js';
+import { PageQuery, access, errorResponses, jsonBody, jsonContent, microsInput, microsQuery, router } from '../openapi.js';
 import { paged } from '../pagination.js';
 
 const tags = ['Marketplace'];
@@ -23,8 +24,8 @@ const SearchQuery = PageQuery.extend({
   region: z.enum(REGIONS).optional().openapi({ description: 'Accounts with readers in this region' }),
   interest: z.enum(INTERESTS).optional().openapi({ description: 'Accounts with readers holding this interest' }),
   verifiedOnly: z.stringbool().optional().openapi({ description: 'Only accounts whose audience an operator verified' }),
-  minPriceMicros: queryCount.optional(),
-  maxPriceMicros: queryCount.optional(),
+  minPriceMicros: microsQuery.optional(),
+  maxPriceMicros: microsQuery.optional(),
   availableFrom: IsoDateSchema.optional().openapi({ description: 'Only accounts with an open slot (in the price range) on or after this date…' }),
   availableTo: IsoDateSchema.optional().openapi({ description: '…and on or before this one' }),
   sort: z.enum(ACCOUNT_SORTS).default('followers'),
@@ -65,7 +66,7 @@ const MatchBody = z
     }),
     dateFrom: IsoDateSchema,
     dateTo: IsoDateSchema,
-    budgetMicros: count.optional().openapi({ description: 'With a budget, the answer carries the plan that reaches the most targeted readers for it, found within bounded work and time (`method: approximate` with its proven `bound` past them)' }),
+    budgetMicros: microsInput('The budget', 0).optional().openapi({ description: 'With a budget, the answer carries the plan that reaches the most targeted readers for it, found within bounded work and time (`method: approximate` with its proven `bound` past them)' }),
     categories: z.array(z.enum(CATEGORIES)).optional(),
     platforms: z.array(z.enum(PLATFORMS)).optional(),
     limit: z.number().int().optional(),
@@ -127,15 +128,19 @@ const matchedView = ({ slot: { id, accountId, publishDate, position, format, com
 /** The marketplace as of at most a second ago. */
 const market = (c: Context<AppEnv>) => marketSnapshot(c.var.deps.db, c.var.deps.clock).current();
 
+const today = (c: Context<AppEnv>) => localDate(c.var.deps.clock(), c.var.deps.config.MARKET_TIMEZONE);
+
 export const marketplaceRoutes = router()
   .openapi(search, async (c) => {
     const { accounts } = await market(c);
-    const page = await paged(c, c.req.valid('query'), async (query) => searchAccounts(accounts, query));
+    const page = await paged(c, c.req.valid('query'), async (query) => searchAccounts(accounts, { ...query, today: today(c) }));
     return c.json({ ...page, items: page.items.map((h) => ({ account: marketAccountView(h.account), openSlots: h.openSlots })) }, 200);
   })
   .openapi(match, async (c) => {
     const started = performance.now();
     const timeLimit = { ms: c.var.deps.config.MATCH_PLAN_TIME_MS, elapsedMs: () => performance.now() - started };
-    const { results, totalMatches, plan, note } = matchSlots((await market(c)).candidates, c.req.valid('json'), { ...MATCH_OPTIONS, plan: { ...MATCH_OPTIONS.plan, timeLimit } });
+    const query = c.req.valid('json');
+    // Slots before today are past: the range starts today at the earliest.
+    const { results, totalMatches, plan, note } = matchSlots((await market(c)).candidates, { ...query, dateFrom: [query.dateFrom, today(c)].sort()[1]! }, { ...MATCH_OPTIONS, plan: { ...MATCH_OPTIONS.plan, timeLimit } });
     return c.json({ results: results.map(matchedView), totalMatches, ...(plan ? { plan: { ...plan, slots: plan.slots.map(matchedView) } } : {}), note }, 200);
   });

@@ -6,7 +6,7 @@ import { actorRole, orderStore } from '../../store/orders.js';
 import { caller } from '../auth.js';
 import type { AppEnv } from '../env.js';
 import { page } from '../marketplace-schemas.js';
-import { access, errorResponses, Id, IdParam, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
+import { access, errorResponses, Id, IdParam, jsonBody, jsonContent, microsInput, PageQuery, problemContent, router } from '../openapi.js';
 import { paged } from '../pagination.js';
 
 const tags = ['Orders'];
@@ -75,7 +75,7 @@ const ACTION_ROUTES: ReadonlyArray<{ action: Exclude<OrderAction, 'expire' | 'au
   { action: 'cancel', body: Reason, required: false, summary: 'Advertiser: withdraw the request before the owner accepts; the hold is released' },
   {
     action: 'resolve',
-    body: z.object({ outcome: z.enum(RESOLVE_OUTCOMES), refundMicros: z.number().int().min(1).optional(), note: Text(2000).optional() }),
+    body: z.object({ outcome: z.enum(RESOLVE_OUTCOMES), refundMicros: microsInput('The part of the price to refund').optional(), note: Text(2000).optional() }),
     required: true,
     summary: 'Operator: settle a dispute — pay the owner, refund the advertiser, or refund part',
   },
@@ -94,7 +94,7 @@ const place = createRoute({
     201: jsonContent(OrderSchema, 'Booked; the price is held'),
     ...orderResponses,
     402: problemContent('Available funds do not cover the price'),
-    409: problemContent('The slot is not open'),
+    409: problemContent('The slot is not open: booked, closed, or dated before today in the market’s time zone'),
   },
 });
 

@@ -4,9 +4,8 @@ import { caller } from '../auth.js';
 import type { AppEnv } from '../env.js';
 import type { Context } from 'hono';
 import { page } from '../marketplace-schemas.js';
-import { access, errorResponses, IdParam, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
+import { access, errorResponses, IdParam, jsonBody, jsonContent, microsInput, PageQuery, problemContent, router } from '../openapi.js';
 import { paged } from '../pagination.js';
-import { PositiveMicros } from './wallet.js';
 
 const tags = ['Money'];
 
@@ -28,7 +27,7 @@ const requestPayout = createRoute({
   tags,
   summary: 'Withdraw earnings: moves the amount from earned to pendingPayout until the operator pays it',
   ...access('publisher'),
-  request: jsonBody(z.object({ amountMicros: PositiveMicros }).openapi('PayoutInput')),
+  request: jsonBody(z.object({ amountMicros: microsInput('The amount to withdraw from earnings') }).openapi('PayoutInput')),
   responses: {
     201: jsonContent(PayoutSchema, 'Requested'),
     400: errorResponses[400],

@@ -1,10 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { SLOT_STATUSES } from '../../core/marketplace/catalog.js';
-import { expandRecurrence, type SlotDraft } from '../../core/marketplace/slots.js';
+import { createSlots } from '../../app/marketplace/create-slots.js';
 import type { SlotRecord } from '../../store/marketplace.js';
 import { access, errorResponses, IdParam, jsonBody, jsonContent, PageQuery, router } from '../openapi.js';
 import { paged } from '../pagination.js';
 import { IsoDateSchema, SlotCreateSchema, SlotPatchSchema, SlotSchema, page } from '../marketplace-schemas.js';
+import { caller } from '../auth.js';
 import { publisherStore } from './accounts.js';
 
 const tags = ['Slots'];
@@ -55,10 +56,7 @@ export const slotView = ({ ownerTenantId: _owner, ...slot }: SlotRecord) => ({ .
 
 export const slotRoutes = router()
   .openapi(create, async (c) => {
-    const { store, owner } = publisherStore(c);
-    const { publishDate, from, to, weekdays, ...fields } = c.req.valid('json');
-    const drafts: SlotDraft[] = publishDate ? [{ ...fields, publishDate }] : expandRecurrence({ ...fields, from: from ?? '', to: to ?? '', weekdays: weekdays ?? [] });
-    const slots = await store.createSlots(owner, c.req.valid('param').id, drafts);
+    const slots = await createSlots(c.var.deps, caller(c, 'publisher').tenantId, c.req.valid('param').id, c.req.valid('json'));
     return c.json({ items: slots.map(slotView) }, 201);
   })
   .openapi(list, async (c) => {

@@ -4,13 +4,11 @@ import { listLedgerLines } from '../../store/ledger.js';
 import { depositToAdvertiser, ledgerOwnerOf, walletBalances } from '../../store/wallet.js';
 import { caller } from '../auth.js';
 import { page } from '../marketplace-schemas.js';
-import { access, errorResponses, Id, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
+import { access, errorResponses, Id, jsonBody, jsonContent, microsInput, PageQuery, problemContent, router } from '../openapi.js';
 import { paged } from '../pagination.js';
 
 const tags = ['Money'];
 const micros = (description: string) => z.number().int().openapi({ description });
-
-export const PositiveMicros = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).openapi({ description: 'An amount in micros (1 unit = 1 000 000 micros)' });
 
 const WalletSchema = z
   .object({
@@ -35,7 +33,7 @@ const LedgerEntrySchema = z
   .openapi('LedgerEntry');
 
 const DepositSchema = z
-  .object({ advertiserId: Id('tnt'), amountMicros: PositiveMicros, reference: z.string().trim().min(1).max(200).openapi({ description: 'The bank or payment reference' }) })
+  .object({ advertiserId: Id('tnt'), amountMicros: microsInput('The amount paid in'), reference: z.string().trim().min(1).max(200).openapi({ description: 'The bank or payment reference' }) })
   .openapi('DepositInput');
 
 const wallet = createRoute({
@@ -70,6 +68,7 @@ const createDeposit = createRoute({
     401: errorResponses[401],
     403: errorResponses[403],
     404: problemContent('No such advertiser'),
+    409: problemContent('The deposit would take the balance past the maximum of 10^15 micros (`maxMicros`); nothing is recorded'),
   },
 });
 

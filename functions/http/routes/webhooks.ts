@@ -3,9 +3,10 @@ import type { Context } from 'hono';
 import { WEBHOOK_EVENTS } from '../../core/webhooks/webhooks.js';
 import { webhookStore } from '../../store/webhooks.js';
 import { caller } from '../auth.js';
+import { carriesSecret } from '../idempotency.js';
 import type { AppEnv } from '../env.js';
 import { page } from '../marketplace-schemas.js';
-import { access, errorResponses, IdParam, jsonBody, jsonContent, PageQuery, router } from '../openapi.js';
+import { access, errorResponses, IdParam, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
 import { paged } from '../pagination.js';
 
 const tags = ['Webhooks'];
@@ -46,7 +47,13 @@ const create = createRoute({
   summary: 'Subscribe a URL to order and payout events; returns the signing secret once',
   ...access('advertiser', 'publisher'),
   request: jsonBody(WebhookInput),
-  responses: { 201: jsonContent(NewWebhookSchema, 'Created'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 409: errorResponses[409] },
+  responses: {
+    201: jsonContent(NewWebhookSchema, 'Created'),
+    400: errorResponses[400],
+    401: errorResponses[401],
+    403: errorResponses[403],
+    409: problemContent('At the cap of webhooks per tenant; or a replay of a creation with the same Idempotency-Key, which names the webhook (`created`) without its secret'),
+  },
 });
 
 const list = createRoute({
@@ -86,6 +93,7 @@ const webhooks = (c: Context<AppEnv>) => webhookStore(c.var.deps);
 export const webhookRoutes = router()
   .openapi(create, async (c) => {
     const { webhook, secret } = await webhooks(c).create(owner(c), c.req.valid('json'));
+    carriesSecret(c, webhook.id);
     return c.json({ ...webhook, secret }, 201);
   })
   .openapi(list, async (c) => {
