@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import * as z from 'zod/mini';
 import type { AppEnv } from './env.js';
-import { errorResponses } from './openapi.js';
+import { errorResponses, problemContent } from './openapi.js';
 import { DecisionRequestSchema, DecisionResponseSchema, ImageTagParamsSchema, PlacementsRequestSchema, PlacementsResponseSchema } from './serve-schemas.js';
 
 /**
@@ -11,6 +11,7 @@ import { DecisionRequestSchema, DecisionResponseSchema, ImageTagParamsSchema, Pl
 export function registerServeDocs(app: OpenAPIHono<AppEnv>): void {
   const json = (schema: z.ZodMiniType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' }) as object } });
   const token = [{ name: 'token', in: 'path' as const, required: true, schema: { type: 'string' as const }, description: 'A signed, expiring tracking token from a decision' }];
+  const requestBody = json(z.union([DecisionRequestSchema, PlacementsRequestSchema]));
   app.openAPIRegistry.registerPath({
     method: 'post',
     path: '/v1/decisions',
@@ -19,12 +20,15 @@ export function registerServeDocs(app: OpenAPIHono<AppEnv>): void {
     description:
       'Targeting, schedule, budget, frequency cap, the unit’s floor and blocked categories, pacing, then a second-price auction on eCPM. `viewer.id` is an opaque id the page hashes; no cookies. ' +
       'With `placements` (the JavaScript tag’s form) the answer has one decision per placement, in order, and no campaign appears twice (with `uniqueAdvertisers`, no advertiser). ' +
-      'Device and OS the caller leaves out are read from the User-Agent, and the region from CloudFront-Viewer-Country(-Region) when a CDN sets them. Any content type is read as JSON (text/plain avoids a CORS preflight).',
-    request: { body: { content: json(z.union([DecisionRequestSchema, PlacementsRequestSchema])), required: true } },
+      'Device and OS the caller leaves out are read from the User-Agent, and the region from CloudFront-Viewer-Country(-Region) when a CDN sets them. ' +
+      'The body is JSON, sent as `application/json` or as `text/plain`: a `text/plain` POST is a CORS-simple request, so a page can ask without a preflight round trip (as `navigator.sendBeacon` and most ad tags do). Other content types are read as JSON too and refused (400) when they are not.',
+    request: { body: { content: { ...requestBody, 'text/plain': requestBody['application/json'] }, required: true } },
     responses: {
       200: { description: 'An ad with its tracking URLs, or `ad: null` with the reason; with `placements`, one such decision per placement with the unit’s size (and its fallback HTML when there is no ad)', content: json(z.union([DecisionResponseSchema, PlacementsResponseSchema])) },
       400: errorResponses[400],
       404: errorResponses[404],
+      413: problemContent('The body is over the size limit'),
+      500: problemContent('Something went wrong on our side; the detail quotes the request id'),
     },
   });
   app.openAPIRegistry.registerPath({

@@ -1,5 +1,6 @@
 // zod/mini, not @hono/zod-openapi: these schemas are in the serve bundle, which must stay small.
 import * as z from 'zod/mini';
+import { idMaxLength, idPattern } from '../core/shared/ids.js';
 
 /**
  * The serve routes' request schemas. The serve app validates with them; the api app documents
@@ -19,7 +20,7 @@ const viewer = z.object({
   os: z.optional(label),
 });
 const page = z.optional(z.object({ url: z.url(), keywords: z.optional(z.array(label).check(z.maxLength(50))) }));
-const adUnitId = z.string().check(z.minLength(1), z.maxLength(100));
+const adUnitId = z.string().check(z.maxLength(idMaxLength('unit')), z.regex(idPattern('unit'), 'must be a unit_… id'));
 
 /** Placements one request may ask for: more ad slots than any page shows. */
 export const MAX_PLACEMENTS = 20;

@@ -4,8 +4,9 @@ import { unitCode } from '../../core/tags/unit-code.js';
 import type { AdUnitRecord } from '../../store/marketplace.js';
 import { TAG_VERSION } from '../../tag/tag-script.js';
 import type { AppEnv } from '../env.js';
-import { bearerSecurity, errorResponses, jsonBody, jsonContent, PageQuery, router } from '../openapi.js';
-import { AdUnitInputSchema, AdUnitPatchSchema, AdUnitSchema, IdParam, page } from '../marketplace-schemas.js';
+import { access, errorResponses, IdParam, jsonBody, jsonContent, PageQuery, router } from '../openapi.js';
+import { paged } from '../pagination.js';
+import { AdUnitInputSchema, AdUnitPatchSchema, AdUnitSchema, page } from '../marketplace-schemas.js';
 import { publisherStore } from './accounts.js';
 
 const tags = ['Ad units'];
@@ -16,8 +17,8 @@ const create = createRoute({
   path: '/v1/accounts/{id}/ad-units',
   tags,
   summary: 'Add a programmatic ad unit to an account; its id is public',
-  security: bearerSecurity,
-  request: { params: IdParam, ...jsonBody(AdUnitInputSchema) },
+  ...access('publisher'),
+  request: { params: IdParam('acct'), ...jsonBody(AdUnitInputSchema) },
   responses: { 201: jsonContent(AdUnitSchema, 'Created'), ...ownerErrors },
 });
 
@@ -26,8 +27,8 @@ const list = createRoute({
   path: '/v1/accounts/{id}/ad-units',
   tags,
   summary: 'An account’s ad units',
-  security: bearerSecurity,
-  request: { params: IdParam, query: PageQuery },
+  ...access('publisher'),
+  request: { params: IdParam('acct'), query: PageQuery },
   responses: { 200: jsonContent(page(AdUnitSchema), 'A page of ad units'), ...ownerErrors },
 });
 
@@ -36,8 +37,8 @@ const get = createRoute({
   path: '/v1/ad-units/{id}',
   tags,
   summary: 'One ad unit, with the code to paste for each kind of place (web and H5 pages, posts and newsletters)',
-  security: bearerSecurity,
-  request: { params: IdParam },
+  ...access('publisher'),
+  request: { params: IdParam('unit') },
   responses: { 200: jsonContent(AdUnitSchema, 'The ad unit'), ...ownerErrors },
 });
 
@@ -46,8 +47,8 @@ const update = createRoute({
   path: '/v1/ad-units/{id}',
   tags,
   summary: 'Change an ad unit’s floor, blocked categories, placement or enable it',
-  security: bearerSecurity,
-  request: { params: IdParam, ...jsonBody(AdUnitPatchSchema) },
+  ...access('publisher'),
+  request: { params: IdParam('unit'), ...jsonBody(AdUnitPatchSchema) },
   responses: { 200: jsonContent(AdUnitSchema, 'The changed ad unit'), ...ownerErrors, 409: errorResponses[409] },
 });
 
@@ -61,7 +62,7 @@ export const adUnitRoutes = router()
   })
   .openapi(list, async (c) => {
     const { store, owner } = publisherStore(c);
-    const page = await store.listAdUnits(owner, c.req.valid('param').id, c.req.valid('query'));
+    const page = await paged(c, c.req.valid('query'), (query) => store.listAdUnits(owner, c.req.valid('param').id, query));
     return c.json({ ...page, items: page.items.map((unit) => withCode(c, unit)) }, 200);
   })
   .openapi(get, async (c) => {
