@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { inject } from 'vitest';
+import { createAdminKey } from '../../functions/app/tenants/api-keys.js';
 import { parseConfig, type Config } from '../../functions/config.js';
 import type { Clock } from '../../functions/core/shared/clock.js';
 import { createDeps, type Deps } from '../../functions/deps.js';
 import { createDb } from '../../functions/store/client.js';
 import { ensureTable } from '../../functions/store/create-table.js';
-import { tenantStore } from '../../functions/store/tenants.js';
 
 export const TEST_SECRET = 'test-tracking-secret-0123456789abcdef0123456789';
 
@@ -48,6 +48,5 @@ export function movableClock(): MovableClock {
 
 /** An operator key, made the way `npm run admin -- create-key` makes one. */
 export async function adminKey(deps: Deps): Promise<string> {
-  const { key } = await tenantStore(deps.db, deps.clock, deps.ids).create({ role: 'admin', name: 'Operator', email: `admin-${randomBytes(4).toString('hex')}@example.com` });
-  return key.key;
+  return (await createAdminKey(deps)).key;
 }

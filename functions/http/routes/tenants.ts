@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { revokeApiKey } from '../../app/tenants/api-keys.js';
 import type { AppEnv } from '../env.js';
 import { signupRoles } from '../../core/tenants/tenants.js';
 import { tenantStore } from '../../store/tenants.js';
@@ -77,7 +78,7 @@ const revokeKey = createRoute({
   summary: 'Revoke a key; it is refused from the next request on',
   security: bearerSecurity,
   request: { params: z.object({ id: z.string().min(1) }) },
-  responses: { 204: { description: 'Revoked' }, 401: errorResponses[401], 404: errorResponses[404] },
+  responses: { 204: { description: 'Revoked' }, 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
 });
 
 const store = (c: Context<AppEnv>) => tenantStore(c.var.deps.db, c.var.deps.clock, c.var.deps.ids);
@@ -97,6 +98,6 @@ export const tenantRoutes = router()
     return c.json({ ...keyView(key.record), key: key.key }, 201);
   })
   .openapi(revokeKey, async (c) => {
-    await store(c).revokeKey(caller(c).tenantId, c.req.valid('param').id);
+    await revokeApiKey(c.var.deps, caller(c), c.req.valid('param').id);
     return c.body(null, 204);
   });
