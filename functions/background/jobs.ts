@@ -3,7 +3,7 @@ import type { Deps } from '../deps.js';
 import { keys } from '../store/keys.js';
 import { orderDeadlinesJob } from './order-deadlines.js';
 import { campaignEndsJob } from './campaign-ends.js';
-import { webhookRetries } from './webhooks.js';
+import { webhookDeliveries } from './webhooks.js';
 
 /** A scheduled job: does what is due at `now` and says how many objects it handled. */
 export interface Job {
@@ -12,7 +12,7 @@ export interface Job {
 }
 
 /** The jobs the schedule runs, in order. Each capability adds its own (deadlines, pacing, payouts). */
-export const jobs: Job[] = [orderDeadlinesJob, campaignEndsJob, webhookRetries];
+export const jobs: Job[] = [orderDeadlinesJob, campaignEndsJob, webhookDeliveries];
 
 export interface JobsReport {
   ranAt: string;
