@@ -12,10 +12,11 @@ import { keys } from './keys.js';
  * events. Forged tokens cannot be trusted to name a campaign: they count on `platform / all`.
  */
 
-export type CounterDimension = ReportDimension | 'platform';
+export type CounterDimension = ReportDimension;
 export const LIFETIME = 'TOTAL';
 
-export type Increments = Partial<Record<CounterName, number>>;
+/** Named counters, and invalid events per reason (`invalid:<reason>`). */
+export type Increments = Partial<Record<CounterName | `invalid:${string}`, number>>;
 
 export interface CounterTarget {
   dimension: CounterDimension;
@@ -26,7 +27,7 @@ export interface CounterTarget {
 
 /** ADDs the increments to one counter item (created on first use). */
 export async function addCounters(db: Db, target: CounterTarget, inc: Increments): Promise<void> {
-  const names = Object.entries(inc).filter(([, v]) => v !== undefined && v !== 0) as [CounterName, number][];
+  const names = Object.entries(inc).filter(([, v]) => v !== undefined && v !== 0) as [string, number][];
   if (names.length === 0) return;
   await db.doc.send(
     new UpdateCommand({
@@ -70,6 +71,7 @@ export async function assertReportAccess(db: Db, who: { role: string; tenantId: 
 }
 
 async function ownerOf(db: Db, dimension: ReportDimension, id: string): Promise<string | undefined> {
+  if (dimension === 'platform') return undefined;
   const key = dimension === 'campaign' ? keys.campaign(id) : dimension === 'adUnit' ? keys.adUnit(id) : keys.account(id);
   const item = await getItem<Record<string, unknown>>(db, key);
   const owner = dimension === 'campaign' ? item?.advertiserId : item?.ownerTenantId;

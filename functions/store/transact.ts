@@ -14,9 +14,10 @@ export interface TxOp {
 /**
  * Runs ops as one TransactWriteItems. A failed condition becomes the domain error of the first
  * op that failed; a transaction conflict is retried a few times, since it means another writer
- * touched the same items and the conditions must be checked again.
+ * touched the same items and the conditions must be checked again — at most `attempts` times,
+ * and never past `deadline` (epoch ms, real time) when one is given.
  */
-export async function transact(db: Db, ops: readonly TxOp[], attempts = 5): Promise<void> {
+export async function transact(db: Db, ops: readonly TxOp[], attempts = 5, deadline = Infinity): Promise<void> {
   if (ops.length > 100) throw new Error(`A transaction holds at most 100 writes, got ${ops.length}`);
   for (let attempt = 1; ; attempt++) {
     try {
@@ -33,7 +34,7 @@ export async function transact(db: Db, ops: readonly TxOp[], attempts = 5): Prom
       }
       const conflict = reasons.some((r) => r.Code === 'TransactionConflict');
       if (!conflict) throw error;
-      if (attempt >= attempts) throw new ConflictError('The request raced with another change to the same objects; retry it', {}, { cause: error });
+      if (attempt >= attempts || Date.now() >= deadline) throw new ConflictError('The request raced with another change to the same objects; retry it', {}, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));
     }
   }
