@@ -1,7 +1,8 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Charge } from '../core/serving/billing.js';
 import { postings } from '../core/ledger/ledger.js';
 import type { Deps } from '../deps.js';
+import { queryAll } from './items.js';
 import { keys } from './keys.js';
 import { LEASE_SHARDS } from './leases.js';
 import { transact, type TxOp } from './transact.js';
@@ -37,23 +38,12 @@ export class EntryMoved extends Error {}
 
 /** Entries due on one day (UTC), one shard of the index. */
 export async function entriesDue(deps: Pick<Deps, 'db'>, day: string, shard: number): Promise<ClearingEntry[]> {
-  return queryAll(deps, { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': keys.clearingDue(day, shard) } });
+  return queryAll<ClearingEntry>(deps.db, { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': keys.clearingDue(day, shard) } });
 }
 
 /** A unit's entries whose interval starts within [from, to] (ISO instants). */
 export async function entriesOfUnit(deps: Pick<Deps, 'db'>, adUnitId: string, from: string, to: string): Promise<ClearingEntry[]> {
-  return queryAll(deps, { KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': keys.clearingOfUnit(adUnitId), ':from': from, ':to': `${to}#~` }, ConsistentRead: true });
-}
-
-async function queryAll(deps: Pick<Deps, 'db'>, query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<ClearingEntry[]> {
-  const items: ClearingEntry[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await deps.db.doc.send(new QueryCommand({ ...query, TableName: deps.db.tableName, ExclusiveStartKey: start }));
-    items.push(...((out.Items ?? []) as ClearingEntry[]));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
+  return queryAll<ClearingEntry>(deps.db, { KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': keys.clearingOfUnit(adUnitId), ':from': from, ':to': `${to}#~` }, ConsistentRead: true });
 }
 
 /** Clears what is open of an entry: pending → earned, and the entry leaves the due index. */

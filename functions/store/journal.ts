@@ -1,6 +1,7 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Charge, Outcome } from '../core/serving/billing.js';
 import type { Db } from './client.js';
+import { queryAll } from './items.js';
 import { keys } from './keys.js';
 import { isConditionFailure, transact, type TxOp } from './transact.js';
 
@@ -163,12 +164,12 @@ export async function recordUnbilled(db: Db, entry: JournalEntry, refused?: Outc
 
 /** Every event billed under a lease (gsi1; the settlement job reads it after the lease's grace period). */
 export async function journalOfLease(db: Db, leaseId: string): Promise<(JournalEntry & Charge)[]> {
-  return queryAll(db, 'gsi1', 'gsi1pk', keys.journalOfLease(leaseId));
+  return queryAll(db, { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :v', ExpressionAttributeValues: { ':v': keys.journalOfLease(leaseId) } });
 }
 
 /** Events one source billed on one day (UTC), for invalid-traffic rulings. */
 export async function journalOfSource(db: Db, fingerprint: string, day: string): Promise<(JournalEntry & Charge & { refundedAt?: string })[]> {
-  return queryAll(db, 'gsi2', 'gsi2pk', keys.journalOfSource(fingerprint, day));
+  return queryAll(db, { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :v', ExpressionAttributeValues: { ':v': keys.journalOfSource(fingerprint, day) } });
 }
 
 export const journalDays = (from: number, to: number): string[] => {
@@ -176,14 +177,3 @@ export const journalDays = (from: number, to: number): string[] => {
   for (let t = Math.floor(from / MS_PER_DAY) * MS_PER_DAY; t <= to; t += MS_PER_DAY) days.push(new Date(t).toISOString().slice(0, 10));
   return days;
 };
-
-async function queryAll<T>(db: Db, index: string, attribute: string, value: string): Promise<T[]> {
-  const items: T[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.doc.send(new QueryCommand({ TableName: db.tableName, IndexName: index, KeyConditionExpression: '#k = :v', ExpressionAttributeNames: { '#k': attribute }, ExpressionAttributeValues: { ':v': value }, ExclusiveStartKey: start }));
-    items.push(...((out.Items ?? []) as T[]));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
-}

@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type Batch, shardOf } from '../core/serving/billing.js';
 import { postings } from '../core/ledger/ledger.js';
 import type { Deps } from '../deps.js';
+import { queryAll } from './items.js';
 import { keys } from './keys.js';
 import { transact, type TxOp } from './transact.js';
 import { ledgerTxn } from './wallet.js';
@@ -270,13 +271,7 @@ export async function takeOver(deps: LeaseDeps, lease: Lease): Promise<void> {
 
 /** The lease and what it posted so far (strongly consistent). */
 export async function readLease(deps: Pick<Deps, 'db'>, leaseId: string): Promise<{ lease: Lease | undefined; posted: Posted[] }> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await deps.db.doc.send(new QueryCommand({ TableName: deps.db.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.lease(leaseId).pk }, ConsistentRead: true, ExclusiveStartKey: start }));
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
+  const items = await queryAll<Record<string, unknown>>(deps.db, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.lease(leaseId).pk }, ConsistentRead: true });
   return {
     lease: items.find((i) => i.sk === 'LEASE') as Lease | undefined,
     posted: items.filter((i) => i.entity === 'leasePosted') as unknown as Posted[],

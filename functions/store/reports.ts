@@ -1,8 +1,8 @@
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildReport, type CounterName, type Granularity, type ReportDimension, type ReportRow } from '../core/serving/reports.js';
 import { NotFoundError } from '../core/shared/errors.js';
 import type { Db } from './client.js';
-import { getItem } from './items.js';
+import { getItem, queryAll } from './items.js';
 import { keys } from './keys.js';
 
 /**
@@ -42,20 +42,10 @@ export async function addCounters(db: Db, target: CounterTarget, inc: Increments
 
 /** Hour counters of one object from `from` to `to` (hour keys, inclusive), summed as asked. */
 export async function readReport(db: Db, dimension: ReportDimension, id: string, from: string, to: string, granularity: Granularity): Promise<{ rows: ReportRow[]; totals: ReportRow }> {
-  const hours: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.doc.send(
-      new QueryCommand({
-        TableName: db.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': keys.reportPartition(dimension, id), ':from': from, ':to': to },
-        ExclusiveStartKey: start,
-      }),
-    );
-    hours.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
+  const hours = await queryAll<Record<string, unknown>>(db, {
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': keys.reportPartition(dimension, id), ':from': from, ':to': to },
+  });
   return buildReport(hours.map((h) => ({ ...h, hour: h.sk as string })), granularity);
 }
 

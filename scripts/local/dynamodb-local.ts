@@ -89,7 +89,8 @@ export async function startDynamoLocal(options: { port?: number; dbPath?: string
     stderr = (stderr + chunk.toString()).slice(-2000);
   });
   try {
-    await waitForPort(port, child, 30_000);
+    // A JVM start on a loaded machine (shared CI runners, many test processes) can take a minute.
+    await waitForPort(port, child, 120_000);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n${stderr}`);

@@ -62,7 +62,8 @@ describe('budget leases', () => {
     const dying = new ServeEngine(deps);
     const tokens = tokensFor(deps, market, id, unit, 9, { charge: CHARGE });
     for (const t of tokens.slice(0, 5)) expect((await dying.track(t.impression, 'i')).outcome).toBe('billed');
-    await dying.flush(); // posted: the first five
+    clock().advance(deps.config.POSTING_INTERVAL_SECONDS * 1000);
+    await dying.flush(); // posted: the first five (their interval has ended)
     for (const t of tokens.slice(5)) expect((await dying.track(t.impression, 'i')).outcome).toBe('billed');
     // It dies here: four billed events never posted, its lease never returned.
     const before = await booksOf(deps, id);

@@ -26,7 +26,7 @@ let market: Market;
 let engine: ServeEngine;
 const clock = () => deps.clock as MovableClock;
 
-async function wallet(key: string): Promise<Record<string, number>> {
+async function wallet(key: string): Promise<Record<'pendingMicros' | 'earnedMicros' | 'heldMicros', number>> {
   return (await call(app, 'GET', '/v1/wallet', { key })).body.balances;
 }
 

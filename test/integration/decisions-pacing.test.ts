@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createApp } from '../../functions/http/app.js';
 import { createServeApp } from '../../functions/http/serve-app.js';
+import { serveEngine } from '../../functions/app/serving/serve-engine.js';
 import { keys } from '../../functions/store/keys.js';
 import { aMarket, anActiveCampaign } from '../support/campaigns.js';
 import { movableClock, testDeps } from '../support/deps.js';
@@ -33,6 +34,7 @@ describe('pacing through the real decision and tracking path', () => {
       if (body.ad) await serve.request(new URL(body.ad.impressionUrl, 'http://x').pathname);
     }
 
+    await serveEngine(deps).flush();
     const out = await deps.db.doc.send(new QueryCommand({ TableName: deps.db.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :day)', ExpressionAttributeValues: { ':pk': keys.reportPartition('campaign', id), ':day': '2030-06-03T' } }));
     const spend = new Map((out.Items ?? []).map((i) => [i.sk as string, i.spendMicros as number]));
     const even = perHour * charge;

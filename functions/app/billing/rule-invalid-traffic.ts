@@ -1,3 +1,4 @@
+import { intervalStart } from '../../core/serving/billing.js';
 import type { Deps } from '../../deps.js';
 import { entriesOfUnit, EntryMoved, refund, type ClearingEntry } from '../../store/clearing.js';
 import { journalDays, journalOfSource } from '../../store/journal.js';
@@ -7,8 +8,8 @@ import { keys } from '../../store/keys.js';
  * An operator rules the traffic of one ad unit, or of one source fingerprint, within a time
  * range invalid (DESIGN §9). What it billed and has not cleared goes back to the advertisers'
  * budgets, on the ledger, with lines that name the ruling:
- * - a unit: every uncleared clearing entry of the unit whose interval starts in the range,
- *   refunded whole (what is still open of it);
+ * - a unit: every uncleared clearing entry of the unit whose posting interval overlaps the range
+ *   (`from` rounds down to its interval's start), refunded whole (what is still open of it);
  * - a source: every billed event of the source in the range (the journal, by source and day),
  *   refunded one by one from its entry, and marked refunded so no ruling refunds it twice.
  * Cleared money is not taken back. Events not posted yet (their lease still open) are not in an
@@ -44,7 +45,9 @@ export async function ruleInvalidTraffic(deps: Deps, ruling: Ruling): Promise<Ru
     }
   };
   if (ruling.adUnitId) {
-    for (const e of await entriesOfUnit(deps, ruling.adUnitId, ruling.from, ruling.to)) {
+    // Entries are whole posting intervals: the one `from` falls in is covered from its start.
+    const from = new Date(intervalStart(Date.parse(ruling.from), deps.config.POSTING_INTERVAL_SECONDS)).toISOString();
+    for (const e of await entriesOfUnit(deps, ruling.adUnitId, from, new Date(ruling.to).toISOString())) {
       if (e.clearedAt !== undefined || e.openChargeMicros === 0) continue;
       await attempt(() => refund(deps, e, { chargeMicros: e.openChargeMicros, ownerMicros: e.openOwnerMicros, feeMicros: e.openFeeMicros }, memo, fields), e.openChargeMicros);
     }

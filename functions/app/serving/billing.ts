@@ -147,8 +147,9 @@ export class Biller {
   private async flushOnce(): Promise<void> {
     const now = this.deps.clock().getTime();
     for (const [id, lease] of this.leases) if (now >= lease.endsAt || lease.dirty) this.retire(id);
-    const all = [...this.leases.values(), ...this.retired];
-    await Promise.all(all.map((lease) => this.postAll(lease)));
+    // A live lease posts an interval once it has ended (one posting per lease × unit × interval); a retired one posts all.
+    const ended = now - this.deps.config.POSTING_INTERVAL_SECONDS * MS_PER_SECOND;
+    await Promise.all([...[...this.leases.values()].map((lease) => this.postAll(lease, ended)), ...this.retired.map((lease) => this.postAll(lease, Infinity))]);
     const kept: LiveLease[] = [];
     for (const lease of this.retired) {
       if (lease.dirty) continue; // left live for the settlement job
@@ -166,9 +167,10 @@ export class Biller {
     this.retired = kept;
   }
 
-  /** Posts a lease's batches one after another (each bumps its flush count). */
-  private async postAll(lease: LiveLease): Promise<void> {
+  /** Posts a lease's batches of intervals that started by `until`, one after another (each bumps its flush count). */
+  private async postAll(lease: LiveLease, until: number): Promise<void> {
     for (const [key, p] of [...lease.pending]) {
+      if (p.target.interval > until) continue;
       lease.pending.delete(key);
       try {
         await post(this.deps, p.target, p.batch, 'live');

@@ -261,7 +261,8 @@ export class ServeEngine {
       const view: BudgetView = {
         // Not leased anywhere, plus what this instance's own lease still holds.
         remainingMicros: Number(get(keys.campaignBudget(r.id))?.remainingMicros ?? 0) + this.biller.available(r.id),
-        spentTodayMicros: Number(get(keys.campaignSpend(r.id, localDate(now, r.schedule.timezone)))?.spentMicros ?? 0),
+        // The day's spend counts leases as spent when claimed: less what this instance's lease has not billed.
+        spentTodayMicros: Number(get(keys.campaignSpend(r.id, localDate(now, r.schedule.timezone)))?.spentMicros ?? 0) - (r.dailyBudgetMicros === null ? 0 : this.biller.available(r.id)),
         impressions: Number(totals?.impressions ?? 0),
         clicks: Number(totals?.clicks ?? 0),
       };
