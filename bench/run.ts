@@ -5,7 +5,7 @@
  * --quick is a small run for CI: it proves the harness works and fails when a step measured
  * nothing. Figures are compared as ratios within one run; this machine is noisy.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchEngine } from './engine.js';
 import { synthBundles } from './bundles.js';
@@ -155,11 +155,12 @@ const steps: Step[] = [
     name: 'Billing at scale: writes by item key over a billing load (several serve instances, one table)',
     key: 'scale',
     run: async () => {
-      const r = await benchScale({ events: quick ? 300 : 2_000, instances: 3, concurrency: 16 });
+      const r = await benchScale({ events: quick ? 300 : 2_000, instances: 3, concurrency: 8 });
       return {
         step: 'scale',
         rows: [
           { figure: 'billed events', value: r.billed },
+          { figure: 'tracking calls that failed (DynamoDB Local lock timeouts)', value: r.errors },
           { figure: 'events per second (DynamoDB Local, this machine)', value: Math.round(r.billed / r.seconds) },
           { figure: 'WCU per billed event (events, leases, postings, counters)', value: r.wcuPerEvent.toFixed(2) },
           { figure: 'item writes per billed event', value: r.writesPerEvent.toFixed(2) },
@@ -191,7 +192,10 @@ async function main(): Promise<void> {
     console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
     results.push(result);
   }
-  writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify({ machine, quick, at: new Date().toISOString(), results }, null, 2));
+  // --only replaces its steps' results and keeps the others' from the last run.
+  const file = new URL('./results.json', import.meta.url);
+  const kept = only && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { results: StepResult[] }).results.filter((r) => !only.includes(r.step)) : [];
+  writeFileSync(file, JSON.stringify({ machine, quick, at: new Date().toISOString(), results: [...kept, ...results] }, null, 2));
   const empty = results.filter((r) => !r.measured).map((r) => r.step);
   if (empty.length > 0) {
     console.error(`\nThese steps measured nothing: ${empty.join(', ')}`);

@@ -43,7 +43,7 @@ beforeAll(async () => {
   market = await aMarket(app, deps);
 });
 
-describe('budget leases', () => {
+describe('budget leases', { timeout: 300_000 }, () => {
   it('several instances billing one campaign at once never pass its budget, and the ledger equals the journal', async () => {
     const { id, unit } = await aCampaignFor(30 * CHARGE);
     const engines = [new ServeEngine(deps), new ServeEngine(deps), new ServeEngine(deps)];

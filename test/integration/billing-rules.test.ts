@@ -32,7 +32,7 @@ beforeAll(async () => {
   market = await aMarket(app, deps);
 });
 
-describe('billing rules', () => {
+describe('billing rules', { timeout: 300_000 }, () => {
   it('bills at most the per-source limit of one campaign a day; the rest is counted over_limit', async () => {
     const unit = await aUnit(app, market);
     const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit) });

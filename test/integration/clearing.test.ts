@@ -50,7 +50,7 @@ beforeAll(async () => {
   expect((await call(app, 'POST', `/v1/admin/accounts/${market.accountId}/verify`, { key: market.admin, body: {} })).status).toBe(200);
 });
 
-describe('clearing', () => {
+describe('clearing', { timeout: 300_000 }, () => {
   it('keeps earnings pending for the clearing period, refunds a ruling inside it exactly, and clears the rest after it', async () => {
     const [unitA, unitB] = [await aUnit(app, market), await aUnit(app, market)];
     const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unitA) });

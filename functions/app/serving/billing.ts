@@ -6,6 +6,7 @@ import { localDate } from '../../core/serving/viewer.js';
 import { ConflictError } from '../../core/shared/errors.js';
 import type { Deps } from '../../deps.js';
 import { campaignStore } from '../../store/campaigns.js';
+import { capWindowAttribute, tidyViewer, type FrequencyCaps } from '../../store/frequency.js';
 import { recordUnbilled, writeEvent, type EventRules, type JournalEntry } from '../../store/journal.js';
 import { coalesced } from './coalesce.js';
 import { budgetLeft, claimLease, closeLease, LeaseRefused, LeaseTaken, post, type Lease, type PostingTarget } from '../../store/leases.js';
@@ -31,6 +32,8 @@ export interface BillInput {
   campaign: Campaign | undefined;
   /** Who sent the event, as the platform saw it: the per-source limits count by this. */
   source: { fingerprint: string };
+  /** The caps of the campaigns the instance knows, to keep the viewer's frequency item small. */
+  caps?: FrequencyCaps;
 }
 
 interface LiveLease extends Lease {
@@ -102,6 +105,10 @@ export class Biller {
         else lease.dirty = true;
       }
       throw error;
+    }
+    if (campaign?.frequencyCap && entry.event === 'IMP' && input.caps && (outcome === 'billed' || outcome === 'recorded')) {
+      // Housekeeping, not money: a failure is logged and the viewer still gets a normal answer.
+      await tidyViewer(this.deps.db, payload.ref.viewerHash, input.caps, now).catch((error: unknown) => this.deps.logger.warn('frequency item tidy-up failed', { error }));
     }
     if (lease) {
       lease.inflight -= 1;
@@ -206,7 +213,7 @@ export class Biller {
         unitMax: config.SOURCE_UNIT_HOURLY_LIMIT,
         expiresAt: Math.ceil((now + 2 * MS_PER_DAY) / MS_PER_SECOND),
       },
-      ...(cap ? { cap: capRule(payload.campaignId, payload.ref.viewerHash, cap, now) } : {}),
+      ...(cap ? { cap: capRule(payload.campaignId, payload.ref.viewerHash, cap, input.caps?.maxPerHours ?? cap.perHours, now) } : {}),
     };
   }
 
@@ -283,14 +290,16 @@ export class Biller {
 }
 
 /** The viewer's counter for the cap's current fixed window (perHours long), and the hourly bucket decisions read. */
-function capRule(campaignId: string, viewerHash: string, cap: FrequencyCap, now: number): NonNullable<EventRules['cap']> {
+function capRule(campaignId: string, viewerHash: string, cap: FrequencyCap, maxPerHours: number, now: number): NonNullable<EventRules['cap']> {
   const windowMs = cap.perHours * MS_PER_HOUR;
   const window = Math.floor(now / windowMs);
+  const bucket = frequencyWindow(cap, now);
   return {
     viewerHash,
-    windowAttribute: `${campaignId}#fw${cap.perHours}h${window}`,
+    windowAttribute: capWindowAttribute(campaignId, cap.perHours, window),
     max: cap.impressions,
-    bucketAttribute: counterAttribute(campaignId, frequencyWindow(cap, now).incrementKey),
-    expiresAt: Math.max(viewerExpiry(cap.perHours, now), Math.ceil(((window + 1) * windowMs) / MS_PER_SECOND) + 3600),
+    bucketAttribute: counterAttribute(campaignId, bucket.incrementKey),
+    // The end of the longest window any live cap reads, and past this cap's billing window.
+    expiresAt: Math.max(bucket.expiresAtEpochSeconds, viewerExpiry(maxPerHours, now), Math.ceil(((window + 1) * windowMs + MS_PER_HOUR) / MS_PER_SECOND)),
   };
 }

@@ -4,13 +4,14 @@ import { INVALID, type Outcome } from '../../core/serving/billing.js';
 import { decide, type CampaignRuntime, type NoAdReason } from '../../core/serving/decide.js';
 import { hourKey } from '../../core/serving/reports.js';
 import { trackingTokens, verifyToken, type TrackingEvent, type TrackingPayload, type TrackingRef } from '../../core/serving/tracking.js';
-import { countersOf, frequencyCounts } from '../../core/serving/frequency.js';
+import { countersOf, frequencyCounts, type FrequencyCap } from '../../core/serving/frequency.js';
 import { localDate, viewerContext, viewerHash, type ViewerInput } from '../../core/serving/viewer.js';
 import { NotFoundError } from '../../core/shared/errors.js';
 import type { Deps } from '../../deps.js';
 import { batchGetItems, BatchReader, itemId } from '../../store/batch-get.js';
 import { ChangeFeed } from '../../store/change-feed.js';
 import type { Db } from '../../store/client.js';
+import type { FrequencyCaps } from '../../store/frequency.js';
 import { getAdUnit, type AdUnitRecord } from '../../store/marketplace.js';
 import { keys } from '../../store/keys.js';
 import { LIFETIME, type CounterDimension, type Increments } from '../../store/reports.js';
@@ -65,6 +66,7 @@ export class ServeEngine {
   private runtimes = new Map<string, CampaignRuntime<ServedCreative[]>>();
   private budgets = new Map<string, BudgetView>();
   private maxCapHours = 0;
+  private readonly caps: FrequencyCaps = { capOf: () => undefined, maxPerHours: 0 };
   private readonly reader: BatchReader;
   private budgetsAt = -Infinity;
   private readonly units = new Map<string, { unit: AdUnitRecord | null; until: number }>();
@@ -146,7 +148,7 @@ export class ServeEngine {
     await this.refresh();
     const payload = genuine as TrackingPayload & { ref: TrackingRef };
     // Until the token carries the decision's source fingerprint (traffic-quality work), the viewer's hash stands in for it.
-    const input: BillInput = { payload, campaign: this.feed.items.get(genuine.campaignId), source: source ?? { fingerprint: payload.ref.viewerHash } };
+    const input: BillInput = { payload, campaign: this.feed.items.get(genuine.campaignId), source: source ?? { fingerprint: payload.ref.viewerHash }, caps: this.caps };
     const outcome = verified.ok ? await this.biller.bill(input) : 'expired';
     this.countEvent(payload, outcome, now.getTime());
     if (outcome === 'billed') this.spent(genuine.campaignId, genuine.chargeMicros);
@@ -227,6 +229,11 @@ export class ServeEngine {
     this.maxCapHours = Math.max(0, ...active.map((c) => (c.frequencyCap ? c.frequencyCap.perHours : 0)));
     // A campaign that stopped serving (paused, ended, exhausted) gives its lease back.
     for (const c of this.feed.items.values()) if (c.status !== 'active') this.biller.retire(c.id);
+    // Paused and exhausted campaigns may serve again: their counters are kept, as long as their windows.
+    const caps = new Map<string, FrequencyCap | null>();
+    for (const c of this.feed.items.values()) if (TERMINAL.has(c.status) || c.frequencyCap != null) caps.set(c.id, TERMINAL.has(c.status) ? null : c.frequencyCap!);
+    const longest = Math.max(0, ...[...caps.values()].map((cap) => cap?.perHours ?? 0));
+    Object.assign(this.caps, { capOf: (id: string) => caps.get(id), maxPerHours: longest });
     this.runtimes = new Map(active.map((c) => [c.id, this.runtime(c)]));
     // A campaign this instance has no budget for yet must not wait for the next periodic read.
     if (active.some((c) => !this.budgets.has(c.id))) this.budgetsAt = -Infinity;
@@ -302,6 +309,9 @@ function countsOf(outcome: Outcome, spendMicros: number, event: TrackingEvent): 
   if (INVALID.has(outcome)) return { invalid: 1, [`invalid:${outcome}`]: 1 };
   return { [event === 'i' ? 'impressions' : 'clicks']: 1, spendMicros };
 }
+
+/** Campaigns in these states never serve again: their caps no longer matter. */
+const TERMINAL: ReadonlySet<Campaign['status']> = new Set(['ended', 'archived']);
 
 const engines = new WeakMap<Db, ServeEngine>();
 
