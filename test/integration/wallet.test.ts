@@ -133,7 +133,7 @@ describe('the ledger', () => {
     const publisher = await signup(app, 'publisher');
     const before = (await call(app, 'GET', '/v1/wallet', { key: admin })).body.balances.revenueMicros;
     await seedEarnings(deps, advertiser.id, publisher.id, 999);
-    expect((await call(app, 'GET', '/v1/wallet', { key: publisher.key })).body.balances).toEqual({ earnedMicros: 900, pendingPayoutMicros: 0, paidMicros: 0 });
+    expect((await call(app, 'GET', '/v1/wallet', { key: publisher.key })).body.balances).toEqual({ pendingMicros: 0, earnedMicros: 900, pendingPayoutMicros: 0, paidMicros: 0 });
     expect((await call(app, 'GET', '/v1/wallet', { key: admin })).body.balances.revenueMicros - before).toBe(99);
   });
 
