@@ -6,7 +6,7 @@ import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
 import { aMarket, anActiveCampaign, onUnit, type Market } from '../support/campaigns.js';
 import { booksOf, expectSettled, tokensFor } from '../support/billing.js';
-import { TEST_SECRET, testDeps, type MovableClock } from '../support/deps.js';
+import { movableClock, TEST_SECRET, testDeps, type MovableClock } from '../support/deps.js';
 
 /**
  * Crash mid-traffic (issue 11): a real serve process (test/support/serve-child.ts) bills
@@ -32,7 +32,8 @@ async function startServe(): Promise<{ child: ChildProcess; base: string }> {
 }
 
 beforeAll(async () => {
-  deps = await testDeps();
+  // The serve process runs on the wall clock: so do the tokens this test signs and the settlement it runs.
+  deps = await testDeps({ clock: movableClock(new Date()) });
   accessKey = (await deps.db.client.config.credentials()).accessKeyId;
   const app = createApp(deps);
   market = await aMarket(app, deps);
