@@ -3,7 +3,7 @@ import { readDeliveryReport } from '../../app/reports/read-report.js';
 import { toCsv } from '../../core/serving/reports.js';
 import { caller } from '../auth.js';
 import { ReportQuerySchema, ReportSchema } from '../campaign-schemas.js';
-import { bearerSecurity, errorResponses, jsonContent, router } from '../openapi.js';
+import { access, errorResponses, jsonContent, router } from '../openapi.js';
 
 const report = createRoute({
   method: 'get',
@@ -12,7 +12,7 @@ const report = createRoute({
   summary: 'Delivery counters of a campaign (advertisers), an ad unit or an account (owners), or the platform (operators), by hour or day',
   description:
     'Requests, fills, impressions, clicks, invalid events (in all and by reason), CTR, spend, eCPM and eCPC, from counters kept as events happen. Hours are UTC. Ad units and accounts also show the owner’s earnings in the range, pending (clearing) vs cleared. Counters are flushed by each serve instance every few seconds: the last seconds may not show yet.',
-  security: bearerSecurity,
+  ...access(),
   request: { query: ReportQuerySchema },
   responses: {
     200: { description: 'The report', content: { 'application/json': { schema: ReportSchema }, 'text/csv': { schema: z.string() } } },
