@@ -15,7 +15,10 @@ const isTimeZone = (zone: string): boolean => {
  * first request that needs it.
  */
 const schema = z.object({
-  STAGE: z._default(z.string(), 'dev'),
+  /** The deployment stage; deployed stacks set it, and an unset one is treated as production. */
+  STAGE: z._default(z.string(), 'prod'),
+  /** `json` (one line per entry: the default, and what AWS gets) or `pretty` (indented, for reading locally). */
+  LOG_FORMAT: z._default(z.enum(['json', 'pretty']), 'json'),
   TABLE_NAME: z._default(z.string().check(z.minLength(1)), 'placard'),
   /** Set locally (DynamoDB Local); absent on AWS. */
   DYNAMODB_ENDPOINT: z.optional(z.url()),
@@ -41,6 +44,20 @@ const schema = z.object({
   WEBHOOK_RETRY_BASE_SECONDS: z._default(z.coerce.number().check(z.positive()), 30),
   WEBHOOK_RETRY_MAX_SECONDS: z._default(z.coerce.number().check(z.positive()), 3600),
   WEBHOOK_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.positive()), 8),
+  /**
+   * Let webhooks reach loopback, private, link-local and other non-public addresses (and use
+   * plain http to localhost). Only for local development and tests: `npm start` and the test
+   * setup turn it on; every deployed stage leaves it off, so tenant URLs cannot reach the VPC,
+   * the metadata service or the machine itself.
+   */
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: z._default(z.stringbool(), false),
+  /** Deliveries of one tenant in flight at once, per delivery runner: one tenant's slow endpoints cannot hold up another's. */
+  WEBHOOK_TENANT_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.positive()), 2),
+  /** Circuit breaker: after this many failed attempts in a row an endpoint gets no attempts for the cool-down (its deliveries wait, unspent). */
+  WEBHOOK_CIRCUIT_FAILURES: z._default(z.coerce.number().check(z.int(), z.positive()), 5),
+  WEBHOOK_CIRCUIT_COOLDOWN_SECONDS: z._default(z.coerce.number().check(z.positive()), 300),
+  /** How often the local runner (`npm start`) looks for due deliveries; on AWS the jobs schedule (every minute) does. */
+  WEBHOOK_POLL_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 1000),
   /** Serving (issue 5): ad units cached per instance, budget/spend view refresh, request/fill counters flushed, dedupe items kept past token expiry. */
   AD_UNIT_CACHE_SECONDS: z._default(z.coerce.number().check(z.positive()), 30),
   BUDGET_REFRESH_SECONDS: z._default(z.coerce.number().check(z.positive()), 5),

@@ -3,8 +3,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { PlacardStack } from './stack.js';
 
 const app = new App();
-// `cdk synth -c stage=prod`; every other stage is disposable.
-const stage: unknown = app.node.tryGetContext('stage') ?? 'dev';
+// The default stage is prod (retained, protected table); `-c stage=dev` (or any other name) makes a disposable one.
+const stage: unknown = app.node.tryGetContext('stage') ?? 'prod';
 if (typeof stage !== 'string' || !/^[a-z][a-z0-9-]*$/.test(stage)) throw new Error(`Invalid stage: ${String(stage)}`);
 const publicBaseUrl: unknown = app.node.tryGetContext('publicBaseUrl');
 

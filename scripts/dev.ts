@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { serve } from '@hono/node-server';
 import { runJobs } from '../functions/background/jobs.js';
+import { deliveryRunner } from '../functions/background/webhooks.js';
 import { parseConfig } from '../functions/config.js';
 import { createDeps } from '../functions/deps.js';
 import { createApp } from '../functions/http/app.js';
@@ -18,6 +19,7 @@ import { serveEngine } from '../functions/app/serving/serve-engine.js';
 import { createDb } from '../functions/store/client.js';
 import { ensureTable } from '../functions/store/create-table.js';
 import { LOCAL_CREDENTIALS, LOCAL_DATA_DIR, LOCAL_DYNAMO_PORT, startDynamoLocal } from './local/dynamodb-local.js';
+import { clearRunnerState, runningPlatform, writeRunnerState } from './local/runner-state.js';
 import { startStreamPoller } from './local/stream-poller.js';
 import { seedIfEmpty } from './seed.js';
 
@@ -28,7 +30,12 @@ async function main(): Promise<void> {
   const memory = args.has('--memory');
   const port = Number(process.env.PORT ?? 3000);
   const jobsEverySeconds = Number(process.env.JOBS_INTERVAL_SECONDS ?? 30);
-  process.env.POWERTOOLS_DEV ??= 'true';
+  // One JSON line per log entry (per request), as on AWS; powertools' dev mode indents them only when asked.
+  if (process.env.LOG_FORMAT === 'pretty') process.env.POWERTOOLS_DEV = 'true';
+
+  // A second platform on the same data would share (and corrupt) its database: refuse.
+  const other = runningPlatform();
+  if (other) throw new Error(`Placard is already running (pid ${other.pid}, ${other.url}, data in ${LOCAL_DATA_DIR}/): stop it first, or run this one with PLACARD_DATA_DIR set to another directory`);
 
   // Signals are handled from the first moment, so a Ctrl-C during start-up also stops Java.
   const stops: (() => Promise<void>)[] = [];
@@ -48,6 +55,9 @@ async function main(): Promise<void> {
   process.once('exit', () => dynamo.process.kill('SIGKILL'));
 
   const config = parseConfig({
+    // Local development: webhooks may reach receivers on this machine.
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+    STAGE: 'local',
     ...process.env,
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     TRACKING_SECRET: process.env.TRACKING_SECRET ?? localSecret(memory),
@@ -84,6 +94,16 @@ async function main(): Promise<void> {
   stops.push(async () => clearInterval(jobsTimer));
   const poller = startStreamPoller(deps, new DynamoDBStreamsClient(clientConfig));
   stops.push(() => poller.stop());
+  // Webhook deliveries are sent apart from the stream, as soon as they are due.
+  const runner = deliveryRunner(deps);
+  const deliveriesTimer = setInterval(() => void runner.tick().catch((error: unknown) => deps.logger.error('webhook deliveries failed', { error })), config.WEBHOOK_POLL_MS);
+  stops.push(async () => {
+    clearInterval(deliveriesTimer);
+    await runner.drain();
+  });
+
+  writeRunnerState({ pid: process.pid, url: `http://127.0.0.1:${port}`, dynamoEndpoint: dynamo.endpoint, memory, startedAt: new Date().toISOString() });
+  stops.push(async () => clearRunnerState(process.pid));
 
   console.log(`Placard is running at http://127.0.0.1:${port}  (docs: http://127.0.0.1:${port}/docs)${memory ? '  [in memory]' : `  [data in ${DATA_DIR}/]`}`);
 }

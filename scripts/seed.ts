@@ -91,7 +91,7 @@ function demoKeys(publisherKey: string, advertiserKey: string): string {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { accounts: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' } } });
   const input = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Number(v)]));
-  const { db, close } = await connect();
+  const { db, close } = await connect({ startIfNone: true });
   try {
     const deps = createDeps(parseConfig({ ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN' }), { db });
     const started = Date.now();

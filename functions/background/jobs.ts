@@ -3,7 +3,7 @@ import type { Deps } from '../deps.js';
 import { keys } from '../store/keys.js';
 import { orderDeadlinesJob } from './order-deadlines.js';
 import { campaignEndsJob } from './campaign-ends.js';
-import { webhookRetries } from './webhooks.js';
+import { webhookDeliveries } from './webhooks.js';
 import { settleLeasesJob } from '../app/billing/settle-leases.js';
 import { clearEarningsJob } from '../app/billing/clear-earnings.js';
 
@@ -14,7 +14,7 @@ export interface Job {
 }
 
 /** The jobs the schedule runs, in order. Each capability adds its own (deadlines, pacing, payouts). */
-export const jobs: Job[] = [orderDeadlinesJob, campaignEndsJob, webhookRetries, settleLeasesJob, clearEarningsJob];
+export const jobs: Job[] = [orderDeadlinesJob, campaignEndsJob, webhookDeliveries, settleLeasesJob, clearEarningsJob];
 
 export interface JobsReport {
   ranAt: string;

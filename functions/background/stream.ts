@@ -33,18 +33,22 @@ export const entityCounts: StreamConsumer = {
     if (change.kind === 'MODIFY' || !COUNTED.has(change.entity)) return;
     const image = change.newImage ?? change.oldImage ?? {};
     const label = change.entity === 'tenant' ? `tenant_${String(image.role)}` : change.entity;
-    // Counts are top-level attributes, so ADD starts each from zero without a setup write.
-    await deps.db.doc.send(
-      new UpdateCommand({
-        TableName: deps.db.tableName,
-        Key: keys.stats(),
-        UpdateExpression: 'ADD #label :delta SET entity = :entity',
-        ExpressionAttributeNames: { '#label': `count_${label}` },
-        ExpressionAttributeValues: { ':delta': change.kind === 'INSERT' ? 1 : -1, ':entity': 'stats' },
-      }),
-    );
+    await addToStats(deps, `count_${label}`, change.kind === 'INSERT' ? 1 : -1);
   },
 };
+
+/** Counts are top-level attributes of the stats item, so ADD starts each from zero without a setup write. */
+async function addToStats(deps: Deps, name: string, delta: number): Promise<void> {
+  await deps.db.doc.send(
+    new UpdateCommand({
+      TableName: deps.db.tableName,
+      Key: keys.stats(),
+      UpdateExpression: 'ADD #name :delta SET entity = :entity',
+      ExpressionAttributeNames: { '#name': name },
+      ExpressionAttributeValues: { ':delta': delta, ':entity': 'stats' },
+    }),
+  );
+}
 
 export const consumers: StreamConsumer[] = [entityCounts, webhookNotifications];
 
@@ -58,13 +62,41 @@ export function toChange(record: DynamoDBRecord): Change | undefined {
   return { id: db.SequenceNumber ?? record.eventID ?? '', kind: record.eventName, entity, newImage, oldImage };
 }
 
+export interface StreamOptions {
+  /**
+   * What to do with a record that cannot be decoded (it will never decode, however often it is
+   * retried). Lambda (the default, false): report it as the batch's first failure, so the event
+   * source retries it a bounded number of times, bisecting, and then sends it to the dead-letter
+   * queue (infra/constructs/stream-processing.ts) and moves on. The local poller (true), which
+   * has no dead-letter queue: log it, count it in the stats item (`count_stream_undecodable`)
+   * and go on with the next record.
+   */
+  skipUndecodable?: boolean;
+}
+
 /**
  * Feeds each record to every consumer, in order. On a failure it stops and reports that record
  * as the first failure, so Lambda retries from there (with bisect-on-error) and order is kept.
+ * Decoding is inside the error handling: a record that cannot be decoded fails (or is skipped)
+ * alone, it does not throw the whole batch away.
  */
-export async function handleStream(deps: Deps, records: readonly DynamoDBRecord[], list: readonly StreamConsumer[] = consumers): Promise<DynamoDBBatchResponse> {
+export async function handleStream(
+  deps: Deps,
+  records: readonly DynamoDBRecord[],
+  list: readonly StreamConsumer[] = consumers,
+  options: StreamOptions = {},
+): Promise<DynamoDBBatchResponse> {
   for (const record of records) {
-    const change = toChange(record);
+    const id = record.dynamodb?.SequenceNumber ?? record.eventID ?? '';
+    let change: Change | undefined;
+    try {
+      change = toChange(record);
+    } catch (error) {
+      deps.logger.error('stream record cannot be decoded', { sequenceNumber: id, keys: record.dynamodb?.Keys, skipped: options.skipUndecodable === true, error });
+      if (!options.skipUndecodable) return { batchItemFailures: [{ itemIdentifier: id }] };
+      await addToStats(deps, 'count_stream_undecodable', 1);
+      continue;
+    }
     if (!change) continue;
     try {
       for (const consumer of list) await consumer.handle(deps, change);

@@ -54,7 +54,8 @@ export const CampaignPatchSchema = z
 const CreativeFields = {
   title: z.string().trim().min(1).max(100),
   body: z.string().trim().max(500),
-  imageUrl: z.url().max(2000),
+  // Served into publishers' pages: https only (no javascript:, data:, file: or plain http).
+  imageUrl: z.url({ protocol: /^https$/, error: 'must be an https URL' }).max(2000).openapi({ description: 'An https URL' }),
   landingUrl: z.url({ protocol: /^https?$/ }).max(2000),
   callToAction: z.string().trim().min(1).max(40),
 };

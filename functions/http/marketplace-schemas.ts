@@ -26,8 +26,13 @@ export function addIssues(ctx: z.RefinementCtx, issues: readonly FieldIssue[]): 
   for (const issue of issues) ctx.addIssue({ code: 'custom', path: issue.field.split('.'), message: issue.message });
 }
 
+// An empty distribution says nothing a missing one would not, and DynamoDB streams an empty map
+// in a form the stream decoder refused (issue 9 #17): at least one value.
 const distribution = (keys: readonly string[]) =>
-  z.record(z.string(), z.number()).openapi({ description: `Share of readers (0–1) per value, summing to at most 1. Keys: ${keys.join(', ')}` });
+  z
+    .record(z.string(), z.number())
+    .refine((shares) => Object.keys(shares).length > 0, 'must give the share of at least one value')
+    .openapi({ description: `Share of readers (0–1) per value, summing to at most 1; at least one value. Keys: ${keys.join(', ')}` });
 
 const audienceFields = {
   followers: z.number().int().min(0),

@@ -1,6 +1,6 @@
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AdUnit, OfficialAccount } from '../core/marketplace/account.js';
-import { validateAudience, type AudienceProfile } from '../core/marketplace/audience.js';
+import type { AudienceProfile } from '../core/marketplace/audience.js';
 import type { Category, SlotStatus } from '../core/marketplace/catalog.js';
 import { isPast, validateSlotFields, type IsoDate, type Slot, type SlotDraft, type SlotFields } from '../core/marketplace/slots.js';
 import type { Clock } from '../core/shared/clock.js';
@@ -66,7 +66,6 @@ export interface AdUnitRecord extends AdUnit {
 
 export type AudienceInput = Omit<AudienceProfile, 'source' | 'updatedAt'>;
 export type AccountInput = Omit<OfficialAccount, 'id' | 'ownerTenantId' | 'audience'> & { audience: AudienceInput };
-export type AccountPatch = Partial<Omit<AccountInput, 'audience'>> & { audience?: Partial<AudienceInput> };
 export type SlotPatch = Partial<SlotDraft> & { status?: 'open' | 'closed' };
 export type AdUnitInput = Omit<AdUnit, 'id' | 'accountId'> & { enabled: boolean };
 export type AdUnitPatch = Partial<AdUnitInput>;
@@ -259,23 +258,17 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
       return strip<AccountRecord>(await ownedAccount(tenantId, id));
     },
 
-    /** Applies an owner's edit; any audience edit makes the profile self-reported again. */
-    async updateAccount(tenantId: string, id: string, patch: AccountPatch): Promise<AccountRecord> {
+    /** An owner's account with the version read, for a conditional save. */
+    async loadAccount(tenantId: string, id: string): Promise<{ account: AccountRecord; version: number }> {
       const stored = await ownedAccount(tenantId, id);
-      const current = strip<AccountRecord>(stored);
-      const at = now();
-      const { audience, ...fields } = patch;
-      const next: AccountRecord = { ...current, ...fields, updatedAt: at };
-      if (audience && Object.keys(audience).length > 0) {
-        next.audience = { ...current.audience, ...audience, source: 'self_reported', updatedAt: at };
-        next.verification = { status: 'unverified' };
-        const issues = validateAudience(next.audience);
-        if (issues.length > 0) throw new ValidationError('Invalid audience profile', issues);
-      }
-      const ops = [putVersionOp(db, marketItems.account(next, stored.version + 1), stored.version, `Account ${id}`)];
-      if (next.category !== current.category) ops.push(...(await unitCategoryOps(next)));
+      return { account: strip<AccountRecord>(stored), version: stored.version };
+    },
+
+    /** Saves an account, conditional on the version read, with its category copied onto its ad units. */
+    async saveAccount(previous: AccountRecord, next: AccountRecord, version: number): Promise<void> {
+      const ops = [putVersionOp(db, marketItems.account(next, version + 1), version, `Account ${next.id}`)];
+      if (next.category !== previous.category) ops.push(...(await unitCategoryOps(next)));
       await transact(db, ops);
-      return next;
     },
 
     /** The operator's decision on an account's audience data. */

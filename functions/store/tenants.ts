@@ -1,11 +1,11 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '../core/shared/errors.js';
-import { generateApiKey, type ApiKeyRecord, type Principal, type Role, type Tenant } from '../core/tenants/tenants.js';
+import { generateApiKey, PLATFORM_TENANT_ID, type ApiKeyRecord, type Principal, type Role, type Tenant } from '../core/tenants/tenants.js';
 import type { Clock } from '../core/shared/clock.js';
 import type { IdSource } from '../core/shared/ids.js';
 import type { Db } from './client.js';
 import { keys } from './keys.js';
-import { transact, type TxOp } from './transact.js';
+import { isConditionFailure, transact, type TxOp } from './transact.js';
 
 export interface NewKey {
   record: ApiKeyRecord;
@@ -70,6 +70,16 @@ export function tenantStore(db: Db, clock: Clock, ids: IdSource) {
       return { tenant, key: first.key };
     },
 
+    /** Creates the operator's tenant (PLATFORM_TENANT_ID, no email item) unless it exists. */
+    async ensurePlatformTenant(): Promise<void> {
+      const tenant: Tenant = { id: PLATFORM_TENANT_ID, role: 'admin', name: 'Placard operators', email: '', createdAt: clock().toISOString() };
+      try {
+        await db.doc.send(new PutCommand({ TableName: db.tableName, Item: { ...keys.tenant(tenant.id), entity: 'tenant', version: 1, ...tenant }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+
     async get(tenantId: string): Promise<Tenant> {
       const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.tenant(tenantId) }));
       if (!out.Item) throw new NotFoundError(`Tenant ${tenantId} not found`);
@@ -107,13 +117,19 @@ export function tenantStore(db: Db, clock: Clock, ids: IdSource) {
       return (out.Items ?? []).map(({ id, tenantId: t, role, prefix: p, createdAt }) => ({ id, tenantId: t, role, prefix: p, createdAt }) as ApiKeyRecord);
     },
 
-    /** Deletes both items of a key; the tenant's other keys keep working. */
-    async revokeKey(tenantId: string, keyId: string): Promise<void> {
+    /** One of the tenant's keys, with its hash (404 when it has none by that id). */
+    async getKey(tenantId: string, keyId: string): Promise<ApiKeyRecord & { hash: string }> {
       const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.tenantApiKey(tenantId, keyId) }));
       if (!out.Item) throw new NotFoundError(`API key ${keyId} not found`);
+      const { id, role, prefix, createdAt, hash } = out.Item as ApiKeyRecord & { hash: string };
+      return { id, tenantId, role, prefix, createdAt, hash };
+    },
+
+    /** Deletes both items of a key; the tenant's other keys keep working. */
+    async deleteKey(key: { tenantId: string; id: string; hash: string }): Promise<void> {
       await transact(db, [
-        { item: { Delete: { TableName: db.tableName, Key: keys.tenantApiKey(tenantId, keyId), ConditionExpression: 'attribute_exists(pk)' } }, onConditionFail: () => new NotFoundError(`API key ${keyId} not found`) },
-        { item: { Delete: { TableName: db.tableName, Key: keys.apiKeyByHash(out.Item.hash as string) } } },
+        { item: { Delete: { TableName: db.tableName, Key: keys.tenantApiKey(key.tenantId, key.id), ConditionExpression: 'attribute_exists(pk)' } }, onConditionFail: () => new NotFoundError(`API key ${key.id} not found`) },
+        { item: { Delete: { TableName: db.tableName, Key: keys.apiKeyByHash(key.hash) } } },
       ]);
     },
   };

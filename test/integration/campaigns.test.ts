@@ -112,4 +112,35 @@ describe('campaigns', () => {
     expect(order.status).toBe(400);
     expect(order.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['schedule.end', 'schedule.timezone']);
   });
+
+  it('locks the category of a funded campaign (409, nothing changes), while a draft may still change it', async () => {
+    const { advertiser } = market;
+    const draft = (await call(app, 'POST', '/v1/campaigns', { key: advertiser.key, body: aCampaign(deps) })).body;
+    const other = draft.category === 'travel' ? 'food' : 'travel';
+    expect((await call(app, 'PATCH', `/v1/campaigns/${draft.id}`, { key: advertiser.key, body: { category: other } })).body.category).toBe(other);
+
+    const id = await anActiveCampaign(app, deps, advertiser, market.admin);
+    const before = (await call(app, 'GET', `/v1/campaigns/${id}`, { key: advertiser.key })).body;
+    const res = await call(app, 'PATCH', `/v1/campaigns/${id}`, { key: advertiser.key, body: { category: before.category === 'travel' ? 'food' : 'travel' } });
+    expect(res.status).toBe(409);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect((await call(app, 'GET', `/v1/campaigns/${id}`, { key: advertiser.key })).body).toEqual(before);
+    // The same category, or other fields, still go through.
+    expect((await call(app, 'PATCH', `/v1/campaigns/${id}`, { key: advertiser.key, body: { category: before.category, name: 'Renamed' } })).status).toBe(200);
+  });
+
+  it('accepts only https creative images: javascript:, data:, file: and http: answer 400 and store nothing', async () => {
+    const { advertiser } = market;
+    const id = (await call(app, 'POST', '/v1/campaigns', { key: advertiser.key, body: aCampaign(deps) })).body.id;
+    for (const imageUrl of ['javascript:alert(document.cookie)', 'data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=', 'file:///etc/passwd', 'http://cdn.example.com/a.png']) {
+      const res = await call(app, 'POST', `/v1/campaigns/${id}/creatives`, { key: advertiser.key, body: aCreative({ imageUrl }) });
+      expect(res.status, imageUrl).toBe(400);
+      expect(res.body.errors, imageUrl).toEqual([{ field: 'imageUrl', message: 'must be an https URL' }]);
+    }
+    expect((await call(app, 'GET', `/v1/campaigns/${id}/creatives`, { key: advertiser.key })).body.items).toEqual([]);
+    const made = await call(app, 'POST', `/v1/campaigns/${id}/creatives`, { key: advertiser.key, body: aCreative({ imageUrl: 'https://cdn.example.com/a.png' }) });
+    expect(made.status).toBe(201);
+    const patched = await call(app, 'PATCH', `/v1/campaigns/${id}/creatives/${made.body.id}`, { key: advertiser.key, body: { imageUrl: 'javascript:alert(1)' } });
+    expect(patched.status).toBe(400);
+  });
 });

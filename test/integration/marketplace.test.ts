@@ -57,8 +57,8 @@ describe('accounts', () => {
     expect(verified.status).toBe(200);
     expect(verified.body).toMatchObject({ audience: { source: 'verified' }, verification: { status: 'verified', note: 'screenshots checked' } });
 
-    const renamed = await call(app, 'PATCH', `/v1/accounts/${id}`, { key: owner.key, body: { name: 'Tea Weekly' } });
-    expect(renamed.body).toMatchObject({ name: 'Tea Weekly', audience: { source: 'verified' } });
+    const described = await call(app, 'PATCH', `/v1/accounts/${id}`, { key: owner.key, body: { description: 'Tea, weekly' } });
+    expect(described.body).toMatchObject({ description: 'Tea, weekly', audience: { source: 'verified' }, verification: { status: 'verified' } });
     const edited = await call(app, 'PATCH', `/v1/accounts/${id}`, { key: owner.key, body: { audience: { averageReads: 12_000 } } });
     expect(edited.status).toBe(200);
     expect(edited.body.audience).toMatchObject({ averageReads: 12_000, followers: 120_000, source: 'self_reported' });
@@ -67,6 +67,37 @@ describe('accounts', () => {
     const rejected = await call(app, 'POST', `/v1/admin/accounts/${id}/reject`, { key: admin, body: { reason: 'no proof of reads' } });
     expect(rejected.body).toMatchObject({ audience: { source: 'self_reported' }, verification: { status: 'rejected', reason: 'no proof of reads' } });
     expect((await call(app, 'POST', `/v1/admin/accounts/${id}/verify`, { key: owner.key, body: {} })).status).toBe(403);
+  });
+
+  it.each([
+    ['platform', { platform: 'weibo' }],
+    ['handle', { handle: 'tea_daily_2' }],
+    ['name', { name: 'Tea Weekly' }],
+    ['category', { category: 'travel' }],
+  ])('makes a verified account unverified again when its %s changes (the verification was of another identity)', async (_field, change) => {
+    const id = await newAccount();
+    const admin = await adminKey(deps);
+    expect((await call(app, 'POST', `/v1/admin/accounts/${id}/verify`, { key: admin, body: {} })).body.verification.status).toBe('verified');
+    const same = await call(app, 'PATCH', `/v1/accounts/${id}`, { key: owner.key, body: { platform: 'wechat', handle: 'tea_daily', name: 'Tea Daily', category: 'food' } });
+    expect(same.body).toMatchObject({ audience: { source: 'verified' }, verification: { status: 'verified' } });
+    const changed = await call(app, 'PATCH', `/v1/accounts/${id}`, { key: owner.key, body: change });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ ...change, audience: { source: 'self_reported', followers: audience.followers }, verification: { status: 'unverified' } });
+    expect((await call(app, 'GET', `/v1/accounts/${id}`, { key: owner.key })).body.verification).toEqual({ status: 'unverified' });
+  });
+
+  it('refuses an empty audience distribution (400), on create and on edit, and writes nothing', async () => {
+    const before = await itemCount();
+    const created = await call(app, 'POST', '/v1/accounts', { key: owner.key, body: anAccount({ audience: { ...audience, ageBand: {} } }) });
+    expect(created.status).toBe(400);
+    expect(created.headers.get('content-type')).toContain('application/problem+json');
+    expect(created.body.errors).toEqual([{ field: 'audience.ageBand', message: 'must give the share of at least one value' }]);
+    expect(await itemCount()).toBe(before);
+    const id = await newAccount();
+    const edited = await call(app, 'PATCH', `/v1/accounts/${id}`, { key: owner.key, body: { audience: { interests: {} } } });
+    expect(edited.status).toBe(400);
+    expect(edited.body.errors[0].field).toBe('audience.interests');
+    expect((await call(app, 'GET', `/v1/accounts/${id}`, { key: owner.key })).body.audience.interests).toEqual(audience.interests);
   });
 
   it('refuses invalid accounts with 400 naming each field, and writes nothing', async () => {

@@ -3,6 +3,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createApp } from '../../functions/http/app.js';
 import type { Deps } from '../../functions/deps.js';
 import { hashApiKey } from '../../functions/core/tenants/tenants.js';
+import { tenantStore } from '../../functions/store/tenants.js';
 import { adminKey, testDeps } from '../support/deps.js';
 import { call, signup } from '../support/http.js';
 
@@ -104,6 +105,35 @@ describe('API keys', () => {
     const res = await call(app, 'DELETE', `/v1/api-keys/${bKeys.body.items[0].id}`, { key: a.key });
     expect(res.status).toBe(404);
     expect((await call(app, 'GET', '/v1/me', { key: b.key })).status).toBe(200);
+  });
+
+  it('puts operator keys on a reserved platform tenant that a signup with the operator’s email cannot claim or revoke', async () => {
+    // Before the fix, `npm run admin -- create-key` attached its key to whoever owned admin@placard.local.
+    const squatter = await call(app, 'POST', '/v1/signup', { body: { role: 'publisher', name: 'Squatter', email: 'admin@placard.local' } });
+    expect(squatter.status).toBe(201);
+    const operator = await adminKey(deps);
+    const me = await call(app, 'GET', '/v1/me', { key: operator });
+    expect(me.body).toMatchObject({ id: 'tnt_platform', role: 'admin' });
+    expect(squatter.body.tenant.id).not.toBe('tnt_platform');
+    const operatorKeys = (await call(app, 'GET', '/v1/api-keys', { key: operator })).body.items as { id: string }[];
+    const squatterKeys = (await call(app, 'GET', '/v1/api-keys', { key: squatter.body.apiKey.key })).body.items as { id: string }[];
+    expect(squatterKeys.map((k) => k.id)).toEqual([squatter.body.apiKey.id]);
+    for (const { id } of operatorKeys) expect((await call(app, 'DELETE', `/v1/api-keys/${id}`, { key: squatter.body.apiKey.key })).status).toBe(404);
+    expect((await call(app, 'GET', '/v1/admin/stats', { key: operator })).status).toBe(200);
+    // A second operator key joins the same tenant.
+    expect((await call(app, 'GET', '/v1/me', { key: await adminKey(deps) })).body.id).toBe('tnt_platform');
+  });
+
+  it('refuses (403) a non-operator revoking an operator key that sits on its tenant, and the key keeps working', async () => {
+    // How a table written by the old CLI looks: an admin key on a publisher's tenant.
+    const owner = await signup(app, 'publisher');
+    const legacy = await tenantStore(deps.db, deps.clock, deps.ids).createKey(owner.id, 'admin');
+    const res = await call(app, 'DELETE', `/v1/api-keys/${legacy.record.id}`, { key: owner.key });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect((await call(app, 'GET', '/v1/admin/stats', { key: legacy.key })).status).toBe(200);
+    expect((await call(app, 'DELETE', `/v1/api-keys/${legacy.record.id}`, { key: legacy.key })).status).toBe(204);
+    expect((await call(app, 'GET', '/v1/admin/stats', { key: legacy.key })).status).toBe(401);
   });
 
   it('keeps admin endpoints for admin keys (403 for others)', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { handleStream } from '../../functions/background/stream.js';
+import { deliveryRunner } from '../../functions/background/webhooks.js';
 import { createApp } from '../../functions/http/app.js';
 import type { Deps } from '../../functions/deps.js';
 import { getItem } from '../../functions/store/items.js';
@@ -42,6 +43,7 @@ describe('order webhooks (the notify contract with the orders store)', () => {
     const records = [streamRecord('INSERT', requested, '000000000001'), streamRecord('MODIFY', accepted, '000000000002', requested)];
     expect(await handleStream(deps, records)).toEqual({ batchItemFailures: [] });
     await handleStream(deps, records);
+    await deliveryRunner(deps).run(60_000);
 
     // Each party's webhook has its own secret: the one that verifies a delivery says whom it was for.
     const seen = receiver.received.map((r) => {

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { inject } from 'vitest';
+import { createAdminKey } from '../../functions/app/tenants/api-keys.js';
 import { parseConfig, type Config } from '../../functions/config.js';
 import type { Clock } from '../../functions/core/shared/clock.js';
 import { createDeps, type Deps } from '../../functions/deps.js';
 import { createDb } from '../../functions/store/client.js';
 import { ensureTable } from '../../functions/store/create-table.js';
-import { tenantStore } from '../../functions/store/tenants.js';
 
 export const TEST_SECRET = 'test-tracking-secret-0123456789abcdef0123456789';
 
@@ -15,7 +15,8 @@ export const TEST_SECRET = 'test-tracking-secret-0123456789abcdef0123456789';
  * key id, so a fresh random id isolates test files (and tests) from each other.
  */
 export async function testDeps(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<Deps> {
-  const config: Config = parseConfig({ TABLE_NAME: 'placard', TRACKING_SECRET: TEST_SECRET, ...options.env });
+  // Tests deliver webhooks to receivers on 127.0.0.1, so they allow private networks unless a test turns it off.
+  const config: Config = parseConfig({ TABLE_NAME: 'placard', TRACKING_SECRET: TEST_SECRET, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', ...options.env });
   const accessKeyId = `test${randomBytes(8).toString('hex')}`;
   const db = createDb(config.TABLE_NAME, {
     endpoint: inject('dynamoEndpoint'),
@@ -53,6 +54,5 @@ export function movableClock(start: Date = TEST_START): MovableClock {
 
 /** An operator key, made the way `npm run admin -- create-key` makes one. */
 export async function adminKey(deps: Deps): Promise<string> {
-  const { key } = await tenantStore(deps.db, deps.clock, deps.ids).create({ role: 'admin', name: 'Operator', email: `admin-${randomBytes(4).toString('hex')}@example.com` });
-  return key.key;
+  return (await createAdminKey(deps)).key;
 }

@@ -150,6 +150,11 @@ export function applyPatch(campaign: Campaign, patch: CampaignPatch): CampaignFi
   if (patch.budget?.totalMicros !== undefined && patch.budget.totalMicros !== campaign.budget.totalMicros && campaign.funded) {
     throw new ConflictError('The total budget is held once a campaign has been activated; create a new campaign to spend more', { state: campaign.status });
   }
+  // Creatives were reviewed, and units' blocked categories applied, for the category it was funded
+  // under: once funded it keeps it (create a new campaign for another category).
+  if (patch.category !== undefined && patch.category !== campaign.category && campaign.funded) {
+    throw new ConflictError(`The category of a campaign is locked once it has been activated; it stays ${campaign.category}`, { category: campaign.category });
+  }
   const { name, category, bidding, budget, schedule, targeting, frequencyCap } = campaign;
   const base: CampaignFields = { name, category, bidding, budget, schedule, targeting, frequencyCap };
   return { ...base, ...patch, budget: { ...budget, ...patch.budget }, schedule: { ...schedule, ...patch.schedule } } as CampaignFields;

@@ -5,6 +5,16 @@ export type Role = (typeof roles)[number];
 /** Roles a person can sign up for; admins are made by the operator's CLI. */
 export const signupRoles = ['advertiser', 'publisher'] as const;
 
+/**
+ * The operator's tenant, which holds every key `npm run admin -- create-key` makes. Its id is
+ * reserved (generated ids are `tnt_` + a ULID, never this) and it has no email, so no signup can
+ * claim it, whatever address it uses.
+ */
+export const PLATFORM_TENANT_ID = 'tnt_platform';
+
+/** Only an operator may revoke an operator's key (a key with the admin role, on whatever tenant). */
+export const mayRevokeKey = (callerRole: Role, keyRole: Role): boolean => keyRole !== 'admin' || callerRole === 'admin';
+
 export interface Tenant {
   id: string;
   role: Role;

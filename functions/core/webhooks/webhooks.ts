@@ -1,6 +1,8 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { ORDER_EVENTS } from '../orders/state-machine.js';
 import type { FieldIssue } from '../shared/errors.js';
+import { isPublicAddress } from './addresses.js';
 
 /** The events a webhook can subscribe to: every order event (the order machine names them) and the payout events. */
 export const PAYOUT_EVENTS = ['payout.requested', 'payout.paid', 'payout.failed'] as const;
@@ -47,8 +49,13 @@ export function webhookSecret(serverKey: string, salt: string): string {
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-/** https only; plain http only to this machine, and only when local endpoints are allowed (dev and test stages). */
-export function validateWebhookUrl(url: string, allowLocalHttp: boolean): FieldIssue[] {
+/**
+ * https only; plain http only to this machine, and only where private networks are allowed
+ * (local development and tests). An address literal that is not public (loopback, private,
+ * metadata service… in any spelling the URL parser accepts: `2130706433`, `0x7f.1`,
+ * `[::ffff:127.0.0.1]`) is refused here already; names are checked when a delivery connects.
+ */
+export function validateWebhookUrl(url: string, allowPrivateNetworks: boolean): FieldIssue[] {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -56,9 +63,12 @@ export function validateWebhookUrl(url: string, allowLocalHttp: boolean): FieldI
     return [{ field: 'url', message: 'must be an absolute URL' }];
   }
   if (parsed.username || parsed.password) return [{ field: 'url', message: 'must not carry credentials' }];
+  if (!allowPrivateNetworks && (parsed.hostname === 'localhost' || (isIP(parsed.hostname.replace(/^\[|\]$/g, '')) !== 0 && !isPublicAddress(parsed.hostname)))) {
+    return [{ field: 'url', message: 'must not point at a loopback, private, link-local or reserved address' }];
+  }
   if (parsed.protocol === 'https:') return [];
-  if (parsed.protocol === 'http:' && allowLocalHttp && LOCAL_HOSTS.has(parsed.hostname)) return [];
-  return [{ field: 'url', message: allowLocalHttp ? 'must be https (or http to localhost)' : 'must be https' }];
+  if (parsed.protocol === 'http:' && allowPrivateNetworks && LOCAL_HOSTS.has(parsed.hostname)) return [];
+  return [{ field: 'url', message: allowPrivateNetworks ? 'must be https (or http to localhost)' : 'must be https' }];
 }
 
 const STORAGE_ATTRIBUTE = /^(pk|sk|gsi\d+(pk|sk)|entity|notify|expiresAt)$/;
@@ -94,4 +104,20 @@ export function nextAttemptAt(attempts: number, now: Date, policy: RetryPolicy):
   if (attempts >= policy.maxAttempts) return undefined;
   const delaySeconds = Math.min(policy.baseSeconds * 2 ** Math.max(0, attempts - 1), policy.maxSeconds);
   return new Date(now.getTime() + delaySeconds * 1000);
+}
+
+export interface CircuitPolicy {
+  /** Failed attempts in a row that open the circuit. */
+  failures: number;
+  cooldownSeconds: number;
+}
+
+/**
+ * After a failed attempt that brought an endpoint's run of failures to `failures`: until when
+ * its circuit is open (no attempts; its deliveries wait without spending attempts), or undefined
+ * while it stays closed. Once the cool-down passes one attempt goes through (half-open): a success
+ * closes the circuit, a failure opens it again at once, since the run is still over the threshold.
+ */
+export function circuitOpenUntil(failures: number, at: Date, policy: CircuitPolicy): Date | undefined {
+  return failures >= policy.failures ? new Date(at.getTime() + policy.cooldownSeconds * 1000) : undefined;
 }

@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { updateAccount } from '../../app/marketplace/update-account.js';
 import { marketplaceStore } from '../../store/marketplace.js';
 import type { AppEnv } from '../env.js';
 import { caller } from '../auth.js';
@@ -44,7 +45,7 @@ const update = createRoute({
   method: 'patch',
   path: '/v1/accounts/{id}',
   tags,
-  summary: 'Change an account; any audience change makes the profile self-reported again',
+  summary: 'Change an account; a change of audience, platform, handle, name or category makes it unverified (self-reported) again',
   ...access('publisher'),
   request: { params: IdParam('acct'), ...jsonBody(AccountPatchSchema) },
   responses: { 200: jsonContent(AccountSchema, 'The changed account'), ...ownerErrors, 404: errorResponses[404], 409: errorResponses[409] },
@@ -70,6 +71,6 @@ export const accountRoutes = router()
     return c.json(await store.getAccount(owner, c.req.valid('param').id), 200);
   })
   .openapi(update, async (c) => {
-    const { store, owner } = publisherStore(c);
-    return c.json(await store.updateAccount(owner, c.req.valid('param').id, c.req.valid('json')), 200);
+    const { owner } = publisherStore(c);
+    return c.json(await updateAccount(c.var.deps, owner, c.req.valid('param').id, c.req.valid('json')), 200);
   });

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { revokeApiKey } from '../../app/tenants/api-keys.js';
 import type { AppEnv } from '../env.js';
 import { signupRoles } from '../../core/tenants/tenants.js';
 import { tenantStore } from '../../store/tenants.js';
@@ -82,7 +83,7 @@ const revokeKey = createRoute({
   summary: 'Revoke a key; it is refused from the next request on',
   ...access(),
   request: { params: IdParam('key') },
-  responses: { 204: { description: 'Revoked' }, 401: errorResponses[401], 404: errorResponses[404] },
+  responses: { 204: { description: 'Revoked' }, 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
 });
 
 const store = (c: Context<AppEnv>) => tenantStore(c.var.deps.db, c.var.deps.clock, c.var.deps.ids);
@@ -104,6 +105,6 @@ export const tenantRoutes = router()
     return c.json({ ...keyView(key.record), key: key.key }, 201);
   })
   .openapi(revokeKey, async (c) => {
-    await store(c).revokeKey(caller(c).tenantId, c.req.valid('param').id);
+    await revokeApiKey(c.var.deps, caller(c), c.req.valid('param').id);
     return c.body(null, 204);
   });
