@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
-import { serveEngine, type DecisionRequest } from '../../store/serve-engine.js';
+import { serveEngine, type DecisionRequest } from '../../app/serving/serve-engine.js';
 import type { AppEnv } from '../env.js';
 import { fieldIssues, validationProblem } from '../problem.js';
 import { DecisionRequestSchema } from '../serve-schemas.js';
