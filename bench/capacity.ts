@@ -7,6 +7,8 @@ export interface CallCost {
   wcu: number;
   /** Each item written, named by its key's kind (e.g. `Update BAL/BAL`, `Put ORDER/ORDER`). */
   writes: string[];
+  /** Each item written, by its full key, and whether in a transaction. */
+  items: { key: string; transactional: boolean }[];
 }
 
 // The document client may or may not have marshalled the input yet: read either form.
@@ -16,6 +18,19 @@ const label = (v: unknown): string => {
   return /^\d{4}-|^[a-z]+_/.test(head) ? '<id>' : head;
 };
 const kind = (key: Record<string, unknown> | undefined): string => `${label(key?.pk)}/${label(key?.sk)}`;
+const fullKey = (key: Record<string, unknown> | undefined): string => `${text(key?.pk)}/${text(key?.sk)}`;
+
+function itemsWritten(command: string, input: Record<string, any>): { key: string; transactional: boolean }[] {
+  if (command === 'TransactWriteItemsCommand') {
+    return (input.TransactItems ?? []).flatMap((t: Record<string, any>) => {
+      const [op, body] = Object.entries(t)[0] ?? ['?', {}];
+      return op === 'ConditionCheck' ? [] : [{ key: fullKey(body.Item ?? body.Key), transactional: true }];
+    });
+  }
+  if (command === 'PutItemCommand') return [{ key: fullKey(input.Item), transactional: false }];
+  if (command === 'UpdateItemCommand' || command === 'DeleteItemCommand') return [{ key: fullKey(input.Key), transactional: false }];
+  return [];
+}
 
 function describeWrites(command: string, input: Record<string, any>): string[] {
   if (command === 'TransactWriteItemsCommand') {
@@ -56,6 +71,7 @@ export function recordCapacity(client: DynamoDBClient): { take(): CallCost[] } {
         rcu: WRITES.has(command) ? 0 : units(output.ConsumedCapacity),
         wcu: WRITES.has(command) ? units(output.ConsumedCapacity) : 0,
         writes: describeWrites(command, input),
+        items: itemsWritten(command, input),
       });
       return result;
     },

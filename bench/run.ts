@@ -5,7 +5,7 @@
  * --quick is a small run for CI: it proves the harness works and fails when a step measured
  * nothing. Figures are compared as ratios within one run; this machine is noisy.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchEngine } from './engine.js';
 import { synthBundles } from './bundles.js';
@@ -13,6 +13,7 @@ import { coldStart } from './cold-start.js';
 import { benchCost } from './cost.js';
 import { benchExactness } from './exactness.js';
 import { benchHttp } from './http.js';
+import { benchScale } from './scale.js';
 import { benchPlans, benchRuleRefusal } from './bounds.js';
 import { config } from '../functions/config.js';
 import { seedServing } from './serving-world.js';
@@ -21,7 +22,7 @@ import { startWorld } from './world.js';
 import { printTable, progress, type StepResult } from './report.js';
 
 const quick = process.argv.includes('--quick');
-/** `--only=http,cost` runs just those steps (by result name: engine, http, cost, bundles, exactness, tags, bounds). */
+/** `--only=http,cost` runs just those steps (by result name: engine, http, cost, bundles, exactness, tags, bounds, scale). */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 
 type Step = { name: string; key: string; run: () => Promise<StepResult> };
@@ -139,7 +140,7 @@ const steps: Step[] = [
           { figure: 'invalid events sent (replays, forged, clicks without impression)', value: r.invalidSent },
           { figure: 'invalid events counted and not billed', value: r.invalidCounted },
           { figure: 'overspend (micros)', value: r.overspendMicros },
-          { figure: 'double bills', value: r.doubleBills },
+          { figure: 'campaigns whose postings differ from their journal (double or lost bills)', value: r.doubleBills },
           { figure: 'ledger sum (micros)', value: r.ledgerSumMicros },
           { figure: 'balances that differ from the replayed ledger', value: r.replayMismatches },
         ],
@@ -176,6 +177,32 @@ const steps: Step[] = [
           { target: 'first ad < 100 ms after the tag arrives (local server)', value: `${firstAd.toFixed(1)} ms`, met: firstAd < 100 },
         ],
         measured: t.pageViews > 0 && t.firstAdMs.every((ms) => ms > 0),
+      };
+    },
+  },
+  {
+    name: 'Billing at scale: writes by item key over a billing load (several serve instances, one table)',
+    key: 'scale',
+    run: async () => {
+      const r = await benchScale({ events: quick ? 300 : 2_000, instances: 3, concurrency: 8 });
+      return {
+        step: 'scale',
+        rows: [
+          { figure: 'billed events', value: r.billed },
+          { figure: 'tracking calls that failed (DynamoDB Local lock timeouts)', value: r.errors },
+          { figure: 'events per second (DynamoDB Local, this machine)', value: Math.round(r.billed / r.seconds) },
+          { figure: 'WCU per billed event (events, leases, postings, counters)', value: r.wcuPerEvent.toFixed(2) },
+          { figure: 'item writes per billed event', value: r.writesPerEvent.toFixed(2) },
+          { figure: 'hottest item', value: r.hottestItem },
+          { figure: 'transactional writes to the hottest item per billed event', value: r.hottestTxPerEvent.toFixed(4) },
+          { figure: 'implied ceiling at 1 000 WCU/s per item (events/s)', value: Math.round(r.ceilingEventsPerSecond) },
+        ],
+        checks: [
+          { target: 'WCU per billed event ≤ 2 (was ~12)', value: r.wcuPerEvent.toFixed(2), met: r.wcuPerEvent <= 2 },
+          { target: 'transactional writes to the hottest item per billed event ≤ 0.01 (was 1.0)', value: r.hottestTxPerEvent.toFixed(4), met: r.hottestTxPerEvent <= 0.01 },
+          { target: 'implied ceiling ≥ 100 000 events/s (was a few hundred)', value: Math.round(r.ceilingEventsPerSecond).toLocaleString('en-US'), met: r.ceilingEventsPerSecond >= 100_000 },
+        ],
+        measured: r.billed > 0,
       };
     },
   },
@@ -219,7 +246,10 @@ async function main(): Promise<void> {
     console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
     results.push(result);
   }
-  writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify({ machine, quick, at: new Date().toISOString(), results }, null, 2));
+  // --only replaces its steps' results and keeps the others' from the last run.
+  const file = new URL('./results.json', import.meta.url);
+  const kept = only && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { results: StepResult[] }).results.filter((r) => !only.includes(r.step)) : [];
+  writeFileSync(file, JSON.stringify({ machine, quick, at: new Date().toISOString(), results: [...kept, ...results] }, null, 2));
   const empty = results.filter((r) => !r.measured).map((r) => r.step);
   if (empty.length > 0) {
     console.error(`\nThese steps measured nothing: ${empty.join(', ')}`);

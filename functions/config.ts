@@ -68,8 +68,25 @@ const schema = z.object({
    * many requests in flight batches more with 1 (quick bench: ~1 570 → ~1 730 decisions/s).
    */
   VIEWER_BATCH_WAIT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 0),
-  /** How often a conflicting billing transaction on a hot budget item is retried before giving up. */
-  BILLING_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.positive()), 200),
+  /**
+   * Programmatic billing (issue 11, DESIGN §8). A write of the billing path (an event, a lease, a
+   * flush) retries conflicts for at most BILLING_DEADLINE_MS (well inside the serve function's
+   * timeout); what is then unsettled is left to the settlement job. Leases last LEASE_SECONDS,
+   * hold at least LEASE_MIN_EVENTS charges and at most LEASE_MAX_MICROS; the job settles a lease
+   * LEASE_GRACE_SECONDS after its end (longer than any write of it can still be in flight).
+   * Postings and counters are summed per POSTING_INTERVAL_SECONDS and flushed every COUNTER_FLUSH_MS.
+   */
+  BILLING_DEADLINE_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 3000),
+  LEASE_SECONDS: z._default(z.coerce.number().check(z.positive()), 60),
+  LEASE_MIN_EVENTS: z._default(z.coerce.number().check(z.int(), z.positive()), 10),
+  LEASE_MAX_MICROS: z._default(z.coerce.number().check(z.int(), z.positive()), 20_000_000),
+  LEASE_GRACE_SECONDS: z._default(z.coerce.number().check(z.positive()), 120),
+  POSTING_INTERVAL_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 10),
+  /** Traffic quality (issue 10): billed events per source fingerprint per campaign per day, and per ad unit per hour. */
+  SOURCE_CAMPAIGN_DAILY_LIMIT: z._default(z.coerce.number().check(z.int(), z.positive()), 50),
+  SOURCE_UNIT_HOURLY_LIMIT: z._default(z.coerce.number().check(z.int(), z.positive()), 200),
+  /** Days programmatic earnings stay pending (open to invalid-traffic rulings) before they can be paid out. */
+  CLEARING_DAYS: z._default(z.coerce.number().check(z.positive()), 30),
   /** Wall time one marketplace plan may take before it answers with its certified greedy plan (work is bounded too). */
   MATCH_PLAN_TIME_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 500),
   /** How long a list's nextCursor stays valid. */

@@ -1,7 +1,7 @@
 import { liveDeps } from './deps.js';
 import { handle } from './http/lambda.js';
 import { createServeApp } from './http/serve-app.js';
-import { serveEngine } from './store/serve-engine.js';
+import { serveEngine } from './app/serving/serve-engine.js';
 
 const deps = liveDeps();
 export const handler = handle(createServeApp(deps));

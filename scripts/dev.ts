@@ -15,6 +15,7 @@ import { createDeps } from '../functions/deps.js';
 import { createApp } from '../functions/http/app.js';
 import { dispatch } from '../functions/http/routing.js';
 import { createServeApp } from '../functions/http/serve-app.js';
+import { serveEngine } from '../functions/app/serving/serve-engine.js';
 import { createDb } from '../functions/store/client.js';
 import { ensureTable } from '../functions/store/create-table.js';
 import { LOCAL_CREDENTIALS, LOCAL_DATA_DIR, LOCAL_DYNAMO_PORT, startDynamoLocal } from './local/dynamodb-local.js';
@@ -70,6 +71,9 @@ async function main(): Promise<void> {
 
   const api = createApp(deps);
   const serveApp = createServeApp(deps);
+  // Runs after the server closed (stops run in reverse): the last counts and postings are
+  // written and the budget leases returned, so nothing waits for the settlement job.
+  stops.push(() => serveEngine(deps).stop());
   const server = serve({
     port,
     hostname: '127.0.0.1',

@@ -4,6 +4,8 @@ import { keys } from '../store/keys.js';
 import { orderDeadlinesJob } from './order-deadlines.js';
 import { campaignEndsJob } from './campaign-ends.js';
 import { webhookDeliveries } from './webhooks.js';
+import { settleLeasesJob } from '../app/billing/settle-leases.js';
+import { clearEarningsJob } from '../app/billing/clear-earnings.js';
 
 /** A scheduled job: does what is due at `now` and says how many objects it handled. */
 export interface Job {
@@ -12,7 +14,7 @@ export interface Job {
 }
 
 /** The jobs the schedule runs, in order. Each capability adds its own (deadlines, pacing, payouts). */
-export const jobs: Job[] = [orderDeadlinesJob, campaignEndsJob, webhookDeliveries];
+export const jobs: Job[] = [orderDeadlinesJob, campaignEndsJob, webhookDeliveries, settleLeasesJob, clearEarningsJob];
 
 export interface JobsReport {
   ranAt: string;

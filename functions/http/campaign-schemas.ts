@@ -89,8 +89,8 @@ export const CampaignSchema = z
   .openapi('Campaign');
 
 export const ReportQuerySchema = z.object({
-  dimension: z.enum(['campaign', 'adUnit', 'account']),
-  id: Id('cmp', 'unit', 'acct').openapi({ description: 'A campaign, ad unit or account id, as the dimension says' }),
+  dimension: z.enum(['campaign', 'adUnit', 'account', 'platform']).openapi({ description: '`platform` (id `all`): invalid events that name no campaign; operators only' }),
+  id: Id('cmp', 'unit', 'acct').or(z.literal('all')).openapi({ description: 'A campaign, ad unit or account id, as the dimension says; `all` for the platform' }),
   from: instant.openapi({ description: 'First hour (inclusive)' }),
   to: instant.openapi({ description: 'Last hour (inclusive)' }),
   granularity: z.enum(['hour', 'day']).default('day'),
@@ -104,10 +104,21 @@ const ReportRowSchema = z.object({
   impressions: z.number(),
   clicks: z.number(),
   invalid: z.number(),
+  invalidByReason: z.record(z.string(), z.number()).openapi({ description: 'Invalid events by reason: replay, forged, expired, malformed, no_impression, over_limit, cap, …' }),
   spendMicros: z.number(),
   ctr: z.number(),
   ecpmMicros: z.number(),
   ecpcMicros: z.number(),
 });
 
-export const ReportSchema = z.object({ dimension: z.string(), id: z.string(), granularity: z.string(), rows: z.array(ReportRowSchema), totals: ReportRowSchema }).openapi('Report');
+const EarningsSchema = z
+  .object({
+    pendingMicros: z.number().openapi({ description: 'Earned in the range and still in the clearing period (open to invalid-traffic rulings)' }),
+    clearedMicros: z.number().openapi({ description: 'Earned in the range and cleared (withdrawable)' }),
+    refundedMicros: z.number().openapi({ description: 'Billed in the range and refunded to advertisers by rulings' }),
+  })
+  .openapi('ReportEarnings');
+
+export const ReportSchema = z
+  .object({ dimension: z.string(), id: z.string(), granularity: z.string(), rows: z.array(ReportRowSchema), totals: ReportRowSchema, earnings: EarningsSchema.optional().openapi({ description: 'Ad units and accounts: the owner’s programmatic earnings in the range, pending vs cleared' }) })
+  .openapi('Report');

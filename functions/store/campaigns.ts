@@ -33,9 +33,9 @@ import { ledgerTxn } from './wallet.js';
  *   gsi2 on the 'campaigns' feed, so every change (status too) reaches the serve instances'
  *   in-memory index within a second. It carries its approved creatives, so a decision needs no
  *   other read of it.
- * - budget `CAMPAIGN#<id> / BUDGET` {remainingMicros}: written once at the first activation and
- *   then only by billing (conditional decrement) and by the final release. Billing never touches
- *   the campaign item, so it never floods the feed or races advertisers' edits.
+ * - budget `CAMPAIGN#<id> / BUDGET` {remainingMicros, leasedMicros}: written once at the first
+ *   activation and then only by budget leases (leases.ts) and by the final release. Billing never
+ *   touches the campaign item, so it never floods the feed or races advertisers' edits.
  * - daily spend `CAMPAIGN#<id> / SPEND#<local date>` (billing.ts), creatives `CAMPAIGN#<id> /
  *   CREATIVE#<id>`, and the end-date pointer `CAMPAIGNS#ENDING / <end>#<id>` that the jobs
  *   function Queries to end campaigns past their schedule (never a Scan).
@@ -115,9 +115,10 @@ export function campaignStore(deps: StoreDeps) {
           Update: {
             TableName: db.tableName,
             Key: keys.campaignBudget(c.id),
-            UpdateExpression: 'SET remainingMicros = :zero, releasedMicros = :r',
+            // closedAt: leases still out return what they did not bill to available funds (leases.ts).
+            UpdateExpression: 'SET remainingMicros = :zero, releasedMicros = :r, closedAt = :now',
             ConditionExpression: 'remainingMicros = :r',
-            ExpressionAttributeValues: { ':zero': 0, ':r': remaining },
+            ExpressionAttributeValues: { ':zero': 0, ':r': remaining, ':now': now() },
           },
         },
         onConditionFail: () => new RetryRelease(),
@@ -176,7 +177,7 @@ export function campaignStore(deps: StoreDeps) {
         item: {
           Put: {
             TableName: db.tableName,
-            Item: { ...keys.campaignBudget(id), entity: 'campaignBudget', version: 1, campaignId: id, advertiserId, totalMicros: total, remainingMicros: total },
+            Item: { ...keys.campaignBudget(id), entity: 'campaignBudget', version: 1, campaignId: id, advertiserId, totalMicros: total, remainingMicros: total, leasedMicros: 0 },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },

@@ -74,3 +74,15 @@ export async function queryPage<T>(
   );
   return { items: (out.Items ?? []) as Stored<T>[], nextCursor: encodeCursor(out.LastEvaluatedKey) };
 }
+
+/** Every item one Query finds, page after page: for jobs and reads of a bounded partition. */
+export async function queryAll<T>(db: Db, input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<T[]> {
+  const items: T[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.doc.send(new QueryCommand({ ...input, TableName: db.tableName, ExclusiveStartKey: start }));
+    items.push(...((out.Items ?? []) as T[]));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}

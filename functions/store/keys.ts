@@ -64,6 +64,20 @@ export const keys = {
   viewerFrequency: (viewerHash: string): Key => ({ pk: `FREQ#${viewerHash}`, sk: 'FREQ' }),
   // The image tag's decision for one unit and one recipient key (hashed), kept while its tokens live.
   imageTagDecision: (adUnitId: string, keyHash: string): Key => ({ pk: `IMGTAG#${adUnitId}#${keyHash}`, sk: 'DECISION' }),
+  // Serving at scale (issue 11): budget leases (and what each posted, per unit × interval), on a sharded
+  // index by end time for the settlement job; the journal by lease (gsi1) and by source and day (gsi2);
+  // per-source billing counters; clearing entries per unit × interval × campaign, on a sharded index by due day.
+  lease: (leaseId: string): Key => ({ pk: `LEASE#${leaseId}`, sk: 'LEASE' }),
+  leasePosted: (leaseId: string, adUnitId: string, interval: number): Key => ({ pk: `LEASE#${leaseId}`, sk: `POSTED#${adUnitId}#${interval}` }),
+  leasePostedPrefix: (leaseId: string): Key => ({ pk: `LEASE#${leaseId}`, sk: 'POSTED#' }),
+  leasesEnding: (shard: number): string => `LEASES#${shard}`,
+  journalOfLease: (leaseId: string): string => `JOURNAL#${leaseId}`,
+  journalOfSource: (fingerprint: string, day: string): string => `JSOURCE#${fingerprint}#${day}`,
+  sourceLimits: (fingerprint: string, day: string): Key => ({ pk: `SOURCE#${fingerprint}`, sk: day }),
+  clearing: (adUnitId: string, interval: number, campaignId: string): Key => ({ pk: `CLEARING#${adUnitId}`, sk: `${new Date(interval).toISOString()}#${campaignId}` }),
+  clearingOfUnit: (adUnitId: string): string => `CLEARING#${adUnitId}`,
+  clearingDue: (day: string, shard: number): string => `CLEARING#DUE#${day}#${shard}`,
+  clearingCursor: (): Key => ({ pk: 'SYSTEM', sk: 'CLEARING' }),
   report: (dimension: string, id: string, hour: string): Key => ({ pk: `REPORT#${dimension}#${id}`, sk: hour }),
   reportPartition: (dimension: string, id: string): string => `REPORT#${dimension}#${id}`,
 };

@@ -11,12 +11,29 @@ import {
 } from '../core/ledger/ledger.js';
 import { batchGetItems } from './batch-get.js';
 import type { Db } from './client.js';
-import { keys } from './keys.js';
+import { shardOf } from '../core/serving/billing.js';
+import { keys, type Key } from './keys.js';
 import type { TxOp } from './transact.js';
 import { queryPage } from './items.js';
 import type { Page } from './pagination.js';
 
 const PLATFORM_OWNER = 'platform';
+
+/**
+ * The platform's revenue takes a fee from every posting of every tenant: its balance is split
+ * over this many items (shard 0 keeps the unsharded key), each posting adding to one chosen by
+ * its shard key, so no one item takes every posting. Its balance is the sum of the shards.
+ * Only ever raised: a lowered count would hide the shards above it.
+ */
+export const REVENUE_SHARDS = 16;
+const SHARDED: ReadonlySet<LedgerAccount> = new Set(['platform:revenue']);
+
+/** The item that holds an account's balance (a shard of it, for a sharded account). */
+export function balanceKey(account: LedgerAccount, shardKey: string): Key {
+  return SHARDED.has(account) ? shardKeyOf(account, shardOf(shardKey, REVENUE_SHARDS)) : keys.balance(account);
+}
+
+const shardKeyOf = (account: LedgerAccount, shard: number): Key => (shard === 0 ? keys.balance(account) : keys.balance(`${account}#${shard}`));
 
 export interface LedgerLine {
   txnId: string;
@@ -32,7 +49,8 @@ export interface LedgerLine {
  * balance passes MAX_MICROS either way: 409) and one
  * ledger line per owner. They go into the same TransactWriteItems as the state change they pay for.
  */
-export function ledgerOps(db: Db, txn: LedgerTransaction): TxOp[] {
+/** `fields` go on every line (an aggregated posting names its interval and event count). */
+export function ledgerOps(db: Db, txn: LedgerTransaction, fields: Record<string, unknown> = {}): TxOp[] {
   const lines = normalise(txn.postings);
   if (!isBalanced(lines) || lines.length === 0) throw new Error(`Unbalanced or empty ledger transaction ${txn.id}`);
   const tooLarge = lines.find((p) => Math.abs(p.amountMicros) > MAX_MICROS);
@@ -41,7 +59,7 @@ export function ledgerOps(db: Db, txn: LedgerTransaction): TxOp[] {
     item: {
       Update: {
         TableName: db.tableName,
-        Key: keys.balance(p.account),
+        Key: balanceKey(p.account, txn.shardKey ?? txn.id),
         UpdateExpression: 'ADD balanceMicros :amount, version :one SET entity = :entity, account = :account',
         ...balanceLimit(p),
         ExpressionAttributeValues: { ':amount': p.amountMicros, ':one': 1, ':entity': 'balance', ':account': p.account, ':limit': limitOf(p) },
@@ -61,7 +79,7 @@ export function ledgerOps(db: Db, txn: LedgerTransaction): TxOp[] {
     item: {
       Put: {
         TableName: db.tableName,
-        Item: { ...keys.ledgerLine(owner, txn.id), entity: 'ledgerLine', version: 1, txnId: txn.id, at: txn.at, cause: txn.cause, memo: txn.memo, postings },
+        Item: { ...fields, ...keys.ledgerLine(owner, txn.id), entity: 'ledgerLine', version: 1, txnId: txn.id, at: txn.at, cause: txn.cause, memo: txn.memo, postings },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
@@ -89,8 +107,9 @@ const limitOf = (p: Posting): number => (p.amountMicros > 0 ? MAX_MICROS - p.amo
 export async function getBalances(db: Db, accounts: readonly LedgerAccount[]): Promise<Map<LedgerAccount, number>> {
   const result = new Map<LedgerAccount, number>(accounts.map((a) => [a, 0]));
   if (accounts.length === 0) return result;
-  const found = await batchGetItems(db, [...new Set(accounts)].map((a) => keys.balance(a)));
-  for (const item of found.values()) result.set(item.account as LedgerAccount, item.balanceMicros as number);
+  const wanted = [...new Set(accounts)].flatMap((a) => (SHARDED.has(a) ? Array.from({ length: REVENUE_SHARDS }, (_, i) => shardKeyOf(a, i)) : [keys.balance(a)]));
+  const found = await batchGetItems(db, wanted);
+  for (const item of found.values()) result.set(item.account as LedgerAccount, (result.get(item.account as LedgerAccount) ?? 0) + (item.balanceMicros as number));
   return result;
 }
 

@@ -1,8 +1,8 @@
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildReport, type CounterName, type Granularity, type ReportDimension, type ReportRow } from '../core/serving/reports.js';
 import { NotFoundError } from '../core/shared/errors.js';
 import type { Db } from './client.js';
-import { getItem } from './items.js';
+import { getItem, queryAll } from './items.js';
 import { keys } from './keys.js';
 
 /**
@@ -12,10 +12,11 @@ import { keys } from './keys.js';
  * events. Forged tokens cannot be trusted to name a campaign: they count on `platform / all`.
  */
 
-export type CounterDimension = ReportDimension | 'platform';
+export type CounterDimension = ReportDimension;
 export const LIFETIME = 'TOTAL';
 
-export type Increments = Partial<Record<CounterName, number>>;
+/** Named counters, and invalid events per reason (`invalid:<reason>`). */
+export type Increments = Partial<Record<CounterName | `invalid:${string}`, number>>;
 
 export interface CounterTarget {
   dimension: CounterDimension;
@@ -26,7 +27,7 @@ export interface CounterTarget {
 
 /** ADDs the increments to one counter item (created on first use). */
 export async function addCounters(db: Db, target: CounterTarget, inc: Increments): Promise<void> {
-  const names = Object.entries(inc).filter(([, v]) => v !== undefined && v !== 0) as [CounterName, number][];
+  const names = Object.entries(inc).filter(([, v]) => v !== undefined && v !== 0) as [string, number][];
   if (names.length === 0) return;
   await db.doc.send(
     new UpdateCommand({
@@ -41,20 +42,10 @@ export async function addCounters(db: Db, target: CounterTarget, inc: Increments
 
 /** Hour counters of one object from `from` to `to` (hour keys, inclusive), summed as asked. */
 export async function readReport(db: Db, dimension: ReportDimension, id: string, from: string, to: string, granularity: Granularity): Promise<{ rows: ReportRow[]; totals: ReportRow }> {
-  const hours: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.doc.send(
-      new QueryCommand({
-        TableName: db.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': keys.reportPartition(dimension, id), ':from': from, ':to': to },
-        ExclusiveStartKey: start,
-      }),
-    );
-    hours.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
+  const hours = await queryAll<Record<string, unknown>>(db, {
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': keys.reportPartition(dimension, id), ':from': from, ':to': to },
+  });
   return buildReport(hours.map((h) => ({ ...h, hour: h.sk as string })), granularity);
 }
 
@@ -70,6 +61,7 @@ export async function assertReportAccess(db: Db, who: { role: string; tenantId: 
 }
 
 async function ownerOf(db: Db, dimension: ReportDimension, id: string): Promise<string | undefined> {
+  if (dimension === 'platform') return undefined;
   const key = dimension === 'campaign' ? keys.campaign(id) : dimension === 'adUnit' ? keys.adUnit(id) : keys.account(id);
   const item = await getItem<Record<string, unknown>>(db, key);
   const owner = dimension === 'campaign' ? item?.advertiserId : item?.ownerTenantId;

@@ -25,13 +25,14 @@ export interface WriteUnit {
 /**
  * Runs ops as one TransactWriteItems. A failed condition becomes the domain error of the first
  * op that failed; a transaction conflict is retried a few times, since it means another writer
- * touched the same items and the conditions must be checked again.
+ * touched the same items and the conditions must be checked again — at most `attempts` times,
+ * and never past `deadline` (epoch ms, real time) when one is given.
  *
  * Under a write unit (`db.unit`) the ops are held back instead: the unit's owner commits them with
  * the idempotency key, and only then are their conditions checked. A request that writes more
  * than once commits its earlier transactions when it starts the next one.
  */
-export async function transact(db: Db, ops: readonly TxOp[], attempts = 5): Promise<void> {
+export async function transact(db: Db, ops: readonly TxOp[], attempts = 5, deadline = Infinity): Promise<void> {
   const { unit, ...plain } = db;
   // Under a unit, one write is left for the idempotency key's completion.
   const max = unit ? MAX_TRANSACTION_WRITES - 1 : MAX_TRANSACTION_WRITES;
@@ -39,7 +40,7 @@ export async function transact(db: Db, ops: readonly TxOp[], attempts = 5): Prom
   if (unit) {
     const earlier = unit.pending;
     unit.pending = [...ops];
-    if (earlier) await transact(plain, earlier, attempts);
+    if (earlier) await transact(plain, earlier, attempts, deadline);
     return;
   }
   for (let attempt = 1; ; attempt++) {
@@ -57,7 +58,7 @@ export async function transact(db: Db, ops: readonly TxOp[], attempts = 5): Prom
       }
       const conflict = reasons.some((r) => r.Code === 'TransactionConflict');
       if (!conflict) throw error;
-      if (attempt >= attempts) throw new ConflictError('The request raced with another change to the same objects; retry it', {}, { cause: error });
+      if (attempt >= attempts || Date.now() >= deadline) throw new ConflictError('The request raced with another change to the same objects; retry it', {}, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));
     }
   }

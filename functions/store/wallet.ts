@@ -12,8 +12,8 @@ import { transact, type TxOp } from './transact.js';
  * Money movements that change nothing but balances. Movements that go with a state change
  * (booking an order, billing an impression) build `ledgerOps` into their own transaction.
  */
-export function ledgerTxn(deps: Pick<Deps, 'db' | 'ids' | 'clock'>, cause: Cause, memo: string, lines: Posting[]): TxOp[] {
-  return ledgerOps(deps.db, { id: deps.ids('txn'), at: deps.clock().toISOString(), cause, memo, postings: lines });
+export function ledgerTxn(deps: Pick<Deps, 'db' | 'ids' | 'clock'>, cause: Cause, memo: string, lines: Posting[], extra: { shardKey?: string; fields?: Record<string, unknown> } = {}): TxOp[] {
+  return ledgerOps(deps.db, { id: deps.ids('txn'), at: deps.clock().toISOString(), cause, memo, postings: lines, ...(extra.shardKey ? { shardKey: extra.shardKey } : {}) }, extra.fields);
 }
 
 /** Records a deposit: platform cash → the advertiser's available balance. */
@@ -28,6 +28,7 @@ export async function deposit(
 
 export const advertiserAccounts = (tenantId: string): LedgerAccount[] => [`advertiser:${tenantId}:available`, `advertiser:${tenantId}:held`];
 export const publisherAccounts = (tenantId: string): LedgerAccount[] => [
+  `publisher:${tenantId}:pending`,
   `publisher:${tenantId}:earned`,
   `publisher:${tenantId}:pendingPayout`,
   `publisher:${tenantId}:paid`,

@@ -82,9 +82,13 @@ const DELIVERY_TTL_SECONDS = 30 * 24 * 3600;
 export function webhookStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config' | 'trackingSecret'>) {
   const { db, config } = deps;
   const dueSk = (at: string, id: string) => `${at}#${id}`;
-  const withSecret = async (stored: Webhook & { secretSalt: string }): Promise<SigningWebhook> => ({
+  // Keeps the circuit-breaker state (failures, circuitOpenUntil) that the delivery runner reads.
+  type Stored = Omit<SigningWebhook, 'secret'> & { secretSalt: string };
+  const withSecret = async ({ failures, circuitOpenUntil, secretSalt, ...stored }: Stored): Promise<SigningWebhook> => ({
     ...webhookOf(stored),
-    secret: webhookSecret(await deps.trackingSecret(), stored.secretSalt),
+    ...(failures === undefined ? {} : { failures }),
+    ...(circuitOpenUntil === undefined ? {} : { circuitOpenUntil }),
+    secret: webhookSecret(await deps.trackingSecret(), secretSalt),
   });
 
   return {
@@ -140,13 +144,13 @@ export function webhookStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config' 
 
     /** The tenant's webhooks subscribed to an event, with their secrets: for signing only. */
     async subscribers(tenantId: string, event: WebhookEvent): Promise<SigningWebhook[]> {
-      const out = await queryPage<Webhook & { secretSalt: string }>(db, { pk: keys.tenantWebhooks(tenantId), index: 'gsi1', limit: config.WEBHOOKS_PER_TENANT });
+      const out = await queryPage<Stored>(db, { pk: keys.tenantWebhooks(tenantId), index: 'gsi1', limit: config.WEBHOOKS_PER_TENANT });
       return Promise.all(out.items.filter((w) => w.events.includes(event)).map(withSecret));
     },
 
     /** The webhook a delivery goes to, with its secret; undefined once deleted. */
     async signing(webhookId: string): Promise<SigningWebhook | undefined> {
-      const stored = await getItem<Webhook & { secretSalt: string }>(db, keys.webhook(webhookId));
+      const stored = await getItem<Stored>(db, keys.webhook(webhookId));
       return stored && withSecret(stored);
     },
 

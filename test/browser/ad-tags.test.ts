@@ -7,7 +7,7 @@ import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
 import { dispatch } from '../../functions/http/routing.js';
 import { createServeApp } from '../../functions/http/serve-app.js';
-import { serveEngine } from '../../functions/store/serve-engine.js';
+import { serveEngine } from '../../functions/app/serving/serve-engine.js';
 import { TAG_VERSION } from '../../functions/tag/tag-script.js';
 import { freePort } from '../../scripts/local/dynamodb-local.js';
 import { aMarket, aUnit, anActiveCampaign, type Market } from '../support/campaigns.js';

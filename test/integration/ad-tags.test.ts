@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
 import { createServeApp } from '../../functions/http/serve-app.js';
-import { serveEngine } from '../../functions/store/serve-engine.js';
+import { serveEngine } from '../../functions/app/serving/serve-engine.js';
 import { TAG_SCRIPT, TAG_VERSION } from '../../functions/tag/tag-script.js';
 import { aUnit as unitOf, anActiveCampaign, onUnit, serveWorld, type Market } from '../support/campaigns.js';
 import { testDeps, type MovableClock } from '../support/deps.js';

@@ -5,7 +5,7 @@ import { createServeApp } from '../../functions/http/serve-app.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { viewerHash } from '../../functions/core/serving/viewer.js';
 import { keys } from '../../functions/store/keys.js';
-import { serveEngine } from '../../functions/store/serve-engine.js';
+import { serveEngine } from '../../functions/app/serving/serve-engine.js';
 import { aUnit as unitOf, anActiveCampaign, onUnit, serveWorld, urlPath, type Market } from '../support/campaigns.js';
 import { countReads } from '../support/counting-db.js';
 import { testDeps, type MovableClock } from '../support/deps.js';

@@ -35,7 +35,7 @@ describe('POST /v1/payouts', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ publisherId: publisher.id, amountMicros: 4_000_000, currency: 'CNY', status: 'requested' });
     expect(res.body.id).toMatch(/^pay_/);
-    expect(await balances(publisher.key)).toEqual({ earnedMicros: 5_000_000, pendingPayoutMicros: 4_000_000, paidMicros: 0 });
+    expect(await balances(publisher.key)).toEqual({ pendingMicros: 0, earnedMicros: 5_000_000, pendingPayoutMicros: 4_000_000, paidMicros: 0 });
 
     const list = await call(app, 'GET', '/v1/payouts', { key: publisher.key });
     expect(list.body.items).toEqual([res.body]);
@@ -48,7 +48,7 @@ describe('POST /v1/payouts', () => {
     const res = await request(publisher.key, 901);
     expect(res.status).toBe(402);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    expect(await balances(publisher.key)).toEqual({ earnedMicros: 900, pendingPayoutMicros: 0, paidMicros: 0 });
+    expect(await balances(publisher.key)).toEqual({ pendingMicros: 0, earnedMicros: 900, pendingPayoutMicros: 0, paidMicros: 0 });
     expect((await call(app, 'GET', '/v1/payouts', { key: publisher.key })).body.items).toEqual([]);
   });
 
@@ -59,7 +59,7 @@ describe('POST /v1/payouts', () => {
       expect(res.status).toBe(400);
       expect(res.body.errors[0].field).toBe('amountMicros');
     }
-    expect(await balances(publisher.key)).toEqual({ earnedMicros: 900, pendingPayoutMicros: 0, paidMicros: 0 });
+    expect(await balances(publisher.key)).toEqual({ pendingMicros: 0, earnedMicros: 900, pendingPayoutMicros: 0, paidMicros: 0 });
   });
 
   it('is for publishers (403 for advertisers and operators)', async () => {
@@ -78,7 +78,7 @@ describe('POST /v1/admin/payouts/{id}/paid and /failed', () => {
     const res = await call(app, 'POST', `/v1/admin/payouts/${payout.id}/paid`, { key: admin });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: payout.id, status: 'paid' });
-    expect(await balances(publisher.key)).toEqual({ earnedMicros: 0, pendingPayoutMicros: 0, paidMicros: 9_000_000 });
+    expect(await balances(publisher.key)).toEqual({ pendingMicros: 0, earnedMicros: 0, pendingPayoutMicros: 0, paidMicros: 9_000_000 });
     const after = await call(app, 'GET', '/v1/admin/payouts', { key: admin });
     expect(after.body.items.map((p: { id: string }) => p.id)).not.toContain(payout.id);
     const paid = await call(app, 'GET', '/v1/admin/payouts?status=paid', { key: admin });
@@ -92,7 +92,7 @@ describe('POST /v1/admin/payouts/{id}/paid and /failed', () => {
     const res = await call(app, 'POST', `/v1/admin/payouts/${payout.id}/failed`, { key: admin });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('failed');
-    expect(await balances(publisher.key)).toEqual({ earnedMicros: 9_000_000, pendingPayoutMicros: 0, paidMicros: 0 });
+    expect(await balances(publisher.key)).toEqual({ pendingMicros: 0, earnedMicros: 9_000_000, pendingPayoutMicros: 0, paidMicros: 0 });
   });
 
   it('answers 409 for a payout that is no longer requested, and moves nothing', async () => {
@@ -103,7 +103,7 @@ describe('POST /v1/admin/payouts/{id}/paid and /failed', () => {
       const res = await call(app, 'POST', `/v1/admin/payouts/${payout.id}/${outcome}`, { key: admin });
       expect(res.status).toBe(409);
     }
-    expect(await balances(publisher.key)).toEqual({ earnedMicros: 6_000_000, pendingPayoutMicros: 0, paidMicros: 3_000_000 });
+    expect(await balances(publisher.key)).toEqual({ pendingMicros: 0, earnedMicros: 6_000_000, pendingPayoutMicros: 0, paidMicros: 3_000_000 });
   });
 
   it('settles each payout once when two operators race', async () => {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
 import { createServeApp } from '../../functions/http/serve-app.js';
-import { serveEngine } from '../../functions/store/serve-engine.js';
+import { serveEngine } from '../../functions/app/serving/serve-engine.js';
 import { aMarket, anActiveCampaign } from '../support/campaigns.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
 import { call, signup } from '../support/http.js';

@@ -21,7 +21,8 @@ export async function ledgerState(deps: Pick<Deps, 'db'>): Promise<{ replayed: M
   const balances = await scanEntity(deps, 'balance');
   return {
     replayed: replay(lines),
-    stored: new Map(balances.map((b) => [b.account as LedgerAccount, b.balanceMicros as number])),
+    // A sharded balance (platform revenue) is the sum of its items.
+    stored: balances.reduce<Map<LedgerAccount, number>>((m, b) => m.set(b.account as LedgerAccount, (m.get(b.account as LedgerAccount) ?? 0) + (b.balanceMicros as number)), new Map()),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.js';
-import { serveEngine, type DecisionRequest, type DecisionResponse } from '../../store/serve-engine.js';
+import { serveEngine, type DecisionRequest, type DecisionResponse } from './serve-engine.js';
 
 /**
  * Several ad units on one page, in one request (the JavaScript tag's call).

@@ -1,7 +1,7 @@
 import { viewerHash, type ViewerInput } from '../../core/serving/viewer.js';
 import type { Deps } from '../../deps.js';
 import { getImageTagDecision, putImageTagDecision, type ImageTagDecision } from '../../store/image-tags.js';
-import { serveEngine } from '../../store/serve-engine.js';
+import { serveEngine } from '../serving/serve-engine.js';
 
 /**
  * The image tag's decision for one unit and one recipient key: the stored one, or a new one.

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.js';
-import { serveEngine } from '../../store/serve-engine.js';
+import { serveEngine } from '../serving/serve-engine.js';
 import { imageDecision, tokenOf, type ImageTagRequest } from './image-decision.js';
 
 /**

@@ -7,7 +7,8 @@ import { splitFee } from '../shared/money.js';
  * balance that is normally negative.
  */
 export type AdvertiserBucket = 'available' | 'held';
-export type PublisherBucket = 'earned' | 'pendingPayout' | 'paid';
+/** `pending`: programmatic earnings in their clearing period (DESIGN §9); `earned`: withdrawable. */
+export type PublisherBucket = 'pending' | 'earned' | 'pendingPayout' | 'paid';
 export type PlatformBucket = 'revenue' | 'cash';
 
 export type LedgerAccount =
@@ -33,6 +34,8 @@ export interface LedgerTransaction {
   cause: Cause;
   memo: string;
   postings: Posting[];
+  /** Spreads writes to sharded balances (platform revenue); the same key always hits the same shard. Defaults to the id. */
+  shardKey?: string;
 }
 
 export const advertiser = (tenantId: string, bucket: AdvertiserBucket): LedgerAccount =>
@@ -84,6 +87,20 @@ export const postings = {
       { account: platform('revenue'), amountMicros: feeMicros },
     ];
   },
+  /** Programmatic traffic posted: held → the owner's pending earnings and the platform's fee (split per event at billing). */
+  accrue: (advertiserId: string, publisherId: string, c: { chargeMicros: number; ownerMicros: number; feeMicros: number }): Posting[] => [
+    { account: advertiser(advertiserId, 'held'), amountMicros: -c.chargeMicros },
+    { account: publisher(publisherId, 'pending'), amountMicros: c.ownerMicros },
+    { account: platform('revenue'), amountMicros: c.feeMicros },
+  ],
+  /** Traffic ruled invalid before it cleared: back from the owner's pending earnings and the fee to the advertiser's budget. */
+  refund: (advertiserId: string, publisherId: string, c: { chargeMicros: number; ownerMicros: number; feeMicros: number }, to: AdvertiserBucket): Posting[] => [
+    { account: publisher(publisherId, 'pending'), amountMicros: -c.ownerMicros },
+    { account: platform('revenue'), amountMicros: -c.feeMicros },
+    { account: advertiser(advertiserId, to), amountMicros: c.chargeMicros },
+  ],
+  /** The clearing period is over: pending earnings become withdrawable. */
+  clear: (publisherId: string, amountMicros: number): Posting[] => move(publisher(publisherId, 'pending'), publisher(publisherId, 'earned'), amountMicros),
   requestPayout: (publisherId: string, amountMicros: number): Posting[] =>
     move(publisher(publisherId, 'earned'), publisher(publisherId, 'pendingPayout'), amountMicros),
   payoutPaid: (publisherId: string, amountMicros: number): Posting[] =>

@@ -7,7 +7,8 @@
  * micros, rounded to the nearest micro; 0 where the denominator is 0.
  */
 
-export const REPORT_DIMENSIONS = ['campaign', 'adUnit', 'account'] as const;
+/** `platform` (id `all`, operators only): invalid events that name no campaign (forged, malformed tokens). */
+export const REPORT_DIMENSIONS = ['campaign', 'adUnit', 'account', 'platform'] as const;
 export type ReportDimension = (typeof REPORT_DIMENSIONS)[number];
 export type Granularity = 'hour' | 'day';
 
@@ -18,6 +19,8 @@ export type Counts = Record<CounterName, number>;
 export interface ReportRow extends Counts {
   /** `YYYY-MM-DDTHH` (UTC) for hours, `YYYY-MM-DD` for days. */
   period: string;
+  /** Invalid events by reason (replay, forged, expired, over_limit, cap, …), counted as `invalid:<reason>`. */
+  invalidByReason: Record<string, number>;
   ctr: number;
   ecpmMicros: number;
   ecpcMicros: number;
@@ -32,10 +35,13 @@ export function hourKey(at: Date | number): string {
 
 export const emptyCounts = (): Counts => ({ requests: 0, fills: 0, impressions: 0, clicks: 0, invalid: 0, spendMicros: 0 });
 
-export function withRates(period: string, c: Counts): ReportRow {
+const REASON_PREFIX = 'invalid:';
+
+export function withRates(period: string, c: Counts, invalidByReason: Record<string, number> = {}): ReportRow {
   return {
     period,
     ...c,
+    invalidByReason,
     ctr: c.impressions > 0 ? c.clicks / c.impressions : 0,
     ecpmMicros: c.impressions > 0 ? Math.round((c.spendMicros / c.impressions) * MILLE) : 0,
     ecpcMicros: c.clicks > 0 ? Math.round(c.spendMicros / c.clicks) : 0,
@@ -43,20 +49,24 @@ export function withRates(period: string, c: Counts): ReportRow {
 }
 
 /** Rows from hour counters, summed per day when asked, in time order; plus the total over all. */
-export function buildReport(hours: readonly ({ hour: string } & Partial<Counts>)[], granularity: Granularity): { rows: ReportRow[]; totals: ReportRow } {
-  const periods = new Map<string, Counts>();
-  const totals = emptyCounts();
+export function buildReport(hours: readonly ({ hour: string } & Partial<Counts> & Record<string, unknown>)[], granularity: Granularity): { rows: ReportRow[]; totals: ReportRow } {
+  const periods = new Map<string, { c: Counts; reasons: Record<string, number> }>();
+  const totals = { c: emptyCounts(), reasons: {} as Record<string, number> };
   for (const h of hours) {
     const period = granularity === 'day' ? h.hour.slice(0, 10) : h.hour;
     let sum = periods.get(period);
-    if (sum === undefined) periods.set(period, (sum = emptyCounts()));
-    for (const name of COUNTERS) {
-      sum[name] += h[name] ?? 0;
-      totals[name] += h[name] ?? 0;
+    if (sum === undefined) periods.set(period, (sum = { c: emptyCounts(), reasons: {} }));
+    for (const target of [sum, totals]) {
+      for (const name of COUNTERS) target.c[name] += h[name] ?? 0;
+      for (const [name, n] of Object.entries(h)) {
+        if (!name.startsWith(REASON_PREFIX) || typeof n !== 'number') continue;
+        const reason = name.slice(REASON_PREFIX.length);
+        target.reasons[reason] = (target.reasons[reason] ?? 0) + n;
+      }
     }
   }
-  const rows = [...periods].sort(([a], [b]) => (a < b ? -1 : 1)).map(([period, c]) => withRates(period, c));
-  return { rows, totals: withRates('total', totals) };
+  const rows = [...periods].sort(([a], [b]) => (a < b ? -1 : 1)).map(([period, s]) => withRates(period, s.c, s.reasons));
+  return { rows, totals: withRates('total', totals.c, totals.reasons) };
 }
 
 const CSV_COLUMNS = ['period', ...COUNTERS, 'ctr', 'ecpmMicros', 'ecpcMicros'] as const;

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ruleInvalidTraffic } from '../../app/billing/rule-invalid-traffic.js';
 import type { Context } from 'hono';
 import { keys } from '../../store/keys.js';
 import { marketplaceStore } from '../../store/marketplace.js';
@@ -41,7 +42,37 @@ const reviews = (c: Context<AppEnv>) => {
   return marketplaceStore(db, clock, ids);
 };
 
+const RulingBody = z
+  .object({
+    adUnitId: z.string().regex(/^unit_[0-9a-z]{1,40}$/).optional().openapi({ description: 'Rule all traffic of this ad unit in the range' }),
+    fingerprint: z.string().regex(/^[0-9A-Za-z_-]{1,128}$/).optional().openapi({ description: 'Rule the traffic of this source fingerprint in the range' }),
+    from: z.iso.datetime({ offset: true }),
+    to: z.iso.datetime({ offset: true }),
+    reason: z.string().trim().min(1).max(200),
+  })
+  .refine((b) => (b.adUnitId === undefined) !== (b.fingerprint === undefined), { message: 'Give exactly one of adUnitId and fingerprint' })
+  .refine((b) => Date.parse(b.from) <= Date.parse(b.to), { message: 'from must not be after to' })
+  .openapi('InvalidTrafficRuling');
+
+const ruling = createRoute({
+  method: 'post',
+  path: '/v1/admin/invalid-traffic',
+  tags: ['Admin'],
+  summary: 'Rule traffic of an ad unit or a source fingerprint in a time range invalid',
+  description:
+    'What that traffic billed and has not cleared yet goes back to the advertisers’ budgets (or available funds, when the campaign has closed), on the ledger, with lines naming the ruling. Cleared earnings are not taken back. Traffic still in an open budget lease (the last few minutes) is not covered yet.',
+  ...access('admin'),
+  request: jsonBody(RulingBody),
+  responses: {
+    200: jsonContent(z.object({ refundedMicros: z.number(), refunds: z.number() }).openapi('InvalidTrafficResult'), 'What was refunded'),
+    400: errorResponses[400],
+  },
+});
+
 export const adminRoutes = router()
+  .openapi(ruling, async (c) => {
+    return c.json(await ruleInvalidTraffic(c.var.deps, c.req.valid('json') as z.infer<typeof RulingBody>), 200);
+  })
   .openapi(verify, async (c) => {
     const { note } = c.req.valid('json') as z.infer<typeof VerifyBody>;
     return c.json(await reviews(c).reviewAccount(c.req.valid('param').id, { verdict: 'verified', note }), 200);

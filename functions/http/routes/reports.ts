@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { hourKey, toCsv } from '../../core/serving/reports.js';
-import { assertReportAccess, readReport } from '../../store/reports.js';
+import { readDeliveryReport } from '../../app/reports/read-report.js';
+import { toCsv } from '../../core/serving/reports.js';
 import { caller } from '../auth.js';
 import { ReportQuerySchema, ReportSchema } from '../campaign-schemas.js';
 import { access, errorResponses, jsonContent, router } from '../openapi.js';
@@ -9,8 +9,9 @@ const report = createRoute({
   method: 'get',
   path: '/v1/reports',
   tags: ['Reports'],
-  summary: 'Delivery counters of a campaign (advertisers), an ad unit or an account (owners), by hour or day',
-  description: 'Requests, fills, impressions, clicks, invalid events, CTR, spend, eCPM and eCPC, from counters kept as events happen. Hours are UTC.',
+  summary: 'Delivery counters of a campaign (advertisers), an ad unit or an account (owners), or the platform (operators), by hour or day',
+  description:
+    'Requests, fills, impressions, clicks, invalid events (in all and by reason), CTR, spend, eCPM and eCPC, from counters kept as events happen. Hours are UTC. Ad units and accounts also show the owner’s earnings in the range, pending (clearing) vs cleared. Counters are flushed by each serve instance every few seconds: the last seconds may not show yet.',
   ...access(),
   request: { query: ReportQuerySchema },
   responses: {
@@ -23,8 +24,7 @@ const report = createRoute({
 
 export const reportRoutes = router().openapi(report, async (c) => {
   const q = c.req.valid('query');
-  await assertReportAccess(c.var.deps.db, caller(c), q.dimension, q.id);
-  const { rows, totals } = await readReport(c.var.deps.db, q.dimension, q.id, hourKey(Date.parse(q.from)), hourKey(Date.parse(q.to)), q.granularity);
+  const { rows, totals, earnings } = await readDeliveryReport(c.var.deps, caller(c), q);
   if (q.format === 'csv') return c.body(toCsv(rows), 200, { 'content-type': 'text/csv; charset=utf-8' });
-  return c.json({ dimension: q.dimension, id: q.id, granularity: q.granularity, rows, totals }, 200);
+  return c.json({ dimension: q.dimension, id: q.id, granularity: q.granularity, rows, totals, ...(earnings ? { earnings } : {}) }, 200);
 });

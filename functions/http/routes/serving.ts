@@ -3,7 +3,7 @@ import { cors } from 'hono/cors';
 import { decidePlacements, type PlacementsRequest } from '../../app/serving/decide-placements.js';
 import { viewerFromHeaders } from '../../core/serving/user-agent.js';
 import type { ViewerInput } from '../../core/serving/viewer.js';
-import { serveEngine, type DecisionRequest } from '../../store/serve-engine.js';
+import { serveEngine, type DecisionRequest } from '../../app/serving/serve-engine.js';
 import type { AppEnv } from '../env.js';
 import { fieldIssues, validationProblem } from '../problem.js';
 import { DecisionRequestSchema, PlacementsRequestSchema } from '../serve-schemas.js';

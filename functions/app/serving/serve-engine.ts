@@ -1,20 +1,23 @@
-import type { Campaign, ServedCreative } from '../core/campaigns/campaign.js';
-import { buildIndex, type TargetingIndex } from '../core/serving/be-index.js';
-import { decide, type CampaignRuntime, type NoAdReason } from '../core/serving/decide.js';
-import { hourKey } from '../core/serving/reports.js';
-import { trackingTokens, verifyToken, type TrackingEvent, type TrackingPayload, type TrackingRef } from '../core/serving/tracking.js';
-import { countersOf, frequencyCounts, type FrequencyCap } from '../core/serving/frequency.js';
-import { localDate, viewerContext, viewerHash, type ViewerInput } from '../core/serving/viewer.js';
-import { NotFoundError } from '../core/shared/errors.js';
-import type { Deps } from '../deps.js';
-import { bill, countEvent, INVALID, type FrequencyCaps, type Outcome } from './billing.js';
-import { batchGetItems, BatchReader, itemId } from './batch-get.js';
-import { campaignStore } from './campaigns.js';
-import { ChangeFeed } from './change-feed.js';
-import type { Db } from './client.js';
-import { getAdUnit, type AdUnitRecord } from './marketplace.js';
-import { keys } from './keys.js';
-import { addCounters, LIFETIME } from './reports.js';
+import type { Campaign, ServedCreative } from '../../core/campaigns/campaign.js';
+import { buildIndex, type TargetingIndex } from '../../core/serving/be-index.js';
+import { INVALID, type Outcome } from '../../core/serving/billing.js';
+import { decide, type CampaignRuntime, type NoAdReason } from '../../core/serving/decide.js';
+import { hourKey } from '../../core/serving/reports.js';
+import { trackingTokens, verifyToken, type TrackingEvent, type TrackingPayload, type TrackingRef } from '../../core/serving/tracking.js';
+import { countersOf, frequencyCounts, type FrequencyCap } from '../../core/serving/frequency.js';
+import { localDate, viewerContext, viewerHash, type ViewerInput } from '../../core/serving/viewer.js';
+import { NotFoundError } from '../../core/shared/errors.js';
+import type { Deps } from '../../deps.js';
+import { batchGetItems, BatchReader, itemId } from '../../store/batch-get.js';
+import { ChangeFeed } from '../../store/change-feed.js';
+import type { Db } from '../../store/client.js';
+import type { FrequencyCaps } from '../../store/frequency.js';
+import { getAdUnit, type AdUnitRecord } from '../../store/marketplace.js';
+import { keys } from '../../store/keys.js';
+import { LIFETIME, type CounterDimension, type Increments } from '../../store/reports.js';
+import { Biller, type BillInput } from './billing.js';
+import { coalesced } from './coalesce.js';
+import { Counters } from './counters.js';
 
 /**
  * The serve function's state and its two use cases, decisions and tracking (README,
@@ -28,7 +31,8 @@ import { addCounters, LIFETIME } from './reports.js';
  * - per active campaign the budget left, today's spend and lifetime impressions/clicks, from one
  *   BatchGet every BUDGET_REFRESH_SECONDS plus what this instance bills meanwhile. This view only
  *   filters and paces; exactness comes from the conditional decrement at billing.
- * - request and fill counters, summed in memory and flushed every COUNTER_FLUSH_MS.
+ * - budget leases and the postings and counters of what it billed (billing.ts, counters.ts),
+ *   flushed every COUNTER_FLUSH_MS on a timer and when a decision finds a flush due.
  *
  * So a warm decision reads one thing: the viewer's frequency item (all its counters in one item,
  * read by key through a BatchReader, so that concurrent decisions share one BatchGetItem).
@@ -53,8 +57,6 @@ interface BudgetView {
   clicks: number;
 }
 
-/** Campaigns in these states never serve again: their caps no longer matter. */
-const TERMINAL: ReadonlySet<Campaign['status']> = new Set(['ended', 'archived']);
 const MS_PER_SECOND = 1000;
 const MS_PER_HOUR = 3_600_000;
 
@@ -69,15 +71,20 @@ export class ServeEngine {
   private readonly reader: BatchReader;
   private budgetsAt = -Infinity;
   private readonly units = new Map<string, { unit: AdUnitRecord | null; until: number }>();
-  private counters = new Map<string, { dimension: 'adUnit' | 'account' | 'campaign'; id: string; hour: string; requests: number; fills: number }>();
+  private readonly counters = new Counters();
+  readonly biller: Biller;
   private flushedAt: number;
-  private flushing: Promise<void> = Promise.resolve();
   private refreshing: Promise<void> | undefined;
+  private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(private readonly deps: Deps) {
     this.feed = new ChangeFeed<Campaign>(deps.db, 'campaigns', deps.clock);
     this.reader = new BatchReader(deps.db, deps.config.VIEWER_BATCH_WAIT_MS);
+    this.biller = new Biller(deps);
     this.flushedAt = deps.clock().getTime();
+    // Also when no decision comes: the last interval's counts and postings do not wait for traffic.
+    this.timer = setInterval(() => void this.flush(), deps.config.COUNTER_FLUSH_MS);
+    this.timer.unref();
   }
 
   /**
@@ -125,40 +132,65 @@ export class ServeEngine {
   }
 
   /**
-   * One tracking hit. Whatever happens the caller answers normally (GIF, redirect); only a
-   * verified, first, affordable event bills. Returns where a click goes (only from a genuine token).
+   * One tracking hit: the billing entry point (the tracking routes and the ad tags call it).
+   * Whatever happens the caller answers normally (GIF, redirect); only a verified, first,
+   * affordable event within its limits bills. `source` is who sent it, as the platform saw it.
+   * Returns where a click goes (only from a genuine token).
    */
-  async track(token: string, event: TrackingEvent): Promise<{ outcome: Outcome; landingUrl?: string }> {
+  async track(token: string, event: TrackingEvent, source?: BillInput['source']): Promise<{ outcome: Outcome; landingUrl?: string }> {
     const secret = await this.deps.trackingSecret();
-    const verified = verifyToken(token, secret, this.deps.clock());
+    const now = this.deps.clock();
+    const verified = verifyToken(token, secret, now);
     // An expired token is genuine: read it (as of time 0) to count it against its campaign.
     const genuine = verified.ok ? verified.payload : verified.reason === 'expired' ? (verifyToken(token, secret, 0) as { payload?: TrackingPayload }).payload : undefined;
     if (genuine?.ref === undefined || genuine.event !== event) {
-      await addCounters(this.deps.db, { dimension: 'platform', id: 'all', period: hourKey(this.deps.clock()) }, { invalid: 1 });
-      return { outcome: verified.ok ? 'malformed' : verified.reason };
+      const outcome = verified.ok ? 'malformed' : verified.reason;
+      this.counters.add({ dimension: 'platform', id: 'all', period: hourKey(now) }, countsOf(outcome, 0, event));
+      return { outcome };
     }
     await this.refresh();
-    const input = { payload: genuine as TrackingPayload & { ref: TrackingRef }, campaign: this.feed.items.get(genuine.campaignId), caps: this.caps };
-    const outcome = verified.ok ? await bill(this.deps, input) : 'expired';
-    // Counters are not money: a failed write is logged, and the viewer still gets a normal answer.
-    await countEvent(this.deps, input, outcome).catch((error: unknown) => this.deps.logger.warn('tracking counters failed', { error }));
+    const payload = genuine as TrackingPayload & { ref: TrackingRef };
+    // Until the token carries the decision's source fingerprint (traffic-quality work), the viewer's hash stands in for it.
+    const input: BillInput = { payload, campaign: this.feed.items.get(genuine.campaignId), source: source ?? { fingerprint: payload.ref.viewerHash }, caps: this.caps };
+    const outcome = verified.ok ? await this.biller.bill(input) : 'expired';
+    this.countEvent(payload, outcome, now.getTime());
     if (outcome === 'billed') this.spent(genuine.campaignId, genuine.chargeMicros);
-    if (outcome === 'budget') await campaignStore(this.deps).markExhausted(genuine.campaignId);
     if (INVALID.has(outcome)) this.deps.logger.info('invalid tracking event', { outcome, decisionId: genuine.decisionId });
     return { outcome, landingUrl: genuine.ref.landingUrl };
   }
 
-  /** Writes the request and fill counters summed so far (tests, and before an instance idles). */
-  async flush(): Promise<void> {
-    const batch = [...this.counters.values()];
-    this.counters = new Map();
+  /** Report counters of one event, per campaign (hour and lifetime), unit and account. */
+  private countEvent(payload: TrackingPayload & { ref: TrackingRef }, outcome: Outcome, now: number): void {
+    const hour = hourKey(now);
+    const inc = countsOf(outcome, outcome === 'billed' ? payload.chargeMicros : 0, payload.event);
+    const targets: [CounterDimension, string, string][] = [
+      ['campaign', payload.campaignId, hour],
+      ['campaign', payload.campaignId, LIFETIME],
+      ['adUnit', payload.adUnitId, hour],
+      ['account', payload.ref.accountId, hour],
+    ];
+    for (const [dimension, id, period] of targets) this.counters.add({ dimension, id, period }, inc);
+  }
+
+  /**
+   * Posts what was billed and writes the counters summed so far: on a timer, when a decision
+   * finds it due, and before an instance idles (tests, local shutdown). Concurrent callers share one.
+   */
+  readonly flush = coalesced(async () => {
     this.flushedAt = this.deps.clock().getTime();
-    const writes = batch.map((c) => addCounters(this.deps.db, { dimension: c.dimension, id: c.id, period: c.hour }, { requests: c.requests, fills: c.fills }));
-    this.flushing = this.flushing.then(() => Promise.all(writes)).then(
-      () => undefined,
-      (error: unknown) => this.deps.logger.warn('counter flush failed', { error }),
-    );
-    await this.flushing;
+    await Promise.all([this.biller.flush(), this.counters.flush(this.deps.db, this.deps.logger)]).catch((error: unknown) => this.deps.logger.warn('flush failed', { error }));
+  });
+
+  /** Returns every lease (what it did not bill goes back to the budget) and flushes everything. */
+  async returnLeases(): Promise<void> {
+    await this.flush();
+    await this.biller.stop();
+  }
+
+  /** Stops the timer and returns every lease: the instance is going away (local shutdown, tests). */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.returnLeases();
   }
 
   private flushIfDue(now: number): Promise<void> {
@@ -166,11 +198,7 @@ export class ServeEngine {
   }
 
   private count(dimension: 'adUnit' | 'account' | 'campaign', id: string, now: number, what: 'requests' | 'fills'): void {
-    const hour = hourKey(now);
-    const key = `${dimension}|${id}|${hour}`;
-    let c = this.counters.get(key);
-    if (c === undefined) this.counters.set(key, (c = { dimension, id, hour, requests: 0, fills: 0 }));
-    c[what] += 1;
+    this.counters.add({ dimension, id, period: hourKey(now) }, { [what]: 1 });
   }
 
   /**
@@ -202,6 +230,8 @@ export class ServeEngine {
     const active = [...this.feed.items.values()].filter((c) => c.status === 'active' && c.creatives.length > 0);
     this.index = buildIndex(active.map((c) => ({ id: c.id, targeting: c.targeting })));
     this.maxCapHours = Math.max(0, ...active.map((c) => (c.frequencyCap ? c.frequencyCap.perHours : 0)));
+    // A campaign that stopped serving (paused, ended, exhausted) gives its lease back.
+    for (const c of this.feed.items.values()) if (c.status !== 'active') this.biller.retire(c.id);
     // Paused and exhausted campaigns may serve again: their counters are kept, as long as their windows.
     const caps = new Map<string, FrequencyCap | null>();
     for (const c of this.feed.items.values()) if (TERMINAL.has(c.status) || c.frequencyCap != null) caps.set(c.id, TERMINAL.has(c.status) ? null : c.frequencyCap!);
@@ -245,8 +275,10 @@ export class ServeEngine {
     for (const r of active) {
       const totals = get(keys.report('campaign', r.id, LIFETIME));
       const view: BudgetView = {
-        remainingMicros: Number(get(keys.campaignBudget(r.id))?.remainingMicros ?? 0),
-        spentTodayMicros: Number(get(keys.campaignSpend(r.id, localDate(now, r.schedule.timezone)))?.spentMicros ?? 0),
+        // Not leased anywhere, plus what this instance's own lease still holds.
+        remainingMicros: Number(get(keys.campaignBudget(r.id))?.remainingMicros ?? 0) + this.biller.available(r.id),
+        // The day's spend counts leases as spent when claimed: less what this instance's lease has not billed.
+        spentTodayMicros: Number(get(keys.campaignSpend(r.id, localDate(now, r.schedule.timezone)))?.spentMicros ?? 0) - (r.dailyBudgetMicros === null ? 0 : this.biller.available(r.id)),
         impressions: Number(totals?.impressions ?? 0),
         clicks: Number(totals?.clicks ?? 0),
       };
@@ -287,6 +319,15 @@ export class ServeEngine {
     return cached.unit;
   }
 }
+
+/** An event's report counts: invalid ones under `invalid` and their reason. */
+function countsOf(outcome: Outcome, spendMicros: number, event: TrackingEvent): Increments {
+  if (INVALID.has(outcome)) return { invalid: 1, [`invalid:${outcome}`]: 1 };
+  return { [event === 'i' ? 'impressions' : 'clicks']: 1, spendMicros };
+}
+
+/** Campaigns in these states never serve again: their caps no longer matter. */
+const TERMINAL: ReadonlySet<Campaign['status']> = new Set(['ended', 'archived']);
 
 const engines = new WeakMap<Db, ServeEngine>();
 

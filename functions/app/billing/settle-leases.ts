@@ -1,0 +1,73 @@
+import type { Job } from '../../background/jobs.js';
+import { addTo, emptyBatch, type Batch } from '../../core/serving/billing.js';
+import type { Deps } from '../../deps.js';
+import { journalOfLease } from '../../store/journal.js';
+import { closeLease, LEASE_SHARDS, leasesEndedBy, LeaseTaken, post, readLease, takeOver, type PostingTarget } from '../../store/leases.js';
+
+/**
+ * Settles budget leases whose instance did not close them (it died, or a write's outcome was
+ * unknown), LEASE_GRACE_SECONDS after they ended — longer than any write of theirs can still be
+ * in flight (BILLING_DEADLINE_MS):
+ * 1. take the lease over (`live` → `settling`): its instance, if it still runs, posts no more;
+ * 2. read what its events billed from the journal and what it posted, per unit × interval;
+ * 3. post the difference, each posting conditional on the posted record read (a second run of
+ *    the job posts nothing twice);
+ * 4. close it: what its events did not bill goes back to the budget (DESIGN §8).
+ * Every billed event so reaches the ledger exactly once, and every unbilled micro goes back.
+ */
+
+const PAGE = 100;
+const MS_PER_SECOND = 1000;
+
+export async function settleExpiredLeases(deps: Deps, now: Date): Promise<number> {
+  const by = now.getTime() - deps.config.LEASE_GRACE_SECONDS * MS_PER_SECOND;
+  let settled = 0;
+  for (let shard = 0; shard < LEASE_SHARDS; shard++) {
+    for (const leaseId of await leasesEndedBy(deps, shard, by, PAGE)) {
+      await settleLease(deps, leaseId);
+      settled += 1;
+    }
+  }
+  return settled;
+}
+
+export async function settleLease(deps: Deps, leaseId: string): Promise<void> {
+  const first = await readLease(deps, leaseId);
+  if (first.lease?.status === 'live') {
+    try {
+      await takeOver(deps, first.lease);
+    } catch (error) {
+      if (!(error instanceof LeaseTaken)) throw error; // closed by its instance meanwhile
+    }
+  }
+  const { lease, posted } = await readLease(deps, leaseId);
+  if (lease?.status !== 'settling') return;
+  const billed = new Map<string, { target: PostingTarget; batch: Batch }>();
+  let used = 0;
+  for (const e of await journalOfLease(deps.db, leaseId)) {
+    const key = `${e.adUnitId}|${e.interval}`;
+    let group = billed.get(key);
+    if (group === undefined) {
+      const target: PostingTarget = { lease, adUnitId: e.adUnitId, accountId: e.accountId, publisherId: e.publisherId, interval: e.interval, intervalSeconds: deps.config.POSTING_INTERVAL_SECONDS };
+      billed.set(key, (group = { target, batch: emptyBatch() }));
+    }
+    addTo(group.batch, e);
+    used += e.chargeMicros;
+  }
+  let flushes = lease.flushes;
+  for (const [key, { target, batch }] of billed) {
+    const done = posted.find((p) => `${p.adUnitId}|${p.interval}` === key);
+    const missing: Batch = {
+      chargeMicros: batch.chargeMicros - (done?.chargeMicros ?? 0),
+      ownerMicros: batch.ownerMicros - (done?.ownerMicros ?? 0),
+      feeMicros: batch.feeMicros - (done?.feeMicros ?? 0),
+      events: batch.events - (done?.events ?? 0),
+    };
+    if (missing.chargeMicros === 0) continue;
+    await post(deps, target, missing, 'settling', done?.chargeMicros ?? 0);
+    flushes += 1;
+  }
+  await closeLease(deps, { ...lease, flushes }, used, 'settling');
+}
+
+export const settleLeasesJob: Job = { name: 'settle-leases', run: settleExpiredLeases };

@@ -1,0 +1,139 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Charge } from '../core/serving/billing.js';
+import { postings } from '../core/ledger/ledger.js';
+import type { Deps } from '../deps.js';
+import { queryAll } from './items.js';
+import { keys } from './keys.js';
+import { LEASE_SHARDS } from './leases.js';
+import { transact, type TxOp } from './transact.js';
+import { ledgerTxn } from './wallet.js';
+
+/**
+ * Clearing entries (DESIGN §9): what one unit billed one campaign in one posting interval,
+ * `CLEARING#<unit> / <interval>#<campaign>`, written by the aggregated postings (leases.ts), with
+ * the part still open to rulings (`open*Micros`). It sits on a sharded index by the day it is due
+ * (gsi1 `CLEARING#DUE#<day>#<shard>`) until it clears.
+ */
+
+export interface ClearingEntry {
+  pk: string;
+  sk: string;
+  campaignId: string;
+  advertiserId: string;
+  publisherId: string;
+  accountId: string;
+  adUnitId: string;
+  interval: number;
+  clearsAt: number;
+  openChargeMicros: number;
+  openOwnerMicros: number;
+  openFeeMicros: number;
+  clearedAt?: string;
+  gsi1pk?: string;
+}
+
+type ClearingDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config'>;
+
+export class EntryMoved extends Error {}
+
+/** Entries due on one day (UTC), one shard of the index. */
+export async function entriesDue(deps: Pick<Deps, 'db'>, day: string, shard: number): Promise<ClearingEntry[]> {
+  return queryAll<ClearingEntry>(deps.db, { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': keys.clearingDue(day, shard) } });
+}
+
+/** A unit's entries whose interval starts within [from, to] (ISO instants). */
+export async function entriesOfUnit(deps: Pick<Deps, 'db'>, adUnitId: string, from: string, to: string): Promise<ClearingEntry[]> {
+  return queryAll<ClearingEntry>(deps.db, { KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': keys.clearingOfUnit(adUnitId), ':from': from, ':to': `${to}#~` }, ConsistentRead: true });
+}
+
+/** Clears what is open of an entry: pending → earned, and the entry leaves the due index. */
+export async function clearEntry(deps: ClearingDeps, e: ClearingEntry): Promise<void> {
+  const at = deps.clock().toISOString();
+  const entry: TxOp = {
+    item: {
+      Update: {
+        TableName: deps.db.tableName,
+        Key: { pk: e.pk, sk: e.sk },
+        UpdateExpression: 'SET clearedAt = :at REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: 'attribute_not_exists(clearedAt) AND openOwnerMicros = :o AND openChargeMicros = :c',
+        ExpressionAttributeValues: { ':at': at, ':o': e.openOwnerMicros, ':c': e.openChargeMicros },
+      },
+    },
+    onConditionFail: () => new EntryMoved(),
+  };
+  const money = e.openOwnerMicros > 0 ? ledgerTxn(deps, { type: 'campaign', id: e.campaignId }, `Cleared: earnings on ${e.adUnitId} for ${e.campaignId}, interval ${new Date(e.interval).toISOString()}`, postings.clear(e.publisherId, e.openOwnerMicros)) : [];
+  await transact(deps.db, [entry, ...money]);
+}
+
+/** Puts an entry whose account may not clear yet on the next day's index (it waits). */
+export async function postpone(deps: Pick<Deps, 'db'>, e: ClearingEntry, day: string): Promise<void> {
+  await deps.db.doc.send(
+    new UpdateCommand({
+      TableName: deps.db.tableName,
+      Key: { pk: e.pk, sk: e.sk },
+      UpdateExpression: 'SET gsi1pk = :due',
+      ConditionExpression: 'attribute_not_exists(clearedAt)',
+      ExpressionAttributeValues: { ':due': keys.clearingDue(day, Number(e.gsi1pk?.split('#').at(-1) ?? 0) % LEASE_SHARDS) },
+    }),
+  );
+}
+
+/**
+ * Refunds `amount` of an entry (all that is open, or one event's charge) to the advertiser: out
+ * of the owner's pending earnings and the platform's fee, back to the campaign's budget (held and
+ * `remaining`), or to the advertiser's available funds when the campaign has closed. Conditional
+ * on the entry being uncleared and still holding the amount; `extra` writes go in the same
+ * transaction (the journal item of a refunded event).
+ */
+export async function refund(deps: ClearingDeps, e: ClearingEntry, amount: Charge, memo: string, fields: Record<string, unknown>, extra: TxOp[] = []): Promise<void> {
+  const closed = (await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: keys.campaignBudget(e.campaignId), ConsistentRead: true }))).Item?.closedAt !== undefined;
+  const ops: TxOp[] = [
+    {
+      item: {
+        Update: {
+          TableName: deps.db.tableName,
+          Key: { pk: e.pk, sk: e.sk },
+          UpdateExpression: 'ADD openChargeMicros :mc, openOwnerMicros :mo, openFeeMicros :mf, refundedMicros :c',
+          ConditionExpression: 'attribute_not_exists(clearedAt) AND openChargeMicros >= :c AND openOwnerMicros >= :o AND openFeeMicros >= :f',
+          ExpressionAttributeValues: { ':c': amount.chargeMicros, ':o': amount.ownerMicros, ':f': amount.feeMicros, ':mc': -amount.chargeMicros, ':mo': -amount.ownerMicros, ':mf': -amount.feeMicros },
+        },
+      },
+      onConditionFail: () => new EntryMoved(),
+    },
+    ...(closed
+      ? []
+      : [
+          {
+            item: {
+              Update: {
+                TableName: deps.db.tableName,
+                Key: keys.campaignBudget(e.campaignId),
+                UpdateExpression: 'ADD remainingMicros :c',
+                ConditionExpression: 'attribute_not_exists(closedAt)',
+                ExpressionAttributeValues: { ':c': amount.chargeMicros },
+              },
+            },
+            onConditionFail: () => new EntryMoved(),
+          },
+        ]),
+    ...ledgerTxn(deps, { type: 'campaign', id: e.campaignId }, memo, postings.refund(e.advertiserId, e.publisherId, amount, closed ? 'available' : 'held'), { shardKey: e.pk + e.sk, fields }),
+    ...extra,
+  ];
+  await transact(deps.db, ops);
+}
+
+/** The first day (UTC) the clearing job has not finished, or undefined before its first run. */
+export async function clearingCursor(deps: Pick<Deps, 'db'>): Promise<string | undefined> {
+  const out = await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: keys.clearingCursor(), ConsistentRead: true }));
+  return out.Item?.day as string | undefined;
+}
+
+export async function setClearingCursor(deps: Pick<Deps, 'db'>, day: string): Promise<void> {
+  await deps.db.doc.send(new PutCommand({ TableName: deps.db.tableName, Item: { ...keys.clearingCursor(), entity: 'clearingCursor', version: 1, day } }));
+}
+
+/** Whether an account's earnings may clear: only verified accounts'. */
+export async function accountVerified(deps: Pick<Deps, 'db'>, accountId: string): Promise<boolean> {
+  const out = await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: keys.account(accountId) }));
+  return (out.Item?.verification as { status?: string } | undefined)?.status === 'verified';
+}

@@ -1,0 +1,47 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { staleCounters, type FrequencyCap } from '../core/serving/frequency.js';
+import type { Db } from './client.js';
+import { keys } from './keys.js';
+
+/**
+ * Housekeeping of a viewer's frequency item (one item per viewer: the hourly buckets decisions
+ * read, and the cap windows billing counts in — journal.ts). After a capped impression the item
+ * is read (eventually consistent); when it holds counters no window reads any more (about once a
+ * bucket per viewer), one update REMOVEs them, so the item stays small. Removing never races an
+ * ADD: only current buckets and windows are ever added to, and a stale one is an old one.
+ */
+
+export interface FrequencyCaps {
+  /** A campaign's cap; null when it never serves again (ended, archived); undefined when unknown or uncapped. */
+  capOf: (campaignId: string) => FrequencyCap | null | undefined;
+  /** The longest cap (hours) of any campaign that may still serve. */
+  maxPerHours: number;
+}
+
+const MS_PER_HOUR = 3_600_000;
+/** `cap#<campaign>#<perHours>h<window>`: the billing counter of one cap window (journal.ts). */
+const CAP_WINDOW = /^cap#.+#(\d+)h(\d+)$/;
+
+export const capWindowAttribute = (campaignId: string, perHours: number, window: number): string => `cap#${campaignId}#${perHours}h${window}`;
+
+export async function tidyViewer(db: Db, viewerHash: string, caps: FrequencyCaps, now: number): Promise<void> {
+  const key = keys.viewerFrequency(viewerHash);
+  const item = (await db.doc.send(new GetCommand({ TableName: db.tableName, Key: key }))).Item ?? {};
+  const names = Object.keys(item);
+  const stale = [
+    ...staleCounters(names, caps.capOf, caps.maxPerHours, now),
+    ...names.filter((name) => {
+      const m = CAP_WINDOW.exec(name);
+      return m !== null && (Number(m[2]) + 1) * Number(m[1]) * MS_PER_HOUR <= now;
+    }),
+  ];
+  if (stale.length === 0) return;
+  await db.doc.send(
+    new UpdateCommand({
+      TableName: db.tableName,
+      Key: key,
+      UpdateExpression: `REMOVE ${stale.map((_, i) => `#s${i}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(stale.map((name, i) => [`#s${i}`, name])),
+    }),
+  );
+}

@@ -1,0 +1,179 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Charge, Outcome } from '../core/serving/billing.js';
+import type { Db } from './client.js';
+import { queryAll } from './items.js';
+import { keys } from './keys.js';
+import { isConditionFailure, transact, type TxOp } from './transact.js';
+
+/**
+ * The event journal (DESIGN §8): one item per tracking event, `DEC#<decision> / IMP|CLK`, which
+ * is at once its dedupe record and the durable record of what it billed (charge and its split,
+ * campaign, unit, publisher, lease). A billed event is also indexed by its lease (gsi1, for the
+ * settlement job) and by its source and day (gsi2, for invalid-traffic rulings).
+ *
+ * The write of one event touches only items of that event, of its source and of its viewer:
+ * - click: a check that its impression was recorded and not refused (else `no_impression`);
+ * - the journal item, if absent (else `replay`);
+ * - a charged event: the source's counters for this campaign today and this unit this hour,
+ *   ADDed only while under their limits (else `over_limit`);
+ * - an impression of a capped campaign: the viewer's counter for the cap's window, ADDed only
+ *   while under the cap (else `cap`), with the hourly bucket decisions read.
+ * All in one transaction (a single conditional put when there is nothing else), so a refused
+ * event changes nothing. Money is not moved here: the event bills a lease the instance holds,
+ * and reaches balances in the instance's next aggregated posting (or the settlement job's).
+ */
+
+export interface JournalEntry {
+  decisionId: string;
+  event: 'IMP' | 'CLK';
+  campaignId: string;
+  adUnitId: string;
+  accountId: string;
+  publisherId: string;
+  advertiserId: string;
+  /** What it bills (all zero when it bills nothing). */
+  charge: Charge;
+  /** The lease it bills, when charged. */
+  leaseId?: string;
+  /** When it was billed (epoch ms), and the posting interval that falls in. */
+  at: number;
+  interval: number;
+  fingerprint: string;
+  /** Epoch seconds after which the item may go (TTL). */
+  keepUntil: number;
+}
+
+export interface EventRules {
+  sourceLimit?: { fingerprint: string; day: string; hour: string; campaignMax: number; unitMax: number; expiresAt: number };
+  cap?: { viewerHash: string; windowAttribute: string; max: number; bucketAttribute: string; expiresAt: number };
+}
+
+class Refused extends Error {
+  constructor(readonly outcome: Outcome) {
+    super(outcome);
+  }
+}
+
+const MS_PER_DAY = 86_400_000;
+
+function journalItem(e: JournalEntry, refused?: Outcome): Record<string, unknown> {
+  const billed = e.charge.chargeMicros > 0 && refused === undefined;
+  const { charge, ...rest } = e;
+  return {
+    ...keys.decisionEvent(e.decisionId, e.event),
+    entity: 'decisionEvent',
+    version: 1,
+    ...rest,
+    ...(billed ? charge : {}),
+    billed,
+    ...(refused ? { refused } : {}),
+    ...(billed && e.leaseId
+      ? {
+          gsi1pk: keys.journalOfLease(e.leaseId),
+          gsi1sk: `${e.decisionId}#${e.event}`,
+          gsi2pk: keys.journalOfSource(e.fingerprint, new Date(e.at).toISOString().slice(0, 10)),
+          gsi2sk: `${new Date(e.at).toISOString()}#${e.decisionId}#${e.event}`,
+        }
+      : {}),
+    expiresAt: e.keepUntil,
+  };
+}
+
+/** Writes one event with its rules; returns `billed`/`recorded`, or the rule that refused it. Throws when no outcome is known. */
+export async function writeEvent(db: Db, entry: JournalEntry, rules: EventRules, deadline: number): Promise<Outcome> {
+  const ops: TxOp[] = [];
+  if (entry.event === 'CLK') {
+    ops.push({
+      item: { ConditionCheck: { TableName: db.tableName, Key: keys.decisionEvent(entry.decisionId, 'IMP'), ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(refused)' } },
+      onConditionFail: () => new Refused('no_impression'),
+    });
+  }
+  ops.push({
+    item: { Put: { TableName: db.tableName, Item: journalItem(entry), ConditionExpression: 'attribute_not_exists(pk)' } },
+    onConditionFail: () => new Refused('replay'),
+  });
+  const limit = rules.sourceLimit;
+  if (limit && entry.charge.chargeMicros > 0) {
+    ops.push({
+      item: {
+        Update: {
+          TableName: db.tableName,
+          Key: keys.sourceLimits(limit.fingerprint, limit.day),
+          UpdateExpression: 'ADD #c :one, #u :one SET entity = :entity, expiresAt = :ttl',
+          ConditionExpression: '(attribute_not_exists(#c) OR #c < :cmax) AND (attribute_not_exists(#u) OR #u < :umax)',
+          ExpressionAttributeNames: { '#c': `c#${entry.campaignId}`, '#u': `u#${entry.adUnitId}#${limit.hour}` },
+          ExpressionAttributeValues: { ':one': 1, ':cmax': limit.campaignMax, ':umax': limit.unitMax, ':entity': 'sourceLimits', ':ttl': limit.expiresAt },
+        },
+      },
+      onConditionFail: () => new Refused('over_limit'),
+    });
+  }
+  const cap = rules.cap;
+  if (cap && entry.event === 'IMP') {
+    ops.push({
+      item: {
+        Update: {
+          TableName: db.tableName,
+          Key: keys.viewerFrequency(cap.viewerHash),
+          UpdateExpression: 'ADD #w :one, #b :one SET entity = :entity, expiresAt = :ttl',
+          ConditionExpression: 'attribute_not_exists(#w) OR #w < :max',
+          ExpressionAttributeNames: { '#w': cap.windowAttribute, '#b': cap.bucketAttribute },
+          ExpressionAttributeValues: { ':one': 1, ':max': cap.max, ':entity': 'frequency', ':ttl': cap.expiresAt },
+        },
+      },
+      onConditionFail: () => new Refused('cap'),
+    });
+  }
+  try {
+    if (ops.length === 1) await putAlone(db, entry);
+    else await transact(db, ops, Number.POSITIVE_INFINITY, deadline);
+  } catch (error) {
+    if (!(error instanceof Refused)) throw error;
+    // A refused impression is still recorded: a copy of it is a replay, and its click is refused
+    // too (`no_impression`), since nothing valid was shown.
+    if ((error.outcome === 'cap' || error.outcome === 'over_limit') && entry.event === 'IMP') await recordUnbilled(db, entry, error.outcome);
+    return error.outcome;
+  }
+  return entry.charge.chargeMicros > 0 ? 'billed' : 'recorded';
+}
+
+async function putAlone(db: Db, entry: JournalEntry): Promise<void> {
+  try {
+    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: journalItem(entry), ConditionExpression: 'attribute_not_exists(pk)' }));
+  } catch (error) {
+    if (isConditionFailure(error)) throw new Refused('replay');
+    throw error;
+  }
+}
+
+/**
+ * Records an event that bills nothing (the budget was spent, a rule refused it), so that a copy
+ * of it is a replay and a click after it is judged as the rules say. Returns false when the event
+ * was recorded before (a copy: a replay).
+ */
+export async function recordUnbilled(db: Db, entry: JournalEntry, refused?: Outcome): Promise<boolean> {
+  const unbilled = { ...entry, charge: { chargeMicros: 0, ownerMicros: 0, feeMicros: 0 } };
+  try {
+    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: journalItem(unbilled, refused), ConditionExpression: 'attribute_not_exists(pk)' }));
+    return true;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return false;
+  }
+}
+
+/** Every event billed under a lease (gsi1; the settlement job reads it after the lease's grace period). */
+export async function journalOfLease(db: Db, leaseId: string): Promise<(JournalEntry & Charge)[]> {
+  return queryAll(db, { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :v', ExpressionAttributeValues: { ':v': keys.journalOfLease(leaseId) } });
+}
+
+/** Events one source billed on one day (UTC), for invalid-traffic rulings. */
+export async function journalOfSource(db: Db, fingerprint: string, day: string): Promise<(JournalEntry & Charge & { refundedAt?: string })[]> {
+  return queryAll(db, { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :v', ExpressionAttributeValues: { ':v': keys.journalOfSource(fingerprint, day) } });
+}
+
+export const journalDays = (from: number, to: number): string[] => {
+  const days: string[] = [];
+  for (let t = Math.floor(from / MS_PER_DAY) * MS_PER_DAY; t <= to; t += MS_PER_DAY) days.push(new Date(t).toISOString().slice(0, 10));
+  return days;
+};

@@ -1,0 +1,293 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type Batch, shardOf } from '../core/serving/billing.js';
+import { postings } from '../core/ledger/ledger.js';
+import type { Deps } from '../deps.js';
+import { queryAll } from './items.js';
+import { keys } from './keys.js';
+import { transact, type TxOp } from './transact.js';
+import { ledgerTxn } from './wallet.js';
+
+/**
+ * Budget leases and aggregated postings (DESIGN §8).
+ *
+ * The campaign's budget item `CAMPAIGN#<id> / BUDGET` holds `remainingMicros` (not leased) and
+ * `leasedMicros` (in live leases); with a daily budget, today's spend item the same for the day.
+ * A lease `LEASE#<id> / LEASE` {campaign, granted, status live → closed | settling → settled,
+ * flushes, endsAt} is claimed with one conditional decrement and sits on a sharded index by end
+ * time (gsi1 `LEASES#<shard>`) until it is closed, for the settlement job.
+ *
+ * An aggregated posting — the events one lease billed on one unit in one interval — is one
+ * transaction: the lease's flush count (only while the lease has the status the poster expects),
+ * the lease's posted record `LEASE#<id> / POSTED#<unit>#<interval>` (what the job compares with
+ * the journal), the unit's clearing entry for the interval and campaign (shared by every lease
+ * that posts there; the clearing job and invalid-traffic rulings read it), and the ledger:
+ * held → the owner's pending earnings and a shard of platform revenue, with lines that name the
+ * interval and the event count.
+ */
+
+export const LEASE_SHARDS = 16;
+
+export type LeaseStatus = 'live' | 'closed' | 'settling' | 'settled';
+
+export interface Lease {
+  leaseId: string;
+  campaignId: string;
+  advertiserId: string;
+  grantedMicros: number;
+  /** The local date of a daily budget the lease was also taken from. */
+  dailyDate?: string;
+  status: LeaseStatus;
+  flushes: number;
+  endsAt: number;
+}
+
+export interface Posted extends Batch {
+  adUnitId: string;
+  interval: number;
+}
+
+/** Where a posting goes: the lease, the unit (and so its account and owner) and the interval. */
+export interface PostingTarget {
+  lease: Pick<Lease, 'leaseId' | 'campaignId' | 'advertiserId'>;
+  adUnitId: string;
+  accountId: string;
+  publisherId: string;
+  interval: number;
+  intervalSeconds: number;
+}
+
+type LeaseDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config'>;
+
+export class LeaseRefused extends Error {
+  constructor(readonly outcome: 'budget' | 'daily_budget') {
+    super(outcome);
+  }
+}
+
+/** The lease's posting or closing found it no longer in the status its writer expected (the job took it over). */
+export class LeaseTaken extends Error {}
+
+const MS_PER_SECOND = 1000;
+const MS_PER_DAY = 86_400_000;
+const deadline = (deps: LeaseDeps): number => Date.now() + deps.config.BILLING_DEADLINE_MS;
+const leaseIndex = (lease: Pick<Lease, 'leaseId' | 'campaignId' | 'endsAt'>) => ({ gsi1pk: keys.leasesEnding(shardOf(lease.campaignId, LEASE_SHARDS)), gsi1sk: `${new Date(lease.endsAt).toISOString()}#${lease.leaseId}` });
+
+/** Claims `slice` of the campaign's budget (and of today's, with a daily budget) as a new live lease. */
+export async function claimLease(deps: LeaseDeps, lease: Omit<Lease, 'status' | 'flushes'>, daily?: { dailyMicros: number; timezoneDay: string }): Promise<void> {
+  const { db } = deps;
+  const s = lease.grantedMicros;
+  const ops: TxOp[] = [
+    {
+      item: {
+        Update: {
+          TableName: db.tableName,
+          Key: keys.campaignBudget(lease.campaignId),
+          UpdateExpression: 'ADD remainingMicros :minus, leasedMicros :s',
+          ConditionExpression: 'remainingMicros >= :s',
+          ExpressionAttributeValues: { ':s': s, ':minus': -s },
+        },
+      },
+      onConditionFail: () => new LeaseRefused('budget'),
+    },
+    { item: { Put: { TableName: db.tableName, Item: { ...keys.lease(lease.leaseId), ...leaseIndex(lease), entity: 'lease', version: 1, ...lease, status: 'live', flushes: 0 }, ConditionExpression: 'attribute_not_exists(pk)' } } },
+  ];
+  if (daily) {
+    ops.push({
+      item: {
+        Update: {
+          TableName: db.tableName,
+          Key: keys.campaignSpend(lease.campaignId, daily.timezoneDay),
+          UpdateExpression: 'SET remainingMicros = if_not_exists(remainingMicros, :daily) - :s, entity = :entity, expiresAt = :ttl ADD spentMicros :s',
+          ConditionExpression: 'attribute_not_exists(remainingMicros) OR remainingMicros >= :s',
+          ExpressionAttributeValues: { ':s': s, ':daily': daily.dailyMicros, ':entity': 'campaignSpend', ':ttl': Math.ceil((lease.endsAt + 3 * MS_PER_DAY) / MS_PER_SECOND) },
+        },
+      },
+      onConditionFail: () => new LeaseRefused('daily_budget'),
+    });
+  }
+  await transact(db, ops, Number.POSITIVE_INFINITY, deadline(deps));
+}
+
+/** What is left of a campaign's budget, outside leases (strongly consistent). */
+export async function budgetLeft(deps: Pick<Deps, 'db'>, campaignId: string, day?: string): Promise<{ remainingMicros: number; leasedMicros: number; dailyRemainingMicros?: number }> {
+  const get = async (key: { pk: string; sk: string }) => (await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: key, ConsistentRead: true }))).Item;
+  const budget = await get(keys.campaignBudget(campaignId));
+  const spend = day === undefined ? undefined : await get(keys.campaignSpend(campaignId, day));
+  return {
+    remainingMicros: Number(budget?.remainingMicros ?? 0),
+    leasedMicros: Number(budget?.leasedMicros ?? 0),
+    ...(spend?.remainingMicros === undefined ? {} : { dailyRemainingMicros: Number(spend.remainingMicros) }),
+  };
+}
+
+/** One aggregated posting (see above). `expect` is the lease status its poster holds it in; `postedBefore` makes the job's posting idempotent. */
+export async function post(deps: LeaseDeps, target: PostingTarget, batch: Batch, expect: 'live' | 'settling', postedBefore?: number): Promise<void> {
+  const { db } = deps;
+  const { lease, adUnitId, interval } = target;
+  const clearingKey = keys.clearing(adUnitId, interval, lease.campaignId);
+  const clearsAt = interval + deps.config.CLEARING_DAYS * MS_PER_DAY;
+  const dueDay = new Date(clearsAt).toISOString().slice(0, 10);
+  const from = new Date(interval).toISOString();
+  const to = new Date(interval + target.intervalSeconds * MS_PER_SECOND).toISOString();
+  const ops: TxOp[] = [
+    {
+      item: {
+        Update: {
+          TableName: db.tableName,
+          Key: keys.lease(lease.leaseId),
+          UpdateExpression: 'ADD flushes :one',
+          ConditionExpression: '#status = :expect',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':one': 1, ':expect': expect },
+        },
+      },
+      onConditionFail: () => new LeaseTaken(),
+    },
+    {
+      item: {
+        Update: {
+          TableName: db.tableName,
+          Key: keys.leasePosted(lease.leaseId, adUnitId, interval),
+          UpdateExpression: 'ADD chargeMicros :c, ownerMicros :o, feeMicros :f, events :n SET entity = :entity, adUnitId = :unit, #interval = :interval',
+          ...(postedBefore === undefined ? {} : { ConditionExpression: postedBefore === 0 ? 'attribute_not_exists(chargeMicros)' : 'chargeMicros = :before' }),
+          ExpressionAttributeNames: { '#interval': 'interval' },
+          ExpressionAttributeValues: { ':c': batch.chargeMicros, ':o': batch.ownerMicros, ':f': batch.feeMicros, ':n': batch.events, ':entity': 'leasePosted', ':unit': adUnitId, ':interval': interval, ...(postedBefore ? { ':before': postedBefore } : {}) },
+        },
+      },
+      onConditionFail: () => new LeaseTaken(),
+    },
+    {
+      item: {
+        Update: {
+          TableName: db.tableName,
+          Key: clearingKey,
+          UpdateExpression:
+            'ADD chargeMicros :c, ownerMicros :o, feeMicros :f, events :n, openChargeMicros :c, openOwnerMicros :o, openFeeMicros :f ' +
+            'SET entity = :entity, campaignId = :cmp, advertiserId = :adv, publisherId = :pub, accountId = :acct, adUnitId = :unit, #interval = :interval, clearsAt = if_not_exists(clearsAt, :clearsAt), gsi1pk = if_not_exists(gsi1pk, :due), gsi1sk = :dueSk',
+          ExpressionAttributeNames: { '#interval': 'interval' },
+          ExpressionAttributeValues: {
+            ':c': batch.chargeMicros,
+            ':o': batch.ownerMicros,
+            ':f': batch.feeMicros,
+            ':n': batch.events,
+            ':entity': 'clearingEntry',
+            ':cmp': lease.campaignId,
+            ':adv': lease.advertiserId,
+            ':pub': target.publisherId,
+            ':acct': target.accountId,
+            ':unit': adUnitId,
+            ':interval': interval,
+            ':clearsAt': clearsAt,
+            ':due': keys.clearingDue(dueDay, shardOf(clearingKey.pk + clearingKey.sk, LEASE_SHARDS)),
+            ':dueSk': `${clearingKey.pk}#${clearingKey.sk}`,
+          },
+        },
+      },
+    },
+    ...ledgerTxn(
+      deps,
+      { type: 'campaign', id: lease.campaignId },
+      `${batch.events} billed events on ${adUnitId} for ${lease.campaignId}, ${from} – ${to}`,
+      postings.accrue(lease.advertiserId, target.publisherId, batch),
+      { shardKey: clearingKey.pk + clearingKey.sk, fields: { interval: { from, to }, events: batch.events, adUnitId } },
+    ),
+  ];
+  await transact(db, ops, Number.POSITIVE_INFINITY, deadline(deps));
+}
+
+/**
+ * Ends a lease whose events billed `usedMicros` in all (every one of them posted): what is left
+ * goes back to the budget (and today's), or — when the campaign has closed meanwhile — back to
+ * the advertiser's available funds. `expect` and `flushes` make it conditional on no posting
+ * having happened since the caller counted.
+ */
+export async function closeLease(deps: LeaseDeps, lease: Lease, usedMicros: number, expect: 'live' | 'settling'): Promise<void> {
+  const { db } = deps;
+  const unused = lease.grantedMicros - usedMicros;
+  if (unused < 0) throw new Error(`Lease ${lease.leaseId} billed ${usedMicros} of ${lease.grantedMicros} micros`);
+  const leaseOp: TxOp = {
+    item: {
+      Update: {
+        TableName: db.tableName,
+        Key: keys.lease(lease.leaseId),
+        UpdateExpression: 'SET #status = :to, usedMicros = :used REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: '#status = :expect AND flushes = :flushes',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':to': expect === 'live' ? 'closed' : 'settled', ':used': usedMicros, ':expect': expect, ':flushes': lease.flushes },
+      },
+    },
+    onConditionFail: () => new LeaseTaken(),
+  };
+  const daily: TxOp[] =
+    lease.dailyDate === undefined || unused === 0
+      ? []
+      : [{ item: { Update: { TableName: db.tableName, Key: keys.campaignSpend(lease.campaignId, lease.dailyDate), UpdateExpression: 'ADD remainingMicros :u, spentMicros :minus', ExpressionAttributeValues: { ':u': unused, ':minus': -unused } } } }];
+  const back = (open: boolean): TxOp => ({
+    item: {
+      Update: {
+        TableName: db.tableName,
+        Key: keys.campaignBudget(lease.campaignId),
+        UpdateExpression: open ? 'ADD remainingMicros :u, leasedMicros :minus' : 'ADD leasedMicros :minus',
+        ConditionExpression: open ? 'attribute_not_exists(closedAt)' : 'attribute_exists(closedAt)',
+        ExpressionAttributeValues: { ':minus': -lease.grantedMicros, ...(open ? { ':u': unused } : {}) },
+      },
+    },
+    onConditionFail: () => new BudgetClosed(),
+  });
+  try {
+    await transact(db, [leaseOp, back(true), ...daily], Number.POSITIVE_INFINITY, deadline(deps));
+  } catch (error) {
+    if (!(error instanceof BudgetClosed)) throw error;
+    const release = unused > 0 ? ledgerTxn(deps, { type: 'campaign', id: lease.campaignId }, `Lease ${lease.leaseId} ended after its campaign closed: release unspent budget`, postings.release(lease.advertiserId, unused)) : [];
+    await transact(db, [leaseOp, back(false), ...release], Number.POSITIVE_INFINITY, deadline(deps));
+  }
+}
+
+class BudgetClosed extends Error {}
+
+/** Moves a live lease to `settling`, so that its instance (if it still runs) posts no more. */
+export async function takeOver(deps: LeaseDeps, lease: Lease): Promise<void> {
+  await transact(
+    deps.db,
+    [
+      {
+        item: {
+          Update: {
+            TableName: deps.db.tableName,
+            Key: keys.lease(lease.leaseId),
+            UpdateExpression: 'SET #status = :settling',
+            ConditionExpression: '#status = :live',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':settling': 'settling', ':live': 'live' },
+          },
+        },
+        onConditionFail: () => new LeaseTaken(),
+      },
+    ],
+    Number.POSITIVE_INFINITY,
+    deadline(deps),
+  );
+}
+
+/** The lease and what it posted so far (strongly consistent). */
+export async function readLease(deps: Pick<Deps, 'db'>, leaseId: string): Promise<{ lease: Lease | undefined; posted: Posted[] }> {
+  const items = await queryAll<Record<string, unknown>>(deps.db, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.lease(leaseId).pk }, ConsistentRead: true });
+  return {
+    lease: items.find((i) => i.sk === 'LEASE') as Lease | undefined,
+    posted: items.filter((i) => i.entity === 'leasePosted') as unknown as Posted[],
+  };
+}
+
+/** Ids of leases that ended by `at` and are not closed, from one shard of the index, oldest first. */
+export async function leasesEndedBy(deps: Pick<Deps, 'db'>, shard: number, at: number, limit: number): Promise<string[]> {
+  const out = await deps.db.doc.send(
+    new QueryCommand({
+      TableName: deps.db.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :at',
+      ExpressionAttributeValues: { ':pk': keys.leasesEnding(shard), ':at': `${new Date(at).toISOString()}#~` },
+      Limit: limit,
+    }),
+  );
+  return (out.Items ?? []).map((i) => i.leaseId as string);
+}

@@ -1,0 +1,111 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { settleExpiredLeases } from '../../functions/app/billing/settle-leases.js';
+import { ServeEngine } from '../../functions/app/serving/serve-engine.js';
+import type { Deps } from '../../functions/deps.js';
+import { createApp } from '../../functions/http/app.js';
+import { aMarket, anActiveCampaign, aUnit, onUnit, type Market } from '../support/campaigns.js';
+import { booksOf, expectSettled, tokensFor } from '../support/billing.js';
+import { testDeps, type MovableClock } from '../support/deps.js';
+
+/**
+ * Budget leases, the journal and aggregated postings (DESIGN §8) with several serve instances
+ * (separate engines over one table) and instances that die before they flush. The oracle is the
+ * table itself: every billed event in the journal is posted exactly once, the budget ends at its
+ * total less what the journal billed, and the ledger sums to zero and replays to its balances.
+ */
+
+const CHARGE = 1_000;
+// Timers never flush in these tests: an instance posts only when told to, so "dying" loses its unposted batches.
+const NO_TIMER = { COUNTER_FLUSH_MS: String(24 * 3_600_000), LEASE_MIN_EVENTS: '4' };
+
+let deps: Deps;
+let app: ReturnType<typeof createApp>;
+let market: Market;
+
+const clock = () => deps.clock as MovableClock;
+
+/** Moves past every lease's end and grace period and runs the settlement job. */
+async function settleAll(): Promise<void> {
+  clock().advance((deps.config.LEASE_SECONDS + deps.config.LEASE_GRACE_SECONDS + 1) * 1000);
+  await settleExpiredLeases(deps, deps.clock());
+}
+
+async function aCampaignFor(budgetMicros: number): Promise<{ id: string; unit: string }> {
+  const unit = await aUnit(app, market);
+  const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit), budget: { totalMicros: budgetMicros } });
+  return { id, unit };
+}
+
+beforeAll(async () => {
+  deps = await testDeps({ env: NO_TIMER });
+  app = createApp(deps);
+  market = await aMarket(app, deps);
+});
+
+describe('budget leases', { timeout: 300_000 }, () => {
+  it('several instances billing one campaign at once never pass its budget, and the ledger equals the journal', async () => {
+    const { id, unit } = await aCampaignFor(30 * CHARGE);
+    const engines = [new ServeEngine(deps), new ServeEngine(deps), new ServeEngine(deps)];
+    const tokens = tokensFor(deps, market, id, unit, 45, { charge: CHARGE });
+    const outcomes = await Promise.all(tokens.map((t, i) => engines[i % engines.length]!.track(t.impression, 'i')));
+    const billed = outcomes.filter((o) => o.outcome === 'billed').length;
+    expect(billed * CHARGE).toBeLessThanOrEqual(30 * CHARGE);
+    expect(outcomes.every((o) => o.outcome === 'billed' || o.outcome === 'budget')).toBe(true);
+    await Promise.all(engines.map((e) => e.stop()));
+    const books = await expectSettled(deps, id);
+    expect(books.journalEvents).toBe(billed);
+  });
+
+  it('settles what a dead instance billed from the journal: every billed event posted once, the rest of its lease returned', async () => {
+    const { id, unit } = await aCampaignFor(100 * CHARGE);
+    const dying = new ServeEngine(deps);
+    const tokens = tokensFor(deps, market, id, unit, 9, { charge: CHARGE });
+    for (const t of tokens.slice(0, 5)) expect((await dying.track(t.impression, 'i')).outcome).toBe('billed');
+    clock().advance(deps.config.POSTING_INTERVAL_SECONDS * 1000);
+    await dying.flush(); // posted: the first five (their interval has ended)
+    for (const t of tokens.slice(5)) expect((await dying.track(t.impression, 'i')).outcome).toBe('billed');
+    // It dies here: four billed events never posted, its lease never returned.
+    const before = await booksOf(deps, id);
+    expect(before.postedMicros).toBe(5 * CHARGE);
+    expect(before.openLeases).toBe(1);
+    await settleAll();
+    const books = await expectSettled(deps, id);
+    expect(books.journalMicros).toBe(9 * CHARGE);
+    // A second run, and the dead instance's late flush, change nothing.
+    await settleExpiredLeases(deps, deps.clock());
+    await dying.stop();
+    expect(await expectSettled(deps, id)).toEqual(books);
+  });
+
+  it('keeps the books exact over random sequences of events, flushes and crashes across instances', async () => {
+    type Cmd = { kind: 'event'; engine: number; replay: boolean } | { kind: 'flush'; engine: number } | { kind: 'crash'; engine: number } | { kind: 'settle' };
+    const cmd: fc.Arbitrary<Cmd> = fc.oneof(
+      { arbitrary: fc.record({ kind: fc.constant('event' as const), engine: fc.nat(1), replay: fc.boolean() }), weight: 6 },
+      fc.record({ kind: fc.constant('flush' as const), engine: fc.nat(1) }),
+      fc.record({ kind: fc.constant('crash' as const), engine: fc.nat(1) }),
+      fc.record({ kind: fc.constant('settle' as const) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(cmd, { minLength: 3, maxLength: 14 }), async (cmds) => {
+        const { id, unit } = await aCampaignFor(8 * CHARGE);
+        const tokens = tokensFor(deps, market, id, unit, cmds.length, { charge: CHARGE });
+        const engines = [new ServeEngine(deps), new ServeEngine(deps)];
+        let sent = 0;
+        for (const c of cmds) {
+          if (c.kind === 'event') {
+            const t = c.replay && sent > 0 ? tokens[sent - 1]! : tokens[sent++]!;
+            await engines[c.engine]!.track(t.impression, 'i');
+          } else if (c.kind === 'flush') await engines[c.engine]!.flush();
+          else if (c.kind === 'crash') engines[c.engine] = new ServeEngine(deps);
+          else await settleAll();
+        }
+        await Promise.all(engines.map((e) => e.stop()));
+        await settleAll();
+        const books = await expectSettled(deps, id);
+        expect(books.journalMicros).toBeLessThanOrEqual(8 * CHARGE);
+      }),
+      { numRuns: 6 },
+    );
+  }, 600_000);
+});

@@ -1,0 +1,139 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { clearEarnings } from '../../functions/app/billing/clear-earnings.js';
+import { ServeEngine } from '../../functions/app/serving/serve-engine.js';
+import { viewerHash } from '../../functions/core/serving/viewer.js';
+import type { Deps } from '../../functions/deps.js';
+import { createApp } from '../../functions/http/app.js';
+import { aMarket, anActiveCampaign, aUnit, onUnit, type Market } from '../support/campaigns.js';
+import { tokensFor } from '../support/billing.js';
+import { testDeps, type MovableClock } from '../support/deps.js';
+import { call } from '../support/http.js';
+import { ledgerState, total } from '../support/money.js';
+
+/**
+ * Clearing (DESIGN §9) with a movable clock: programmatic earnings are pending for CLEARING_DAYS,
+ * open to invalid-traffic rulings that refund the advertiser exactly, then cleared to `earned`
+ * (verified accounts only); payouts come only from cleared earnings.
+ */
+
+const DAY = 86_400_000;
+const CHARGE = 10_000; // owner 9 000, platform fee 1 000 (10 %)
+const OWNER = 9_000;
+
+let deps: Deps;
+let app: ReturnType<typeof createApp>;
+let market: Market;
+let engine: ServeEngine;
+const clock = () => deps.clock as MovableClock;
+
+async function wallet(key: string): Promise<Record<'pendingMicros' | 'earnedMicros' | 'heldMicros', number>> {
+  return (await call(app, 'GET', '/v1/wallet', { key })).body.balances;
+}
+
+/** The money rules at every step: the ledger sums to zero and replays to the stored balances. */
+async function expectBooksBalanced(): Promise<void> {
+  const { stored, replayed } = await ledgerState(deps);
+  expect(total(stored)).toBe(0);
+  expect(stored).toEqual(replayed);
+}
+
+async function bill(campaignId: string, unit: string, n: number, viewer?: (i: number) => string): Promise<void> {
+  for (const t of tokensFor(deps, market, campaignId, unit, n, { charge: CHARGE, ...(viewer ? { viewer } : {}) })) expect((await engine.track(t.impression, 'i')).outcome).toBe('billed');
+  await engine.returnLeases();
+}
+
+beforeAll(async () => {
+  deps = await testDeps({ env: { COUNTER_FLUSH_MS: String(24 * 3_600_000) } });
+  app = createApp(deps);
+  market = await aMarket(app, deps);
+  engine = new ServeEngine(deps);
+  expect((await call(app, 'POST', `/v1/admin/accounts/${market.accountId}/verify`, { key: market.admin, body: {} })).status).toBe(200);
+});
+
+describe('clearing', { timeout: 300_000 }, () => {
+  it('keeps earnings pending for the clearing period, refunds a ruling inside it exactly, and clears the rest after it', async () => {
+    const [unitA, unitB] = [await aUnit(app, market), await aUnit(app, market)];
+    const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unitA) });
+    const idB = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unitB) });
+    const start = deps.clock().toISOString();
+    const advertiserBefore = await wallet(market.advertiser.key);
+    const publisherBefore = await wallet(market.publisher.key);
+    await bill(id, unitA, 3);
+    await bill(idB, unitB, 2);
+    await expectBooksBalanced();
+    const pub = await wallet(market.publisher.key);
+    expect(pub.pendingMicros - publisherBefore.pendingMicros).toBe(5 * OWNER);
+    expect(pub.earnedMicros).toBe(publisherBefore.earnedMicros);
+    // Nothing cleared is there to pay out, whatever is pending.
+    expect((await call(app, 'POST', '/v1/payouts', { key: market.publisher.key, body: { amountMicros: pub.earnedMicros + 1 } })).status).toBe(402);
+
+    clock().advance(29 * DAY);
+    await clearEarnings(deps, deps.clock());
+    expect((await wallet(market.publisher.key)).pendingMicros - publisherBefore.pendingMicros).toBe(5 * OWNER);
+    await expectBooksBalanced();
+
+    // Unit A's traffic ruled invalid inside the window: its three events go back to the advertiser's budget.
+    const ruled = await call(app, 'POST', '/v1/admin/invalid-traffic', { key: market.admin, body: { adUnitId: unitA, from: start, to: deps.clock().toISOString(), reason: 'click farm' } });
+    expect(ruled.status, JSON.stringify(ruled.body)).toBe(200);
+    expect(ruled.body.refundedMicros).toBe(3 * CHARGE);
+    await expectBooksBalanced();
+    const adv = await wallet(market.advertiser.key);
+    // Held (the budgets) lost the five charges to billing and got three back.
+    expect(adv.heldMicros - advertiserBefore.heldMicros).toBe(-2 * CHARGE);
+    expect((await wallet(market.publisher.key)).pendingMicros - publisherBefore.pendingMicros).toBe(2 * OWNER);
+    // A second ruling over the same traffic finds nothing left to refund.
+    expect((await call(app, 'POST', '/v1/admin/invalid-traffic', { key: market.admin, body: { adUnitId: unitA, from: start, to: deps.clock().toISOString(), reason: 'again' } })).body.refundedMicros).toBe(0);
+
+    clock().advance(2 * DAY);
+    await clearEarnings(deps, deps.clock());
+    const after = await wallet(market.publisher.key);
+    expect(after.pendingMicros - publisherBefore.pendingMicros).toBe(0);
+    expect(after.earnedMicros - publisherBefore.earnedMicros).toBe(2 * OWNER);
+    await expectBooksBalanced();
+    // Cleared earnings are not taken back by a later ruling.
+    expect((await call(app, 'POST', '/v1/admin/invalid-traffic', { key: market.admin, body: { adUnitId: unitB, from: start, to: deps.clock().toISOString(), reason: 'late' } })).body.refundedMicros).toBe(0);
+    expect((await call(app, 'POST', '/v1/payouts', { key: market.publisher.key, body: { amountMicros: after.earnedMicros + 1 } })).status).toBe(402);
+    expect((await call(app, 'POST', '/v1/payouts', { key: market.publisher.key, body: { amountMicros: after.earnedMicros } })).status).toBe(201);
+    await expectBooksBalanced();
+  });
+
+  it('refunds the events of one source fingerprint, once, and leaves the others pending', async () => {
+    const unit = await aUnit(app, market);
+    const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit) });
+    const start = deps.clock().toISOString();
+    const before = await wallet(market.publisher.key);
+    // Three events from the bad source, two from others. (The source fingerprint is the viewer's hash until tokens carry the network fingerprint.)
+    await bill(id, unit, 5, (i) => (i < 3 ? 'bad-source' : `honest-${i}-${start}`));
+    const body = { fingerprint: viewerHash('bad-source'), from: start, to: deps.clock().toISOString(), reason: 'bot' };
+    const ruled = await call(app, 'POST', '/v1/admin/invalid-traffic', { key: market.admin, body });
+    expect(ruled.body).toEqual({ refundedMicros: 3 * CHARGE, refunds: 3 });
+    expect((await call(app, 'POST', '/v1/admin/invalid-traffic', { key: market.admin, body })).body.refundedMicros).toBe(0);
+    expect((await wallet(market.publisher.key)).pendingMicros - before.pendingMicros).toBe(2 * OWNER);
+    await expectBooksBalanced();
+  });
+
+  it('clears nothing of an unverified account: its earnings wait', async () => {
+    const other = await aMarket(app, deps);
+    const unit = other.unitId;
+    const id = await anActiveCampaign(app, deps, other.advertiser, other.admin, { targeting: onUnit(unit) });
+    const saved = market;
+    market = other;
+    try {
+      await bill(id, unit, 2);
+    } finally {
+      market = saved;
+    }
+    clock().advance(31 * DAY);
+    await clearEarnings(deps, deps.clock());
+    const w = await wallet(other.publisher.key);
+    expect(w.pendingMicros).toBe(2 * OWNER);
+    expect(w.earnedMicros).toBe(0);
+    await expectBooksBalanced();
+  });
+
+  it('refuses a ruling naming both or neither of a unit and a fingerprint, and anyone but the operator', async () => {
+    const at = deps.clock().toISOString();
+    expect((await call(app, 'POST', '/v1/admin/invalid-traffic', { key: market.admin, body: { from: at, to: at, reason: 'x' } })).status).toBe(400);
+    expect((await call(app, 'POST', '/v1/admin/invalid-traffic', { key: market.publisher.key, body: { adUnitId: market.unitId, from: at, to: at, reason: 'x' } })).status).toBe(403);
+  });
+});
