@@ -21,7 +21,12 @@ export const DecisionRequestSchema = z.object({
     os: z.optional(label),
   }),
   page: z.optional(z.object({ url: z.url(), keywords: z.optional(z.array(label).check(z.maxLength(50))) })),
+  /** The `frequencyToken` of the viewer's previous decision, as it came. */
+  frequencyToken: z.optional(z.string().check(z.minLength(1), z.maxLength(4000))),
 });
+
+/** `?debug=true` with the unit owner's API key: a no-ad answer says why. */
+export const DecisionQuerySchema = z.object({ debug: z.optional(z.enum(['true', 'false'])) });
 
 export const CreativeResponseSchema = z.object({
   id: z.string(),
@@ -36,8 +41,9 @@ export const DecisionResponseSchema = z.union([
   z.object({
     decisionId: z.string(),
     ad: z.object({ campaignId: z.string(), creative: CreativeResponseSchema, impressionUrl: z.string(), clickUrl: z.string() }),
+    frequencyToken: z.string(),
   }),
-  z.object({ ad: z.null(), reason: z.string() }),
+  z.object({ ad: z.null(), reason: z.optional(z.string()) }),
 ]);
 
 export const TrackingParamsSchema = z.object({ token: z.string().check(z.minLength(1), z.maxLength(2000)) });

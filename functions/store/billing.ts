@@ -29,10 +29,23 @@ import { ledgerTxn } from './wallet.js';
  */
 
 /** `budget`: the lifetime budget is spent (the campaign stops); `daily_budget`: only today's is. */
-export type Outcome = 'billed' | 'recorded' | 'replay' | 'no_impression' | 'budget' | 'daily_budget' | 'expired' | 'forged' | 'malformed';
+export type Outcome =
+  | 'billed'
+  | 'recorded'
+  | 'replay'
+  | 'no_impression'
+  | 'budget'
+  | 'daily_budget'
+  | 'expired'
+  | 'forged'
+  | 'malformed'
+  | 'bot'
+  | 'fingerprint_mismatch'
+  | 'too_fast'
+  | 'wrong_origin';
 
 /** Outcomes counted as invalid traffic; `budget` is a campaign running dry, not the viewer's fault. */
-export const INVALID: ReadonlySet<Outcome> = new Set(['replay', 'no_impression', 'expired', 'forged', 'malformed']);
+export const INVALID: ReadonlySet<Outcome> = new Set(['replay', 'no_impression', 'expired', 'forged', 'malformed', 'bot', 'fingerprint_mismatch', 'too_fast', 'wrong_origin']);
 
 class NotBilled extends Error {
   constructor(readonly outcome: Outcome) {
@@ -51,6 +64,8 @@ export interface BillInput {
   campaign: Campaign | undefined;
   /** The caps of the campaigns this instance knows, for the viewer's frequency item (TTL, stale counters). */
   caps: FrequencyCaps;
+  /** Where the event came from, as the platform saw it: the decision's network fingerprint (the event's matched it). */
+  source: { fingerprint: string };
 }
 
 export interface FrequencyCaps {

@@ -3,9 +3,16 @@ import { buildIndex, type TargetingIndex } from '../core/serving/be-index.js';
 import { decide, type CampaignRuntime, type NoAdReason } from '../core/serving/decide.js';
 import { hourKey } from '../core/serving/reports.js';
 import { trackingTokens, verifyToken, type TrackingEvent, type TrackingPayload, type TrackingRef } from '../core/serving/tracking.js';
+import { eventValidity } from '../core/serving/event-validity.js';
+import { fingerprint, isBot, type RequestSource } from '../core/serving/fingerprint.js';
+import { effectiveFloor } from '../core/serving/floor.js';
 import { countersOf, frequencyCounts, type FrequencyCap } from '../core/serving/frequency.js';
+import { liveServed, readFrequencyToken, servedCounts, signFrequencyToken, withServed, type Served } from '../core/serving/frequency-token.js';
+import { RateLimiter } from '../core/serving/rate-limit.js';
+import { unitAccess } from '../core/serving/unit-access.js';
 import { localDate, viewerContext, viewerHash, type ViewerInput } from '../core/serving/viewer.js';
-import { NotFoundError } from '../core/shared/errors.js';
+import { LruMap } from '../core/shared/lru.js';
+import { NotFoundError, RateLimitedError, UnauthorizedError } from '../core/shared/errors.js';
 import type { Deps } from '../deps.js';
 import { bill, countEvent, INVALID, type FrequencyCaps, type Outcome } from './billing.js';
 import { batchGetItems, BatchReader, itemId } from './batch-get.js';
@@ -30,20 +37,38 @@ import { addCounters, LIFETIME } from './reports.js';
  *   filters and paces; exactness comes from the conditional decrement at billing.
  * - request and fill counters, summed in memory and flushed every COUNTER_FLUSH_MS.
  *
- * So a warm decision reads one thing: the viewer's frequency item (all its counters in one item,
- * read by key through a BatchReader, so that concurrent decisions share one BatchGetItem).
+ * - per source (network fingerprint) and per source × viewer, decisions in the current minute
+ *   (rate-limit.ts), and per viewer the decisions for capped campaigns this instance served
+ *   (frequency-token.ts): bounded LRUs of SERVE_MEMORY_ENTRIES, as is the ad-unit cache.
+ *
+ * So a warm decision reads nothing: frequency comes from the client's signed frequency token and
+ * the instance's memory. A server-to-server caller (the unit's server key) without a token falls
+ * back to reading the viewer's frequency item (by key, through a BatchReader, so that concurrent
+ * decisions share one BatchGetItem).
  */
 
 export interface DecisionRequest {
   adUnitId: string;
   viewer: ViewerInput & { id: string };
   page?: { url: string; keywords?: string[] };
+  /** The signed frequency token of the viewer's last decision (frequency-token.ts). */
+  frequencyToken?: string;
 }
 
-export type NoAd = NoAdReason | 'unit_disabled';
+/** What the platform saw of the caller of a decision. */
+export interface DecisionCaller extends RequestSource {
+  /** The page's origin (`Origin`, else the origin of `Referer`), lower case. */
+  origin: string | undefined;
+  /** The unit's server key (server-to-server callers). */
+  serverKey: string | undefined;
+  /** Set when a verified tenant asks for the reason of no ad: only the unit's owner may. */
+  debugTenantId?: string;
+}
+
+export type NoAd = NoAdReason | 'unit_disabled' | 'wrong_origin';
 
 export type DecisionResponse =
-  | { decisionId: string; ad: { campaignId: string; creative: ServedCreative; impressionUrl: string; clickUrl: string } }
+  | { decisionId: string; ad: { campaignId: string; creative: ServedCreative; impressionUrl: string; clickUrl: string }; frequencyToken: string }
   | { ad: null; reason: NoAd };
 
 interface BudgetView {
@@ -57,6 +82,8 @@ interface BudgetView {
 const TERMINAL: ReadonlySet<Campaign['status']> = new Set(['ended', 'archived']);
 const MS_PER_SECOND = 1000;
 const MS_PER_HOUR = 3_600_000;
+/** Decision counters summed in memory; `invalid` counts decisions refused for their origin. */
+type Counted = 'requests' | 'fills' | 'invalid';
 
 export class ServeEngine {
   private readonly feed: ChangeFeed<Campaign>;
@@ -67,8 +94,11 @@ export class ServeEngine {
   private readonly caps: FrequencyCaps = { capOf: () => undefined, maxPerHours: 0 };
   private readonly reader: BatchReader;
   private budgetsAt = -Infinity;
-  private readonly units = new Map<string, { unit: AdUnitRecord | null; until: number }>();
-  private counters = new Map<string, { dimension: 'adUnit' | 'account' | 'campaign'; id: string; hour: string; requests: number; fills: number }>();
+  private readonly units: LruMap<string, { unit: AdUnitRecord | null; until: number }>;
+  private readonly recent: LruMap<string, Served[]>;
+  private readonly perSource: RateLimiter;
+  private readonly perViewer: RateLimiter;
+  private counters = new Map<string, { dimension: 'adUnit' | 'account' | 'campaign'; id: string; hour: string } & Record<Counted, number>>();
   private flushedAt: number;
   private flushing: Promise<void> = Promise.resolve();
   private refreshing: Promise<void> | undefined;
@@ -77,33 +107,51 @@ export class ServeEngine {
     this.feed = new ChangeFeed<Campaign>(deps.db, 'campaigns', deps.clock);
     this.reader = new BatchReader(deps.db, deps.config.VIEWER_BATCH_WAIT_MS);
     this.flushedAt = deps.clock().getTime();
+    const entries = deps.config.SERVE_MEMORY_ENTRIES;
+    this.units = new LruMap(entries);
+    this.recent = new LruMap(entries);
+    this.perSource = new RateLimiter(deps.config.DECISIONS_PER_SOURCE_PER_MINUTE, entries);
+    this.perViewer = new RateLimiter(deps.config.DECISIONS_PER_VIEWER_PER_MINUTE, entries);
   }
 
   /**
-   * One decision: refresh what is due, read the unit (cached) and the viewer's frequency
-   * counters, run the pure `decide`, count, and sign the tracking links.
+   * One decision: fingerprint the caller and hold it to its rate limits, refresh what is due,
+   * check where the unit may serve, count frequency from the token and memory, run the pure
+   * `decide`, count, and sign the tracking links and the next frequency token.
    */
-  async decide(req: DecisionRequest): Promise<DecisionResponse> {
+  async decide(req: DecisionRequest, caller: DecisionCaller): Promise<DecisionResponse> {
+    const secret = await this.deps.trackingSecret();
     const hash = viewerHash(req.viewer.id);
-    // Wanted only when an ad is chosen; loading it (once per instance) goes on meanwhile.
-    const secret = this.deps.trackingSecret();
-    secret.catch(() => undefined);
-    // Independent reads go out together: on a cold instance the feed load, the unit and the
-    // viewer's item overlap instead of queueing; on a warm one only the viewer's item is read.
-    const readViewer = this.index === undefined || this.maxCapHours > 0;
-    const [unit, , early] = await Promise.all([this.adUnit(req.adUnitId), this.refresh(), readViewer ? this.reader.get(keys.viewerFrequency(hash)) : undefined]);
+    const source = fingerprint(caller, secret, this.deps.clock().getTime());
+    this.admit(source, hash);
+    const [unit] = await Promise.all([this.adUnit(req.adUnitId), this.refresh()]);
+    // Another tenant's unit is not theirs to debug: as if it did not exist.
+    if (caller.debugTenantId !== undefined && caller.debugTenantId !== unit.ownerTenantId) throw new NotFoundError(`Ad unit ${unit.id} not found`);
     const now = this.deps.clock().getTime();
     this.count('adUnit', unit.id, now, 'requests');
     this.count('account', unit.accountId, now, 'requests');
     if (!unit.enabled) return { ad: null, reason: 'unit_disabled' };
-    // A capped campaign that arrived with this refresh: read the viewer now.
-    const item = readViewer || this.maxCapHours === 0 ? early : await this.reader.get(keys.viewerFrequency(hash));
+    const access = unitAccess(unit, caller);
+    if (access === 'bad_key') throw new UnauthorizedError(`Unknown server key for ad unit ${unit.id}`);
+    if (access === 'wrong_origin') {
+      this.count('adUnit', unit.id, now, 'invalid');
+      this.count('account', unit.accountId, now, 'invalid');
+      return { ad: null, reason: 'wrong_origin' };
+    }
+    const capOf = (id: string) => this.runtimes.get(id)?.frequencyCap;
+    const fromToken = liveServed(readFrequencyToken(req.frequencyToken, hash, secret), capOf, now);
+    const remembered = liveServed(this.recent.get(hash) ?? [], capOf, now);
+    const counts = servedCounts(fromToken, remembered);
+    // A server-to-server caller keeps no token: read what billing counted (one GetItem, batched).
+    if (access === 'server' && req.frequencyToken === undefined && this.maxCapHours > 0) {
+      for (const [id, n] of frequencyCounts(countersOf(await this.reader.get(keys.viewerFrequency(hash))), capOf, now)) counts.set(id, Math.max(n, counts.get(id) ?? 0));
+    }
     const result = decide({
       index: this.index!,
       campaigns: this.runtimes,
-      adUnit: { id: unit.id, accountId: unit.accountId, accountCategory: unit.category, floorCpmMicros: unit.floorCpmMicros, blockedCategories: unit.blockedCategories },
+      adUnit: { id: unit.id, accountId: unit.accountId, accountCategory: unit.category, floorCpmMicros: effectiveFloor(unit, now), blockedCategories: unit.blockedCategories },
       viewer: viewerContext(req.viewer),
-      frequencyCounts: frequencyCounts(countersOf(item), (id) => this.runtimes.get(id)?.frequencyCap, now),
+      frequencyCounts: counts,
       now,
       random: Math.random,
     });
@@ -111,23 +159,40 @@ export class ServeEngine {
     if (result.ad === null) return { ad: null, reason: result.reason };
     const ad = result.ad;
     for (const [dimension, id] of [['adUnit', unit.id], ['account', unit.accountId], ['campaign', ad.campaignId]] as const) this.count(dimension, id, now, 'fills');
+    // Both views converge on the longer one plus this decision, when it counts towards a cap.
+    const known = fromToken.length >= remembered.length ? fromToken : remembered;
+    const served = capOf(ad.campaignId) == null ? known : withServed(known, ad.campaignId, now);
+    if (served !== known || remembered.length > 0) this.recent.set(hash, served);
     const creative = ad.creative[Math.floor(Math.random() * ad.creative.length)]!;
     const campaign = this.feed.items.get(ad.campaignId)!;
     const decisionId = this.deps.ids('dec');
     const ref: TrackingRef = { accountId: unit.accountId, publisherId: unit.ownerTenantId, advertiserId: campaign.advertiserId, viewerHash: hash, landingUrl: creative.landingUrl };
     const exp = now + this.deps.config.TRACKING_TOKEN_TTL_HOURS * MS_PER_HOUR;
-    const tokens = trackingTokens({ decisionId, campaignId: ad.campaignId, adUnitId: unit.id, chargeMicros: ad.chargeMicros, chargeEvent: ad.chargeEvent, ref }, await secret, exp);
+    const tokens = trackingTokens({ decisionId, campaignId: ad.campaignId, adUnitId: unit.id, chargeMicros: ad.chargeMicros, chargeEvent: ad.chargeEvent, decidedAt: now, fingerprint: source, ref }, secret, exp);
     const base = this.deps.config.PUBLIC_BASE_URL ?? '';
-    return { decisionId, ad: { campaignId: ad.campaignId, creative, impressionUrl: `${base}/t/i/${tokens.impression}`, clickUrl: `${base}/t/c/${tokens.click}` } };
+    return {
+      decisionId,
+      ad: { campaignId: ad.campaignId, creative, impressionUrl: `${base}/t/i/${tokens.impression}`, clickUrl: `${base}/t/c/${tokens.click}` },
+      frequencyToken: signFrequencyToken(hash, served, secret),
+    };
+  }
+
+  /** Holds a source to DECISIONS_PER_SOURCE_PER_MINUTE, and a source × viewer to DECISIONS_PER_VIEWER_PER_MINUTE. */
+  private admit(source: string, hash: string): void {
+    const now = this.deps.clock().getTime();
+    if (this.perSource.take(source, now) && this.perViewer.take(`${source}|${hash}`, now)) return;
+    const { DECISIONS_PER_SOURCE_PER_MINUTE: perSource, DECISIONS_PER_VIEWER_PER_MINUTE: perViewer } = this.deps.config;
+    throw new RateLimitedError(`Too many decisions from this source: at most ${perSource} a minute, ${perViewer} per viewer id`, this.perSource.retryAfterSeconds(now));
   }
 
   /**
    * One tracking hit. Whatever happens the caller answers normally (GIF, redirect); only a
    * verified, first, affordable event bills. Returns where a click goes (only from a genuine token).
    */
-  async track(token: string, event: TrackingEvent): Promise<{ outcome: Outcome; landingUrl?: string }> {
+  async track(token: string, event: TrackingEvent, source: RequestSource): Promise<{ outcome: Outcome; landingUrl?: string }> {
     const secret = await this.deps.trackingSecret();
-    const verified = verifyToken(token, secret, this.deps.clock());
+    const now = this.deps.clock().getTime();
+    const verified = verifyToken(token, secret, now);
     // An expired token is genuine: read it (as of time 0) to count it against its campaign.
     const genuine = verified.ok ? verified.payload : verified.reason === 'expired' ? (verifyToken(token, secret, 0) as { payload?: TrackingPayload }).payload : undefined;
     if (genuine?.ref === undefined || genuine.event !== event) {
@@ -135,8 +200,10 @@ export class ServeEngine {
       return { outcome: verified.ok ? 'malformed' : verified.reason };
     }
     await this.refresh();
-    const input = { payload: genuine as TrackingPayload & { ref: TrackingRef }, campaign: this.feed.items.get(genuine.campaignId), caps: this.caps };
-    const outcome = verified.ok ? await bill(this.deps, input) : 'expired';
+    const input = { payload: genuine as TrackingPayload & { ref: TrackingRef }, campaign: this.feed.items.get(genuine.campaignId), caps: this.caps, source: { fingerprint: genuine.fingerprint } };
+    // Only a valid event reaches billing; the others are counted with their reason (event-validity.ts).
+    const invalid = verified.ok ? eventValidity(genuine, { fingerprint: fingerprint(source, secret, genuine.decidedAt), bot: isBot(source.userAgent) }, now, this.deps.config.MIN_IMPRESSION_DELAY_MS) : 'expired';
+    const outcome = invalid ?? (await bill(this.deps, input));
     // Counters are not money: a failed write is logged, and the viewer still gets a normal answer.
     await countEvent(this.deps, input, outcome).catch((error: unknown) => this.deps.logger.warn('tracking counters failed', { error }));
     if (outcome === 'billed') this.spent(genuine.campaignId, genuine.chargeMicros);
@@ -150,7 +217,7 @@ export class ServeEngine {
     const batch = [...this.counters.values()];
     this.counters = new Map();
     this.flushedAt = this.deps.clock().getTime();
-    const writes = batch.map((c) => addCounters(this.deps.db, { dimension: c.dimension, id: c.id, period: c.hour }, { requests: c.requests, fills: c.fills }));
+    const writes = batch.map((c) => addCounters(this.deps.db, { dimension: c.dimension, id: c.id, period: c.hour }, { requests: c.requests, fills: c.fills, invalid: c.invalid }));
     this.flushing = this.flushing.then(() => Promise.all(writes)).then(
       () => undefined,
       (error: unknown) => this.deps.logger.warn('counter flush failed', { error }),
@@ -162,11 +229,11 @@ export class ServeEngine {
     return now - this.flushedAt >= this.deps.config.COUNTER_FLUSH_MS ? this.flush() : Promise.resolve();
   }
 
-  private count(dimension: 'adUnit' | 'account' | 'campaign', id: string, now: number, what: 'requests' | 'fills'): void {
+  private count(dimension: 'adUnit' | 'account' | 'campaign', id: string, now: number, what: Counted): void {
     const hour = hourKey(now);
     const key = `${dimension}|${id}|${hour}`;
     let c = this.counters.get(key);
-    if (c === undefined) this.counters.set(key, (c = { dimension, id, hour, requests: 0, fills: 0 }));
+    if (c === undefined) this.counters.set(key, (c = { dimension, id, hour, requests: 0, fills: 0, invalid: 0 }));
     c[what] += 1;
   }
 

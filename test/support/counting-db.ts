@@ -7,7 +7,10 @@ export interface ReadCounter {
   reset(): void;
 }
 
-/** Counts items read through a Db by adding a middleware to its document client. */
+/** Read commands, by class name (document client and low-level). Writes (late counter flushes, billing) are not reads. */
+const READS = new Set(['GetCommand', 'BatchGetCommand', 'QueryCommand', 'ScanCommand', 'TransactGetCommand', 'GetItemCommand', 'BatchGetItemCommand']);
+
+/** Counts items read through a Db by wrapping its document client's `send`. */
 export function countReads(db: Db): ReadCounter {
   const counter: ReadCounter = {
     items: 0,
@@ -17,16 +20,14 @@ export function countReads(db: Db): ReadCounter {
       counter.calls = 0;
     },
   };
-  db.doc.middlewareStack.add(
-    (next) => async (args) => {
-      const result = await next(args);
-      const out = result.output as { Item?: unknown; Items?: unknown[]; ScannedCount?: number; Responses?: Record<string, unknown[]> };
-      const read = (out.Item ? 1 : 0) + (out.ScannedCount ?? out.Items?.length ?? 0) + Object.values(out.Responses ?? {}).reduce((n, items) => n + items.length, 0);
-      counter.items += read;
-      counter.calls += 1;
-      return result;
-    },
-    { step: 'initialize', name: 'countReads' },
-  );
+  const send = db.doc.send.bind(db.doc) as (command: object) => Promise<unknown>;
+  db.doc.send = (async (command: object) => {
+    const result = await send(command);
+    if (!READS.has(command.constructor.name)) return result;
+    const out = result as { Item?: unknown; Items?: unknown[]; ScannedCount?: number; Responses?: Record<string, unknown[]> };
+    counter.items += (out.Item ? 1 : 0) + (out.ScannedCount ?? out.Items?.length ?? 0) + Object.values(out.Responses ?? {}).reduce((n, items) => n + items.length, 0);
+    counter.calls += 1;
+    return result;
+  }) as typeof db.doc.send;
   return counter;
 }

@@ -22,4 +22,6 @@ export interface AdUnit {
   floorCpmMicros: number;
   /** Advertiser categories the owner refuses on this unit. */
   blockedCategories: Category[];
+  /** Origins (scheme://host[:port], lower case) whose pages may ask for ads; empty or absent: any. */
+  allowedOrigins?: string[];
 }

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { bearerSecurity, errorResponses, jsonBody, jsonContent, PageQuery, router } from '../openapi.js';
-import { AdUnitInputSchema, AdUnitPatchSchema, AdUnitSchema, IdParam, page } from '../marketplace-schemas.js';
+import { newServerKey, publicAdUnit, updateAdUnit } from '../../app/serving/ad-unit-settings.js';
+import { AdUnitInputSchema, AdUnitPatchSchema, AdUnitSchema, IdParam, NewUnitKeySchema, page } from '../marketplace-schemas.js';
 import { publisherStore } from './accounts.js';
 
 const tags = ['Ad units'];
@@ -40,26 +41,42 @@ const update = createRoute({
   method: 'patch',
   path: '/v1/ad-units/{id}',
   tags,
-  summary: 'Change an ad unit’s floor, blocked categories, placement or enable it',
+  summary: 'Change an ad unit’s floor (after a delay), blocked categories, allowed origins, placement, or enable it',
   security: bearerSecurity,
   request: { params: IdParam, ...jsonBody(AdUnitPatchSchema) },
   responses: { 200: jsonContent(AdUnitSchema, 'The changed ad unit'), ...ownerErrors, 409: errorResponses[409] },
 });
 
+const serverKey = createRoute({
+  method: 'post',
+  path: '/v1/ad-units/{id}/server-key',
+  tags,
+  summary: 'A new server key for server-to-server decisions (replaces the previous one)',
+  description: 'Shown once; the unit keeps only its hash. Send it as `X-Placard-Unit-Key` with POST /v1/decisions: the origin check is skipped, and without a `frequencyToken` the viewer’s frequency is read from the table.',
+  security: bearerSecurity,
+  request: { params: IdParam },
+  responses: { 201: jsonContent(NewUnitKeySchema, 'Created; the key is shown once'), ...ownerErrors },
+});
+
 export const adUnitRoutes = router()
   .openapi(create, async (c) => {
     const { store, owner } = publisherStore(c);
-    return c.json(await store.createAdUnit(owner, c.req.valid('param').id, c.req.valid('json')), 201);
+    return c.json(publicAdUnit(await store.createAdUnit(owner, c.req.valid('param').id, c.req.valid('json'))), 201);
   })
   .openapi(list, async (c) => {
     const { store, owner } = publisherStore(c);
-    return c.json(await store.listAdUnits(owner, c.req.valid('param').id, c.req.valid('query')), 200);
+    const units = await store.listAdUnits(owner, c.req.valid('param').id, c.req.valid('query'));
+    return c.json({ ...units, items: units.items.map(publicAdUnit) }, 200);
   })
   .openapi(get, async (c) => {
     const { store, owner } = publisherStore(c);
-    return c.json(await store.getAdUnit(owner, c.req.valid('param').id), 200);
+    return c.json(publicAdUnit(await store.getAdUnit(owner, c.req.valid('param').id)), 200);
   })
   .openapi(update, async (c) => {
-    const { store, owner } = publisherStore(c);
-    return c.json(await store.updateAdUnit(owner, c.req.valid('param').id, c.req.valid('json')), 200);
+    const { owner } = publisherStore(c);
+    return c.json(await updateAdUnit(c.var.deps, owner, c.req.valid('param').id, c.req.valid('json')), 200);
+  })
+  .openapi(serverKey, async (c) => {
+    const { owner } = publisherStore(c);
+    return c.json(await newServerKey(c.var.deps, owner, c.req.valid('param').id), 201);
   });
