@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import * as z from 'zod/mini';
 import type { AppEnv } from './env.js';
-import { errorResponses } from './openapi.js';
+import { errorResponses, problemContent } from './openapi.js';
 import { DecisionRequestSchema, DecisionResponseSchema } from './serve-schemas.js';
 
 /**
@@ -16,9 +16,20 @@ export function registerServeDocs(app: OpenAPIHono<AppEnv>): void {
     path: '/v1/decisions',
     tags: ['Serving'],
     summary: 'Ask for an ad for an ad unit and a viewer (public, CORS; the serve function)',
-    description: 'Targeting, schedule, budget, frequency cap, the unit’s floor and blocked categories, pacing, then a second-price auction on eCPM. `viewer.id` is an opaque id the page hashes; no cookies.',
+    description:
+      'Targeting, schedule, budget, frequency cap, the unit’s floor and blocked categories, pacing, then a second-price auction on eCPM. `viewer.id` is an opaque id the page hashes; no cookies. ' +
+      'Send back the `frequencyToken` of the viewer’s previous answer. A unit with `allowedOrigins` answers only pages on them (`Origin`, else `Referer`); server-to-server callers send the unit’s key as `X-Placard-Unit-Key` instead. ' +
+      'Decisions are limited per source (network and user agent): DECISIONS_PER_SOURCE_PER_MINUTE (default 6 000) and DECISIONS_PER_VIEWER_PER_MINUTE per viewer id (default 120); over them, 429. ' +
+      'No ad answers `{"ad": null}`; with `?debug=true` and the unit owner’s API key it says why.',
+    parameters: [{ name: 'debug', in: 'query' as const, required: false, schema: { type: 'string' as const, enum: ['true', 'false'] }, description: 'With the unit owner’s API key: say why there is no ad' }],
     request: { body: { content: json(DecisionRequestSchema), required: true } },
-    responses: { 200: { description: 'An ad with its tracking URLs, or `ad: null` with the reason', content: json(DecisionResponseSchema) }, 400: errorResponses[400], 404: errorResponses[404] },
+    responses: {
+      200: { description: 'An ad with its tracking URLs and the next frequency token, or `ad: null` (with the reason for the owner’s debug request)', content: json(DecisionResponseSchema) },
+      400: errorResponses[400],
+      401: problemContent('`?debug=true` without an API key, or a wrong `X-Placard-Unit-Key`'),
+      404: errorResponses[404],
+      429: problemContent('Too many decisions from this source; `Retry-After` says when to try again'),
+    },
   });
   app.openAPIRegistry.registerPath({
     method: 'get',
