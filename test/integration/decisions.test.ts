@@ -6,7 +6,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { viewerHash } from '../../functions/core/serving/viewer.js';
 import { keys } from '../../functions/store/keys.js';
 import { serveEngine } from '../../functions/store/serve-engine.js';
-import { aUnit as unitOf, anActiveCampaign, onUnit, serveWorld, tokensFor, track, urlPath, type Market } from '../support/campaigns.js';
+import { aUnit as unitOf, anActiveCampaign, asBrowser, onUnit, serveWorld, tokensFor, track, urlPath, type Market } from '../support/campaigns.js';
 import { countReads } from '../support/counting-db.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
 import { call } from '../support/http.js';
@@ -96,7 +96,7 @@ describe('POST /v1/decisions', () => {
     const ref = { accountId: market.accountId, publisherId: market.publisher.id, advertiserId: market.advertiser.id, viewerHash: viewerHash('shown-elsewhere') };
     for (let i = 0; i < 2; i++) {
       const tokens = tokensFor(deps, { decisionId: `dec_elsewhere${i}`, campaignId: id, adUnitId: unit, chargeMicros: 1_000, chargeEvent: 'impression', ref }, deps.clock().getTime() + 3_600_000);
-      await track(deps, serve, `/t/i/${tokens.impression}`);
+      await asBrowser(serve, `/t/i/${tokens.impression}`);
     }
     await server('warms-the-unit-again');
     reads.reset();

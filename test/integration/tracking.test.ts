@@ -6,7 +6,7 @@ import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
 import { createServeApp } from '../../functions/http/serve-app.js';
 import { keys } from '../../functions/store/keys.js';
-import { aUnit as unitOf, anActiveCampaign, onUnit, serveWorld, tokensFor, track, urlPath, type Market } from '../support/campaigns.js';
+import { aUnit as unitOf, anActiveCampaign, onUnit, asBrowser, serveWorld, tokensFor, track, urlPath, type Market } from '../support/campaigns.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
 import { call } from '../support/http.js';
 import { ledgerState, total } from '../support/money.js';
@@ -76,7 +76,7 @@ describe('tracking', () => {
     // Genuine but past its expiry (made directly: moving the shared clock back would confuse the engine's feed).
     const ref: TrackingRef = { accountId: market.accountId, publisherId: market.publisher.id, advertiserId: market.advertiser.id, viewerHash: viewerHash('v') };
     const expired = tokensFor(deps, { decisionId: 'dec_old', campaignId: id, adUnitId: unit, chargeMicros: 1_000, chargeEvent: 'impression', ref }, deps.clock().getTime() - 1_000);
-    expect((await track(deps, serve, `/t/i/${expired.impression}`)).status).toBe(200);
+    expect((await asBrowser(serve, `/t/i/${expired.impression}`)).status).toBe(200);
     expect(await remaining(id)).toBe(before);
     expect(await counters('campaign', id)).toMatchObject({ invalid: 1 });
     expect((await counters('campaign', id)).impressions ?? 0).toBe(0);
@@ -114,12 +114,12 @@ describe('tracking', () => {
     const ref: TrackingRef = { accountId: market.accountId, publisherId: market.publisher.id, advertiserId: market.advertiser.id, viewerHash: viewerHash('v'), landingUrl: 'https://tea.example.com/spring' };
     const exp = deps.clock().getTime() + 3_600_000;
     const [paid, unpaid] = [0, 1].map((i) => tokensFor(deps, { decisionId: `dec_spent${i}`, campaignId: id, adUnitId: unit, chargeMicros: charge, chargeEvent: 'click', ref }, exp));
-    for (const t of [paid!, unpaid!]) await track(deps, serve, `/t/i/${t.impression}`);
-    await track(deps, serve, `/t/c/${paid!.click}`);
-    await track(deps, serve, `/t/c/${unpaid!.click}`);
+    for (const t of [paid!, unpaid!]) await asBrowser(serve, `/t/i/${t.impression}`);
+    await asBrowser(serve, `/t/c/${paid!.click}`);
+    await asBrowser(serve, `/t/c/${unpaid!.click}`);
     expect(await remaining(id)).toBe(0);
     expect((await counters('campaign', id)).invalid ?? 0).toBe(0);
-    await track(deps, serve, `/t/c/${unpaid!.click}`);
+    await asBrowser(serve, `/t/c/${unpaid!.click}`);
     expect(await counters('campaign', id)).toMatchObject({ clicks: 2, invalid: 1, spendMicros: charge });
   });
 
@@ -131,8 +131,8 @@ describe('tracking', () => {
     const exp = deps.clock().getTime() + 3_600_000;
     const tokens = Array.from({ length: 2000 }, (_, i) => tokensFor(deps, { decisionId: `dec_race${i}`, campaignId: id, adUnitId: unit, chargeMicros: charge, chargeEvent: 'click', ref }, exp));
     const started = performance.now();
-    for (let i = 0; i < tokens.length; i += 200) await Promise.all(tokens.slice(i, i + 200).map((t) => track(deps, serve, `/t/i/${t.impression}`)));
-    const clicks = await Promise.all(tokens.map((t) => track(deps, serve, `/t/c/${t.click}`)));
+    for (let i = 0; i < tokens.length; i += 200) await Promise.all(tokens.slice(i, i + 200).map((t) => asBrowser(serve, `/t/i/${t.impression}`)));
+    const clicks = await Promise.all(tokens.map((t) => asBrowser(serve, `/t/c/${t.click}`)));
     const seconds = (performance.now() - started) / 1000;
     expect(clicks.every((r) => r.status === 302)).toBe(true);
     expect(await remaining(id)).toBe(0);

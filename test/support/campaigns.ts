@@ -75,6 +75,11 @@ export const urlPath = (url: string): string => new URL(url, 'http://x').pathnam
  */
 export async function track(deps: Deps, serve: Pick<App, 'request'>, url: string): Promise<Response> {
   (deps.clock as MovableClock).advance(deps.config.MIN_IMPRESSION_DELAY_MS);
+  return asBrowser(serve, url);
+}
+
+/** A tracking URL requested with a browser's user agent, now (tokens from `tokensFor` are old enough already). */
+export async function asBrowser(serve: Pick<App, 'request'>, url: string): Promise<Response> {
   return serve.request(urlPath(url), { headers: { 'user-agent': BROWSER_UA } });
 }
 
