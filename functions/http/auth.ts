@@ -29,3 +29,11 @@ export function caller(c: Context<AppEnv>, ...allowed: Role[]): Principal {
   }
   return principal;
 }
+
+/** A route's access check (see `access` in openapi.ts): runs before the route validates its input. */
+export function requireCaller(roles: readonly Role[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    caller(c, ...roles);
+    await next();
+  };
+}

@@ -10,5 +10,7 @@ export interface AppEnv {
     log: RequestLog;
     requestId: string;
     principal?: Principal;
+    /** Set by a route whose response carries a secret: what it created (http/idempotency.ts). */
+    secretFor?: string;
   };
 }

@@ -276,6 +276,14 @@ export function campaignStore(deps: StoreDeps) {
   }
 }
 
-class RetryRelease extends Error {}
+/**
+ * Billing spent from the budget between the read and the release: read it again. Under an
+ * idempotency key the release commits after the route returns, so it reaches the caller as a 409.
+ */
+class RetryRelease extends ConflictError {
+  constructor() {
+    super('The campaign’s budget changed while it was being released; retry');
+  }
+}
 
 export type CampaignStore = ReturnType<typeof campaignStore>;

@@ -1,7 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
-import { bearerSecurity, errorResponses, jsonBody, jsonContent, PageQuery, router } from '../openapi.js';
 import { newServerKey, publicAdUnit, updateAdUnit } from '../../app/serving/ad-unit-settings.js';
-import { AdUnitInputSchema, AdUnitPatchSchema, AdUnitSchema, IdParam, NewUnitKeySchema, page } from '../marketplace-schemas.js';
+import { access, errorResponses, IdParam, jsonBody, jsonContent, PageQuery, router } from '../openapi.js';
+import { carriesSecret } from '../idempotency.js';
+import { paged } from '../pagination.js';
+import { AdUnitInputSchema, AdUnitPatchSchema, AdUnitSchema, NewUnitKeySchema, page } from '../marketplace-schemas.js';
 import { publisherStore } from './accounts.js';
 
 const tags = ['Ad units'];
@@ -12,8 +14,8 @@ const create = createRoute({
   path: '/v1/accounts/{id}/ad-units',
   tags,
   summary: 'Add a programmatic ad unit to an account; its id is public',
-  security: bearerSecurity,
-  request: { params: IdParam, ...jsonBody(AdUnitInputSchema) },
+  ...access('publisher'),
+  request: { params: IdParam('acct'), ...jsonBody(AdUnitInputSchema) },
   responses: { 201: jsonContent(AdUnitSchema, 'Created'), ...ownerErrors },
 });
 
@@ -22,8 +24,8 @@ const list = createRoute({
   path: '/v1/accounts/{id}/ad-units',
   tags,
   summary: 'An account’s ad units',
-  security: bearerSecurity,
-  request: { params: IdParam, query: PageQuery },
+  ...access('publisher'),
+  request: { params: IdParam('acct'), query: PageQuery },
   responses: { 200: jsonContent(page(AdUnitSchema), 'A page of ad units'), ...ownerErrors },
 });
 
@@ -32,8 +34,8 @@ const get = createRoute({
   path: '/v1/ad-units/{id}',
   tags,
   summary: 'One ad unit',
-  security: bearerSecurity,
-  request: { params: IdParam },
+  ...access('publisher'),
+  request: { params: IdParam('unit') },
   responses: { 200: jsonContent(AdUnitSchema, 'The ad unit'), ...ownerErrors },
 });
 
@@ -42,8 +44,8 @@ const update = createRoute({
   path: '/v1/ad-units/{id}',
   tags,
   summary: 'Change an ad unit’s floor (after a delay), blocked categories, allowed origins, placement, or enable it',
-  security: bearerSecurity,
-  request: { params: IdParam, ...jsonBody(AdUnitPatchSchema) },
+  ...access('publisher'),
+  request: { params: IdParam('unit'), ...jsonBody(AdUnitPatchSchema) },
   responses: { 200: jsonContent(AdUnitSchema, 'The changed ad unit'), ...ownerErrors, 409: errorResponses[409] },
 });
 
@@ -53,8 +55,8 @@ const serverKey = createRoute({
   tags,
   summary: 'A new server key for server-to-server decisions (replaces the previous one)',
   description: 'Shown once; the unit keeps only its hash. Send it as `X-Placard-Unit-Key` with POST /v1/decisions: the origin check is skipped, and without a `frequencyToken` the viewer’s frequency is read from the table.',
-  security: bearerSecurity,
-  request: { params: IdParam },
+  ...access('publisher'),
+  request: { params: IdParam('unit') },
   responses: { 201: jsonContent(NewUnitKeySchema, 'Created; the key is shown once'), ...ownerErrors },
 });
 
@@ -65,7 +67,7 @@ export const adUnitRoutes = router()
   })
   .openapi(list, async (c) => {
     const { store, owner } = publisherStore(c);
-    const units = await store.listAdUnits(owner, c.req.valid('param').id, c.req.valid('query'));
+    const units = await paged(c, c.req.valid('query'), (page) => store.listAdUnits(owner, c.req.valid('param').id, page));
     return c.json({ ...units, items: units.items.map(publicAdUnit) }, 200);
   })
   .openapi(get, async (c) => {
@@ -78,5 +80,7 @@ export const adUnitRoutes = router()
   })
   .openapi(serverKey, async (c) => {
     const { owner } = publisherStore(c);
-    return c.json(await newServerKey(c.var.deps, owner, c.req.valid('param').id), 201);
+    const unitId = c.req.valid('param').id;
+    carriesSecret(c, unitId);
+    return c.json(await newServerKey(c.var.deps, owner, unitId), 201);
   });

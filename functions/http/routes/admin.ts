@@ -1,17 +1,18 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'hono';
 import { keys } from '../../store/keys.js';
 import { marketplaceStore } from '../../store/marketplace.js';
-import { caller } from '../auth.js';
-import { AccountSchema, IdParam } from '../marketplace-schemas.js';
-import { bearerSecurity, errorResponses, jsonBody, jsonContent, router } from '../openapi.js';
+import type { AppEnv } from '../env.js';
+import { AccountSchema } from '../marketplace-schemas.js';
+import { access, errorResponses, IdParam, jsonBody, jsonContent, router } from '../openapi.js';
 
 const stats = createRoute({
   method: 'get',
   path: '/v1/admin/stats',
   tags: ['Admin'],
   summary: 'How many tenants, accounts, orders… exist (kept by the stream function; approximate)',
-  security: bearerSecurity,
+  ...access('admin'),
   responses: {
     200: jsonContent(z.object({ counts: z.record(z.string(), z.number()) }), 'Counts by entity'),
     401: errorResponses[401],
@@ -25,8 +26,8 @@ const reviewRoute = (verdict: 'verify' | 'reject', body: z.ZodType, summary: str
     path: `/v1/admin/accounts/{id}/${verdict}`,
     tags: ['Admin'],
     summary,
-    security: bearerSecurity,
-    request: { params: IdParam, ...jsonBody(body) },
+    ...access('admin'),
+    request: { params: IdParam('acct'), ...jsonBody(body) },
     responses: { 200: jsonContent(AccountSchema, 'The account'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404], 409: errorResponses[409] },
   });
 
@@ -35,8 +36,7 @@ const RejectBody = z.object({ reason: z.string().trim().min(1).max(1000) }).open
 const verify = reviewRoute('verify', VerifyBody, 'Mark an account’s audience data as verified');
 const reject = reviewRoute('reject', RejectBody, 'Reject an account’s audience data: it stays self-reported, with the reason');
 
-const reviews = (c: Parameters<typeof caller>[0]) => {
-  caller(c, 'admin');
+const reviews = (c: Context<AppEnv>) => {
   const { db, clock, ids } = c.var.deps;
   return marketplaceStore(db, clock, ids);
 };
@@ -51,7 +51,6 @@ export const adminRoutes = router()
     return c.json(await reviews(c).reviewAccount(c.req.valid('param').id, { verdict: 'rejected', reason }), 200);
   })
   .openapi(stats, async (c) => {
-  caller(c, 'admin');
   const { db } = c.var.deps;
   const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.stats() }));
   const counts = Object.fromEntries(

@@ -5,15 +5,16 @@ import { campaignStore } from '../../store/campaigns.js';
 import { caller } from '../auth.js';
 import { CampaignInputSchema, CampaignPatchSchema, CampaignSchema, CreativeInputSchema, CreativePatchSchema, CreativeSchema } from '../campaign-schemas.js';
 import type { AppEnv } from '../env.js';
-import { IdParam, page } from '../marketplace-schemas.js';
-import { bearerSecurity, errorResponses, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
+import { page } from '../marketplace-schemas.js';
+import { access, errorResponses, Id, IdParam, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
+import { paged } from '../pagination.js';
 
 const tags = ['Campaigns'];
 const errors = { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] };
-const CreativeParams = z.object({ id: z.string().min(1), creativeId: z.string().min(1) });
+const CreativeParams = z.object({ id: Id('cmp'), creativeId: Id('crv') });
 
 
-const common = { tags, security: bearerSecurity };
+const common = { tags, ...access('advertiser') };
 const create = createRoute({ ...common, method: 'post', path: '/v1/campaigns', summary: 'Create a campaign (draft)', request: jsonBody(CampaignInputSchema), responses: { 201: jsonContent(CampaignSchema, 'Created'), ...errors } });
 const list = createRoute({
   ...common,
@@ -23,13 +24,13 @@ const list = createRoute({
   request: { query: PageQuery },
   responses: { 200: jsonContent(page(CampaignSchema), 'A page of campaigns'), ...errors },
 });
-const get = createRoute({ ...common, method: 'get', path: '/v1/campaigns/{id}', summary: 'One campaign', request: { params: IdParam }, responses: { 200: jsonContent(CampaignSchema, 'The campaign'), ...errors } });
+const get = createRoute({ ...common, method: 'get', path: '/v1/campaigns/{id}', summary: 'One campaign', request: { params: IdParam('cmp') }, responses: { 200: jsonContent(CampaignSchema, 'The campaign'), ...errors } });
 const update = createRoute({
   ...common,
   method: 'patch',
   path: '/v1/campaigns/{id}',
   summary: 'Change a campaign; the total budget only in draft',
-  request: { params: IdParam, ...jsonBody(CampaignPatchSchema) },
+  request: { params: IdParam('cmp'), ...jsonBody(CampaignPatchSchema) },
   responses: { 200: jsonContent(CampaignSchema, 'The changed campaign'), ...errors, 409: errorResponses[409] },
 });
 
@@ -45,7 +46,7 @@ const actionRoute = (action: keyof typeof ACTIONS) =>
     method: 'post',
     path: `/v1/campaigns/{id}/${action}`,
     summary: ACTIONS[action],
-    request: { params: IdParam },
+    request: { params: IdParam('cmp') },
     responses: { 200: jsonContent(CampaignSchema, 'The campaign'), ...errors, 402: problemContent('The available balance does not cover the budget'), 409: errorResponses[409] },
   });
 
@@ -54,7 +55,7 @@ const addCreative = createRoute({
   method: 'post',
   path: '/v1/campaigns/{id}/creatives',
   summary: 'Add a creative; it serves once an operator approves it',
-  request: { params: IdParam, ...jsonBody(CreativeInputSchema) },
+  request: { params: IdParam('cmp'), ...jsonBody(CreativeInputSchema) },
   responses: { 201: jsonContent(CreativeSchema, 'Created, pending review'), ...errors, 409: errorResponses[409] },
 });
 const listCreatives = createRoute({
@@ -62,7 +63,7 @@ const listCreatives = createRoute({
   method: 'get',
   path: '/v1/campaigns/{id}/creatives',
   summary: 'A campaign’s creatives',
-  request: { params: IdParam },
+  request: { params: IdParam('cmp') },
   responses: { 200: jsonContent(z.object({ items: z.array(CreativeSchema) }), 'Creatives'), ...errors },
 });
 const editCreative = createRoute({
@@ -81,13 +82,13 @@ const reviewRoute = (verdict: keyof typeof VERDICTS) =>
     path: `/v1/admin/creatives/{id}/${verdict}`,
     tags: ['Admin'],
     summary: verdict === 'approve' ? 'Approve a creative: its campaign can serve it' : 'Reject a creative, with the reason',
-    security: bearerSecurity,
-    request: { params: IdParam, ...jsonBody(VERDICTS[verdict]) },
+    ...access('admin'),
+    request: { params: IdParam('crv'), ...jsonBody(VERDICTS[verdict]) },
     responses: { 200: jsonContent(CreativeSchema, 'The creative'), ...errors, 409: errorResponses[409] },
   });
 
-const advertiser = (c: Context<AppEnv>) => ({ store: campaignStore(c.var.deps), me: caller(c, 'advertiser').tenantId });
-const reviewer = (c: Context<AppEnv>) => (caller(c, 'admin'), campaignStore(c.var.deps));
+const advertiser = (c: Context<AppEnv>) => ({ store: campaignStore(c.var.deps), me: caller(c).tenantId });
+const reviewer = (c: Context<AppEnv>) => campaignStore(c.var.deps);
 
 export const campaignRoutes = router()
   .openapi(create, async (c) => {
@@ -96,7 +97,7 @@ export const campaignRoutes = router()
   })
   .openapi(list, async (c) => {
     const { store, me } = advertiser(c);
-    return c.json(await store.list(me, c.req.valid('query')), 200);
+    return c.json(await paged(c, c.req.valid('query'), (page) => store.list(me, page)), 200);
   })
   .openapi(get, async (c) => {
     const { store, me } = advertiser(c);

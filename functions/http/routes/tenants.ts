@@ -4,7 +4,8 @@ import type { AppEnv } from '../env.js';
 import { signupRoles } from '../../core/tenants/tenants.js';
 import { tenantStore } from '../../store/tenants.js';
 import { caller } from '../auth.js';
-import { bearerSecurity, errorResponses, jsonBody, jsonContent, problemContent, router } from '../openapi.js';
+import { carriesSecret } from '../idempotency.js';
+import { access, errorResponses, IdParam, jsonBody, jsonContent, problemContent, router } from '../openapi.js';
 
 const TenantSchema = z
   .object({
@@ -39,7 +40,7 @@ const signup = createRoute({
   responses: {
     201: jsonContent(z.object({ tenant: TenantSchema, apiKey: NewApiKeySchema }), 'Created'),
     400: errorResponses[400],
-    409: problemContent('The email is taken'),
+    409: problemContent('The email is taken (also the answer to a repeated signup: an Idempotency-Key replays nothing without an API key)'),
   },
 });
 
@@ -48,7 +49,7 @@ const me = createRoute({
   path: '/v1/me',
   tags: ['Tenants'],
   summary: 'The tenant the key belongs to',
-  security: bearerSecurity,
+  ...access(),
   responses: { 200: jsonContent(TenantSchema, 'The tenant'), 401: errorResponses[401] },
 });
 
@@ -57,7 +58,7 @@ const listKeys = createRoute({
   path: '/v1/api-keys',
   tags: ['Tenants'],
   summary: 'The tenant’s API keys (never the secrets)',
-  security: bearerSecurity,
+  ...access(),
   responses: { 200: jsonContent(z.object({ items: z.array(ApiKeySchema) }), 'Keys'), 401: errorResponses[401] },
 });
 
@@ -66,8 +67,12 @@ const createKey = createRoute({
   path: '/v1/api-keys',
   tags: ['Tenants'],
   summary: 'Another API key for the same tenant',
-  security: bearerSecurity,
-  responses: { 201: jsonContent(NewApiKeySchema, 'Created; the secret is shown once'), 401: errorResponses[401] },
+  ...access(),
+  responses: {
+    201: jsonContent(NewApiKeySchema, 'Created; the secret is shown once'),
+    401: errorResponses[401],
+    409: problemContent('A replay of a creation with the same Idempotency-Key: the secret is never stored, so the replay names the key (`created`) without it'),
+  },
 });
 
 const revokeKey = createRoute({
@@ -75,8 +80,8 @@ const revokeKey = createRoute({
   path: '/v1/api-keys/{id}',
   tags: ['Tenants'],
   summary: 'Revoke a key; it is refused from the next request on',
-  security: bearerSecurity,
-  request: { params: z.object({ id: z.string().min(1) }) },
+  ...access(),
+  request: { params: IdParam('key') },
   responses: { 204: { description: 'Revoked' }, 401: errorResponses[401], 404: errorResponses[404] },
 });
 
@@ -87,6 +92,7 @@ const keyView = ({ id, prefix, createdAt }: { id: string; prefix: string; create
 export const tenantRoutes = router()
   .openapi(signup, async (c) => {
     const { tenant, key } = await store(c).create(c.req.valid('json'));
+    carriesSecret(c, key.record.id);
     return c.json({ tenant, apiKey: { ...keyView(key.record), key: key.key } }, 201);
   })
   .openapi(me, async (c) => c.json(await store(c).get(caller(c).tenantId), 200))
@@ -94,6 +100,7 @@ export const tenantRoutes = router()
   .openapi(createKey, async (c) => {
     const { tenantId, role } = caller(c);
     const key = await store(c).createKey(tenantId, role);
+    carriesSecret(c, key.record.id);
     return c.json({ ...keyView(key.record), key: key.key }, 201);
   })
   .openapi(revokeKey, async (c) => {
