@@ -1,7 +1,7 @@
 import { call } from '../test/support/http.js';
 import { recordCapacity, type CallCost } from './capacity.js';
 import { aViewer, seedServing } from './serving-world.js';
-import { fundedAdvertiser, must, publisherWithInventory, startWorld, type World } from './world.js';
+import { fundedAdvertiser, must, publisherWithInventory, startWorld, trackAsBrowser, type World } from './world.js';
 import { progress } from './report.js';
 
 export interface OperationCost {
@@ -66,16 +66,16 @@ export async function benchCost(options: { samples: number; flushWaitMs: number 
 
     progress('billed impressions');
     const served = ads.filter((a) => a !== null);
-    for (const ad of served) await world.serve.request(path(ad.impressionUrl));
+    for (const ad of served) await trackAsBrowser(world, path(ad.impressionUrl));
     results.push(summarise('impression (CPM, billed)', served.length, capacity.take()));
 
     progress('billed clicks');
     const cpcAds = [];
     for (let i = 0; i < options.samples; i++) cpcAds.push(await decideWith(world, cpc.units[0]!, 5_000 + i));
     const cpcServed = cpcAds.filter((a) => a !== null);
-    for (const ad of cpcServed) await world.serve.request(path(ad.impressionUrl));
+    for (const ad of cpcServed) await trackAsBrowser(world, path(ad.impressionUrl));
     capacity.take();
-    for (const ad of cpcServed) await world.serve.request(path(ad.clickUrl));
+    for (const ad of cpcServed) await trackAsBrowser(world, path(ad.clickUrl));
     results.push(summarise('click (CPC, billed)', cpcServed.length, capacity.take()));
 
     progress('orders');

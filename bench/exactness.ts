@@ -4,7 +4,7 @@ import { call } from '../test/support/http.js';
 import { ledgerState, total } from '../test/support/money.js';
 import { everything } from '../test/support/table.js';
 import { aViewer, seedServing } from './serving-world.js';
-import { fundedAdvertiser, must, publisherWithInventory, startWorld, type World } from './world.js';
+import { fundedAdvertiser, must, publisherWithInventory, startWorld, trackAsBrowser, type World } from './world.js';
 import { progress } from './report.js';
 
 export interface Exactness {
@@ -60,7 +60,7 @@ export async function benchExactness(options: { seconds: number; concurrency: nu
     const tally = { events: 0, decisions: 0, invalidSent: 0, orderOps: 0, errors: 0 };
     // A tracking request that fails (5xx) is an error to report, not a billing outcome.
     const track = async (url: string): Promise<void> => {
-      const res = await world.serve.request(url);
+      const res = await trackAsBrowser(world, url);
       if (res.status >= 500) tally.errors += 1;
     };
     let viewer = 0;

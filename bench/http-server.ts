@@ -17,7 +17,7 @@ const serving = await seedServing(world, { campaigns, units: 5, budgetMicros: 1_
 const bare = new Hono();
 bare.post('/bare', async (c) => c.json({ ok: true, body: await c.req.json() }));
 const apps = dispatch(world.api, world.serve);
-const server = serve({ port: 0, hostname: '127.0.0.1', fetch: (request: Request) => (new URL(request.url).pathname === '/bare' ? bare.fetch(request) : apps(request)) }, (info) => {
+const server = serve({ port: 0, hostname: '127.0.0.1', fetch: (request: Request, env: unknown) => (new URL(request.url).pathname === '/bare' ? bare.fetch(request) : apps(request, env)) }, (info) => {
   console.log(`READY ${JSON.stringify({ port: info.port, units: serving.units })}`);
 });
 

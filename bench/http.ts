@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 import { progress } from './report.js';
+import { BROWSER_UA } from '../test/support/http.js';
 import { aViewer } from './serving-world.js';
 
 export interface HttpFigures {
@@ -47,7 +48,7 @@ async function load(url: string, path: string, makeBody: (n: number) => unknown,
       {
         method: 'POST',
         path,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'user-agent': BROWSER_UA },
         setupRequest: (request) => ({ ...request, body: JSON.stringify(makeBody(n++)) }),
         onResponse: (status, body) => {
           total += 1;

@@ -1,5 +1,5 @@
 import { ServeEngine } from '../functions/app/serving/serve-engine.js';
-import { call } from '../test/support/http.js';
+import { BROWSER_UA, call } from '../test/support/http.js';
 import { everything } from '../test/support/table.js';
 import { recordCapacity, type CallCost } from './capacity.js';
 import { progress } from './report.js';
@@ -27,6 +27,8 @@ export interface Scale {
 }
 
 const ITEM_WCU_PER_SECOND = 1_000;
+/** The source the decisions came from (in-process requests: no address, a browser's user agent). */
+const BROWSER = { address: undefined, userAgent: BROWSER_UA };
 const TX_WCU = 2;
 
 export async function benchScale(options: { events: number; instances: number; concurrency: number }): Promise<Scale> {
@@ -51,7 +53,7 @@ export async function benchScale(options: { events: number; instances: number; c
         while (next < urls.length) {
           const i = next++;
           // DynamoDB Local sometimes answers a lock wait with a 500 under load: counted, not fatal.
-          await engines[i % engines.length]!.track(urls[i]!, 'i').catch(() => (errors += 1));
+          await engines[i % engines.length]!.track(urls[i]!, 'i', BROWSER).catch(() => (errors += 1));
         }
       }),
     );

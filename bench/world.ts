@@ -8,7 +8,7 @@ import { createDb } from '../functions/store/client.js';
 import { ensureTable } from '../functions/store/create-table.js';
 import { tenantStore } from '../functions/store/tenants.js';
 import { startDynamoLocal, type DynamoLocal } from '../scripts/local/dynamodb-local.js';
-import { call, signup } from '../test/support/http.js';
+import { BROWSER_UA, call, signup } from '../test/support/http.js';
 
 export const BENCH_SECRET = randomBytes(32).toString('hex');
 
@@ -34,6 +34,13 @@ export async function startWorld(options: { publicBaseUrl?: string } = {}): Prom
     AWS_SECRET_ACCESS_KEY: 'bench',
     TRACKING_SECRET: BENCH_SECRET,
     PUBLIC_BASE_URL: options.publicBaseUrl ?? 'http://127.0.0.1:3000',
+    // The load steps are one source at machine speed: rate limits, per-source billing limits and the impression delay would
+    // refuse them. What those rules do to traffic is not what these steps measure.
+    DECISIONS_PER_SOURCE_PER_MINUTE: '1000000000',
+    DECISIONS_PER_VIEWER_PER_MINUTE: '1000000000',
+    MIN_IMPRESSION_DELAY_MS: '0',
+    SOURCE_CAMPAIGN_DAILY_LIMIT: '1000000000',
+    SOURCE_UNIT_HOURLY_LIMIT: '1000000000',
   };
   const config = parseConfig(env);
   const db = createDb(config.TABLE_NAME, { endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
@@ -49,6 +56,11 @@ export async function startWorld(options: { publicBaseUrl?: string } = {}): Prom
     env,
     close: () => dynamo.stop(),
   };
+}
+
+/** A tracking URL requested as a browser would (bots and agent-less requests never bill). */
+export function trackAsBrowser(world: World, path: string): Promise<Response> {
+  return Promise.resolve(world.serve.request(path, { headers: { 'user-agent': BROWSER_UA } }));
 }
 
 /** Calls the api and fails loudly on an unexpected status, so a broken setup never yields empty figures. */

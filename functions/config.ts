@@ -87,6 +87,22 @@ const schema = z.object({
   SOURCE_UNIT_HOURLY_LIMIT: z._default(z.coerce.number().check(z.int(), z.positive()), 200),
   /** Days programmatic earnings stay pending (open to invalid-traffic rulings) before they can be paid out. */
   CLEARING_DAYS: z._default(z.coerce.number().check(z.positive()), 30),
+  /**
+   * Traffic quality (issue 10, README "Traffic quality"). Proxies in front of the platform that
+   * append the client's address to X-Forwarded-For: 0 (the default) trusts no forwarded address
+   * and takes API Gateway's source address (the socket's locally); N takes the Nth entry from the right.
+   */
+  TRUSTED_PROXY_HOPS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 0),
+  /** An impression counts only this long after its decision (no page shows an ad in 0 ms). */
+  MIN_IMPRESSION_DELAY_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 100),
+  /** Decisions per minute per source (network fingerprint) and viewer id; over it → 429. */
+  DECISIONS_PER_VIEWER_PER_MINUTE: z._default(z.coerce.number().check(z.int(), z.positive()), 120),
+  /** Decisions per minute per source, whatever viewer ids it claims: sized for thousands of readers behind one carrier-grade NAT. */
+  DECISIONS_PER_SOURCE_PER_MINUTE: z._default(z.coerce.number().check(z.int(), z.positive()), 6000),
+  /** Entries in each bounded per-instance map of the serve path (sources, viewers, ad units). */
+  SERVE_MEMORY_ENTRIES: z._default(z.coerce.number().check(z.int(), z.positive()), 100_000),
+  /** A new floor on an ad unit takes effect this long after it is set, so floors cannot probe bids. */
+  FLOOR_CHANGE_DELAY_HOURS: z._default(z.coerce.number().check(z.minimum(0)), 24),
   /** Wall time one marketplace plan may take before it answers with its certified greedy plan (work is bounded too). */
   MATCH_PLAN_TIME_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 500),
   /** How long a list's nextCursor stays valid. */

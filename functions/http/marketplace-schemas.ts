@@ -126,10 +126,22 @@ export const SlotSchema = z
   })
   .openapi('Slot');
 
+/** An origin as browsers send it: scheme://host[:port], no path; kept lower case. */
+const OriginSchema = z
+  .string()
+  .max(300)
+  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol) && new URL(v).origin === v.toLowerCase(), 'An http(s) origin: scheme://host[:port], without a path')
+  .transform((v) => v.toLowerCase());
+
 const adUnitFields = {
   placement: z.enum(AD_UNIT_PLACEMENTS),
-  floorCpmMicros: microsInput('Lowest price per thousand impressions', 0),
+  floorCpmMicros: microsInput('Lowest price per thousand impressions. A change takes effect FLOOR_CHANGE_DELAY_HOURS later (`pendingFloor`), so floors cannot probe bids', 0),
   blockedCategories: z.array(z.enum(CATEGORIES)).max(CATEGORIES.length).default([]).openapi({ description: 'Advertiser categories refused on this unit' }),
+  allowedOrigins: z
+    .array(OriginSchema)
+    .max(50)
+    .default([])
+    .openapi({ description: 'Origins (e.g. https://news.example.com) whose pages may ask for ads; a browser decision from elsewhere gets no ad. Empty: any origin. Server-to-server callers use the unit’s server key instead' }),
   enabled: z.boolean().default(true),
   width: z.number().int().min(1).max(2000).default(AD_UNIT_DEFAULT_SIZE.width).openapi({ description: 'The ad’s width on the page, CSS pixels' }),
   height: z.number().int().min(1).max(2000).default(AD_UNIT_DEFAULT_SIZE.height).openapi({ description: 'The ad’s height on the page, CSS pixels' }),
@@ -140,7 +152,7 @@ const adUnitFields = {
 
 export const AdUnitInputSchema = z.object(adUnitFields).openapi('AdUnitInput');
 export const AdUnitPatchSchema = z
-  .object({ ...adUnitFields, blockedCategories: z.array(z.enum(CATEGORIES)).max(CATEGORIES.length), enabled: z.boolean(), width: z.number().int().min(1).max(2000), height: z.number().int().min(1).max(2000) })
+  .object({ ...adUnitFields, blockedCategories: z.array(z.enum(CATEGORIES)).max(CATEGORIES.length), allowedOrigins: z.array(OriginSchema).max(50), enabled: z.boolean(), width: z.number().int().min(1).max(2000), height: z.number().int().min(1).max(2000) })
   .partial()
   .openapi('AdUnitPatch');
 
@@ -151,6 +163,13 @@ export const AdUnitSchema = z
     category: z.enum(CATEGORIES).openapi({ description: 'The account’s category' }),
     ...adUnitFields,
     blockedCategories: z.array(z.enum(CATEGORIES)),
+    allowedOrigins: z.array(z.string()),
+    pendingFloor: z
+      .object({ floorCpmMicros: z.number().int(), effectiveAt: z.iso.datetime() })
+      .nullable()
+      .optional()
+      .openapi({ description: 'A floor change waiting for its time; `floorCpmMicros` applies until then' }),
+    serverKeyPrefix: z.string().optional().openapi({ description: 'The first characters of the unit’s server key, when it has one' }),
     enabled: z.boolean(),
     code: z
       .object({
@@ -162,5 +181,9 @@ export const AdUnitSchema = z
     updatedAt: z.iso.datetime(),
   })
   .openapi('AdUnit');
+
+export const NewUnitKeySchema = z
+  .object({ key: z.string().openapi({ description: 'Send it as X-Placard-Unit-Key with POST /v1/decisions; shown once' }), prefix: z.string() })
+  .openapi('NewUnitKey');
 
 export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().optional() });

@@ -21,13 +21,19 @@ export function registerServeDocs(app: OpenAPIHono<AppEnv>): void {
       'Targeting, schedule, budget, frequency cap, the unit’s floor and blocked categories, pacing, then a second-price auction on eCPM. `viewer.id` is an opaque id the page hashes; no cookies. ' +
       'With `placements` (the JavaScript tag’s form) the answer has one decision per placement, in order, and no campaign appears twice (with `uniqueAdvertisers`, no advertiser). ' +
       'Device and OS the caller leaves out are read from the User-Agent, and the region from CloudFront-Viewer-Country(-Region) when a CDN sets them. ' +
+      'Send back the `frequencyToken` of the viewer’s previous answer. A unit with `allowedOrigins` answers only pages on them (`Origin`, else `Referer`); server-to-server callers send the unit’s key as `X-Placard-Unit-Key` instead. ' +
+      'Decisions are limited per source (network and user agent): DECISIONS_PER_SOURCE_PER_MINUTE (default 6 000) and DECISIONS_PER_VIEWER_PER_MINUTE per viewer id (default 120); over them, 429. ' +
+      'No ad answers `{"ad": null}`; with `?debug=true` and the unit owner’s API key it says why. ' +
       'The body is JSON, sent as `application/json` or as `text/plain`: a `text/plain` POST is a CORS-simple request, so a page can ask without a preflight round trip (as `navigator.sendBeacon` and most ad tags do). Other content types are read as JSON too and refused (400) when they are not.',
+    parameters: [{ name: 'debug', in: 'query' as const, required: false, schema: { type: 'string' as const, enum: ['true', 'false'] }, description: 'With the unit owner’s API key: say why there is no ad' }],
     request: { body: { content: { ...requestBody, 'text/plain': requestBody['application/json'] }, required: true } },
     responses: {
-      200: { description: 'An ad with its tracking URLs, or `ad: null` with the reason; with `placements`, one such decision per placement with the unit’s size (and its fallback HTML when there is no ad)', content: json(z.union([DecisionResponseSchema, PlacementsResponseSchema])) },
+      200: { description: 'An ad with its tracking URLs and the next frequency token, or `ad: null` (with the reason for the owner’s debug request); with `placements`, one such decision per placement with the unit’s size (and its fallback HTML when there is no ad)', content: json(z.union([DecisionResponseSchema, PlacementsResponseSchema])) },
       400: errorResponses[400],
+      401: problemContent('`?debug=true` without an API key, or a wrong `X-Placard-Unit-Key`'),
       404: errorResponses[404],
       413: problemContent('The body is over the size limit'),
+      429: problemContent('Too many decisions from this source; `Retry-After` says when to try again'),
       500: problemContent('Something went wrong on our side; the detail quotes the request id'),
     },
   });

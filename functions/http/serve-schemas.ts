@@ -21,11 +21,13 @@ const viewer = z.object({
 });
 const page = z.optional(z.object({ url: z.url(), keywords: z.optional(z.array(label).check(z.maxLength(50))) }));
 const adUnitId = z.string().check(z.maxLength(idMaxLength('unit')), z.regex(idPattern('unit'), 'must be a unit_… id'));
+/** The `frequencyToken` of the viewer's previous decision, as it came. */
+const frequencyToken = z.optional(z.string().check(z.minLength(1), z.maxLength(4000)));
 
 /** Placements one request may ask for: more ad slots than any page shows. */
 export const MAX_PLACEMENTS = 20;
 
-export const DecisionRequestSchema = z.object({ adUnitId, viewer, page });
+export const DecisionRequestSchema = z.object({ adUnitId, viewer, page, frequencyToken });
 
 /** Several units on one page: one decision each, no campaign (and, if asked, no advertiser) twice. */
 export const PlacementsRequestSchema = z.object({
@@ -33,7 +35,11 @@ export const PlacementsRequestSchema = z.object({
   uniqueAdvertisers: z.optional(z.boolean()),
   viewer,
   page,
+  frequencyToken,
 });
+
+/** `?debug=true` with the unit owner's API key: a no-ad answer says why. */
+export const DecisionQuerySchema = z.object({ debug: z.optional(z.enum(['true', 'false'])) });
 
 export const CreativeResponseSchema = z.object({
   id: z.string(),
@@ -48,8 +54,9 @@ const decisionResponse = [
   z.object({
     decisionId: z.string(),
     ad: z.object({ campaignId: z.string(), creative: CreativeResponseSchema, impressionUrl: z.string(), clickUrl: z.string() }),
+    frequencyToken: z.string(),
   }),
-  z.object({ ad: z.null(), reason: z.string() }),
+  z.object({ ad: z.null(), reason: z.optional(z.string()) }),
 ] as const;
 
 export const DecisionResponseSchema = z.union(decisionResponse);
@@ -58,6 +65,7 @@ export const DecisionResponseSchema = z.union(decisionResponse);
 const placementUnit = { adUnitId: z.string(), width: z.number(), height: z.number() };
 export const PlacementsResponseSchema = z.object({
   decisions: z.array(z.union([z.extend(decisionResponse[0], placementUnit), z.extend(decisionResponse[1], { ...placementUnit, fallbackHtml: z.optional(z.string()) })])),
+  frequencyToken: z.optional(z.string()),
 });
 
 export const TrackingParamsSchema = z.object({ token: z.string().check(z.minLength(1), z.maxLength(2000)) });

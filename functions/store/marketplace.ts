@@ -3,6 +3,7 @@ import type { AdUnit, OfficialAccount } from '../core/marketplace/account.js';
 import type { AudienceProfile } from '../core/marketplace/audience.js';
 import type { Category, SlotStatus } from '../core/marketplace/catalog.js';
 import { isPast, validateSlotFields, type IsoDate, type Slot, type SlotDraft, type SlotFields } from '../core/marketplace/slots.js';
+import type { PendingFloor } from '../core/serving/floor.js';
 import type { Clock } from '../core/shared/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/shared/errors.js';
 import type { IdSource } from '../core/shared/ids.js';
@@ -57,6 +58,11 @@ export interface SlotRecord extends Omit<Slot, 'status'> {
 
 export interface AdUnitRecord extends AdUnit {
   ownerTenantId: string;
+  /** A floor waiting for its time (core/serving/floor.ts). */
+  pendingFloor?: PendingFloor | null;
+  /** The SHA-256 of the unit's server key, and the key's first characters to tell it apart. */
+  serverKeyHash?: string;
+  serverKeyPrefix?: string;
   /** The account's category, copied so the serve path needs one GetItem per unit. */
   category: Category;
   enabled: boolean;
@@ -68,7 +74,7 @@ export type AudienceInput = Omit<AudienceProfile, 'source' | 'updatedAt'>;
 export type AccountInput = Omit<OfficialAccount, 'id' | 'ownerTenantId' | 'audience'> & { audience: AudienceInput };
 export type SlotPatch = Partial<SlotDraft> & { status?: 'open' | 'closed' };
 export type AdUnitInput = Omit<AdUnit, 'id' | 'accountId'> & { enabled: boolean };
-export type AdUnitPatch = Partial<AdUnitInput>;
+export type AdUnitPatch = Partial<AdUnitInput & Pick<AdUnitRecord, 'pendingFloor' | 'serverKeyHash' | 'serverKeyPrefix'>>;
 
 /** Item builders, shared by the transactional writes below and the seed's batch writes. */
 export const marketItems = {

@@ -48,7 +48,7 @@ describe('budget leases', { timeout: 300_000 }, () => {
     const { id, unit } = await aCampaignFor(30 * CHARGE);
     const engines = [new ServeEngine(deps), new ServeEngine(deps), new ServeEngine(deps)];
     const tokens = tokensFor(deps, market, id, unit, 45, { charge: CHARGE });
-    const outcomes = await Promise.all(tokens.map((t, i) => engines[i % engines.length]!.track(t.impression, 'i')));
+    const outcomes = await Promise.all(tokens.map((t, i) => engines[i % engines.length]!.track(t.impression, 'i', t.source)));
     const billed = outcomes.filter((o) => o.outcome === 'billed').length;
     expect(billed * CHARGE).toBeLessThanOrEqual(30 * CHARGE);
     expect(outcomes.every((o) => o.outcome === 'billed' || o.outcome === 'budget')).toBe(true);
@@ -61,10 +61,10 @@ describe('budget leases', { timeout: 300_000 }, () => {
     const { id, unit } = await aCampaignFor(100 * CHARGE);
     const dying = new ServeEngine(deps);
     const tokens = tokensFor(deps, market, id, unit, 9, { charge: CHARGE });
-    for (const t of tokens.slice(0, 5)) expect((await dying.track(t.impression, 'i')).outcome).toBe('billed');
+    for (const t of tokens.slice(0, 5)) expect((await dying.track(t.impression, 'i', t.source)).outcome).toBe('billed');
     clock().advance(deps.config.POSTING_INTERVAL_SECONDS * 1000);
     await dying.flush(); // posted: the first five (their interval has ended)
-    for (const t of tokens.slice(5)) expect((await dying.track(t.impression, 'i')).outcome).toBe('billed');
+    for (const t of tokens.slice(5)) expect((await dying.track(t.impression, 'i', t.source)).outcome).toBe('billed');
     // It dies here: four billed events never posted, its lease never returned.
     const before = await booksOf(deps, id);
     expect(before.postedMicros).toBe(5 * CHARGE);
@@ -95,7 +95,7 @@ describe('budget leases', { timeout: 300_000 }, () => {
         for (const c of cmds) {
           if (c.kind === 'event') {
             const t = c.replay && sent > 0 ? tokens[sent - 1]! : tokens[sent++]!;
-            await engines[c.engine]!.track(t.impression, 'i');
+            await engines[c.engine]!.track(t.impression, 'i', t.source);
           } else if (c.kind === 'flush') await engines[c.engine]!.flush();
           else if (c.kind === 'crash') engines[c.engine] = new ServeEngine(deps);
           else await settleAll();

@@ -39,7 +39,7 @@ describe('billing rules', { timeout: 300_000 }, () => {
     const engine = new ServeEngine(deps);
     const tokens = tokensFor(deps, market, id, unit, 6, { charge: CHARGE, viewer: () => 'one-source' });
     const outcomes = [];
-    for (const t of tokens) outcomes.push((await engine.track(t.impression, 'i')).outcome);
+    for (const t of tokens) outcomes.push((await engine.track(t.impression, 'i', t.source)).outcome);
     expect(outcomes).toEqual(['billed', 'billed', 'billed', 'over_limit', 'over_limit', 'over_limit']);
     await engine.stop();
     const totals = await report(market.advertiser.key, 'campaign', id);
@@ -51,7 +51,7 @@ describe('billing rules', { timeout: 300_000 }, () => {
     const ids = [await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit) }), await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit) })];
     const engine = new ServeEngine({ ...deps, config: { ...deps.config, SOURCE_UNIT_HOURLY_LIMIT: 2 } });
     const outcomes = [];
-    for (const id of ids) for (const t of tokensFor(deps, market, id, unit, 2, { charge: CHARGE, viewer: () => 'unit-source' })) outcomes.push((await engine.track(t.impression, 'i')).outcome);
+    for (const id of ids) for (const t of tokensFor(deps, market, id, unit, 2, { charge: CHARGE, viewer: () => 'unit-source' })) outcomes.push((await engine.track(t.impression, 'i', t.source)).outcome);
     expect(outcomes).toEqual(['billed', 'billed', 'over_limit', 'over_limit']);
     await engine.stop();
   });

@@ -38,7 +38,7 @@ async function expectBooksBalanced(): Promise<void> {
 }
 
 async function bill(campaignId: string, unit: string, n: number, viewer?: (i: number) => string): Promise<void> {
-  for (const t of tokensFor(deps, market, campaignId, unit, n, { charge: CHARGE, ...(viewer ? { viewer } : {}) })) expect((await engine.track(t.impression, 'i')).outcome).toBe('billed');
+  for (const t of tokensFor(deps, market, campaignId, unit, n, { charge: CHARGE, ...(viewer ? { viewer } : {}) })) expect((await engine.track(t.impression, 'i', t.source)).outcome).toBe('billed');
   await engine.returnLeases();
 }
 

@@ -4,7 +4,7 @@ import { createApp } from '../../functions/http/app.js';
 import { createServeApp } from '../../functions/http/serve-app.js';
 import { serveEngine } from '../../functions/app/serving/serve-engine.js';
 import { keys } from '../../functions/store/keys.js';
-import { aMarket, anActiveCampaign } from '../support/campaigns.js';
+import { aMarket, anActiveCampaign, track } from '../support/campaigns.js';
 import { movableClock, testDeps } from '../support/deps.js';
 import { call } from '../support/http.js';
 
@@ -32,7 +32,7 @@ describe('pacing through the real decision and tracking path', () => {
     for (let minute = 0; minute < 24 * 60; minute++) {
       clock.set(new Date(Date.parse('2030-06-03T00:00:01Z') + minute * 60_000));
       const { body } = await call(serve, 'POST', '/v1/decisions', { body: { adUnitId: market.unitId, viewer: { id: `v${minute}` } } });
-      if (body.ad) await serve.request(new URL(body.ad.impressionUrl, 'http://x').pathname);
+      if (body.ad) await track(deps, serve, body.ad.impressionUrl);
     }
 
     await serveEngine(deps).flush();

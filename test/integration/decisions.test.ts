@@ -6,7 +6,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { viewerHash } from '../../functions/core/serving/viewer.js';
 import { keys } from '../../functions/store/keys.js';
 import { serveEngine } from '../../functions/app/serving/serve-engine.js';
-import { aUnit as unitOf, anActiveCampaign, onUnit, serveWorld, urlPath, type Market } from '../support/campaigns.js';
+import { aUnit as unitOf, anActiveCampaign, asBrowser, onUnit, serveWorld, tokensFor, track, urlPath, type Market } from '../support/campaigns.js';
 import { countReads } from '../support/counting-db.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
 import { call } from '../support/http.js';
@@ -18,7 +18,11 @@ let market: Market;
 
 /** Lets the serve engine look at the campaign feed again (at most once a second). */
 const nextSecond = () => (deps.clock as MovableClock).advance(1_100);
-const decide = (adUnitId: string, viewer: Record<string, unknown> = {}) => call(serve, 'POST', '/v1/decisions', { body: { adUnitId, viewer: { id: 'viewer-1', ...viewer } } });
+/** A decision as the unit's owner debugs it: a no-ad answer carries its reason. */
+const decide = (adUnitId: string, viewer: Record<string, unknown> = {}) =>
+  call(serve, 'POST', '/v1/decisions?debug=true', { key: market.publisher.key, body: { adUnitId, viewer: { id: 'viewer-1', ...viewer } } });
+/** A decision as a page asks for it. */
+const publicDecide = (body: Record<string, unknown>, headers: Record<string, string> = {}) => call(serve, 'POST', '/v1/decisions', { body, headers });
 const path = urlPath;
 
 
@@ -35,7 +39,7 @@ describe('POST /v1/decisions', () => {
     const hit = await decide(unit, { region: 'CN-SH' });
     expect(hit.status).toBe(200);
     expect(hit.headers.get('access-control-allow-origin')).toBe('*');
-    expect(hit.body).toMatchObject({ decisionId: expect.stringMatching(/^dec_/), ad: { campaignId: id, creative: { title: 'Green tea', landingUrl: 'https://tea.example.com/spring' } } });
+    expect(hit.body).toMatchObject({ decisionId: expect.stringMatching(/^dec_/), ad: { campaignId: id, creative: { title: 'Green tea', landingUrl: 'https://tea.example.com/spring' } }, frequencyToken: expect.any(String) });
     expect(path(hit.body.ad.impressionUrl)).toMatch(/^\/t\/i\/[\w-]+\.[\w-]+$/);
     expect(path(hit.body.ad.clickUrl)).toMatch(/^\/t\/c\//);
     expect((await decide(unit, { region: 'CN-BJ' })).body).toEqual({ ad: null, reason: 'no_match' });
@@ -59,29 +63,48 @@ describe('POST /v1/decisions', () => {
     for (let i = 0; i < 2; i++) {
       const d = await decide(unit, { id: 'capped-viewer' });
       expect(d.body.ad).not.toBeNull();
-      expect((await serve.request(path(d.body.ad.impressionUrl))).status).toBe(200);
+      expect((await track(deps, serve, d.body.ad.impressionUrl)).status).toBe(200);
     }
     expect((await decide(unit, { id: 'capped-viewer' })).body).toEqual({ ad: null, reason: 'frequency_cap' });
     expect((await decide(unit, { id: 'another-viewer' })).body.ad).not.toBeNull();
   });
 
-  it('reads at most one item per warm decision (the viewer’s frequency item), shared by concurrent decisions', async () => {
+  it('reads nothing per warm decision: caps hold from the frequency token and the instance’s memory; a server caller without a token reads the viewer’s item', async () => {
     const unit = await unitOf(app, market);
-    await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit), frequencyCap: { impressions: 5, perHours: 1 } });
+    const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit), frequencyCap: { impressions: 2, perHours: 1 } });
     nextSecond();
-    await decide(unit); // warms the feed, the budget view and the unit cache
+    await publicDecide({ adUnitId: unit, viewer: { id: 'warm-up' } }); // warms the feed, the budget view and the unit cache
     const reads = countReads(deps.db);
-    for (let i = 0; i < 10; i++) {
-      reads.reset();
-      expect((await decide(unit, { id: `warm-${i}` })).body.ad).not.toBeNull();
-      expect(reads.calls).toBe(1);
-      expect(reads.items).toBeLessThanOrEqual(1);
+    // A page carries its token from one decision to the next: the third is over the cap of 2.
+    let frequencyToken: string | undefined;
+    for (let i = 0; i < 2; i++) {
+      const d = await publicDecide({ adUnitId: unit, viewer: { id: 'tokened' }, ...(frequencyToken ? { frequencyToken } : {}) });
+      expect(d.body.ad).not.toBeNull();
+      frequencyToken = d.body.frequencyToken;
     }
-    // Concurrent decisions share one BatchGetItem (and a viewer asked for twice is read once).
+    expect((await publicDecide({ adUnitId: unit, viewer: { id: 'tokened' }, frequencyToken })).body).toEqual({ ad: null });
+    for (let i = 0; i < 10; i++) expect((await publicDecide({ adUnitId: unit, viewer: { id: `warm-${i}` } })).body.ad).not.toBeNull();
+    expect(reads.calls).toBe(0);
+    // The token is bound to its viewer: another viewer's token does not cap this one.
+    expect((await publicDecide({ adUnitId: unit, viewer: { id: 'fresh' }, frequencyToken })).body.ad).not.toBeNull();
+
+    // Server to server (the unit's key, no token): the viewer's item is read, and what billing counted caps.
+    const { key } = (await call(app, 'POST', `/v1/ad-units/${unit}/server-key`, { key: market.publisher.key })).body;
+    const server = (id: string) => publicDecide({ adUnitId: unit, viewer: { id } }, { 'x-placard-unit-key': key, 'user-agent': 'reader-backend/1.0' });
+    (deps.clock as MovableClock).advance(deps.config.AD_UNIT_CACHE_SECONDS * 1000); // instances see the new key within the unit cache's life
+    // Two impressions billed from decisions another instance made (this one never saw them).
+    const ref = { accountId: market.accountId, publisherId: market.publisher.id, advertiserId: market.advertiser.id, viewerHash: viewerHash('shown-elsewhere') };
+    for (let i = 0; i < 2; i++) {
+      const tokens = tokensFor(deps, { decisionId: `dec_elsewhere${i}`, campaignId: id, adUnitId: unit, chargeMicros: 1_000, chargeEvent: 'impression', ref }, deps.clock().getTime() + 3_600_000);
+      await asBrowser(serve, `/t/i/${tokens.impression}`);
+    }
+    await server('warms-the-unit-again');
     reads.reset();
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => decide(unit, { id: `together-${i % 10}` })));
-    expect(answers.every((a) => a.body.ad !== null)).toBe(true);
+    expect((await server('another-server-viewer')).body.ad).toMatchObject({ campaignId: id });
     expect(reads.calls).toBe(1);
+    expect((await server('shown-elsewhere')).body).toEqual({ ad: null });
+    // A page without a token is offered the ad (billing, not the decision, holds the cap exactly).
+    expect((await publicDecide({ adUnitId: unit, viewer: { id: 'shown-elsewhere' } })).body.ad).not.toBeNull();
   });
 
   it('answers unknown units 404, disabled units with no ad, bad input 400 naming fields', async () => {
@@ -103,7 +126,7 @@ describe('POST /v1/decisions', () => {
     const show = async () => {
       const d = await decide(unit, { id: 'hourly-viewer' });
       expect(d.body.ad?.campaignId).toBe(id);
-      expect((await serve.request(path(d.body.ad.impressionUrl))).status).toBe(200);
+      expect((await track(deps, serve, d.body.ad.impressionUrl)).status).toBe(200);
     };
     const stored = async () => (await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: keys.viewerFrequency(viewerHash('hourly-viewer')) }))).Item ?? {};
     const counters = async () => Object.keys(await stored()).filter((k) => k.startsWith(`${id}#`));

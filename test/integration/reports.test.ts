@@ -3,7 +3,7 @@ import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
 import { createServeApp } from '../../functions/http/serve-app.js';
 import { serveEngine } from '../../functions/app/serving/serve-engine.js';
-import { aMarket, anActiveCampaign } from '../support/campaigns.js';
+import { aMarket, anActiveCampaign, track } from '../support/campaigns.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
 import { call, signup } from '../support/http.js';
 
@@ -33,7 +33,7 @@ beforeAll(async () => {
   // 4 requests: 3 filled, 1 not; 2 impressions (one replayed); 1 click.
   const ads = [];
   for (const region of ['CN-SH', 'CN-SH', 'CN-SH', 'CN-BJ']) ads.push((await call(serve, 'POST', '/v1/decisions', { body: { adUnitId: market.unitId, viewer: { id: 'r', region } } })).body.ad);
-  for (const url of [ads[0].impressionUrl, ads[1].impressionUrl, ads[1].impressionUrl, ads[0].clickUrl]) await serve.request(path(url));
+  for (const url of [ads[0].impressionUrl, ads[1].impressionUrl, ads[1].impressionUrl, ads[0].clickUrl]) await track(deps, serve, url);
   await serveEngine(deps).flush();
 });
 

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { fingerprint, type RequestSource } from '../../functions/core/serving/fingerprint.js';
 import { trackingTokens, type TrackingRef } from '../../functions/core/serving/tracking.js';
 import { viewerHash } from '../../functions/core/serving/viewer.js';
 import type { Deps } from '../../functions/deps.js';
@@ -6,16 +7,31 @@ import { keys } from '../../functions/store/keys.js';
 import { getItem } from '../../functions/store/items.js';
 import type { Market } from './campaigns.js';
 import { TEST_SECRET } from './deps.js';
+import { BROWSER_UA } from './http.js';
 import { ledgerState, total } from './money.js';
 import { everything } from './table.js';
 
-/** Signed tracking tokens as a decision would hand out: one per viewer, charging `charge` on its billed event. */
+const addresses = new Map<string, string>();
+/** Each viewer reads from a network of its own (a /24 apart), so that one viewer is one source. */
+function sourceOf(viewer: string): RequestSource {
+  let address = addresses.get(viewer);
+  if (address === undefined) addresses.set(viewer, (address = `10.${(addresses.size >> 8) & 255}.${addresses.size & 255}.7`));
+  return { address, userAgent: BROWSER_UA };
+}
+
+/**
+ * Signed tracking tokens as a decision would hand out: one per viewer, charging `charge` on its
+ * billed event, decided long enough ago; each with the `source` its events come from.
+ */
 export function tokensFor(deps: Deps, market: Market, campaignId: string, adUnitId: string, n: number, options: { charge: number; model?: 'cpm' | 'cpc'; viewer?: (i: number) => string; tag?: string }) {
   const exp = deps.clock().getTime() + 3_600_000;
   const tag = options.tag ?? `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
   return Array.from({ length: n }, (_, i) => {
     const ref: TrackingRef = { accountId: market.accountId, publisherId: market.publisher.id, advertiserId: market.advertiser.id, viewerHash: viewerHash(options.viewer?.(i) ?? `viewer-${tag}-${i}`), landingUrl: 'https://tea.example.com/spring' };
-    return trackingTokens({ decisionId: `dec_${tag}_${i}`, campaignId, adUnitId, chargeMicros: options.charge, chargeEvent: options.model === 'cpc' ? 'click' : 'impression', ref }, TEST_SECRET, exp);
+    const source = sourceOf(options.viewer?.(i) ?? `viewer-${tag}-${i}`);
+    const decidedAt = deps.clock().getTime() - deps.config.MIN_IMPRESSION_DELAY_MS;
+    const tokens = trackingTokens({ decisionId: `dec_${tag}_${i}`, campaignId, adUnitId, chargeMicros: options.charge, chargeEvent: options.model === 'cpc' ? 'click' : 'impression', decidedAt, fingerprint: fingerprint(source, TEST_SECRET, decidedAt), ref }, TEST_SECRET, exp);
+    return { ...tokens, source };
   });
 }
 

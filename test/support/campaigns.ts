@@ -2,9 +2,11 @@ import { expect } from 'vitest';
 import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
 import { createServeApp } from '../../functions/http/serve-app.js';
+import { fingerprint } from '../../functions/core/serving/fingerprint.js';
+import { trackingTokens } from '../../functions/core/serving/tracking.js';
 import { deposit } from '../../functions/store/wallet.js';
-import { adminKey } from './deps.js';
-import { call, signup } from './http.js';
+import { adminKey, TEST_SECRET, type MovableClock } from './deps.js';
+import { BROWSER_UA, call, signup } from './http.js';
 
 type App = ReturnType<typeof createApp>;
 export interface Tenant {
@@ -66,6 +68,26 @@ export const onUnit = (unitId: string) => [[{ attribute: 'adUnitId', op: 'in', v
 
 /** The path of a tracking URL, to request it from the serve app. */
 export const urlPath = (url: string): string => new URL(url, 'http://x').pathname;
+
+/**
+ * A tracking URL requested as a browser that showed the ad would: with a user agent, the minimum
+ * delay after its decision (the test clock moves on by it).
+ */
+export async function track(deps: Deps, serve: Pick<App, 'request'>, url: string): Promise<Response> {
+  (deps.clock as MovableClock).advance(deps.config.MIN_IMPRESSION_DELAY_MS);
+  return asBrowser(serve, url);
+}
+
+/** A tracking URL requested with a browser's user agent, now (tokens from `tokensFor` are old enough already). */
+export async function asBrowser(serve: Pick<App, 'request'>, url: string): Promise<Response> {
+  return serve.request(urlPath(url), { headers: { 'user-agent': BROWSER_UA } });
+}
+
+/** Tracking tokens as the serve engine signs them, for a decision made by a browser (BROWSER_UA) a while ago. */
+export function tokensFor(deps: Deps, decision: Omit<Parameters<typeof trackingTokens>[0], 'decidedAt' | 'fingerprint'>, expiresAt: number) {
+  const decidedAt = deps.clock().getTime() - deps.config.MIN_IMPRESSION_DELAY_MS;
+  return trackingTokens({ ...decision, decidedAt, fingerprint: fingerprint({ address: undefined, userAgent: BROWSER_UA }, TEST_SECRET, decidedAt) }, TEST_SECRET, expiresAt);
+}
 
 export type Market = Awaited<ReturnType<typeof aMarket>>;
 

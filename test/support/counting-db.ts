@@ -7,7 +7,10 @@ export interface ReadCounter {
   reset(): void;
 }
 
-/** Counts items read through a Db by adding a middleware to its document client. */
+/** Read commands, by class name (document client and low-level). Writes (late counter flushes, billing) are not reads. */
+const READS = new Set(['GetCommand', 'BatchGetCommand', 'QueryCommand', 'ScanCommand', 'TransactGetCommand', 'GetItemCommand', 'BatchGetItemCommand']);
+
+/** Counts items read through a Db by wrapping its document client's `send`. */
 export function countReads(db: Db): ReadCounter {
   const counter: ReadCounter = {
     items: 0,

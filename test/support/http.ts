@@ -9,9 +9,12 @@ export interface Call {
   body: any;
 }
 
-/** A JSON request through the real app (`app.request`), with an optional API key. */
+/** A browser's user agent (WeChat's in-app browser): serve requests without one count as bots. */
+export const BROWSER_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.40';
+
+/** A JSON request through the real app (`app.request`), with an optional API key, as a browser. */
 export async function call(app: App, method: string, path: string, options: { key?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Call> {
-  const headers: Record<string, string> = { ...options.headers };
+  const headers: Record<string, string> = { 'user-agent': BROWSER_UA, ...options.headers };
   if (options.key) headers.authorization = `Bearer ${options.key}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   const res = await app.request(path, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.js';
-import { serveEngine, type DecisionRequest, type DecisionResponse } from './serve-engine.js';
+import { serveEngine, type DecisionCaller, type DecisionRequest, type DecisionResponse } from './serve-engine.js';
 
 /**
  * Several ad units on one page, in one request (the JavaScript tag's call).
@@ -10,6 +10,8 @@ import { serveEngine, type DecisionRequest, type DecisionResponse } from './serv
  * 2. Each answer carries its unit's size, and when there is no ad the owner's fallback HTML, so
  *    the tag renders without asking again. Units and campaigns come from the engine's caches:
  *    N placements cost no more reads than N single decisions.
+ * 3. The viewer's frequency token goes from each decision to the next, and the last one comes
+ *    back at the top, for the page to send with its next request.
  */
 
 export interface PlacementsRequest extends Omit<DecisionRequest, 'adUnitId'> {
@@ -19,22 +21,24 @@ export interface PlacementsRequest extends Omit<DecisionRequest, 'adUnitId'> {
 
 export type PlacementDecision = DecisionResponse & { adUnitId: string; width: number; height: number; fallbackHtml?: string };
 
-export async function decidePlacements(deps: Deps, req: PlacementsRequest): Promise<{ decisions: PlacementDecision[] }> {
+export async function decidePlacements(deps: Deps, req: PlacementsRequest, caller: DecisionCaller): Promise<{ decisions: PlacementDecision[]; frequencyToken?: string }> {
   const engine = serveEngine(deps);
   const { placements, uniqueAdvertisers, ...shared } = req;
   // Every unit is checked before any decision is made: an unknown one fails the request, having counted nothing.
   const units = await Promise.all(placements.map((p) => engine.adUnit(p.adUnitId)));
   const exclude = new Set<string>();
   const decisions: PlacementDecision[] = [];
+  let frequencyToken = shared.frequencyToken;
   for (const unit of units) {
-    const decision = await engine.decide({ ...shared, adUnitId: unit.id }, exclude);
+    const decision = await engine.decide({ ...shared, adUnitId: unit.id, ...(frequencyToken === undefined ? {} : { frequencyToken }) }, caller, exclude);
     const size = { adUnitId: unit.id, width: unit.width, height: unit.height };
     if (decision.ad === null) {
       decisions.push({ ...decision, ...size, ...(unit.fallbackHtml ? { fallbackHtml: unit.fallbackHtml } : {}) });
       continue;
     }
     decisions.push({ ...decision, ...size });
+    frequencyToken = decision.frequencyToken;
     for (const id of uniqueAdvertisers ? engine.advertiserCampaigns(decision.ad.campaignId) : [decision.ad.campaignId]) exclude.add(id);
   }
-  return { decisions };
+  return { decisions, ...(frequencyToken === undefined ? {} : { frequencyToken }) };
 }

@@ -2,11 +2,18 @@ import type { Campaign, ServedCreative } from '../../core/campaigns/campaign.js'
 import { buildIndex, type TargetingIndex } from '../../core/serving/be-index.js';
 import { INVALID, type Outcome } from '../../core/serving/billing.js';
 import { decide, type CampaignRuntime, type NoAdReason } from '../../core/serving/decide.js';
+import { eventValidity } from '../../core/serving/event-validity.js';
+import { fingerprint, isBot, type RequestSource } from '../../core/serving/fingerprint.js';
+import { effectiveFloor } from '../../core/serving/floor.js';
+import { countersOf, frequencyCounts, type FrequencyCap } from '../../core/serving/frequency.js';
+import { liveServed, readFrequencyToken, servedCounts, signFrequencyToken, withServed, type Served } from '../../core/serving/frequency-token.js';
+import { RateLimiter } from '../../core/serving/rate-limit.js';
 import { hourKey } from '../../core/serving/reports.js';
 import { trackingTokens, verifyToken, type TrackingEvent, type TrackingPayload, type TrackingRef } from '../../core/serving/tracking.js';
-import { countersOf, frequencyCounts, type FrequencyCap } from '../../core/serving/frequency.js';
+import { unitAccess } from '../../core/serving/unit-access.js';
 import { localDate, viewerContext, viewerHash, type ViewerInput } from '../../core/serving/viewer.js';
-import { NotFoundError } from '../../core/shared/errors.js';
+import { LruMap } from '../../core/shared/lru.js';
+import { NotFoundError, RateLimitedError, UnauthorizedError } from '../../core/shared/errors.js';
 import type { Deps } from '../../deps.js';
 import { batchGetItems, BatchReader, itemId } from '../../store/batch-get.js';
 import { ChangeFeed } from '../../store/change-feed.js';
@@ -34,20 +41,45 @@ import { Counters } from './counters.js';
  * - budget leases and the postings and counters of what it billed (billing.ts, counters.ts),
  *   flushed every COUNTER_FLUSH_MS on a timer and when a decision finds a flush due.
  *
- * So a warm decision reads one thing: the viewer's frequency item (all its counters in one item,
- * read by key through a BatchReader, so that concurrent decisions share one BatchGetItem).
+ * - per source (network fingerprint) and per source × viewer, decisions in the current minute
+ *   (rate-limit.ts), and per viewer the decisions for capped campaigns this instance served
+ *   (frequency-token.ts): bounded LRUs of SERVE_MEMORY_ENTRIES, as is the ad-unit cache.
+ *
+ * So a warm decision reads nothing: frequency comes from the client's signed frequency token and
+ * the instance's memory. A server-to-server caller (the unit's server key) without a token falls
+ * back to reading the viewer's frequency item (by key, through a BatchReader, so that concurrent
+ * decisions share one BatchGetItem).
  */
 
 export interface DecisionRequest {
   adUnitId: string;
   viewer: ViewerInput & { id: string };
   page?: { url: string; keywords?: string[] };
+  /** The signed frequency token of the viewer's last decision (frequency-token.ts). */
+  frequencyToken?: string;
 }
 
-export type NoAd = NoAdReason | 'unit_disabled';
+/** What the platform saw of the caller of a decision. */
+export interface DecisionCaller extends RequestSource {
+  /** The page's origin (`Origin`, else the origin of `Referer`), lower case. */
+  origin: string | undefined;
+  /** The unit's server key (server-to-server callers). */
+  serverKey: string | undefined;
+  /** Set when a verified tenant asks for the reason of no ad: only the unit's owner may. */
+  debugTenantId?: string;
+}
+
+/**
+ * Which event rules a tracking hit is held to. Image tags (newsletters) make the decision and the
+ * open in one request, and mail proxies fetch images from other addresses than the reader's
+ * click: they are bound to unit and key instead (tags/), so only the bot rule applies to them.
+ */
+export type EventRules = 'token' | 'image-tag';
+
+export type NoAd = NoAdReason | 'unit_disabled' | 'wrong_origin';
 
 export type DecisionResponse =
-  | { decisionId: string; ad: { campaignId: string; creative: ServedCreative; impressionUrl: string; clickUrl: string } }
+  | { decisionId: string; ad: { campaignId: string; creative: ServedCreative; impressionUrl: string; clickUrl: string }; frequencyToken: string }
   | { ad: null; reason: NoAd };
 
 interface BudgetView {
@@ -70,7 +102,10 @@ export class ServeEngine {
   private readonly caps: FrequencyCaps = { capOf: () => undefined, maxPerHours: 0 };
   private readonly reader: BatchReader;
   private budgetsAt = -Infinity;
-  private readonly units = new Map<string, { unit: AdUnitRecord | null; until: number }>();
+  private readonly units: LruMap<string, { unit: AdUnitRecord | null; until: number }>;
+  private readonly recent: LruMap<string, Served[]>;
+  private readonly perSource: RateLimiter;
+  private readonly perViewer: RateLimiter;
   private readonly counters = new Counters();
   readonly biller: Biller;
   private flushedAt: number;
@@ -85,34 +120,51 @@ export class ServeEngine {
     // Also when no decision comes: the last interval's counts and postings do not wait for traffic.
     this.timer = setInterval(() => void this.flush(), deps.config.COUNTER_FLUSH_MS);
     this.timer.unref();
+    const entries = deps.config.SERVE_MEMORY_ENTRIES;
+    this.units = new LruMap(entries);
+    this.recent = new LruMap(entries);
+    this.perSource = new RateLimiter(deps.config.DECISIONS_PER_SOURCE_PER_MINUTE, entries);
+    this.perViewer = new RateLimiter(deps.config.DECISIONS_PER_VIEWER_PER_MINUTE, entries);
   }
 
   /**
-   * One decision: refresh what is due, read the unit (cached) and the viewer's frequency
-   * counters, run the pure `decide`, count, and sign the tracking links. `exclude`: campaigns
-   * that may not win (those already chosen for the same page).
+   * One decision: fingerprint the caller and hold it to its rate limits, refresh what is due,
+   * check where the unit may serve, count frequency from the token and memory, run the pure
+   * `decide`, count, and sign the tracking links and the next frequency token. `exclude`:
+   * campaigns that may not win (those already chosen for the same page).
    */
-  async decide(req: DecisionRequest, exclude?: ReadonlySet<string>): Promise<DecisionResponse> {
+  async decide(req: DecisionRequest, caller: DecisionCaller, exclude?: ReadonlySet<string>): Promise<DecisionResponse> {
+    const secret = await this.deps.trackingSecret();
     const hash = viewerHash(req.viewer.id);
-    // Wanted only when an ad is chosen; loading it (once per instance) goes on meanwhile.
-    const secret = this.deps.trackingSecret();
-    secret.catch(() => undefined);
-    // Independent reads go out together: on a cold instance the feed load, the unit and the
-    // viewer's item overlap instead of queueing; on a warm one only the viewer's item is read.
-    const readViewer = this.index === undefined || this.maxCapHours > 0;
-    const [unit, , early] = await Promise.all([this.adUnit(req.adUnitId), this.refresh(), readViewer ? this.reader.get(keys.viewerFrequency(hash)) : undefined]);
+    const source = fingerprint(caller, secret, this.deps.clock().getTime());
+    this.admit(source, hash);
+    const [unit] = await Promise.all([this.adUnit(req.adUnitId), this.refresh()]);
+    // Another tenant's unit is not theirs to debug: as if it did not exist.
+    if (caller.debugTenantId !== undefined && caller.debugTenantId !== unit.ownerTenantId) throw new NotFoundError(`Ad unit ${unit.id} not found`);
     const now = this.deps.clock().getTime();
     this.count('adUnit', unit.id, now, 'requests');
     this.count('account', unit.accountId, now, 'requests');
     if (!unit.enabled) return { ad: null, reason: 'unit_disabled' };
-    // A capped campaign that arrived with this refresh: read the viewer now.
-    const item = readViewer || this.maxCapHours === 0 ? early : await this.reader.get(keys.viewerFrequency(hash));
+    const access = unitAccess(unit, caller);
+    if (access === 'bad_key') throw new UnauthorizedError(`Unknown server key for ad unit ${unit.id}`);
+    if (access === 'wrong_origin') {
+      for (const [dimension, id] of [['adUnit', unit.id], ['account', unit.accountId]] as const) this.counters.add({ dimension, id, period: hourKey(now) }, countsOf('wrong_origin', 0, 'i'));
+      return { ad: null, reason: 'wrong_origin' };
+    }
+    const capOf = (id: string) => this.runtimes.get(id)?.frequencyCap;
+    const fromToken = liveServed(readFrequencyToken(req.frequencyToken, hash, secret), capOf, now);
+    const remembered = liveServed(this.recent.get(hash) ?? [], capOf, now);
+    const counts = servedCounts(fromToken, remembered);
+    // A server-to-server caller keeps no token: read what billing counted (one GetItem, batched).
+    if (access === 'server' && req.frequencyToken === undefined && this.maxCapHours > 0) {
+      for (const [id, n] of frequencyCounts(countersOf(await this.reader.get(keys.viewerFrequency(hash))), capOf, now)) counts.set(id, Math.max(n, counts.get(id) ?? 0));
+    }
     const result = decide({
       index: this.index!,
       campaigns: this.runtimes,
-      adUnit: { id: unit.id, accountId: unit.accountId, accountCategory: unit.category, floorCpmMicros: unit.floorCpmMicros, blockedCategories: unit.blockedCategories },
+      adUnit: { id: unit.id, accountId: unit.accountId, accountCategory: unit.category, floorCpmMicros: effectiveFloor(unit, now), blockedCategories: unit.blockedCategories },
       viewer: viewerContext(req.viewer),
-      frequencyCounts: frequencyCounts(countersOf(item), (id) => this.runtimes.get(id)?.frequencyCap, now),
+      frequencyCounts: counts,
       now,
       random: Math.random,
       exclude,
@@ -121,23 +173,40 @@ export class ServeEngine {
     if (result.ad === null) return { ad: null, reason: result.reason };
     const ad = result.ad;
     for (const [dimension, id] of [['adUnit', unit.id], ['account', unit.accountId], ['campaign', ad.campaignId]] as const) this.count(dimension, id, now, 'fills');
+    // Both views converge on the longer one plus this decision, when it counts towards a cap.
+    const known = fromToken.length >= remembered.length ? fromToken : remembered;
+    const served = capOf(ad.campaignId) == null ? known : withServed(known, ad.campaignId, now);
+    if (served !== known || remembered.length > 0) this.recent.set(hash, served);
     const creative = ad.creative[Math.floor(Math.random() * ad.creative.length)]!;
     const campaign = this.feed.items.get(ad.campaignId)!;
     const decisionId = this.deps.ids('dec');
     const ref: TrackingRef = { accountId: unit.accountId, publisherId: unit.ownerTenantId, advertiserId: campaign.advertiserId, viewerHash: hash, landingUrl: creative.landingUrl };
     const exp = now + this.deps.config.TRACKING_TOKEN_TTL_HOURS * MS_PER_HOUR;
-    const tokens = trackingTokens({ decisionId, campaignId: ad.campaignId, adUnitId: unit.id, chargeMicros: ad.chargeMicros, chargeEvent: ad.chargeEvent, ref }, await secret, exp);
+    const tokens = trackingTokens({ decisionId, campaignId: ad.campaignId, adUnitId: unit.id, chargeMicros: ad.chargeMicros, chargeEvent: ad.chargeEvent, decidedAt: now, fingerprint: source, ref }, secret, exp);
     const base = this.deps.config.PUBLIC_BASE_URL ?? '';
-    return { decisionId, ad: { campaignId: ad.campaignId, creative, impressionUrl: `${base}/t/i/${tokens.impression}`, clickUrl: `${base}/t/c/${tokens.click}` } };
+    return {
+      decisionId,
+      ad: { campaignId: ad.campaignId, creative, impressionUrl: `${base}/t/i/${tokens.impression}`, clickUrl: `${base}/t/c/${tokens.click}` },
+      frequencyToken: signFrequencyToken(hash, served, secret),
+    };
+  }
+
+  /** Holds a source to DECISIONS_PER_SOURCE_PER_MINUTE, and a source × viewer to DECISIONS_PER_VIEWER_PER_MINUTE. */
+  private admit(source: string, hash: string): void {
+    const now = this.deps.clock().getTime();
+    if (this.perSource.take(source, now) && this.perViewer.take(`${source}|${hash}`, now)) return;
+    const { DECISIONS_PER_SOURCE_PER_MINUTE: perSource, DECISIONS_PER_VIEWER_PER_MINUTE: perViewer } = this.deps.config;
+    throw new RateLimitedError(`Too many decisions from this source: at most ${perSource} a minute, ${perViewer} per viewer id`, this.perSource.retryAfterSeconds(now));
   }
 
   /**
    * One tracking hit: the billing entry point (the tracking routes and the ad tags call it).
-   * Whatever happens the caller answers normally (GIF, redirect); only a verified, first,
-   * affordable event within its limits bills. `source` is who sent it, as the platform saw it.
-   * Returns where a click goes (only from a genuine token).
+   * Whatever happens the caller answers normally (GIF, redirect); only a verified, valid (not a
+   * bot, from its decision's source, not too fast: event-validity.ts), first, affordable event
+   * within its limits bills. `source` is who sent it, as the platform saw it. Returns where a
+   * click goes (only from a genuine token).
    */
-  async track(token: string, event: TrackingEvent, source?: BillInput['source']): Promise<{ outcome: Outcome; landingUrl?: string }> {
+  async track(token: string, event: TrackingEvent, source: RequestSource, rules: EventRules = 'token'): Promise<{ outcome: Outcome; landingUrl?: string }> {
     const secret = await this.deps.trackingSecret();
     const now = this.deps.clock();
     const verified = verifyToken(token, secret, now);
@@ -150,9 +219,12 @@ export class ServeEngine {
     }
     await this.refresh();
     const payload = genuine as TrackingPayload & { ref: TrackingRef };
-    // Until the token carries the decision's source fingerprint (traffic-quality work), the viewer's hash stands in for it.
-    const input: BillInput = { payload, campaign: this.feed.items.get(genuine.campaignId), source: source ?? { fingerprint: payload.ref.viewerHash }, caps: this.caps };
-    const outcome = verified.ok ? await this.biller.bill(input) : 'expired';
+    const input: BillInput = { payload, campaign: this.feed.items.get(genuine.campaignId), source: { fingerprint: genuine.fingerprint }, caps: this.caps };
+    const bot = isBot(source.userAgent);
+    const seen = rules === 'image-tag' ? { fingerprint: genuine.fingerprint, bot } : { fingerprint: fingerprint(source, secret, genuine.decidedAt), bot };
+    const delay = rules === 'image-tag' ? 0 : this.deps.config.MIN_IMPRESSION_DELAY_MS;
+    const invalid = verified.ok ? eventValidity(genuine, seen, now.getTime(), delay) : 'expired';
+    const outcome = invalid ?? (await this.biller.bill(input));
     this.countEvent(payload, outcome, now.getTime());
     if (outcome === 'billed') this.spent(genuine.campaignId, genuine.chargeMicros);
     if (INVALID.has(outcome)) this.deps.logger.info('invalid tracking event', { outcome, decisionId: genuine.decisionId });

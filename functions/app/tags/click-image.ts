@@ -10,6 +10,6 @@ import { imageDecision, tokenOf, type ImageTagRequest } from './image-decision.j
 export async function clickImage(deps: Deps, req: ImageTagRequest): Promise<{ landingUrl?: string }> {
   const decision = await imageDecision(deps, req);
   if (decision === undefined) return {};
-  const { landingUrl } = await serveEngine(deps).track(tokenOf(decision.clickUrl), 'c');
+  const { landingUrl } = await serveEngine(deps).track(tokenOf(decision.clickUrl), 'c', req.source, 'image-tag');
   return landingUrl === undefined ? {} : { landingUrl };
 }

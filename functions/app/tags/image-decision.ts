@@ -1,3 +1,4 @@
+import type { RequestSource } from '../../core/serving/fingerprint.js';
 import { viewerHash, type ViewerInput } from '../../core/serving/viewer.js';
 import type { Deps } from '../../deps.js';
 import { getImageTagDecision, putImageTagDecision, type ImageTagDecision } from '../../store/image-tags.js';
@@ -18,6 +19,8 @@ export interface ImageTagRequest {
   key: string;
   /** What the request's headers say about the reader (device, OS, region). */
   viewer: ViewerInput;
+  /** Who sent the request, as the platform saw it: rate limits and the bot rule apply to it. */
+  source: RequestSource;
 }
 
 const SECONDS_PER_HOUR = 3600;
@@ -29,7 +32,8 @@ export async function imageDecision(deps: Deps, req: ImageTagRequest): Promise<I
   const keyHash = viewerHash(viewerId);
   const stored = await getImageTagDecision(deps.db, req.adUnitId, keyHash, now);
   if (stored !== undefined) return stored;
-  const decision = await serveEngine(deps).decide({ adUnitId: req.adUnitId, viewer: { ...req.viewer, id: viewerId } });
+  // An image request names no page: there is no origin to hold to the unit's list.
+  const decision = await serveEngine(deps).decide({ adUnitId: req.adUnitId, viewer: { ...req.viewer, id: viewerId } }, { ...req.source, origin: undefined, serverKey: undefined });
   if (decision.ad === null) return undefined;
   // No later than the tokens' own expiry, which the engine sets from its clock a moment after this.
   const expiresAt = Math.floor(now.getTime() / MS_PER_SECOND) + deps.config.TRACKING_TOKEN_TTL_HOURS * SECONDS_PER_HOUR;

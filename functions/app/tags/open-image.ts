@@ -10,6 +10,6 @@ import { imageDecision, tokenOf, type ImageTagRequest } from './image-decision.j
 export async function openImage(deps: Deps, req: ImageTagRequest): Promise<{ imageUrl?: string }> {
   const decision = await imageDecision(deps, req);
   if (decision === undefined) return {};
-  await serveEngine(deps).track(tokenOf(decision.impressionUrl), 'i');
+  await serveEngine(deps).track(tokenOf(decision.impressionUrl), 'i', req.source, 'image-tag');
   return { imageUrl: decision.imageUrl };
 }

@@ -23,6 +23,8 @@ export interface AdUnit {
   floorCpmMicros: number;
   /** Advertiser categories the owner refuses on this unit. */
   blockedCategories: Category[];
+  /** Origins (scheme://host[:port], lower case) whose pages may ask for ads; empty or absent: any. */
+  allowedOrigins?: string[];
   /** The ad's size on the page, in CSS pixels (the tags render to it). */
   width: number;
   height: number;

@@ -10,6 +10,9 @@ import { splitFee } from '../shared/money.js';
  * `budget`: the lifetime budget is spent (the campaign stops); `daily_budget`: only today's is.
  * `over_limit`: the source billed its share of this campaign today or of this unit this hour;
  * `cap`: the viewer reached the campaign's frequency cap.
+ * Checked before billing (event-validity.ts, and the unit's origins at decision time): `bot`,
+ * `fingerprint_mismatch` (not from its decision's source), `too_fast` (an impression too soon
+ * after its decision), `wrong_origin` (a decision asked from a page the unit may not serve).
  */
 export type Outcome =
   | 'billed'
@@ -22,10 +25,14 @@ export type Outcome =
   | 'forged'
   | 'malformed'
   | 'over_limit'
-  | 'cap';
+  | 'cap'
+  | 'bot'
+  | 'fingerprint_mismatch'
+  | 'too_fast'
+  | 'wrong_origin';
 
 /** Outcomes counted as invalid traffic, each under its own reason; `budget` is a campaign running dry, not the viewer's fault. */
-export const INVALID: ReadonlySet<Outcome> = new Set<Outcome>(['replay', 'no_impression', 'expired', 'forged', 'malformed', 'over_limit', 'cap']);
+export const INVALID: ReadonlySet<Outcome> = new Set<Outcome>(['replay', 'no_impression', 'expired', 'forged', 'malformed', 'over_limit', 'cap', 'bot', 'fingerprint_mismatch', 'too_fast', 'wrong_origin']);
 
 const MS_PER_SECOND = 1000;
 

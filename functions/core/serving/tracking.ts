@@ -25,6 +25,10 @@ export interface TrackingPayload {
   chargeMicros: number;
   /** Expiry, epoch seconds. */
   exp: number;
+  /** When the decision was made, epoch ms: an impression counts only a minimum delay after it. */
+  decidedAt: number;
+  /** The network fingerprint the decision was asked from (fingerprint.ts): its events must come from it. */
+  fingerprint: string;
   /** Who is paid and who pays, and for whom: lets the endpoints bill and count without a read. */
   ref?: TrackingRef;
 }
@@ -49,7 +53,7 @@ export const TRACKING_OPTIONS = {
 
 export type TrackingOptions = typeof TRACKING_OPTIONS;
 
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 const MS_PER_SECOND = 1000;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
@@ -61,7 +65,7 @@ export function signToken(payload: TrackingPayload, secret: string | readonly st
   const { macBytes } = { ...TRACKING_OPTIONS, ...options };
   const signing = typeof secret === 'string' ? secret : secret[0];
   if (signing === undefined) throw new Error('signToken needs a secret');
-  const fields: unknown[] = [FORMAT_VERSION, payload.decisionId, payload.event, payload.campaignId, payload.adUnitId, payload.chargeMicros, payload.exp];
+  const fields: unknown[] = [FORMAT_VERSION, payload.decisionId, payload.event, payload.campaignId, payload.adUnitId, payload.chargeMicros, payload.exp, payload.decidedAt, payload.fingerprint];
   const r = payload.ref;
   if (r !== undefined) fields.push(r.accountId, r.publisherId, r.advertiserId, r.viewerHash, r.landingUrl ?? '');
   const body = Buffer.from(JSON.stringify(fields)).toString('base64url');
@@ -103,13 +107,13 @@ function parse(body: string): TrackingPayload | undefined {
   } catch {
     return undefined;
   }
-  // Seven fields, or twelve with the decision's reference (TrackingRef).
-  if (!Array.isArray(fields) || (fields.length !== 7 && fields.length !== 12) || fields[0] !== FORMAT_VERSION) return undefined;
-  const [, decisionId, event, campaignId, adUnitId, chargeMicros, exp, ...rest] = fields as unknown[];
-  if (typeof decisionId !== 'string' || typeof campaignId !== 'string' || typeof adUnitId !== 'string') return undefined;
+  // Nine fields, or fourteen with the decision's reference (TrackingRef).
+  if (!Array.isArray(fields) || (fields.length !== 9 && fields.length !== 14) || fields[0] !== FORMAT_VERSION) return undefined;
+  const [, decisionId, event, campaignId, adUnitId, chargeMicros, exp, decidedAt, fingerprint, ...rest] = fields as unknown[];
+  if (typeof decisionId !== 'string' || typeof campaignId !== 'string' || typeof adUnitId !== 'string' || typeof fingerprint !== 'string') return undefined;
   if (event !== 'i' && event !== 'c') return undefined;
-  if (!Number.isSafeInteger(chargeMicros) || (chargeMicros as number) < 0 || !Number.isSafeInteger(exp)) return undefined;
-  const payload: TrackingPayload = { decisionId, event, campaignId, adUnitId, chargeMicros: chargeMicros as number, exp: exp as number };
+  if (!Number.isSafeInteger(chargeMicros) || (chargeMicros as number) < 0 || !Number.isSafeInteger(exp) || !Number.isSafeInteger(decidedAt)) return undefined;
+  const payload: TrackingPayload = { decisionId, event, campaignId, adUnitId, chargeMicros: chargeMicros as number, exp: exp as number, decidedAt: decidedAt as number, fingerprint };
   if (rest.length === 0) return payload;
   if (!rest.every((f) => typeof f === 'string')) return undefined;
   const [accountId, publisherId, advertiserId, viewerHash, landingUrl] = rest as string[];
@@ -121,14 +125,14 @@ function parse(body: string): TrackingPayload | undefined {
  * other carries 0 (a CPM campaign pays nothing per click, a CPC campaign nothing per impression).
  */
 export function trackingTokens(
-  decision: { decisionId: string; campaignId: string; adUnitId: string; chargeMicros: number; chargeEvent: 'impression' | 'click'; ref?: TrackingRef },
+  decision: { decisionId: string; campaignId: string; adUnitId: string; chargeMicros: number; chargeEvent: 'impression' | 'click'; decidedAt: number; fingerprint: string; ref?: TrackingRef },
   secret: string | readonly string[],
   expiresAt: Date | number,
   options: Partial<TrackingOptions> = {},
 ): { impression: string; click: string } {
   const expMs = typeof expiresAt === 'number' ? expiresAt : expiresAt.getTime();
   const exp = Math.ceil(expMs / MS_PER_SECOND);
-  const base = { decisionId: decision.decisionId, campaignId: decision.campaignId, adUnitId: decision.adUnitId, exp };
+  const base = { decisionId: decision.decisionId, campaignId: decision.campaignId, adUnitId: decision.adUnitId, exp, decidedAt: decision.decidedAt, fingerprint: decision.fingerprint };
   const ref = decision.ref;
   const impressionRef = ref === undefined ? {} : { ref: { ...ref, landingUrl: undefined } };
   return {

@@ -1,12 +1,13 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { newServerKey, publicAdUnit, updateAdUnit, type PublicAdUnit } from '../../app/serving/ad-unit-settings.js';
 import { unitCode } from '../../core/tags/unit-code.js';
-import type { AdUnitRecord } from '../../store/marketplace.js';
 import { TAG_VERSION } from '../../tag/tag-script.js';
 import type { AppEnv } from '../env.js';
 import { access, errorResponses, IdParam, jsonBody, jsonContent, PageQuery, router } from '../openapi.js';
+import { carriesSecret } from '../idempotency.js';
 import { paged } from '../pagination.js';
-import { AdUnitInputSchema, AdUnitPatchSchema, AdUnitSchema, page } from '../marketplace-schemas.js';
+import { AdUnitInputSchema, AdUnitPatchSchema, AdUnitSchema, NewUnitKeySchema, page } from '../marketplace-schemas.js';
 import { publisherStore } from './accounts.js';
 
 const tags = ['Ad units'];
@@ -46,30 +47,47 @@ const update = createRoute({
   method: 'patch',
   path: '/v1/ad-units/{id}',
   tags,
-  summary: 'Change an ad unit’s floor, blocked categories, placement or enable it',
+  summary: 'Change an ad unit’s floor (after a delay), blocked categories, allowed origins, placement, or enable it',
   ...access('publisher'),
   request: { params: IdParam('unit'), ...jsonBody(AdUnitPatchSchema) },
   responses: { 200: jsonContent(AdUnitSchema, 'The changed ad unit'), ...ownerErrors, 409: errorResponses[409] },
 });
 
-/** A unit as the API shows it: with the code its owner pastes. */
-const withCode = (c: Context<AppEnv>, unit: AdUnitRecord) => ({ ...unit, code: unitCode(unit, c.var.deps.config.PUBLIC_BASE_URL ?? '', TAG_VERSION) });
+/** A unit as the API shows it: without its server key's hash, with the code its owner pastes. */
+const withCode = (c: Context<AppEnv>, unit: PublicAdUnit) => ({ ...unit, code: unitCode(unit, c.var.deps.config.PUBLIC_BASE_URL ?? '', TAG_VERSION) });
+
+const serverKey = createRoute({
+  method: 'post',
+  path: '/v1/ad-units/{id}/server-key',
+  tags,
+  summary: 'A new server key for server-to-server decisions (replaces the previous one)',
+  description: 'Shown once; the unit keeps only its hash. Send it as `X-Placard-Unit-Key` with POST /v1/decisions: the origin check is skipped, and without a `frequencyToken` the viewer’s frequency is read from the table.',
+  ...access('publisher'),
+  request: { params: IdParam('unit') },
+  responses: { 201: jsonContent(NewUnitKeySchema, 'Created; the key is shown once'), ...ownerErrors },
+});
 
 export const adUnitRoutes = router()
   .openapi(create, async (c) => {
     const { store, owner } = publisherStore(c);
-    return c.json(withCode(c, await store.createAdUnit(owner, c.req.valid('param').id, c.req.valid('json'))), 201);
+    return c.json(withCode(c, publicAdUnit(await store.createAdUnit(owner, c.req.valid('param').id, c.req.valid('json')))), 201);
   })
   .openapi(list, async (c) => {
     const { store, owner } = publisherStore(c);
-    const page = await paged(c, c.req.valid('query'), (query) => store.listAdUnits(owner, c.req.valid('param').id, query));
-    return c.json({ ...page, items: page.items.map((unit) => withCode(c, unit)) }, 200);
+    const units = await paged(c, c.req.valid('query'), (query) => store.listAdUnits(owner, c.req.valid('param').id, query));
+    return c.json({ ...units, items: units.items.map((unit) => withCode(c, publicAdUnit(unit))) }, 200);
   })
   .openapi(get, async (c) => {
     const { store, owner } = publisherStore(c);
-    return c.json(withCode(c, await store.getAdUnit(owner, c.req.valid('param').id)), 200);
+    return c.json(withCode(c, publicAdUnit(await store.getAdUnit(owner, c.req.valid('param').id))), 200);
   })
   .openapi(update, async (c) => {
-    const { store, owner } = publisherStore(c);
-    return c.json(withCode(c, await store.updateAdUnit(owner, c.req.valid('param').id, c.req.valid('json'))), 200);
+    const { owner } = publisherStore(c);
+    return c.json(withCode(c, await updateAdUnit(c.var.deps, owner, c.req.valid('param').id, c.req.valid('json'))), 200);
+  })
+  .openapi(serverKey, async (c) => {
+    const { owner } = publisherStore(c);
+    const unitId = c.req.valid('param').id;
+    carriesSecret(c, unitId);
+    return c.json(await newServerKey(c.var.deps, owner, unitId), 201);
   });

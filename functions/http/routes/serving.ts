@@ -1,21 +1,25 @@
 import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
 import { decidePlacements, type PlacementsRequest } from '../../app/serving/decide-placements.js';
+import { serveEngine, type DecisionRequest } from '../../app/serving/serve-engine.js';
 import { viewerFromHeaders } from '../../core/serving/user-agent.js';
 import type { ViewerInput } from '../../core/serving/viewer.js';
-import { serveEngine, type DecisionRequest } from '../../app/serving/serve-engine.js';
+import { authenticate, caller } from '../auth.js';
 import type { AppEnv } from '../env.js';
 import { fieldIssues, validationProblem } from '../problem.js';
-import { DecisionRequestSchema, PlacementsRequestSchema } from '../serve-schemas.js';
+import { DecisionQuerySchema, DecisionRequestSchema, PlacementsRequestSchema } from '../serve-schemas.js';
+import { pageOrigin, requestSource } from '../source.js';
 
 /**
  * The serve function's routes: POST /v1/decisions (public, called from pages, so CORS) and the
  * tracking endpoints. Tracking always answers the same way (a GIF, a redirect) whether or not the
- * event bills: a forger learns nothing from the response.
+ * event bills: a forger learns nothing from the response. Likewise a public decision without an
+ * ad says no more than `{ad: null}`; the unit's owner sees why with `?debug=true` and their key.
  */
 
 export const PIXEL = Uint8Array.from(atob('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7'), (ch) => ch.charCodeAt(0));
 export const NO_STORE = { 'cache-control': 'no-store, max-age=0' };
+export const SERVER_KEY_HEADER = 'x-placard-unit-key';
 
 /** Device, OS and region from the request's headers (user agent, CDN viewer location): the caller's own values win. */
 export function headerViewer(c: Context<AppEnv>): ViewerInput {
@@ -30,19 +34,35 @@ async function decisionBody(c: Context<AppEnv>): Promise<DecisionRequest | Place
   return { ...parsed.data, viewer: { ...headerViewer(c), ...parsed.data.viewer } };
 }
 
+/** A public answer without an ad says only `ad: null`. */
+const publicNoAd = <T extends { ad: unknown; reason?: unknown }>(d: T): Omit<T, 'reason'> | T => {
+  if (d.ad !== null) return d;
+  const { reason: _hidden, ...rest } = d;
+  return rest;
+};
+
 export const servingRoutes = new Hono<AppEnv>()
   .use('/v1/decisions', cors({ origin: '*', allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['content-type'], maxAge: 86_400 }))
-  .post('/v1/decisions', async (c) => {
+  .post('/v1/decisions', authenticate(), async (c) => {
+    const query = DecisionQuerySchema.safeParse(c.req.query());
+    if (!query.success) return validationProblem(fieldIssues(query.error.issues));
+    const debug = query.data.debug === 'true';
+    const debugTenantId = debug ? caller(c).tenantId : undefined;
     const body = await decisionBody(c);
     if (body instanceof Response) return body;
-    const answer = 'placements' in body ? await decidePlacements(c.var.deps, body) : await serveEngine(c.var.deps).decide(body);
-    return c.json(answer, 200, NO_STORE);
+    const source = { ...requestSource(c), origin: pageOrigin(c), serverKey: c.req.header(SERVER_KEY_HEADER), ...(debug ? { debugTenantId } : {}) };
+    if ('placements' in body) {
+      const answer = await decidePlacements(c.var.deps, body, source);
+      return c.json(debug ? answer : { ...answer, decisions: answer.decisions.map(publicNoAd) }, 200, NO_STORE);
+    }
+    const result = await serveEngine(c.var.deps).decide(body, source);
+    return c.json(debug ? result : publicNoAd(result), 200, NO_STORE);
   })
   .get('/t/i/:token', async (c) => {
-    await serveEngine(c.var.deps).track(c.req.param('token'), 'i');
+    await serveEngine(c.var.deps).track(c.req.param('token'), 'i', requestSource(c));
     return c.body(PIXEL, 200, { 'content-type': 'image/gif', ...NO_STORE });
   })
   .get('/t/c/:token', async (c) => {
-    const { landingUrl } = await serveEngine(c.var.deps).track(c.req.param('token'), 'c');
+    const { landingUrl } = await serveEngine(c.var.deps).track(c.req.param('token'), 'c', requestSource(c));
     return c.redirect(landingUrl ?? c.var.deps.config.PUBLIC_BASE_URL ?? '/', 302);
   });

@@ -7,6 +7,7 @@ import { TAG_SCRIPT, TAG_VERSION } from '../../tag/tag-script.js';
 import type { AppEnv } from '../env.js';
 import { fieldIssues, validationProblem } from '../problem.js';
 import { ImageTagParamsSchema } from '../serve-schemas.js';
+import { requestSource } from '../source.js';
 import { headerViewer, NO_STORE, PIXEL } from './serving.js';
 
 /**
@@ -26,7 +27,7 @@ const ETAG = `W/"${TAG_VERSION}"`;
 
 function imageRequest(c: Context<AppEnv>): ImageTagRequest | Response {
   const parsed = ImageTagParamsSchema.safeParse(c.req.param());
-  return parsed.success ? { adUnitId: parsed.data.unit, key: parsed.data.key, viewer: headerViewer(c) } : validationProblem(fieldIssues(parsed.error.issues));
+  return parsed.success ? { adUnitId: parsed.data.unit, key: parsed.data.key, viewer: headerViewer(c), source: requestSource(c) } : validationProblem(fieldIssues(parsed.error.issues));
 }
 
 export const tagRoutes = new Hono<AppEnv>()

@@ -11,13 +11,15 @@ const payload: TrackingPayload = {
   adUnitId: 'unit_01jq0000000000000000000000',
   chargeMicros: 5_001,
   exp: Date.parse('2025-03-10T06:30:00Z') / 1000,
+  decidedAt: Date.parse('2025-03-10T05:29:59Z'),
+  fingerprint: 'fp-of-the-decision',
 };
 
 describe('tracking tokens', () => {
   it('round-trips a payload', () => {
     const token = signToken(payload, secret);
     expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
-    expect(token.length).toBeLessThan(200);
+    expect(token.length).toBeLessThan(260); // the decision time and the source fingerprint take ~40
     expect(verifyToken(token, secret, now)).toEqual({ ok: true, payload });
   });
 
@@ -27,7 +29,7 @@ describe('tracking tokens', () => {
 
   it('rejects a tampered payload as forged', () => {
     const [, sig] = signToken(payload, secret).split('.');
-    const richer = Buffer.from(JSON.stringify([1, payload.decisionId, 'i', payload.campaignId, payload.adUnitId, 9_999_999, payload.exp])).toString('base64url');
+    const richer = Buffer.from(JSON.stringify([2, payload.decisionId, 'i', payload.campaignId, payload.adUnitId, 9_999_999, payload.exp, payload.decidedAt, payload.fingerprint])).toString('base64url');
     expect(verifyToken(`${richer}.${sig}`, secret, now)).toEqual({ ok: false, reason: 'forged' });
   });
 
@@ -56,7 +58,7 @@ describe('tracking tokens', () => {
 
   it('puts the charge on the billed event only', () => {
     const exp = new Date(payload.exp * 1000);
-    const cpc = trackingTokens({ decisionId: 'dec_1', campaignId: 'cmp_1', adUnitId: 'unit_1', chargeMicros: 300_001, chargeEvent: 'click' }, secret, exp);
+    const cpc = trackingTokens({ decisionId: 'dec_1', campaignId: 'cmp_1', adUnitId: 'unit_1', chargeMicros: 300_001, chargeEvent: 'click', decidedAt: now.getTime(), fingerprint: 'fp' }, secret, exp);
     const click = verifyToken(cpc.click, secret, now);
     const impression = verifyToken(cpc.impression, secret, now);
     expect(click.ok && click.payload).toMatchObject({ event: 'c', chargeMicros: 300_001 });
