@@ -42,6 +42,18 @@ const schema = z.object({
   VIEWER_BATCH_WAIT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 0),
   /** How often a conflicting billing transaction on a hot budget item is retried before giving up. */
   BILLING_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.positive()), 200),
+  /**
+   * People and sessions (issue 12): scrypt cost as log2 N (r = 8, p = 1; 15 → 32 MiB and about
+   * 0.1 s per hash), session, invite and password-reset lifetimes, and sign-in attempts allowed
+   * per account and per address in each window.
+   */
+  SCRYPT_COST: z._default(z.coerce.number().check(z.int(), z.minimum(10), z.maximum(20)), 15),
+  SESSION_TTL_HOURS: z._default(z.coerce.number().check(z.positive()), 168),
+  INVITE_TTL_HOURS: z._default(z.coerce.number().check(z.positive()), 72),
+  PASSWORD_RESET_TTL_HOURS: z._default(z.coerce.number().check(z.positive()), 24),
+  SIGNIN_WINDOW_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 900),
+  SIGNIN_MAX_PER_ACCOUNT: z._default(z.coerce.number().check(z.int(), z.positive()), 10),
+  SIGNIN_MAX_PER_ADDRESS: z._default(z.coerce.number().check(z.int(), z.positive()), 50),
   /** Where the interactive docs' static assets are (the Lambda bundle copies them here). */
   DOCS_ASSETS_DIR: z.optional(z.string()),
 });

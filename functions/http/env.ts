@@ -10,5 +10,7 @@ export interface AppEnv {
     log: RequestLog;
     requestId: string;
     principal?: Principal;
+    /** A session cookie came that the API no longer accepts. */
+    sessionEnded?: boolean;
   };
 }

@@ -38,7 +38,8 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       throw error;
     }
     // Errors thrown downstream are turned into responses by onError before they reach here.
-    if (c.res.status >= 200 && c.res.status < 300) {
+    // A response marked no-store carries a secret (a session, an invite link), which is never kept in a record.
+    if (c.res.status >= 200 && c.res.status < 300 && !c.res.headers.get('cache-control')?.includes('no-store')) {
       const response = c.res.clone();
       await store.complete(scope, key, { status: response.status, body: await response.text(), contentType: response.headers.get('content-type') ?? 'application/json' });
     } else {

@@ -26,8 +26,8 @@ const problem = (description: string) => ({ description, content: { 'application
 /** The error responses most routes can give, for the OpenAPI document. */
 export const errorResponses = {
   400: problem('Invalid request; `errors` lists each invalid field'),
-  401: problem('Missing, unknown or revoked API key'),
-  403: problem('The key’s role may not do this'),
+  401: problem('Missing, unknown or revoked API key, or the session has ended'),
+  403: problem('The key’s role may not do this, or a state-changing request signed in by cookie came from another origin'),
   404: problem('Not found, or not yours'),
   409: problem('Conflicts with the current state'),
 } as const;
@@ -35,6 +35,7 @@ export const errorResponses = {
 export { problem as problemContent };
 
 export const bearerSecurity = [{ bearer: [] }];
+export const sessionSecurity = [{ session: [] }];
 
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });

@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { DomainError, type ErrorCode, type FieldIssue } from '../core/shared/errors.js';
+import { DomainError, RateLimitedError, type ErrorCode, type FieldIssue } from '../core/shared/errors.js';
 import type { AppEnv } from './env.js';
 
 /** The one map from domain error codes to HTTP statuses. */
@@ -16,6 +16,7 @@ const statusByCode: Record<ErrorCode, ContentfulStatusCode> = {
   idempotency_in_progress: 409,
   payload_too_large: 413,
   idempotency_mismatch: 422,
+  rate_limited: 429,
 };
 
 const titles: Record<number, string> = {
@@ -28,6 +29,7 @@ const titles: Record<number, string> = {
   409: 'Conflict',
   413: 'Content Too Large',
   422: 'Unprocessable Content',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
 };
 
@@ -87,7 +89,9 @@ export function installErrorHandling(app: Hono<AppEnv>): void {
 
   app.onError((error, c: Context<AppEnv>) => {
     if (error instanceof DomainError) {
-      return problemResponse(statusByCode[error.code], error.message, error.extensions, error.code);
+      const response = problemResponse(statusByCode[error.code], error.message, error.extensions, error.code);
+      if (error instanceof RateLimitedError) response.headers.set('retry-after', String(error.retryAfterSeconds));
+      return response;
     }
     if (error instanceof HTTPException) {
       const status = error.status as ContentfulStatusCode;

@@ -8,9 +8,9 @@ export function isServePath(path: string): boolean {
   return path === '/v1/decisions' || path.startsWith('/t/');
 }
 
-type FetchApp = { fetch: (request: Request) => Response | Promise<Response> };
+type FetchApp = { fetch: (request: Request, env?: unknown) => Response | Promise<Response> };
 
-/** One fetch handler for both apps, routed as API Gateway routes them: for a single local port. */
-export function dispatch(api: FetchApp, serve: FetchApp): (request: Request) => Response | Promise<Response> {
-  return (request) => (isServePath(new URL(request.url).pathname) ? serve.fetch(request) : api.fetch(request));
+/** One fetch handler for both apps, routed as API Gateway routes them: for a single local port. The server's env (the connection) is passed on. */
+export function dispatch(api: FetchApp, serve: FetchApp): (request: Request, env?: unknown) => Response | Promise<Response> {
+  return (request, env) => (isServePath(new URL(request.url).pathname) ? serve.fetch(request, env) : api.fetch(request, env));
 }

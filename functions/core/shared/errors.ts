@@ -11,7 +11,8 @@ export type ErrorCode =
   | 'invalid_transition'
   | 'idempotency_mismatch'
   | 'idempotency_in_progress'
-  | 'payload_too_large';
+  | 'payload_too_large'
+  | 'rate_limited';
 
 export interface FieldIssue {
   field: string;
@@ -74,4 +75,11 @@ export class IdempotencyInProgressError extends DomainError {
 
 export class PayloadTooLargeError extends DomainError {
   readonly code = 'payload_too_large';
+}
+
+export class RateLimitedError extends DomainError {
+  readonly code = 'rate_limited';
+  constructor(message: string, readonly retryAfterSeconds: number, options?: ErrorOptions) {
+    super(message, { retryAfterSeconds }, options);
+  }
 }
