@@ -16,6 +16,7 @@ import { dispatch } from '../functions/http/routing.js';
 import { createServeApp } from '../functions/http/serve-app.js';
 import { createDb } from '../functions/store/client.js';
 import { ensureTable } from '../functions/store/create-table.js';
+import { consoleDist, withConsole } from './local/console.js';
 import { LOCAL_CREDENTIALS, LOCAL_DATA_DIR, LOCAL_DYNAMO_PORT, startDynamoLocal } from './local/dynamodb-local.js';
 import { startStreamPoller } from './local/stream-poller.js';
 import { seedIfEmpty } from './seed.js';
@@ -60,10 +61,11 @@ async function main(): Promise<void> {
 
   const api = createApp(deps);
   const serveApp = createServeApp(deps);
+  const dist = await consoleDist();
   const server = serve({
     port,
     hostname: '127.0.0.1',
-    fetch: dispatch(api, serveApp),
+    fetch: withConsole(dist, dispatch(api, serveApp)),
   });
   stops.push(
     () =>
@@ -81,7 +83,7 @@ async function main(): Promise<void> {
   const poller = startStreamPoller(deps, new DynamoDBStreamsClient(clientConfig));
   stops.push(() => poller.stop());
 
-  console.log(`Placard is running at http://127.0.0.1:${port}  (docs: http://127.0.0.1:${port}/docs)${memory ? '  [in memory]' : `  [data in ${DATA_DIR}/]`}`);
+  console.log(`Placard is running at http://127.0.0.1:${port}  (console: http://127.0.0.1:${port}/console/, docs: http://127.0.0.1:${port}/docs)${memory ? '  [in memory]' : `  [data in ${DATA_DIR}/]`}`);
 }
 
 /** A signing secret kept in .data/ so tracking links survive a restart (a fresh one in memory mode). */
