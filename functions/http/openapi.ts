@@ -34,8 +34,9 @@ export const errorResponses = {
 
 export { problem as problemContent };
 
-export const bearerSecurity = [{ bearer: [] }];
-export const sessionSecurity = [{ session: [] }];
+/** An API key or the console's session cookie: every authenticated endpoint takes either. */
+export const bearerSecurity: Record<string, string[]>[] = [{ bearer: [] }, { session: [] }];
+export const sessionSecurity: Record<string, string[]>[] = [{ session: [] }];
 
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });

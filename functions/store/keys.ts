@@ -22,7 +22,12 @@ export const keys = {
   invite: (hash: string): Key => ({ pk: `INVITE#${hash}`, sk: 'INVITE' }),
   passwordReset: (hash: string): Key => ({ pk: `RESET#${hash}`, sk: 'RESET' }),
   signInAttempts: (scope: 'account' | 'address', hash: string, windowStart: number): Key => ({ pk: `SIGNIN#${scope}#${hash}`, sk: String(windowStart) }),
+  /** An operator queue on gsi3 (accounts awaiting verification, creatives awaiting review), oldest first. */
+  queue: (name: 'accounts' | 'creatives'): string => `QUEUE#${name}`,
+  queueEntry: (waitingSince: string, id: string): string => `${waitingSince}#${id}`,
   idempotency: (scope: string, key: string): Key => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' }),
+  deposit: (depositId: string): Key => ({ pk: `DEPOSIT#${depositId}`, sk: 'DEPOSIT' }),
+  deposits: (): string => 'DEPOSITS',
   balance: (account: string): Key => ({ pk: `BAL#${account}`, sk: 'BAL' }),
   /** Ledger lines of one owner (a tenant id, or `platform`), sorted by transaction id (time-ordered). */
   ledgerLine: (owner: string, txnId: string): Key => ({ pk: `LEDGER#${owner}`, sk: txnId }),

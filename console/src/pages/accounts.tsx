@@ -241,7 +241,7 @@ function SlotsCalendar({ accountId }: { accountId: string }) {
   const [month, setMonth] = useState(today().slice(0, 7));
   const days = monthDays(month);
   const slots = useLoad(
-    () => must(api.GET('/v1/accounts/{id}/slots', { params: { path: { id: accountId }, query: { from: days[0], to: days[days.length - 1], limit: 200 } } })),
+    () => must(api.GET('/v1/accounts/{id}/slots', { params: { path: { id: accountId }, query: { from: days[0], to: days[days.length - 1], limit: 100 } } })),
     [accountId, month],
   );
   const [mode, setMode] = useState<'one' | 'rule'>('one');

@@ -52,10 +52,16 @@ const ACTION_FIELDS: Partial<Record<Action, ('content' | 'postUrl' | 'publishedA
   resolve: ['outcome'],
 };
 
+/** Now in the viewer's zone, as a datetime-local input holds it (a post is published at or before now). */
+function localNow(): string {
+  const d = new Date();
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
 function ActionForm({ order, action, done }: { order: Order; action: Action; done: () => void }) {
   const { t } = useI18n();
   const fields = ACTION_FIELDS[action] ?? [];
-  const [form, setForm] = useState({ content: '', postUrl: '', publishedAt: '', reads: '', reason: '', outcome: 'pay' as 'pay' | 'refund' | 'partial', refund: '' });
+  const [form, setForm] = useState({ content: '', postUrl: '', publishedAt: localNow(), reads: '', reason: '', outcome: 'pay' as 'pay' | 'refund' | 'partial', refund: '' });
   const run = useAction();
   const submit = (event: FormEvent) => {
     event.preventDefault();

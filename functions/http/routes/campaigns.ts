@@ -1,12 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { CampaignFields, CampaignPatch } from '../../core/campaigns/campaign.js';
+import { withBudget } from '../../app/campaigns/with-budget.js';
+import type { Campaign } from '../../core/campaigns/campaign.js';
+import { ValidationError } from '../../core/shared/errors.js';
 import { campaignStore } from '../../store/campaigns.js';
 import { caller } from '../auth.js';
 import { CampaignInputSchema, CampaignPatchSchema, CampaignSchema, CreativeInputSchema, CreativePatchSchema, CreativeSchema } from '../campaign-schemas.js';
 import type { AppEnv } from '../env.js';
 import { IdParam, page } from '../marketplace-schemas.js';
 import { bearerSecurity, errorResponses, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
+import { PositiveMicros } from './wallet.js';
 
 const tags = ['Campaigns'];
 const errors = { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] };
@@ -49,6 +53,15 @@ const actionRoute = (action: keyof typeof ACTIONS) =>
     responses: { 200: jsonContent(CampaignSchema, 'The campaign'), ...errors, 402: problemContent('The available balance does not cover the budget'), 409: errorResponses[409] },
   });
 
+const topUp = createRoute({
+  ...common,
+  method: 'post',
+  path: '/v1/campaigns/{id}/top-up',
+  summary: 'Add to an activated campaign’s budget: the amount is held from the available balance; a campaign whose budget was spent serves again (needs an Idempotency-Key)',
+  request: { params: IdParam, headers: z.object({ 'idempotency-key': z.string().optional().openapi({ description: 'Required' }) }), ...jsonBody(z.object({ amountMicros: PositiveMicros }).openapi('CampaignTopUp')) },
+  responses: { 200: jsonContent(CampaignSchema, 'The campaign with its new budget'), ...errors, 402: problemContent('The available balance does not cover the amount'), 409: problemContent('The campaign is a draft, ended or archived') },
+});
+
 const addCreative = createRoute({
   ...common,
   method: 'post',
@@ -86,25 +99,34 @@ const reviewRoute = (verdict: keyof typeof VERDICTS) =>
     responses: { 200: jsonContent(CreativeSchema, 'The creative'), ...errors, 409: errorResponses[409] },
   });
 
+/** One campaign with its spend and what is left. */
+const shown = async (c: Context<AppEnv>, campaign: Campaign) => (await withBudget(c.var.deps, [campaign]))[0] as Campaign & { spentMicros: number; remainingMicros: number };
+
 const advertiser = (c: Context<AppEnv>) => ({ store: campaignStore(c.var.deps), me: caller(c, 'advertiser').tenantId });
 const reviewer = (c: Context<AppEnv>) => (caller(c, 'admin'), campaignStore(c.var.deps));
 
 export const campaignRoutes = router()
   .openapi(create, async (c) => {
     const { store, me } = advertiser(c);
-    return c.json(await store.create(me, c.req.valid('json') as CampaignFields), 201);
+    return c.json(await shown(c, await store.create(me, c.req.valid('json') as CampaignFields)), 201);
   })
   .openapi(list, async (c) => {
     const { store, me } = advertiser(c);
-    return c.json(await store.list(me, c.req.valid('query')), 200);
+    const page = await store.list(me, c.req.valid('query'));
+    return c.json({ ...page, items: await withBudget(c.var.deps, page.items) }, 200);
   })
   .openapi(get, async (c) => {
     const { store, me } = advertiser(c);
-    return c.json(await store.get(me, c.req.valid('param').id), 200);
+    return c.json(await shown(c, await store.get(me, c.req.valid('param').id)), 200);
   })
   .openapi(update, async (c) => {
     const { store, me } = advertiser(c);
-    return c.json(await store.update(me, c.req.valid('param').id, c.req.valid('json') as CampaignPatch), 200);
+    return c.json(await shown(c, await store.update(me, c.req.valid('param').id, c.req.valid('json') as CampaignPatch)), 200);
+  })
+  .openapi(topUp, async (c) => {
+    const { store, me } = advertiser(c);
+    if (!c.req.valid('header')['idempotency-key']) throw new ValidationError('A top-up needs an Idempotency-Key', [{ field: 'Idempotency-Key', message: 'is required: a retry with the same key tops up once' }]);
+    return c.json(await shown(c, await store.topUp(me, c.req.valid('param').id, c.req.valid('json').amountMicros)), 200);
   })
   .openapi(addCreative, async (c) => {
     const { store, me } = advertiser(c);
@@ -128,6 +150,6 @@ export const campaignRoutes = router()
 for (const action of Object.keys(ACTIONS) as (keyof typeof ACTIONS)[]) {
   campaignRoutes.openapi(actionRoute(action), async (c) => {
     const { store, me } = advertiser(c);
-    return c.json(await store[action](me, c.req.valid('param').id), 200);
+    return c.json(await shown(c, await store[action](me, c.req.valid('param').id)), 200);
   });
 }

@@ -1,13 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { ACCOUNT_SORTS, searchAccounts, type MarketAccount } from '../../core/marketplace/browse.js';
+import { ACCOUNT_SORTS, SLOT_IDS_SHOWN, searchAccounts, type MarketAccount } from '../../core/marketplace/browse.js';
 import { AGE_BANDS, CATEGORIES, GENDERS, INTERESTS, PLATFORMS, REGIONS } from '../../core/marketplace/catalog.js';
 import type { RankedSlot } from '../../core/marketplace/matching.js';
 import { matchSlots, validateMatchQuery } from '../../core/marketplace/search.js';
 import { marketSnapshot } from '../../store/market-snapshot.js';
 import type { AppEnv } from '../env.js';
 import { caller } from '../auth.js';
-import { AccountSchema, AudienceSchema, IsoDateSchema, SlotSchema, addIssues } from '../marketplace-schemas.js';
+import { AccountSchema, AudienceSchema, IdParam, IsoDateSchema, SlotSchema, addIssues, page } from '../marketplace-schemas.js';
+import { getAccount, marketplaceStore } from '../../store/marketplace.js';
+import { marketSlotView } from './slots.js';
 import { PageQuery, bearerSecurity, errorResponses, jsonBody, jsonContent, router } from '../openapi.js';
 
 const tags = ['Marketplace'];
@@ -43,7 +45,17 @@ const search = createRoute({
   responses: {
     200: jsonContent(
       z.object({
-        items: z.array(z.object({ account: MarketAccountSchema, openSlots: z.object({ count: z.number().int(), fromPriceMicros: z.number().int().nullable(), nextDate: IsoDateSchema.nullable() }) })),
+        items: z.array(
+          z.object({
+            account: MarketAccountSchema,
+            openSlots: z.object({
+              count: z.number().int(),
+              fromPriceMicros: z.number().int().nullable(),
+              nextDate: IsoDateSchema.nullable(),
+              slotIds: z.array(z.string()).openapi({ description: `The first ${SLOT_IDS_SHOWN} fitting open slots, by date` }),
+            }),
+          }),
+        ),
         total: z.number().int(),
         nextCursor: z.string().optional(),
       }),
@@ -51,6 +63,26 @@ const search = createRoute({
     ),
     ...errors,
   },
+});
+
+const accountPage = createRoute({
+  method: 'get',
+  path: '/v1/marketplace/accounts/{id}',
+  tags,
+  summary: 'One account as advertisers see it: its audience and verification',
+  security: bearerSecurity,
+  request: { params: IdParam },
+  responses: { 200: jsonContent(MarketAccountSchema.extend({ verification: AccountSchema.shape.verification }), 'The account'), ...errors, 404: errorResponses[404] },
+});
+
+const accountSlots = createRoute({
+  method: 'get',
+  path: '/v1/marketplace/accounts/{id}/slots',
+  tags,
+  summary: 'An account’s open slots by date (with their ids and prices), optionally between two dates',
+  security: bearerSecurity,
+  request: { params: IdParam, query: PageQuery.extend({ from: IsoDateSchema.optional(), to: IsoDateSchema.optional() }) },
+  responses: { 200: jsonContent(page(SlotSchema), 'A page of open slots'), ...errors, 404: errorResponses[404] },
 });
 
 const MatchBody = z
@@ -128,7 +160,23 @@ const market = (c: Context<AppEnv>) => {
   return marketSnapshot(c.var.deps.db, c.var.deps.clock).current();
 };
 
+const listings = (c: Context<AppEnv>) => {
+  caller(c);
+  const { db, clock, ids } = c.var.deps;
+  return marketplaceStore(db, clock, ids);
+};
+
 export const marketplaceRoutes = router()
+  .openapi(accountPage, async (c) => {
+    caller(c);
+    const account = await getAccount(c.var.deps.db, c.req.valid('param').id);
+    return c.json({ ...marketAccountView({ ...account, openSlots: [] }), verification: account.verification }, 200);
+  })
+  .openapi(accountSlots, async (c) => {
+    const { limit, cursor, ...dates } = c.req.valid('query');
+    const out = await listings(c).openSlots(c.req.valid('param').id, dates, { limit, cursor });
+    return c.json({ ...out, items: out.items.map((s) => marketSlotView(s, undefined)) }, 200);
+  })
   .openapi(search, async (c) => {
     const page = searchAccounts((await market(c)).accounts, c.req.valid('query'));
     return c.json({ ...page, items: page.items.map((h) => ({ account: marketAccountView(h.account), openSlots: h.openSlots })) }, 200);

@@ -19,7 +19,7 @@ const EmailSchema = z.email().max(320).transform((e) => e.toLowerCase());
 const TokenSchema = z.string().min(1).max(200);
 
 const SignedInSchema = z.object({ tenant: TenantSchema, person: PersonSchema }).openapi('SignedIn');
-const security = [...bearerSecurity, ...sessionSecurity];
+const security = bearerSecurity;
 const rateLimited = problemContent('Too many sign-in attempts for this account or from this address; `Retry-After` says when to try again');
 const ownerOnly = problemContent('Members may not manage people, or the key’s role may not do this');
 

@@ -6,10 +6,10 @@ import { tenantStore } from '../../store/tenants.js';
 import { signUp } from '../../app/people/sign-up.js';
 import { signedInPerson } from '../../app/people/people.js';
 import { caller, manager, setSessionCookie } from '../auth.js';
-import { bearerSecurity, errorResponses, jsonBody, jsonContent, problemContent, router, sessionSecurity } from '../openapi.js';
+import { bearerSecurity, errorResponses, jsonBody, jsonContent, problemContent, router } from '../openapi.js';
 import { PasswordSchema, PersonSchema, TenantSchema } from '../people-schemas.js';
 
-const security = [...bearerSecurity, ...sessionSecurity];
+const security = bearerSecurity;
 const ownerOnly = problemContent('Members may not manage API keys');
 
 
