@@ -14,12 +14,14 @@ import { benchConsole } from './console.js';
 import { benchCost } from './cost.js';
 import { benchExactness } from './exactness.js';
 import { benchHttp } from './http.js';
+import { benchPlans, benchRuleRefusal } from './bounds.js';
+import { config } from '../functions/config.js';
 import { seedServing } from './serving-world.js';
 import { startWorld } from './world.js';
 import { percentile, printTable, progress, type StepResult } from './report.js';
 
 const quick = process.argv.includes('--quick');
-/** `--only=http,cost` runs just those steps (by result name: engine, http, cost, bundles, exactness, console). */
+/** `--only=http,cost` runs just those steps (by result name: engine, http, cost, bundles, exactness, console, bounds). */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 
 type Step = { name: string; key: string; run: () => Promise<StepResult> };
@@ -171,6 +173,31 @@ const steps: Step[] = [
           { target: 'marketplace usable ≤ 2 000 ms from navigation (first load)', value: `${c.firstMs.toFixed(0)} ms`, met: c.firstMs <= 2_000 },
         ],
         measured: c.initialJsGzipBytes > 0 && c.warmMs.length > 0,
+      };
+    },
+  },
+  {
+    name: 'Input bounds: an oversized slot rule refused, a year of the marketplace planned',
+    key: 'bounds',
+    run: async () => {
+      progress('POST a weekday rule over 1000-01-01…9999-12-31');
+      const refusal = await benchRuleRefusal(quick ? 5 : 20);
+      const timeLimitMs = config().MATCH_PLAN_TIME_MS;
+      progress('match over 366 days, budgets from 1 000 CNY to unbounded');
+      const plans = benchPlans(quick ? 100 : 300, [1e9, 1e11, 1e13, 9e15], timeLimitMs);
+      const slowestPlan = Math.max(...plans.map((p) => p.ms - p.unplannedMs));
+      return {
+        step: 'bounds',
+        rows: [
+          { what: `slot rule over 8 999 years: statuses ${refusal.statuses.join(', ')}`, 'p50 ms': refusal.p50Ms, 'max ms': refusal.maxMs },
+          { what: 'GET /v1/me (the same key lookup; yardstick)', 'p50 ms': refusal.baselineP50Ms, 'max ms': '' },
+          ...plans.map((p) => ({ what: `match 366 days, ${p.slots.toLocaleString('en-US')} slots, budget ${p.budgetMicros.toExponential(0)} micros: ${p.method}${p.ratio === null ? '' : ` (≥ ${(p.ratio * 100).toFixed(2)} % of optimum)`}, ${p.planned} planned`, 'p50 ms': p.ms, 'max ms': p.ms, 'without budget ms': p.unplannedMs })),
+        ],
+        checks: [
+          { target: 'slot rule over 1000-01-01…9999-12-31 refused (400) within 3× GET /v1/me (p50)', value: `${refusal.p50Ms.toFixed(0)} ms vs ${refusal.baselineP50Ms.toFixed(0)} ms, status ${refusal.statuses.join(', ')}`, met: refusal.p50Ms < 3 * refusal.baselineP50Ms && refusal.statuses.every((s) => s === 400) },
+          { target: `planning a year with any budget adds < ${timeLimitMs * 2} ms to the match (planner time limit ${timeLimitMs} ms)`, value: `${slowestPlan.toFixed(0)} ms at most`, met: slowestPlan < timeLimitMs * 2 && plans.every((p) => p.method !== 'none') },
+        ],
+        measured: refusal.requests > 0 && plans.every((p) => p.planned > 0),
       };
     },
   },

@@ -1,6 +1,15 @@
 // zod/mini: the same validation at a tenth of the bundle size, which the serve function's cold start needs.
 import * as z from 'zod/mini';
 
+const isTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /**
  * The environment, parsed once. A missing or malformed setting fails at cold start, not on the
  * first request that needs it.
@@ -16,6 +25,8 @@ const schema = z.object({
   OWNER_RESPONSE_HOURS: z._default(z.coerce.number().check(z.positive()), 48),
   REVIEW_WINDOW_HOURS: z._default(z.coerce.number().check(z.positive()), 72),
   IDEMPOTENCY_TTL_HOURS: z._default(z.coerce.number().check(z.positive()), 24),
+  /** The IANA time zone of the accounts' publish dates: a slot dated before today there is past. */
+  MARKET_TIMEZONE: z._default(z.string().check(z.refine(isTimeZone, 'must be an IANA time zone')), 'Asia/Shanghai'),
   MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.positive()), 64 * 1024),
   /** Locally the signing secret comes straight from the environment… */
   TRACKING_SECRET: z.optional(z.string().check(z.minLength(32))),
@@ -54,6 +65,10 @@ const schema = z.object({
   SIGNIN_WINDOW_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 900),
   SIGNIN_MAX_PER_ACCOUNT: z._default(z.coerce.number().check(z.int(), z.positive()), 10),
   SIGNIN_MAX_PER_ADDRESS: z._default(z.coerce.number().check(z.int(), z.positive()), 50),
+  /** Wall time one marketplace plan may take before it answers with its certified greedy plan (work is bounded too). */
+  MATCH_PLAN_TIME_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 500),
+  /** How long a list's nextCursor stays valid. */
+  CURSOR_TTL_HOURS: z._default(z.coerce.number().check(z.positive()), 24),
   /** Where the interactive docs' static assets are (the Lambda bundle copies them here). */
   DOCS_ASSETS_DIR: z.optional(z.string()),
 });

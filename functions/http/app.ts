@@ -5,7 +5,7 @@ import type { AppEnv } from './env.js';
 import { idempotency } from './idempotency.js';
 import { installCommonMiddleware } from './middleware.js';
 import { installErrorHandling } from './problem.js';
-import { router } from './openapi.js';
+import { documentCommonErrors, router } from './openapi.js';
 import { docsRoutes, systemRoutes } from './routes/system.js';
 import { adminRoutes } from './routes/admin.js';
 import { tenantRoutes } from './routes/tenants.js';
@@ -39,8 +39,9 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
   app.route('/', accountRoutes).route('/', slotRoutes).route('/', adUnitRoutes).route('/', marketplaceRoutes);
   app.route('/', orderRoutes);
   app.route('/', campaignRoutes).route('/', reportRoutes);
-  registerServeDocs(app);
   app.route('/', walletRoutes).route('/', payoutRoutes).route('/', webhookRoutes);
+  documentCommonErrors(app.openAPIRegistry);
+  registerServeDocs(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API key from signup or POST /v1/api-keys' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {

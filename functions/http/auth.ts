@@ -77,3 +77,11 @@ export function manager(c: Context<AppEnv>, ...allowed: Role[]): Principal {
   if (!mayManage(principal.person)) throw new ForbiddenError('Only the owner manages people and API keys');
   return principal;
 }
+
+/** A route's access check (see `access` in openapi.ts): runs before the route validates its input. */
+export function requireCaller(roles: readonly Role[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    caller(c, ...roles);
+    await next();
+  };
+}

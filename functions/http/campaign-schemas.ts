@@ -2,10 +2,10 @@ import { z } from '@hono/zod-openapi';
 import { CAMPAIGN_STATUSES } from '../core/campaigns/campaign.js';
 import { CATEGORIES } from '../core/marketplace/catalog.js';
 import { ATTRIBUTES } from '../core/serving/targeting.js';
+import { Id, microsInput } from './openapi.js';
 
 /** Schemas of the campaign, creative and report routes. */
 
-const micros = (description: string) => z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).openapi({ description });
 const instant = z.iso.datetime({ offset: true });
 
 const PredicateSchema = z.object({
@@ -25,11 +25,11 @@ const campaignFields = {
   category: z.enum(CATEGORIES).openapi({ description: 'What is advertised; ad-unit owners can block categories' }),
   bidding: z.object({
     model: z.enum(['cpc', 'cpm']),
-    bidMicros: micros('CPM: per thousand impressions; CPC: per click'),
+    bidMicros: microsInput('CPM: per thousand impressions; CPC: per click'),
   }),
   budget: z.object({
-    totalMicros: micros('Held from the available balance at activation; the unspent rest is released when the campaign ends'),
-    dailyMicros: micros('Paced evenly through each local day').nullish(),
+    totalMicros: microsInput('Held from the available balance at activation; the unspent rest is released when the campaign ends'),
+    dailyMicros: microsInput('Paced evenly through each local day').nullish(),
   }),
   schedule: z.object({
     start: instant,
@@ -91,7 +91,7 @@ export const CampaignSchema = z
 
 export const ReportQuerySchema = z.object({
   dimension: z.enum(['campaign', 'adUnit', 'account']),
-  id: z.string().min(1),
+  id: Id('cmp', 'unit', 'acct').openapi({ description: 'A campaign, ad unit or account id, as the dimension says' }),
   from: instant.openapi({ description: 'First hour (inclusive)' }),
   to: instant.openapi({ description: 'Last hour (inclusive)' }),
   granularity: z.enum(['hour', 'day']).default('day'),

@@ -12,5 +12,7 @@ export interface AppEnv {
     principal?: Principal;
     /** A session cookie came that the API no longer accepts. */
     sessionEnded?: boolean;
+    /** Set by a route whose response carries a secret: what it created (http/idempotency.ts). */
+    secretFor?: string;
   };
 }

@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
 import { ValidationError } from '../core/shared/errors.js';
-import { idempotencyStore } from '../store/idempotency.js';
+import { idempotencyStore, type StoredResponse } from '../store/idempotency.js';
+import type { WriteUnit } from '../store/transact.js';
 import type { AppEnv } from './env.js';
 
 const HEADER = 'idempotency-key';
@@ -12,7 +13,13 @@ const LOCK_SECONDS = 60;
 /**
  * `Idempotency-Key` on POSTs: the first request with a key runs; a retry with the same key and
  * body gets the first (successful) response again; the same key with another body gets 422.
- * Keys are scoped to the caller's tenant. Failed requests free the key so they can be retried.
+ * Keys are scoped to the caller's tenant; anonymous requests (signup) have no scope to share, so
+ * their key is checked and otherwise ignored. Failed requests free the key so they can be retried.
+ *
+ * The request's writes are held back (a write unit on its `db`) and commit in one transaction
+ * with the key's completion and the response: a crash leaves the effect and its response both
+ * recorded or neither, never the effect alone. A response that carries a secret (`carriesSecret`)
+ * is not stored: a replay answers 409 naming what the first request created.
  */
 export function idempotency(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -21,29 +28,48 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
       throw new ValidationError('Invalid Idempotency-Key', [{ field: 'Idempotency-Key', message: `must be 1 to ${MAX_KEY_LENGTH} characters` }]);
     }
-    const { db, clock, config } = c.var.deps;
-    const store = idempotencyStore(db);
-    const scope = c.var.principal?.tenantId ?? 'public';
+    const scope = c.var.principal?.tenantId;
+    if (scope === undefined) return next();
+    const deps = c.var.deps;
+    const store = idempotencyStore(deps.db);
     const body = await c.req.text();
     const requestHash = createHash('sha256').update(`${c.req.method} ${c.req.path}\n${body}`).digest('hex');
-    const claim = await store.claim(scope, key, requestHash, clock(), config.IDEMPOTENCY_TTL_HOURS * 3600, LOCK_SECONDS);
+    const claim = await store.claim(scope, key, requestHash, randomUUID(), deps.clock(), deps.config.IDEMPOTENCY_TTL_HOURS * 3600, LOCK_SECONDS);
     if (claim.kind === 'replay') {
       const { status, body: stored, contentType } = claim.response;
       return new Response(stored, { status, headers: { 'content-type': contentType, 'idempotent-replayed': 'true' } });
     }
+    const unit: WriteUnit = {};
+    c.set('deps', { ...deps, db: { ...deps.db, unit } });
     try {
       await next();
+      // Errors thrown downstream are turned into responses by onError before they reach here.
+      if (c.res.status < 200 || c.res.status >= 300) throw new FailedRequest();
+      await store.commit(scope, key, claim.token, unit.pending ?? [], await storedResponse(c));
     } catch (error) {
-      await store.release(scope, key);
-      throw error;
-    }
-    // Errors thrown downstream are turned into responses by onError before they reach here.
-    // A response marked no-store carries a secret (a session, an invite link), which is never kept in a record.
-    if (c.res.status >= 200 && c.res.status < 300 && !c.res.headers.get('cache-control')?.includes('no-store')) {
-      const response = c.res.clone();
-      await store.complete(scope, key, { status: response.status, body: await response.text(), contentType: response.headers.get('content-type') ?? 'application/json' });
-    } else {
-      await store.release(scope, key);
+      // The held-back writes of a failed request are dropped: it changed nothing.
+      await store.release(scope, key, claim.token);
+      if (!(error instanceof FailedRequest)) throw error;
+    } finally {
+      c.set('deps', deps);
     }
   };
+}
+
+/** The route's response carries a secret for `created` (an id): never stored, not replayed. */
+export function carriesSecret(c: Context<AppEnv>, created: string): void {
+  c.set('secretFor', created);
+}
+
+class FailedRequest extends Error {}
+
+async function storedResponse(c: Context<AppEnv>): Promise<StoredResponse> {
+  const created = c.var.secretFor;
+  if (created !== undefined) {
+    const detail = `The first request with this Idempotency-Key succeeded and created ${created}. Its response carried a secret, which is shown once and never stored; if it was lost, revoke or delete ${created} and create another.`;
+    const body = { type: 'https://placard.dev/problems/idempotent-secret-withheld', title: 'Conflict', status: 409, detail, created };
+    return { status: 409, body: JSON.stringify(body), contentType: 'application/problem+json' };
+  }
+  const response = c.res.clone();
+  return { status: response.status, body: await response.text(), contentType: response.headers.get('content-type') ?? 'application/json' };
 }

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { validateAudience, type AudienceProfile } from '../core/marketplace/audience.js';
+import { microsInput } from './openapi.js';
 import {
   AD_UNIT_PLACEMENTS,
   AGE_BANDS,
@@ -13,14 +14,12 @@ import {
   SLOT_POSITIONS,
   SLOT_STATUSES,
 } from '../core/marketplace/catalog.js';
-import { isIsoDate, validateSlotFields } from '../core/marketplace/slots.js';
+import { RECURRENCE_LIMITS, isIsoDate, validateSlotFields } from '../core/marketplace/slots.js';
 import type { FieldIssue } from '../core/shared/errors.js';
 
 /** Schemas shared by the account, slot, ad-unit, admin and marketplace routes. */
 
 export const IsoDateSchema = z.string().refine(isIsoDate, 'must be a date YYYY-MM-DD').openapi({ example: '2025-03-03', format: 'date' });
-export const IdParam = z.object({ id: z.string().min(1) });
-const micros = (description: string) => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({ description });
 
 /** Adds issues from a core validator to a zod context, at the field paths it names. */
 export function addIssues(ctx: z.RefinementCtx, issues: readonly FieldIssue[]): void {
@@ -83,15 +82,15 @@ const slotFields = {
   position: z.enum(SLOT_POSITIONS),
   format: z.enum(SLOT_FORMATS),
   committedReads: z.number().int().positive().optional().openapi({ description: 'Reads the owner commits to; ad_card only' }),
-  priceMicros: micros('Price of the slot'),
+  priceMicros: microsInput('Price of the slot', 0),
 };
 
 export const SlotCreateSchema = z
   .object({
-    publishDate: IsoDateSchema.optional().openapi({ description: 'One slot on this date…' }),
+    publishDate: IsoDateSchema.optional().openapi({ description: 'One slot on this date (today or later in the market’s time zone: 400 before)…' }),
     from: IsoDateSchema.optional().openapi({ description: '…or a recurring rule: every listed weekday from `from` to `to`' }),
-    to: IsoDateSchema.optional(),
-    weekdays: z.array(z.number().int().min(0).max(6)).optional().openapi({ description: '0 = Sunday … 6 = Saturday' }),
+    to: IsoDateSchema.optional().openapi({ description: `The rule spans at most ${RECURRENCE_LIMITS.maxRangeDays} days, from and to included` }),
+    weekdays: z.array(z.number().int().min(0).max(6)).max(7).optional().openapi({ description: '0 = Sunday … 6 = Saturday' }),
     ...slotFields,
   })
   .superRefine((v, ctx) => {
@@ -123,7 +122,7 @@ export const SlotSchema = z
 
 const adUnitFields = {
   placement: z.enum(AD_UNIT_PLACEMENTS),
-  floorCpmMicros: micros('Lowest price per thousand impressions'),
+  floorCpmMicros: microsInput('Lowest price per thousand impressions', 0),
   blockedCategories: z.array(z.enum(CATEGORIES)).max(CATEGORIES.length).default([]).openapi({ description: 'Advertiser categories refused on this unit' }),
   enabled: z.boolean().default(true),
 };

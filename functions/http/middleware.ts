@@ -5,9 +5,20 @@ import type { Deps } from '../deps.js';
 import type { AppEnv, RequestLog } from './env.js';
 import { problemResponse } from './problem.js';
 
-/** Request id, a per-request logger, an access log line and the body size limit: every app has them. */
+/** What every response may be: data, never a page to frame or a script to sniff (routes that serve pages set their own CSP). */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/** Request id, security headers, a per-request logger, an access log line and the body size limit: every app has them. */
 export function installCommonMiddleware(app: Hono<AppEnv>, deps: Deps): void {
   app.use(requestId());
+  app.use(async (c, next) => {
+    await next();
+    const headers = c.res.headers;
+    headers.set('x-content-type-options', 'nosniff');
+    if (!headers.has('content-security-policy')) headers.set('content-security-policy', API_CSP);
+    // An answer to a keyed request is that tenant's data: no shared or browser cache may keep it.
+    if (c.req.header('authorization') !== undefined) headers.set('cache-control', 'no-store');
+  });
   app.use(async (c, next) => {
     c.set('deps', deps);
     const log = requestLog(deps.logger, c.var.requestId);

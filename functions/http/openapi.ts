@@ -1,6 +1,11 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { idMaxLength, idPattern, type IdPrefix } from '../core/shared/ids.js';
+import { MAX_MICROS } from '../core/shared/money.js';
+import type { Role } from '../core/tenants/tenants.js';
+import { requireCaller } from './auth.js';
 import type { AppEnv } from './env.js';
 import { fieldIssues, validationProblem } from './problem.js';
+import { isServePath } from './routing.js';
 
 /** A router whose validation failures all become the same 400 problem document. */
 export function router(): OpenAPIHono<AppEnv> {
@@ -10,6 +15,13 @@ export function router(): OpenAPIHono<AppEnv> {
     },
   });
 }
+
+/** A money amount in a JSON body: integer micros from `min` to MAX_MICROS (400 beyond). */
+export const microsInput = (description: string, min = 1) =>
+  z.number().int().min(min).max(MAX_MICROS).openapi({ description: `${description}, in micros (1 unit = 1 000 000 micros; at most ${MAX_MICROS})` });
+
+/** A money amount in a query string: integer micros from 0 to MAX_MICROS (400 beyond). */
+export const microsQuery = z.coerce.number().int().min(0).max(MAX_MICROS).openapi({ description: `In micros, at most ${MAX_MICROS}` });
 
 export const ProblemSchema = z
   .object({
@@ -37,6 +49,58 @@ export { problem as problemContent };
 /** An API key or the console's session cookie: every authenticated endpoint takes either. */
 export const bearerSecurity: Record<string, string[]>[] = [{ bearer: [] }, { session: [] }];
 export const sessionSecurity: Record<string, string[]>[] = [{ session: [] }];
+
+/**
+ * Who may call a route: any API key, or a key of one of `roles`. Spread into `createRoute`: the
+ * check runs before the route's validators (so a missing key is 401 and a wrong role 403 even
+ * when the request is also invalid), and `x-roles` documents it.
+ */
+export function access(...roles: Role[]) {
+  return { security: bearerSecurity, middleware: [requireCaller(roles)], ...(roles.length > 0 ? { 'x-roles': roles } : {}) };
+}
+
+/** An id of one kind (`cmp_…`), or one of a few: one pattern and maximum length for every path, query and body reference. */
+export const Id = (...prefixes: [IdPrefix, ...IdPrefix[]]) =>
+  z
+    .string()
+    .max(idMaxLength(...prefixes))
+    .regex(idPattern(...prefixes), `must be a ${prefixes.map((p) => `${p}_…`).join(' or ')} id`)
+    .openapi({ example: `${prefixes[0]}_01jdv9gq8x3k7m2n4p6r8t0w5y` });
+
+/** The `{id}` path parameter of a route about one kind of object. */
+export const IdParam = (prefix: IdPrefix) => z.object({ id: Id(prefix) });
+
+/**
+ * Adds the errors a route answers by its shape alone, so /openapi.json lists every status a
+ * route can give (a route's own, more specific descriptions stay):
+ * any input → 400, a path id → 404, a body → 413 and 415, an API key or any /v1 route of this
+ * app (an unknown key is refused everywhere) → 401, roles → 403, a POST (Idempotency-Key) →
+ * 400, 409 and 422, and any route → 500.
+ */
+export function documentCommonErrors(registry: OpenAPIHono<AppEnv>['openAPIRegistry']): void {
+  for (const definition of registry.definitions) {
+    if (definition.type !== 'route') continue;
+    const route = definition.route as typeof definition.route & { 'x-roles'?: Role[] };
+    const add = (status: number, description: string) => {
+      route.responses[status] ??= problem(description);
+    };
+    const { params, query, body } = route.request ?? {};
+    const idempotent = route.method === 'post' && !isServePath(route.path);
+    if (params || query || body || idempotent) add(400, 'Invalid request: `errors` lists each invalid field (path, query, body or Idempotency-Key header)');
+    if (route.security || (route.path.startsWith('/v1/') && !isServePath(route.path))) add(401, 'Missing, unknown or revoked API key');
+    if (route['x-roles']) add(403, `Only ${route['x-roles'].join(' or ')} keys may do this`);
+    if (params) add(404, 'Not found, or not yours');
+    if (idempotent) {
+      add(409, 'A request with the same Idempotency-Key is still running');
+      add(422, 'The Idempotency-Key was used with another body');
+    }
+    if (body) {
+      add(413, 'The body is over the size limit');
+      add(415, 'The body is not application/json');
+    }
+    add(500, 'Something went wrong on our side; the detail quotes the request id');
+  }
+}
 
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });

@@ -28,9 +28,11 @@ const titles: Record<number, string> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Content Too Large',
+  415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 export interface Problem {
@@ -43,12 +45,14 @@ export interface Problem {
 }
 
 export function problemResponse(status: ContentfulStatusCode, detail: string, extensions: Record<string, unknown> = {}, code?: string): Response {
+  // No extension member may stand in for a member RFC 9457 defines (state goes in `state`, not `status`).
+  const { type: _type, title: _title, status: _status, detail: _detail, instance: _instance, ...members } = extensions;
   const body: Problem = {
+    ...members,
     type: code ? `https://placard.dev/problems/${code.replaceAll('_', '-')}` : 'about:blank',
     title: titles[status] ?? 'Error',
     status,
     detail,
-    ...extensions,
   };
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/problem+json' } });
 }
@@ -95,6 +99,7 @@ export function installErrorHandling(app: Hono<AppEnv>): void {
     }
     if (error instanceof HTTPException) {
       const status = error.status as ContentfulStatusCode;
+      if (status === 415) return problemResponse(415, 'Send the body as application/json', {}, 'unsupported_media_type');
       return problemResponse(status, error.message || titles[status] || 'Error', {}, status === 400 ? 'malformed_request' : undefined);
     }
     c.var.log?.error('unhandled error', { requestId: c.var.requestId, error });

@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import * as z from 'zod/mini';
 import type { AppEnv } from './env.js';
-import { errorResponses } from './openapi.js';
+import { errorResponses, problemContent } from './openapi.js';
 import { DecisionRequestSchema, DecisionResponseSchema } from './serve-schemas.js';
 
 /**
@@ -16,9 +16,17 @@ export function registerServeDocs(app: OpenAPIHono<AppEnv>): void {
     path: '/v1/decisions',
     tags: ['Serving'],
     summary: 'Ask for an ad for an ad unit and a viewer (public, CORS; the serve function)',
-    description: 'Targeting, schedule, budget, frequency cap, the unit’s floor and blocked categories, pacing, then a second-price auction on eCPM. `viewer.id` is an opaque id the page hashes; no cookies.',
-    request: { body: { content: json(DecisionRequestSchema), required: true } },
-    responses: { 200: { description: 'An ad with its tracking URLs, or `ad: null` with the reason', content: json(DecisionResponseSchema) }, 400: errorResponses[400], 404: errorResponses[404] },
+    description:
+      'Targeting, schedule, budget, frequency cap, the unit’s floor and blocked categories, pacing, then a second-price auction on eCPM. `viewer.id` is an opaque id the page hashes; no cookies. ' +
+      'The body is JSON, sent as `application/json` or as `text/plain`: a `text/plain` POST is a CORS-simple request, so a page can ask without a preflight round trip (as `navigator.sendBeacon` and most ad tags do). Other content types are read as JSON too and refused (400) when they are not.',
+    request: { body: { content: { ...json(DecisionRequestSchema), 'text/plain': json(DecisionRequestSchema)['application/json'] }, required: true } },
+    responses: {
+      200: { description: 'An ad with its tracking URLs, or `ad: null` with the reason', content: json(DecisionResponseSchema) },
+      400: errorResponses[400],
+      404: errorResponses[404],
+      413: problemContent('The body is over the size limit'),
+      500: problemContent('Something went wrong on our side; the detail quotes the request id'),
+    },
   });
   app.openAPIRegistry.registerPath({
     method: 'get',

@@ -1,5 +1,6 @@
 // zod/mini, not @hono/zod-openapi: these schemas are in the serve bundle, which must stay small.
 import * as z from 'zod/mini';
+import { idMaxLength, idPattern } from '../core/shared/ids.js';
 
 /**
  * The serve routes' request schemas. The serve app validates with them; the api app documents
@@ -10,7 +11,7 @@ import * as z from 'zod/mini';
 const label = z.string().check(z.minLength(1), z.maxLength(100));
 
 export const DecisionRequestSchema = z.object({
-  adUnitId: z.string().check(z.minLength(1), z.maxLength(100)),
+  adUnitId: z.string().check(z.maxLength(idMaxLength('unit')), z.regex(idPattern('unit'), 'must be a unit_… id')),
   viewer: z.object({
     id: z.string().check(z.minLength(1), z.maxLength(200)),
     region: z.optional(label),

@@ -252,8 +252,10 @@ export function campaignStore(deps: StoreDeps) {
      * Adds to a funded campaign's budget: the budget item's total and remaining grow, the money is
      * held (available → held) and the campaign saved, in one transaction (402 without the funds).
      */
-    async topUp(advertiserId: string, id: string, amountMicros: number): Promise<Campaign> {
+    async topUp(advertiserId: string, id: string, amountMicros: number): Promise<{ campaign: Campaign; held: { totalMicros: number; remainingMicros: number; releasedMicros?: number } }> {
       const stored = await read(id, advertiserId);
+      // Read before the write: inside an Idempotency-Key request the write is held back until the response is ready.
+      const before = (await this.budgets([id])).get(id);
       const c = strip<Campaign>(stored);
       const next: Campaign = { ...c, status: afterTopUp(c), budget: { ...c.budget, totalMicros: c.budget.totalMicros + amountMicros }, updatedAt: now() };
       const budget: TxOp = {
@@ -269,7 +271,8 @@ export function campaignStore(deps: StoreDeps) {
         onConditionFail: () => new ConflictError(`Campaign ${id} holds no budget`),
       };
       const hold = ledgerTxn(deps, { type: 'campaign', id }, `Campaign ${id}: top up the budget`, postings.hold(advertiserId, amountMicros));
-      return save(stored, next, [budget, ...hold]);
+      const campaign = await save(stored, next, [budget, ...hold]);
+      return { campaign, held: { ...(before ?? { totalMicros: 0, remainingMicros: 0 }), totalMicros: (before?.totalMicros ?? 0) + amountMicros, remainingMicros: (before?.remainingMicros ?? 0) + amountMicros } };
     },
 
     /** The held budget items of these campaigns (absent before activation), by campaign id. */
@@ -353,6 +356,14 @@ export function campaignStore(deps: StoreDeps) {
   }
 }
 
-class RetryRelease extends Error {}
+/**
+ * Billing spent from the budget between the read and the release: read it again. Under an
+ * idempotency key the release commits after the route returns, so it reaches the caller as a 409.
+ */
+class RetryRelease extends ConflictError {
+  constructor() {
+    super('The campaign’s budget changed while it was being released; retry');
+  }
+}
 
 export type CampaignStore = ReturnType<typeof campaignStore>;

@@ -1,10 +1,13 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { WriteUnit } from './transact.js';
 
 export interface Db {
   client: DynamoDBClient;
   doc: DynamoDBDocumentClient;
   tableName: string;
+  /** Set for a request with an Idempotency-Key: its transactions commit with the key (transact.ts). */
+  unit?: WriteUnit;
 }
 
 /** One shared document client per process. */

@@ -1,8 +1,8 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { IdempotencyInProgressError, IdempotencyMismatchError } from '../core/shared/errors.js';
 import type { Db } from './client.js';
 import { keys } from './keys.js';
-import { isConditionFailure } from './transact.js';
+import { isConditionFailure, transact, type TxOp } from './transact.js';
 
 export interface StoredResponse {
   status: number;
@@ -10,17 +10,18 @@ export interface StoredResponse {
   contentType: string;
 }
 
-export type Claim = { kind: 'claimed' } | { kind: 'replay'; response: StoredResponse };
+export type Claim = { kind: 'claimed'; token: string } | { kind: 'replay'; response: StoredResponse };
 
 /**
  * Idempotency records, after @aws-lambda-powertools/idempotency's DynamoDB persistence layer:
- * a conditional put claims the key (in progress), the first response completes it, a TTL
- * removes it. Kept here rather than using powertools because Placard replays whole HTTP
- * responses, scopes keys per tenant and keeps everything in its one table.
+ * a conditional put claims the key (in progress, with a token), the request's own writes commit
+ * in one transaction with the key's completion and its response, a TTL removes it. Kept here
+ * rather than using powertools because Placard replays whole HTTP responses, scopes keys per
+ * tenant, and makes the completion atomic with the effect.
  */
 export function idempotencyStore(db: Db) {
   return {
-    async claim(scope: string, key: string, requestHash: string, now: Date, ttlSeconds: number, lockSeconds: number): Promise<Claim> {
+    async claim(scope: string, key: string, requestHash: string, token: string, now: Date, ttlSeconds: number, lockSeconds: number): Promise<Claim> {
       const nowSec = Math.floor(now.getTime() / 1000);
       try {
         await db.doc.send(
@@ -32,6 +33,7 @@ export function idempotencyStore(db: Db) {
               version: 1,
               status: 'in_progress',
               requestHash,
+              token,
               lockedUntil: nowSec + lockSeconds,
               expiresAt: nowSec + ttlSeconds,
             },
@@ -41,13 +43,13 @@ export function idempotencyStore(db: Db) {
             ExpressionAttributeValues: { ':now': nowSec, ':inProgress': 'in_progress' },
           }),
         );
-        return { kind: 'claimed' };
+        return { kind: 'claimed', token };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }
       const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.idempotency(scope, key), ConsistentRead: true }));
       const item = out.Item;
-      if (!item) return this.claim(scope, key, requestHash, now, ttlSeconds, lockSeconds);
+      if (!item) return this.claim(scope, key, requestHash, token, now, ttlSeconds, lockSeconds);
       if (item.requestHash !== requestHash) {
         throw new IdempotencyMismatchError('This Idempotency-Key was used with a different request');
       }
@@ -57,21 +59,45 @@ export function idempotencyStore(db: Db) {
       return { kind: 'replay', response: item.response as StoredResponse };
     },
 
-    async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
-      await db.doc.send(
-        new UpdateCommand({
-          TableName: db.tableName,
-          Key: keys.idempotency(scope, key),
-          UpdateExpression: 'SET #status = :completed, #response = :response',
-          ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
-          ExpressionAttributeValues: { ':completed': 'completed', ':response': response },
-        }),
-      );
+    /**
+     * Writes the request's effect and completes its key in one transaction, so that a crash
+     * leaves either neither (the key's lock expires and a retry runs the request) or both (a
+     * retry gets this response). The completion only holds while the claim is still this
+     * request's: a retry that took over an expired lock runs the effect instead, not as well.
+     */
+    async commit(scope: string, key: string, token: string, effect: readonly TxOp[], response: StoredResponse): Promise<void> {
+      const completion: TxOp = {
+        item: {
+          Update: {
+            TableName: db.tableName,
+            Key: keys.idempotency(scope, key),
+            UpdateExpression: 'SET #status = :completed, #response = :response',
+            ConditionExpression: '#status = :inProgress AND #token = :token',
+            ExpressionAttributeNames: { '#status': 'status', '#response': 'response', '#token': 'token' },
+            ExpressionAttributeValues: { ':completed': 'completed', ':response': response, ':inProgress': 'in_progress', ':token': token },
+          },
+        },
+        onConditionFail: () => new IdempotencyInProgressError('A retry with this Idempotency-Key took over this request after its lock expired'),
+      };
+      // First, so that losing the claim is the reason given when other conditions fail too.
+      await transact(db, [completion, ...effect]);
     },
 
-    /** A failed request frees its key so the client can retry it. */
-    async release(scope: string, key: string): Promise<void> {
-      await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: keys.idempotency(scope, key) }));
+    /** A failed request frees its key so the client can retry it (unless a retry has taken it over). */
+    async release(scope: string, key: string, token: string): Promise<void> {
+      await db.doc
+        .send(
+          new DeleteCommand({
+            TableName: db.tableName,
+            Key: keys.idempotency(scope, key),
+            ConditionExpression: '#token = :token',
+            ExpressionAttributeNames: { '#token': 'token' },
+            ExpressionAttributeValues: { ':token': token },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!isConditionFailure(error)) throw error;
+        });
     },
   };
 }

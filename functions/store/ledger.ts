@@ -1,4 +1,5 @@
-import { InsufficientFundsError } from '../core/shared/errors.js';
+import { ConflictError, InsufficientFundsError } from '../core/shared/errors.js';
+import { MAX_MICROS } from '../core/shared/money.js';
 import {
   accountTenant,
   isBalanced,
@@ -27,33 +28,30 @@ export interface LedgerLine {
 
 /**
  * The writes that record a ledger transaction: one conditional balance update per account
- * (a balance that must not go negative is only decremented while it covers the amount) and one
+ * (a balance that must not go negative is only decremented while it covers the amount, and no
+ * balance passes MAX_MICROS either way: 409) and one
  * ledger line per owner. They go into the same TransactWriteItems as the state change they pay for.
  */
 export function ledgerOps(db: Db, txn: LedgerTransaction): TxOp[] {
   const lines = normalise(txn.postings);
   if (!isBalanced(lines) || lines.length === 0) throw new Error(`Unbalanced or empty ledger transaction ${txn.id}`);
-  const balanceOps: TxOp[] = lines.map((p) => {
-    const guarded = p.amountMicros < 0 && !mayGoNegative(p.account);
-    return {
-      item: {
-        Update: {
-          TableName: db.tableName,
-          Key: keys.balance(p.account),
-          UpdateExpression: 'ADD balanceMicros :amount, version :one SET entity = :entity, account = :account',
-          ...(guarded ? { ConditionExpression: 'balanceMicros >= :needed' } : {}),
-          ExpressionAttributeValues: {
-            ':amount': p.amountMicros,
-            ':one': 1,
-            ':entity': 'balance',
-            ':account': p.account,
-            ...(guarded ? { ':needed': -p.amountMicros } : {}),
-          },
-        },
+  const tooLarge = lines.find((p) => Math.abs(p.amountMicros) > MAX_MICROS);
+  if (tooLarge) throw overLimit(tooLarge.account);
+  const balanceOps: TxOp[] = lines.map((p) => ({
+    item: {
+      Update: {
+        TableName: db.tableName,
+        Key: keys.balance(p.account),
+        UpdateExpression: 'ADD balanceMicros :amount, version :one SET entity = :entity, account = :account',
+        ...balanceLimit(p),
+        ExpressionAttributeValues: { ':amount': p.amountMicros, ':one': 1, ':entity': 'balance', ':account': p.account, ':limit': limitOf(p) },
       },
-      onConditionFail: () => new InsufficientFundsError(`Balance ${bucketName(p.account)} does not cover ${-p.amountMicros} micros`),
-    };
-  });
+    },
+    onConditionFail: () =>
+      p.amountMicros < 0 && !mayGoNegative(p.account)
+        ? new InsufficientFundsError(`Balance ${bucketName(p.account)} does not cover ${-p.amountMicros} micros`)
+        : overLimit(p.account),
+  }));
   const byOwner = new Map<string, Posting[]>();
   for (const p of lines) {
     const owner = accountTenant(p.account) ?? PLATFORM_OWNER;
@@ -72,6 +70,21 @@ export function ledgerOps(db: Db, txn: LedgerTransaction): TxOp[] {
 }
 
 const bucketName = (account: LedgerAccount): string => account.split(':').at(-1) ?? account;
+
+const overLimit = (account: LedgerAccount): ConflictError =>
+  new ConflictError(`Balance ${bucketName(account)} would pass ${MAX_MICROS} micros, the most a balance holds`, { maxMicros: MAX_MICROS });
+
+/**
+ * The condition on a balance update: what is left after it stays within [-MAX_MICROS, MAX_MICROS],
+ * and at or above 0 for a balance that must not go negative. DynamoDB allows no arithmetic in a
+ * condition, so the bound is moved to the other side: `balance <= MAX - amount` for a credit.
+ */
+function balanceLimit(p: Posting): { ConditionExpression: string } {
+  if (p.amountMicros > 0) return { ConditionExpression: 'attribute_not_exists(balanceMicros) OR balanceMicros <= :limit' };
+  return { ConditionExpression: 'balanceMicros >= :limit' + (mayGoNegative(p.account) ? ' OR attribute_not_exists(balanceMicros)' : '') };
+}
+
+const limitOf = (p: Posting): number => (p.amountMicros > 0 ? MAX_MICROS - p.amountMicros : mayGoNegative(p.account) ? -MAX_MICROS - p.amountMicros : -p.amountMicros);
 
 export async function getBalances(db: Db, accounts: readonly LedgerAccount[]): Promise<Map<LedgerAccount, number>> {
   const result = new Map<LedgerAccount, number>(accounts.map((a) => [a, 0]));

@@ -2,7 +2,7 @@ import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AdUnit, OfficialAccount } from '../core/marketplace/account.js';
 import { validateAudience, type AudienceProfile } from '../core/marketplace/audience.js';
 import type { Category, SlotStatus } from '../core/marketplace/catalog.js';
-import { validateSlotFields, type Slot, type SlotDraft, type SlotFields } from '../core/marketplace/slots.js';
+import { isPast, validateSlotFields, type IsoDate, type Slot, type SlotDraft, type SlotFields } from '../core/marketplace/slots.js';
 import type { Clock } from '../core/shared/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/shared/errors.js';
 import type { IdSource } from '../core/shared/ids.js';
@@ -13,7 +13,7 @@ import type { Db } from './client.js';
 import { getItem, getOwned, queryPage, strip, type Stored } from './items.js';
 import { keys } from './keys.js';
 import type { Page } from './pagination.js';
-import { transact, type TxOp } from './transact.js';
+import { MAX_TRANSACTION_WRITES, transact, type TxOp } from './transact.js';
 
 /**
  * Marketplace listings: official accounts, sponsored-post slots, ad units.
@@ -172,13 +172,15 @@ function slotStatusOp(db: Db, slot: SlotRecord, to: { status: 'open' | 'booked';
 /**
  * For orders (issue 4): reads the slot (404 when missing or deleted) and returns the update that
  * books it — `open → booked` with the order id, conditional on the slot still being open and
- * unchanged since this read (ConflictError otherwise) — to put in the order's transaction.
+ * unchanged since this read (ConflictError otherwise, and for a slot dated before `today`) — to
+ * put in the order's transaction.
  */
-export async function slotBookingOps(db: Db, slotId: string, orderId: string, now: string): Promise<{ slot: SlotRecord; ops: TxOp[] }> {
+export async function slotBookingOps(db: Db, slotId: string, orderId: string, now: string, today: IsoDate): Promise<{ slot: SlotRecord; ops: TxOp[] }> {
   const stored = await readSlot(db, slotId);
   const slot = strip<SlotRecord>(stored);
   const notOpen = () => new ConflictError(`Slot ${slotId} is not open`, { slotId });
   if (slot.status !== 'open') throw notOpen();
+  if (isPast(slot.publishDate, today)) throw new ConflictError(`Slot ${slotId} is dated ${slot.publishDate}, before today (${today}): it can no longer be booked`, { slotId });
   const condition = { expression: '#status = :open AND version = :v', values: { ':open': 'open', ':v': stored.version } };
   return { slot, ops: [slotStatusOp(db, slot, { status: 'booked', orderId }, now, condition, notOpen)] };
 }
@@ -189,8 +191,8 @@ export function slotReleaseOp(db: Db, slot: Pick<SlotRecord, 'id' | 'orderId'>, 
   return slotStatusOp(db, slot as SlotRecord, { status: 'open' }, now, condition, () => new ConflictError(`Slot ${slot.id} is not booked by order ${slot.orderId ?? '(none)'}`));
 }
 
-/** Most writes one transaction may hold, and so slots per transaction (two items each). */
-const SLOTS_PER_TRANSACTION = 50;
+/** Slots per transaction (two items each), leaving a write for an idempotency key's completion. */
+const SLOTS_PER_TRANSACTION = Math.floor((MAX_TRANSACTION_WRITES - 1) / 2);
 
 export interface SlotListFilter {
   from?: string;

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { localDate } from '../core/marketplace/slots.js';
 import { type Order, type OrderAction, type OrderActorRole, type OrderBrief, type OrderConfig, type OrderState } from '../core/orders/order.js';
 import { applyAction, dueJobs, jobDueAt, newOrder, type ActionInputs, type ActionResult } from '../core/orders/state-machine.js';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../core/shared/errors.js';
@@ -151,7 +152,7 @@ export function orderStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config'>) 
     async place(advertiserId: string, input: PlaceOrderInput): Promise<Order> {
       const now = clock();
       const id = deps.ids('ord');
-      const { slot, ops: booking } = await slotBookingOps(db, input.slotId, id, now.toISOString());
+      const { slot, ops: booking } = await slotBookingOps(db, input.slotId, id, now.toISOString(), localDate(now, config.MARKET_TIMEZONE));
       const result = newOrder(
         {
           advertiserId,

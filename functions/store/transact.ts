@@ -11,13 +11,37 @@ export interface TxOp {
   onConditionFail?: () => Error;
 }
 
+/** Most writes one TransactWriteItems holds. */
+export const MAX_TRANSACTION_WRITES = 100;
+
+/**
+ * The writes of a request that carries an Idempotency-Key (http/idempotency.ts), held back so that
+ * its last transaction commits together with the key's completion and response.
+ */
+export interface WriteUnit {
+  pending?: TxOp[];
+}
+
 /**
  * Runs ops as one TransactWriteItems. A failed condition becomes the domain error of the first
  * op that failed; a transaction conflict is retried a few times, since it means another writer
  * touched the same items and the conditions must be checked again.
+ *
+ * Under a write unit (`db.unit`) the ops are held back instead: the unit's owner commits them with
+ * the idempotency key, and only then are their conditions checked. A request that writes more
+ * than once commits its earlier transactions when it starts the next one.
  */
 export async function transact(db: Db, ops: readonly TxOp[], attempts = 5): Promise<void> {
-  if (ops.length > 100) throw new Error(`A transaction holds at most 100 writes, got ${ops.length}`);
+  const { unit, ...plain } = db;
+  // Under a unit, one write is left for the idempotency key's completion.
+  const max = unit ? MAX_TRANSACTION_WRITES - 1 : MAX_TRANSACTION_WRITES;
+  if (ops.length > max) throw new Error(`A transaction holds at most ${max} writes, got ${ops.length}`);
+  if (unit) {
+    const earlier = unit.pending;
+    unit.pending = [...ops];
+    if (earlier) await transact(plain, earlier, attempts);
+    return;
+  }
   for (let attempt = 1; ; attempt++) {
     try {
       await db.doc.send(new TransactWriteCommand({ TransactItems: ops.map((o) => o.item) }));

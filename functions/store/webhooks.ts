@@ -1,6 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, ValidationError } from '../core/shared/errors.js';
-import { generateWebhookSecret, nextAttemptAt, validateWebhookUrl, type WebhookEvent } from '../core/webhooks/webhooks.js';
+import { newWebhookSalt, nextAttemptAt, validateWebhookUrl, webhookSecret, type WebhookEvent } from '../core/webhooks/webhooks.js';
 import type { Deps } from '../deps.js';
 import { getItem, getOwned, queryPage } from './items.js';
 import { keys } from './keys.js';
@@ -12,8 +12,9 @@ import { isConditionFailure, transact } from './transact.js';
  *
  * Items (keys.ts):
  * - webhook `WEBHOOK#<id> / WEBHOOK`, gsi1 `TENANT#<tenant>#WEBHOOKS` (the tenant's list, read by
- *   the stream consumer to find subscribers). The signing secret is stored as is: signing needs
- *   it (Standard Webhooks signs with HMAC). It is returned once, on create, and never logged;
+ *   the stream consumer to find subscribers). It keeps a salt, not its signing secret: the secret
+ *   is derived from the salt and the server key (`trackingSecret`) when signing, returned once
+ *   on create, and never logged or stored;
  * - a counter `TENANT#<tenant> / WEBHOOKS`, changed in the same transactions, caps webhooks per tenant;
  * - delivery `WEBHOOK#<webhook> / DLV#<id>` (time-ordered ids: the list is newest first), with the
  *   exact body so every attempt sends the same bytes; while it waits for an attempt it is on
@@ -73,9 +74,13 @@ const LOCAL_STAGES = new Set(['dev', 'test']);
 const GUARD_TTL_SECONDS = 2 * 24 * 3600;
 const DELIVERY_TTL_SECONDS = 30 * 24 * 3600;
 
-export function webhookStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config'>) {
+export function webhookStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config' | 'trackingSecret'>) {
   const { db, config } = deps;
   const dueSk = (at: string, id: string) => `${at}#${id}`;
+  const withSecret = async (stored: Webhook & { secretSalt: string }): Promise<SigningWebhook> => ({
+    ...webhookOf(stored),
+    secret: webhookSecret(await deps.trackingSecret(), stored.secretSalt),
+  });
 
   return {
     /** Registers a webhook and returns its signing secret, this once. At most WEBHOOKS_PER_TENANT per tenant (409 beyond). */
@@ -83,7 +88,8 @@ export function webhookStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config'>
       const issues = validateWebhookUrl(input.url, LOCAL_STAGES.has(config.STAGE));
       if (issues.length > 0) throw new ValidationError('Invalid webhook', issues);
       const webhook: Webhook = { id: deps.ids('whk'), tenantId, url: input.url, events: [...new Set(input.events)], createdAt: deps.clock().toISOString() };
-      const secret = generateWebhookSecret();
+      const secretSalt = newWebhookSalt();
+      const secret = webhookSecret(await deps.trackingSecret(), secretSalt);
       await transact(db, [
         {
           item: {
@@ -101,7 +107,7 @@ export function webhookStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config'>
           item: {
             Put: {
               TableName: db.tableName,
-              Item: { ...keys.webhook(webhook.id), gsi1pk: keys.tenantWebhooks(tenantId), gsi1sk: webhook.id, entity: 'webhook', version: 1, ...webhook, secret },
+              Item: { ...keys.webhook(webhook.id), gsi1pk: keys.tenantWebhooks(tenantId), gsi1sk: webhook.id, entity: 'webhook', version: 1, ...webhook, secretSalt },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -129,13 +135,14 @@ export function webhookStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config'>
 
     /** The tenant's webhooks subscribed to an event, with their secrets: for signing only. */
     async subscribers(tenantId: string, event: WebhookEvent): Promise<SigningWebhook[]> {
-      const out = await queryPage<SigningWebhook>(db, { pk: keys.tenantWebhooks(tenantId), index: 'gsi1', limit: config.WEBHOOKS_PER_TENANT });
-      return out.items.filter((w) => w.events.includes(event));
+      const out = await queryPage<Webhook & { secretSalt: string }>(db, { pk: keys.tenantWebhooks(tenantId), index: 'gsi1', limit: config.WEBHOOKS_PER_TENANT });
+      return Promise.all(out.items.filter((w) => w.events.includes(event)).map(withSecret));
     },
 
     /** The webhook a delivery goes to, with its secret; undefined once deleted. */
     async signing(webhookId: string): Promise<SigningWebhook | undefined> {
-      return getItem<SigningWebhook>(db, keys.webhook(webhookId));
+      const stored = await getItem<Webhook & { secretSalt: string }>(db, keys.webhook(webhookId));
+      return stored && withSecret(stored);
     },
 
     async listDeliveries(tenantId: string, webhookId: string, page: { limit: number; cursor?: string }): Promise<Page<Delivery>> {

@@ -34,6 +34,24 @@ const functionsDir = fileURLToPath(new URL('../../functions/', import.meta.url))
 // ESM output has no `require`, so give it one.
 const requireBanner = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
+/**
+ * esbuild settings of every Lambda bundle. `keepNames`: minification would otherwise rename
+ * classes, and domain errors take their `name` from `new.target.name` (logs and problem
+ * documents would say "e" instead of "ConflictError").
+ */
+export const BUNDLE_OPTIONS = {
+  minify: true,
+  keepNames: true,
+  sourceMap: true,
+  // Maps stay small: stack traces need line mappings, not a second copy of the source.
+  sourcesContent: false,
+  target: 'node22',
+  format: OutputFormat.ESM,
+  mainFields: ['module', 'main'],
+  banner: requireBanner,
+  externalModules: ['@aws-sdk/*'],
+} as const;
+
 /** How cdk-nag spells the `<table ARN>/index/*` resource that the table's data grants add. */
 function indexArnFinding(table: ITable): string {
   const arn: unknown = Stack.of(table).resolve(table.tableArn);
@@ -84,15 +102,9 @@ export class PlacardFunction extends NodejsFunction {
         ...props.environment,
       },
       bundling: {
-        minify: true,
-        sourceMap: true,
-        // Maps stay small: stack traces need line mappings, not a second copy of the source.
-        sourcesContent: false,
-        target: 'node22',
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: requireBanner,
-        externalModules: ['@aws-sdk/*'],
+        ...BUNDLE_OPTIONS,
+        mainFields: [...BUNDLE_OPTIONS.mainFields],
+        externalModules: [...BUNDLE_OPTIONS.externalModules],
         ...(commandHooks ? { commandHooks } : {}),
       },
     });

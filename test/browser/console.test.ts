@@ -279,17 +279,18 @@ describe('console', { timeout: 300_000 }, () => {
   test('a report chart renders with the campaign’s delivery', async () => {
     const { advertiser } = world;
     // A reader's page asks for an ad on the owner's unit, sees it and clicks it.
-    let ad: { impressionUrl: string; clickUrl: string } | null = null;
+    type Ad = { impressionUrl: string; clickUrl: string };
+    let ad: Ad | null = null;
     let reason = '';
     for (let attempt = 0; attempt < 40 && !ad; attempt += 1) {
       const res = await fetch(`${server.url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ adUnitId: world.unitId, viewer: { id: `reader-${attempt}` } }) });
-      const answer = (await res.json()) as { ad: typeof ad; reason?: string };
+      const answer = (await res.json()) as { ad: Ad | null; reason?: string };
       ({ ad } = answer);
       reason = `${res.status} ${answer.reason ?? JSON.stringify(answer)}`;
       if (!ad) await new Promise((r) => setTimeout(r, 500));
     }
     expect(ad, reason).not.toBeNull();
-    const local = (url: string) => `${server.url}${new URL(url).pathname}${new URL(url).search}`;
+    const local = (url: string) => { const u = new URL(url, server.url); return `${server.url}${u.pathname}${u.search}`; };
     expect((await fetch(local(ad!.impressionUrl))).status).toBe(200);
     expect((await fetch(local(ad!.clickUrl), { redirect: 'manual' })).status).toBe(302);
 
@@ -301,7 +302,10 @@ describe('console', { timeout: 300_000 }, () => {
     await textOf(total.nth(1), '1');
     expect(await total.nth(1).innerText()).toBe('1'); // impressions
     expect(await total.nth(2).innerText()).toBe('1'); // clicks
-    expect(await total.nth(4).innerText()).toBe(cny(0.5)); // one click at the 0.50 bid
+    // One click, charged at the second price: more than nothing, at most the 0.50 bid.
+    const spend = await total.nth(4).innerText();
+    const spendUnits = Number(spend.replace(/[^0-9.]/g, ''));
+    expect(spendUnits > 0 && spendUnits <= 0.5, spend).toBe(true);
     // The chart drew its series: the canvas is not blank.
     const painted = await advertiser.locator('.chart canvas').evaluate((canvas: HTMLCanvasElement) => {
       const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
@@ -311,6 +315,11 @@ describe('console', { timeout: 300_000 }, () => {
     });
     expect(painted).toBeGreaterThan(100);
     await checkPage(advertiser, 'advertiser-reports');
+    // The campaign's own budget shows the same spend, and the rest of its 100.
+    await advertiser.goto(world.campaignUrl);
+    const fact = (name: string) => advertiser.locator('dl.facts dt', { hasText: new RegExp(`^${name}$`) }).locator('xpath=following-sibling::dd[1]');
+    expect(await textOf(fact(en.spent), spend)).toBe(spend);
+    expect(await fact(en.remaining).innerText()).toBe(cny(100 - spendUnits));
   });
 
   test('switching to Chinese changes every visible string, and the choice is remembered', async () => {

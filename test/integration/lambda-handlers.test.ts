@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDb } from '../../functions/store/client.js';
@@ -22,14 +22,15 @@ let handlers: {
 const db = () => createDb('placard-lambda', { endpoint: inject('dynamoEndpoint'), region: 'us-east-1', credentials: { accessKeyId, secretAccessKey: 'x' } });
 
 beforeAll(async () => {
-  Object.assign(process.env, {
+  const env: Record<string, string> = {
     TABLE_NAME: 'placard-lambda',
     DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: accessKeyId,
     AWS_SECRET_ACCESS_KEY: 'x',
     TRACKING_SECRET: TEST_SECRET,
-  });
+  };
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   const d = db();
   await ensureTable(d.client, d.tableName);
   handlers = {
@@ -38,6 +39,11 @@ beforeAll(async () => {
     jobs: (await import('../../functions/jobs.js')).handler,
     stream: (await import('../../functions/stream.js')).handler,
   };
+});
+
+// The entry files read their configuration at import; what they read is put back afterwards.
+afterAll(() => {
+  vi.unstubAllEnvs();
 });
 
 describe('api handler', () => {

@@ -165,9 +165,9 @@ describe('slots', () => {
     expect((await call(app, 'POST', `/v1/accounts/${id}/slots`, { key: owner.key, body: aSlot({ publishDate: '2030-06-01' }) })).status).toBe(201);
     expect((await call(app, 'POST', `/v1/accounts/${id}/slots`, { key: owner.key, body: aSlot({ publishDate: '2030-06-02' }) })).status).toBe(409);
 
-    const { slot, ops } = await slotBookingOps(deps.db, slotId, 'ord_test', deps.clock().toISOString());
+    const { slot, ops } = await slotBookingOps(deps.db, slotId, 'ord_test', deps.clock().toISOString(), '2026-01-01');
     await transact(deps.db, ops);
-    await expect(slotBookingOps(deps.db, slotId, 'ord_other', deps.clock().toISOString())).rejects.toThrow(/is not open/);
+    await expect(slotBookingOps(deps.db, slotId, 'ord_other', deps.clock().toISOString(), '2026-01-01')).rejects.toThrow(/is not open/);
     await expect(transact(deps.db, ops)).rejects.toThrow(/is not open/);
     expect((await call(app, 'PATCH', `/v1/slots/${slotId}`, { key: owner.key, body: { priceMicros: 1 } })).status).toBe(409);
     expect((await call(app, 'DELETE', `/v1/slots/${slotId}`, { key: owner.key })).status).toBe(409);
@@ -303,7 +303,7 @@ describe('marketplace', () => {
     nextSecond();
     const slotIds = async () => (await call(app, 'POST', '/v1/marketplace/match', { key: advertiser.key, body })).body.results.map((r: { slot: { id: string } }) => r.slot.id);
     expect(await slotIds()).toEqual([s1!.id, s2!.id]);
-    await transact(deps.db, (await slotBookingOps(deps.db, s1!.id, 'ord_1', deps.clock().toISOString())).ops);
+    await transact(deps.db, (await slotBookingOps(deps.db, s1!.id, 'ord_1', deps.clock().toISOString(), '2026-01-01')).ops);
     await store.deleteSlot(owner.id, s2!.id);
     nextSecond();
     expect(await slotIds()).toEqual([]);

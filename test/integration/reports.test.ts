@@ -69,6 +69,6 @@ describe('GET /v1/reports', () => {
     expect((await report(market.admin, `dimension=campaign&id=${campaignId}`)).status).toBe(200);
     const bad = await call(app, 'GET', '/v1/reports?dimension=planet&id=x&from=yesterday', { key: market.advertiser.key });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['dimension', 'from', 'to']);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['dimension', 'from', 'id', 'to']);
   });
 });

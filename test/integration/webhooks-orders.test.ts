@@ -6,7 +6,7 @@ import type { Deps } from '../../functions/deps.js';
 import { getItem } from '../../functions/store/items.js';
 import { keys } from '../../functions/store/keys.js';
 import { streamRecord } from '../fixtures/events.js';
-import { testDeps } from '../support/deps.js';
+import { movableClock, testDeps } from '../support/deps.js';
 import { call, signup } from '../support/http.js';
 import { fund, placeOrder, PRICE, slotsOf } from '../support/orders.js';
 import { startReceiver, type Receiver } from '../support/webhook-receiver.js';
@@ -16,7 +16,8 @@ let app: ReturnType<typeof createApp>;
 let receiver: Receiver;
 
 beforeAll(async () => {
-  deps = await testDeps();
+  // Receivers check a signature's timestamp against their own (real) clock, so the platform's clock starts at real time here.
+  deps = await testDeps({ clock: movableClock(new Date()) });
   app = createApp(deps);
   receiver = await startReceiver();
 });

@@ -7,7 +7,7 @@ import type { Deps } from '../../functions/deps.js';
 import { getItem } from '../../functions/store/items.js';
 import { keys } from '../../functions/store/keys.js';
 import { streamRecord } from '../fixtures/events.js';
-import { adminKey, testDeps, type MovableClock } from '../support/deps.js';
+import { adminKey, movableClock, testDeps, type MovableClock } from '../support/deps.js';
 import { call, signup } from '../support/http.js';
 import { seedEarnings } from '../support/money.js';
 import { scanEntity } from '../support/table.js';
@@ -21,7 +21,8 @@ let advertiser: { id: string; key: string };
 let sequence = 0;
 
 beforeAll(async () => {
-  deps = await testDeps({ env: { WEBHOOKS_PER_TENANT: '3' } });
+  // Receivers check a signature's timestamp against their own (real) clock, so the platform's clock starts at real time here.
+  deps = await testDeps({ clock: movableClock(new Date()), env: { WEBHOOKS_PER_TENANT: '3' } });
   app = createApp(deps);
   admin = await adminKey(deps);
   advertiser = await signup(app, 'advertiser');

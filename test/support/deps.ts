@@ -32,9 +32,15 @@ export async function testDeps(options: { clock?: Clock; env?: Record<string, st
 
 export type MovableClock = Clock & { advance(ms: number): void; set(d: Date): void };
 
-/** Real time, but movable: tests of deadlines advance it instead of sleeping. */
-export function movableClock(): MovableClock {
-  let offset = 0;
+/**
+ * The suite's clock starts at noon UTC of the day it runs (noon in the zones the tests use, UTC to
+ * UTC+8, is the same date), then ticks with real time and can be moved: tests of deadlines advance
+ * it instead of sleeping, and hours and days never roll over under a test that runs near midnight.
+ */
+export const TEST_START = new Date(`${new Date().toISOString().slice(0, 10)}T12:00:00.000Z`);
+
+export function movableClock(start: Date = TEST_START): MovableClock {
+  let offset = start.getTime() - Date.now();
   const clock = (() => new Date(Date.now() + offset)) as MovableClock;
   clock.advance = (ms) => {
     offset += ms;

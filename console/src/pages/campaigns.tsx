@@ -3,11 +3,20 @@ import { useState, type FormEvent } from 'react';
 import { api, idempotencyKey, must, type Schemas } from '../api/client';
 import { CATEGORIES, TARGET_ATTRIBUTES } from '../enums';
 import { dateTime, parseMoney, today } from '../format';
-import { label, useI18n } from '../i18n';
+import { label, useI18n, type MessageKey, type T } from '../i18n';
+import { en } from '../messages';
 import { EnumSelect, Input, Link, Loaded, Message, Money, Table, navigate, useAction, useLoad } from '../ui';
 
 type Campaign = Schemas['Campaign'] & { spentMicros?: number; remainingMicros?: number };
 type Predicate = Schemas['CampaignInput']['targeting'][number][number];
+
+const VALUE_PREFIX: Partial<Record<Predicate['attribute'], string>> = { region: 'r_', gender: 'g_', ageBand: 'a_', interest: 'i_', accountCategory: 'cat_' };
+
+/** A targeting value in the viewer's language when it is one the console knows (ids stay as they are). */
+function valueText(t: T, attribute: Predicate['attribute'], value: string): string {
+  const key = `${VALUE_PREFIX[attribute] ?? '-'}${value}`;
+  return key in en ? t(key as MessageKey) : value;
+}
 
 export function Campaigns() {
   const { t } = useI18n();
@@ -215,7 +224,7 @@ export function CampaignPage({ id }: { id: string }) {
             <dd>
               {c.targeting.length === 0
                 ? t('anyOption')
-                : c.targeting.map((g) => g.map((p) => `${label(t, 'attr_', p.attribute)} ${label(t, 'op_', p.op)} ${p.values.join(', ')}`).join(' & ')).join(' | ')}
+                : c.targeting.map((g) => g.map((p) => `${label(t, 'attr_', p.attribute)} ${label(t, 'op_', p.op)} ${p.values.map((v) => valueText(t, p.attribute, v)).join(', ')}`).join(' & ')).join(' | ')}
             </dd>
           </dl>
           <div className="buttons">

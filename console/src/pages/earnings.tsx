@@ -4,16 +4,15 @@ import { api, idempotencyKey, must } from '../api/client';
 import { dateTime, parseMoney } from '../format';
 import { label, useI18n } from '../i18n';
 import { Input, Loaded, Message, Money, Table, useAction, useLoad } from '../ui';
-import { Ledger } from './wallet';
+import { Balance, Balances, Ledger } from './wallet';
 
 const IN_PROGRESS = ['requested', 'accepted', 'in_review', 'scheduled', 'published', 'disputed'] as const;
 
 export function Earnings() {
   const { t, lang } = useI18n();
-  const wallet = useLoad(() => must(api.GET('/v1/wallet')), []);
-  const pending = useLoad(async () => {
-    const pages = await Promise.all(IN_PROGRESS.map((state) => must(api.GET('/v1/orders', { params: { query: { state, limit: 100 } } }))));
-    return pages.flatMap((p) => p.items).reduce((sum, o) => sum + o.heldMicros, 0);
+  const balances = useLoad(async () => {
+    const [wallet, ...pages] = await Promise.all([must(api.GET('/v1/wallet')), ...IN_PROGRESS.map((state) => must(api.GET('/v1/orders', { params: { query: { state, limit: 100 } } })))]);
+    return { wallet, pendingMicros: pages.flatMap((p) => p.items).reduce((sum, o) => sum + o.heldMicros, 0) };
   }, []);
   const payouts = useLoad(() => must(api.GET('/v1/payouts')), []);
   const [amount, setAmount] = useState('');
@@ -24,7 +23,7 @@ export function Earnings() {
       const amountMicros = parseMoney(amount);
       if (amountMicros === null) throw new Error(`${t('amount')}?`);
       await must(api.POST('/v1/payouts', { params: { header: { 'idempotency-key': idempotencyKey() } as never }, body: { amountMicros } }));
-      wallet.reload();
+      balances.reload();
       payouts.reload();
       return t('saved');
     });
@@ -32,40 +31,13 @@ export function Earnings() {
   return (
     <section>
       <h1>{t('earningsTitle')}</h1>
-      <dl className="balances">
-        <div>
-          <dt>{t('pending')}</dt>
-          <dd>
-            <Loaded state={pending}>{(micros) => <Money micros={micros} />}</Loaded>
-          </dd>
-        </div>
-        <Loaded state={wallet}>
-          {(w) =>
-            'earnedMicros' in w.balances && (
-              <>
-                <div>
-                  <dt>{t('cleared')}</dt>
-                  <dd>
-                    <Money micros={w.balances.earnedMicros} />
-                  </dd>
-                </div>
-                <div>
-                  <dt>{t('pendingPayout')}</dt>
-                  <dd>
-                    <Money micros={w.balances.pendingPayoutMicros} />
-                  </dd>
-                </div>
-                <div>
-                  <dt>{t('paid')}</dt>
-                  <dd>
-                    <Money micros={w.balances.paidMicros} />
-                  </dd>
-                </div>
-              </>
-            )
-          }
-        </Loaded>
-      </dl>
+      <Loaded state={balances}>
+        {({ wallet, pendingMicros }) => (
+          <Balances wallet={wallet}>
+            <Balance name={t('pending')} micros={pendingMicros} />
+          </Balances>
+        )}
+      </Loaded>
       <h2>{t('payouts')}</h2>
       <Loaded state={payouts}>
         {(page) => (

@@ -1,5 +1,5 @@
 /** Wallets: balances, and the ledger filtered by date and cause with the running balance. */
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { api, must, type Schemas } from '../api/client';
 import { CAUSES } from '../enums';
 import { dateTime } from '../format';
@@ -17,18 +17,25 @@ export const BUCKET_LABELS: Record<string, MessageKey> = {
   cash: 'cash',
 };
 
-/** Balances of any role, each with its label. */
-export function Balances({ wallet }: { wallet: Schemas['Wallet'] }) {
+export function Balance({ name, micros }: { name: string; micros: number }) {
+  return (
+    <div>
+      <dt>{name}</dt>
+      <dd>
+        <Money micros={micros} />
+      </dd>
+    </div>
+  );
+}
+
+/** Balances of any role, each with its label, after any given first. */
+export function Balances({ wallet, children }: { wallet: Schemas['Wallet']; children?: ReactNode }) {
   const { t } = useI18n();
   return (
     <dl className="balances">
+      {children}
       {Object.entries(wallet.balances).map(([key, micros]) => (
-        <div key={key}>
-          <dt>{t(BUCKET_LABELS[key.replace(/Micros$/, '')] ?? 'amount')}</dt>
-          <dd>
-            <Money micros={micros} />
-          </dd>
-        </div>
+        <Balance key={key} name={t(BUCKET_LABELS[key.replace(/Micros$/, '')] ?? 'amount')} micros={micros} />
       ))}
     </dl>
   );

@@ -104,7 +104,7 @@ const TARGET: Partial<Record<CampaignAction, CampaignStatus>> = {
 export function transition(status: CampaignStatus, action: CampaignAction): CampaignStatus {
   if (!ALLOWED[action].includes(status)) {
     const allowed = (Object.keys(ALLOWED) as CampaignAction[]).filter((a) => ALLOWED[a].includes(status));
-    throw new ConflictError(`Cannot ${action} a campaign in status ${status}`, { status, allowedActions: allowed });
+    throw new ConflictError(`Cannot ${action} a campaign in status ${status}`, { state: status, allowedActions: allowed });
   }
   return TARGET[action] ?? status;
 }
@@ -162,7 +162,7 @@ export type CampaignPatch = Partial<Omit<CampaignFields, 'budget'>> & { budget?:
 export function applyPatch(campaign: Campaign, patch: CampaignPatch): CampaignFields {
   transition(campaign.status, 'edit');
   if (patch.budget?.totalMicros !== undefined && patch.budget.totalMicros !== campaign.budget.totalMicros && campaign.funded) {
-    throw new ConflictError('The total budget is held once a campaign has been activated; create a new campaign to spend more', { status: campaign.status });
+    throw new ConflictError('The total budget is held once a campaign has been activated; create a new campaign to spend more', { state: campaign.status });
   }
   const { name, category, bidding, budget, schedule, targeting, frequencyCap } = campaign;
   const base: CampaignFields = { name, category, bidding, budget, schedule, targeting, frequencyCap };
@@ -172,7 +172,7 @@ export function applyPatch(campaign: Campaign, patch: CampaignPatch): CampaignFi
 /** Activation needs something to show: at least one approved creative. */
 export function assertServable(campaign: Campaign): void {
   if (campaign.creatives.length === 0) {
-    throw new ConflictError(`Campaign ${campaign.id} has no approved creative; add one and wait for review`, { status: campaign.status });
+    throw new ConflictError(`Campaign ${campaign.id} has no approved creative; add one and wait for review`, { state: campaign.status });
   }
 }
 

@@ -1,7 +1,7 @@
 import { ValidationError } from '../shared/errors.js';
 import type { OfficialAccount } from './account.js';
 import type { Category, Interest, Platform } from './catalog.js';
-import type { IsoDate, Slot } from './slots.js';
+import { isPast, type IsoDate, type Slot } from './slots.js';
 
 /**
  * Marketplace browsing: filter, sort and page the listed accounts held in memory. The cursor is
@@ -32,6 +32,8 @@ export interface AccountSearch {
   maxPriceMicros?: number;
   availableFrom?: IsoDate;
   availableTo?: IsoDate;
+  /** Today in the market's time zone: earlier slots are past, never counted as open. */
+  today: IsoDate;
   sort: AccountSort;
   /** Defaults: most followers / reads first, cheapest first. */
   order?: 'asc' | 'desc';
@@ -103,6 +105,7 @@ function accountFits(account: MarketAccount, q: AccountSearch): boolean {
 function slotFits(slot: Slot, q: AccountSearch): boolean {
   return (
     slot.status === 'open' &&
+    !isPast(slot.publishDate, q.today) &&
     (q.minPriceMicros === undefined || slot.priceMicros >= q.minPriceMicros) &&
     (q.maxPriceMicros === undefined || slot.priceMicros <= q.maxPriceMicros) &&
     (q.availableFrom === undefined || slot.publishDate >= q.availableFrom) &&

@@ -152,17 +152,28 @@ export function scoreSlot(
   };
 }
 
-/** Scores every candidate; drops the ones with no targeted reach. Order is the input order. */
+/**
+ * Scores every candidate; drops the ones with no targeted reach. Order is the input order.
+ * The share depends on the account only, so it is worked out once per account (a year of
+ * slots is ~100 000 candidates over a few hundred accounts) and its explanations shared.
+ */
 export function scoreSlots(
   candidates: readonly Candidate[],
   targeting: Targeting,
   options: typeof MATCHING_OPTIONS = MATCHING_OPTIONS,
 ): RankedSlot[] {
+  const shares = new Map<OfficialAccount, ReturnType<typeof matchShare>>();
   const out: RankedSlot[] = [];
   for (const candidate of candidates) {
-    const score = scoreSlot(candidate, targeting, options);
-    if (score.cptrMicros === null) continue;
-    out.push({ ...candidate, ...score, cptrMicros: score.cptrMicros });
+    let match = shares.get(candidate.account);
+    if (!match) {
+      match = matchShare(candidate.account.audience, targeting, options);
+      shares.set(candidate.account, match);
+    }
+    const reach = targetedReach(candidate.account.audience.averageReads, match.share, options);
+    const cptr = cptrMicros(candidate.slot.priceMicros, reach, options);
+    if (cptr === null) continue;
+    out.push({ ...candidate, matchShare: match.share, targetedReach: reach, cptrMicros: cptr, explanations: match.explanations });
   }
   return out;
 }

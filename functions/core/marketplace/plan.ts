@@ -27,22 +27,42 @@ import { cptrMicros, type RankedSlot } from './matching.js';
  * ratio reach / min(⌊UB⌋, reach_DP + K·m') — the plan's reach is at least `ratio` × optimum,
  * and the optimum is at most `upperBoundReach`.
  *
- * Cost: O(n log n) plus the DP table, at most about `workLimit` cell updates (the FPTAS
- * branch: n × 2m'/maxEpsilon in the worst case). 1000 slots and a 1e12-micro budget at
- * arbitrary prices take well under a second.
+ * Cost: O(n log n) plus the DP table, at most about `workLimit` cell updates when that meets
+ * `maxEpsilon`; the FPTAS may go up to `maxWork` to keep its guarantee, and never past it: the
+ * scale is then coarser, and the plan keeps the per-instance bound it can prove. Every DP row
+ * and upgrade pass is metered against `maxWork` and, when given, `timeLimit`; a solver that
+ * runs out answers with the greedy plan (LB ≥ UB/2), reported as approximate with its bound.
  */
 
 export interface PlanOptions {
   /** Cell updates a DP may use before the solver falls back to a coarser scale. */
   workLimit: number;
-  /** Worst relative loss the FPTAS may accept, whatever the work it costs. */
+  /** Worst relative loss the FPTAS aims for, up to `maxWork`. */
   maxEpsilon: number;
+  /** Cell updates (DP cells, upgrade candidates) one plan may use in all; past it, the greedy plan. */
+  maxWork: number;
+  /** Wall-time bound: the caller's stopwatch (core reads no clock) and its limit. */
+  timeLimit?: { ms: number; elapsedMs: () => number };
 }
 
 export const PLAN_OPTIONS: PlanOptions = {
   workLimit: 20_000_000,
   maxEpsilon: 0.05,
+  maxWork: 60_000_000,
 };
+
+/** Thrown by the meter when a plan has used its work or time; caught by the solver. */
+class PlanBudgetSpent extends Error {}
+
+type Meter = (work: number) => void;
+
+function meter(options: PlanOptions): Meter {
+  let used = 0;
+  return (work) => {
+    used += work;
+    if (used > options.maxWork || (options.timeLimit && options.timeLimit.elapsedMs() > options.timeLimit.ms)) throw new PlanBudgetSpent();
+  };
+}
 
 /** Slack when turning the float LP optimum into an integer upper bound on reach. */
 const LP_FLOOR_SLACK = 1e-3;
@@ -147,6 +167,25 @@ export function solveMultipleChoiceKnapsack(
 
   const relaxation = lpRelaxation(groups, budgetMicros);
   const upperBound = Math.floor(relaxation.value + LP_FLOOR_SLACK);
+  try {
+    return solveByDp(groups, budgetMicros, relaxation, upperBound, options);
+  } catch (error) {
+    if (!(error instanceof PlanBudgetSpent)) throw error;
+    const greedy = relaxation.greedyReach >= relaxation.bestSingleReach ? relaxation.greedyPicks : relaxation.bestSinglePick;
+    return certified(greedy, upperBound);
+  }
+}
+
+/** A plan with the bound it provably meets: exact when it reaches the upper bound. */
+function certified(picks: readonly Option[], optimumBound: number): KnapsackSolution {
+  const reach = totalReach(picks);
+  if (reach >= optimumBound) return { chosen: sortedIndexes(picks), method: 'exact' };
+  return { chosen: sortedIndexes(picks), method: 'approximate', bound: { ratio: reach / optimumBound, upperBoundReach: optimumBound } };
+}
+
+/** Steps 2 and 3 of the module docblock; throws PlanBudgetSpent past the work or time limit. */
+function solveByDp(groups: readonly Group[], budgetMicros: number, relaxation: Relaxation, upperBound: number, options: PlanOptions): KnapsackSolution {
+  const spend = meter(options);
   const n = sum(groups.map((g) => g.options.length));
 
   // 2. Exact DPs, whichever table is smaller.
@@ -155,8 +194,8 @@ export function solveMultipleChoiceKnapsack(
   const reachWork = n * (upperBound + 1);
   if (Math.min(costWork, reachWork) <= options.workLimit) {
     const picks = costWork <= reachWork
-      ? costDp(groups, budgetMicros, unit)
-      : reachDp(groups, budgetMicros, 1, upperBound);
+      ? costDp(groups, budgetMicros, unit, spend)
+      : reachDp(groups, budgetMicros, 1, upperBound, spend);
     return { chosen: sortedIndexes(picks), method: 'exact' };
   }
 
@@ -165,21 +204,14 @@ export function solveMultipleChoiceKnapsack(
   const maxItems = maxFeasibleCount(groups, budgetMicros);
   const scaleForWork = (n * upperBound) / options.workLimit;
   const scaleForEpsilon = (options.maxEpsilon * lowerBound) / maxItems;
-  const scale = Math.max(1, Math.min(scaleForWork, scaleForEpsilon));
-  const dpPicks = reachDp(groups, budgetMicros, scale, upperBound);
+  const scaleForMaxWork = (n * upperBound) / options.maxWork;
+  const scale = Math.max(1, Math.min(scaleForWork, scaleForEpsilon), scaleForMaxWork);
+  const dpPicks = reachDp(groups, budgetMicros, scale, upperBound, spend);
   const dpReach = sum(dpPicks.map((o) => o.reach));
-  const improved = spendLeftover(groups, dpPicks, budgetMicros);
+  const improved = spendLeftover(groups, dpPicks, budgetMicros, spend);
   const greedy = relaxation.greedyReach >= relaxation.bestSingleReach ? relaxation.greedyPicks : relaxation.bestSinglePick;
   const best = totalReach(improved) >= totalReach(greedy) ? improved : greedy;
-  const reach = totalReach(best);
-
-  const optimumBound = scale === 1 ? dpReach : Math.min(upperBound, Math.floor(dpReach + scale * maxItems));
-  if (reach >= optimumBound) return { chosen: sortedIndexes(best), method: 'exact' };
-  return {
-    chosen: sortedIndexes(best),
-    method: 'approximate',
-    bound: { ratio: reach / optimumBound, upperBoundReach: optimumBound },
-  };
+  return certified(best, scale === 1 ? dpReach : Math.min(upperBound, Math.floor(dpReach + scale * maxItems)));
 }
 
 function buildGroups(items: readonly KnapsackItem[], budget: number): Group[] {
@@ -289,12 +321,13 @@ function maxFeasibleCount(groups: readonly Group[], budget: number): number {
 }
 
 /** Exact DP over cost in units of `unit` (the GCD of all costs): max reach per capacity. */
-function costDp(groups: readonly Group[], budget: number, unit: number): Option[] {
+function costDp(groups: readonly Group[], budget: number, unit: number, spend: Meter): Option[] {
   const capacity = Math.floor(budget / unit);
   const best = new Float64Array(capacity + 1);
   const choices: Array<Uint8Array | Uint16Array> = [];
   const wide = groups.some((g) => g.options.length >= 255);
   for (const g of groups) {
+    spend((capacity + 1) * g.options.length);
     const choice = wide ? new Uint16Array(capacity + 1) : new Uint8Array(capacity + 1);
     const weights = g.options.map((o) => o.cost / unit);
     for (let u = capacity; u >= 0; u--) {
@@ -334,7 +367,7 @@ function costDp(groups: readonly Group[], budget: number, unit: number): Option[
  * `upperBound` (no feasible plan exceeds it). Returns the plan of highest scaled reach that
  * fits, and the cheapest such.
  */
-function reachDp(groups: readonly Group[], budget: number, scale: number, upperBound: number): Option[] {
+function reachDp(groups: readonly Group[], budget: number, scale: number, upperBound: number, spend: Meter): Option[] {
   const scaled = groups.map((g) =>
     g.options.map((o) => ({ o, v: Math.floor(o.reach / scale) })).filter((x) => x.v > 0),
   );
@@ -348,6 +381,7 @@ function reachDp(groups: readonly Group[], budget: number, scale: number, upperB
   for (const options of scaled) {
     cap = Math.min(maxValue, cap + Math.max(0, ...options.map((x) => x.v)));
     caps.push(cap);
+    spend((cap + 1) * options.length);
     const choice = wide ? new Uint16Array(cap + 1) : new Uint8Array(cap + 1);
     for (let v = cap; v >= 1; v--) {
       let best = cost[v]!;
@@ -380,13 +414,21 @@ function reachDp(groups: readonly Group[], budget: number, scale: number, upperB
 }
 
 /** Spends what the budget has left on the upgrades that add the most reach, one at a time. */
-function spendLeftover(groups: readonly Group[], picks: readonly Option[], budget: number): Option[] {
+function spendLeftover(groups: readonly Group[], picks: readonly Option[], budget: number, spend: Meter): Option[] {
   const chosen = new Map<Option, number>();
   groups.forEach((g, gi) => g.options.forEach((o) => chosen.set(o, gi)));
   const current: Array<Option | undefined> = groups.map(() => undefined);
   for (const p of picks) current[chosen.get(p)!] = p;
   let remaining = budget - totalCost(picks);
+  const n = sum(groups.map((g) => g.options.length));
   for (;;) {
+    // Out of work or time: stop upgrading; what was chosen so far fits and only gained reach.
+    try {
+      spend(n);
+    } catch (error) {
+      if (error instanceof PlanBudgetSpent) break;
+      throw error;
+    }
     let bestGain = 0;
     let bestMove: { gi: number; o: Option } | undefined;
     groups.forEach((g, gi) => {

@@ -32,8 +32,12 @@ export interface Slot extends SlotDraft {
 }
 
 export const RECURRENCE_LIMITS = {
-  /** At most a year of daily slots from one rule: bigger lists are almost always a typo. */
-  maxSlots: 366,
+  /**
+   * Longest range one rule may span, both ends included: at most a year of daily slots, as
+   * bigger lists are almost always a typo. Checked before any date is expanded, so a rule over
+   * centuries costs no more to refuse than one over a week.
+   */
+  maxRangeDays: 366,
 };
 
 export interface RecurrenceRule extends SlotFields {
@@ -65,6 +69,15 @@ export function toEpochDay(date: IsoDate): number {
 export function fromEpochDay(day: number): IsoDate {
   return formatIsoDate(new Date(day * MS_PER_DAY));
 }
+
+/** The calendar date of an instant in an IANA time zone. */
+export function localDate(instant: Date, timeZone: string): IsoDate {
+  // en-CA formats dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
+
+/** A slot dated before `today` is past: it cannot be listed, booked or shown as open. */
+export const isPast = (publishDate: IsoDate, today: IsoDate): boolean => publishDate < today;
 
 /** The UTC calendar date of an instant. */
 export function formatIsoDate(instant: Date): IsoDate {
@@ -123,7 +136,7 @@ export function validateSlotFields(fields: SlotFields, pathPrefix = ''): FieldIs
 /**
  * Expands a recurring rule into one slot draft per matching weekday between `from` and `to`
  * (UTC dates, both included). Throws a ValidationError listing every problem, including a rule
- * that would create more than `limits.maxSlots` slots, so nothing partial is ever listed.
+ * spanning more than `limits.maxRangeDays` days, so nothing partial is ever listed.
  */
 export function expandRecurrence(
   rule: RecurrenceRule,
@@ -133,8 +146,10 @@ export function expandRecurrence(
   const issues: FieldIssue[] = [];
   if (!isIsoDate(from)) issues.push({ field: 'from', message: 'must be a date YYYY-MM-DD' });
   if (!isIsoDate(to)) issues.push({ field: 'to', message: 'must be a date YYYY-MM-DD' });
-  if (issues.length === 0 && daysBetween(from, to) < 0) {
-    issues.push({ field: 'to', message: 'must not be before from' });
+  if (issues.length === 0) {
+    const days = daysBetween(from, to);
+    if (days < 0) issues.push({ field: 'to', message: 'must not be before from' });
+    else if (days + 1 > limits.maxRangeDays) issues.push({ field: 'to', message: `the rule may span at most ${limits.maxRangeDays} days` });
   }
   if (weekdays.length === 0) {
     issues.push({ field: 'weekdays', message: 'must list at least one weekday' });
@@ -149,11 +164,6 @@ export function expandRecurrence(
 
   const wanted = new Set(weekdays);
   const dates = datesInRange(from, to).filter((d) => wanted.has(weekdayOf(d)));
-  if (dates.length > limits.maxSlots) {
-    throw new ValidationError('Recurrence rule creates too many slots', [
-      { field: 'to', message: `the rule would create ${dates.length} slots; at most ${limits.maxSlots} are allowed at once` },
-    ]);
-  }
   return dates.map((publishDate) => ({ ...copyFields(fields), publishDate }));
 }
 

@@ -38,3 +38,16 @@ function pooledRandom(): () => number {
     return pool[next++]! / UINT32_RANGE;
   };
 }
+
+/** The longest id body accepted (a ULID is 26 characters); with the prefix, ids stay far under DynamoDB's key limits. */
+export const ID_BODY_MAX = 32;
+
+/** What an id with one of these prefixes looks like: the prefix, `_`, then 1–32 lowercase letters and digits. */
+export function idPattern(...prefixes: IdPrefix[]): RegExp {
+  return new RegExp(`^(?:${prefixes.join('|')})_[0-9a-z]{1,${ID_BODY_MAX}}$`);
+}
+
+/** The longest id with one of these prefixes. */
+export function idMaxLength(...prefixes: IdPrefix[]): number {
+  return Math.max(...prefixes.map((p) => p.length)) + 1 + ID_BODY_MAX;
+}

@@ -1,6 +1,12 @@
 /** Money is an integer number of micros: 1 unit of currency = 1 000 000 micros. */
 export const MICROS_PER_UNIT = 1_000_000;
 
+/**
+ * The largest amount any input may carry and any balance may reach, either way (10^15 micros,
+ * a billion units): far inside 2^53, so sums of two of them stay exact in a JavaScript number.
+ */
+export const MAX_MICROS = 1_000_000_000_000_000;
+
 export interface Money {
   amountMicros: number;
   currency: string;

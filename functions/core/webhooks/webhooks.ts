@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { ORDER_EVENTS } from '../orders/state-machine.js';
 import type { FieldIssue } from '../shared/errors.js';
 
@@ -33,10 +33,18 @@ export function raisedNotify(newImage: Record<string, unknown> | undefined, oldI
 
 const SECRET_PREFIX = 'whsec_';
 const SECRET_BYTES = 24;
+const SALT_BYTES = 16;
 
-/** A signing secret in the Standard Webhooks format (`whsec_` + base64). */
-export function generateWebhookSecret(): string {
-  return `${SECRET_PREFIX}${randomBytes(SECRET_BYTES).toString('base64')}`;
+/** A new webhook's salt: random, and no secret without the server key. */
+export const newWebhookSalt = (): string => randomBytes(SALT_BYTES).toString('hex');
+
+/**
+ * A webhook's signing secret in the Standard Webhooks format (`whsec_` + base64), derived from the
+ * server key and the webhook's salt, so that the table keeps the salt and never the secret.
+ */
+export function webhookSecret(serverKey: string, salt: string): string {
+  const mac = createHmac('sha256', serverKey).update(`placard webhook signing secret\n${salt}`).digest();
+  return `${SECRET_PREFIX}${mac.subarray(0, SECRET_BYTES).toString('base64')}`;
 }
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);

@@ -3,8 +3,9 @@ import type { Context } from 'hono';
 import { marketplaceStore } from '../../store/marketplace.js';
 import type { AppEnv } from '../env.js';
 import { caller } from '../auth.js';
-import { AccountInputSchema, AccountPatchSchema, AccountSchema, IdParam, page } from '../marketplace-schemas.js';
-import { PageQuery, bearerSecurity, errorResponses, jsonBody, jsonContent, router } from '../openapi.js';
+import { AccountInputSchema, AccountPatchSchema, AccountSchema, page } from '../marketplace-schemas.js';
+import { IdParam, PageQuery, access, errorResponses, jsonBody, jsonContent, router } from '../openapi.js';
+import { paged } from '../pagination.js';
 
 const tags = ['Accounts'];
 const ownerErrors = { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] };
@@ -14,7 +15,7 @@ const create = createRoute({
   path: '/v1/accounts',
   tags,
   summary: 'Register an official account with its audience profile (publishers)',
-  security: bearerSecurity,
+  ...access('publisher'),
   request: jsonBody(AccountInputSchema),
   responses: { 201: jsonContent(AccountSchema, 'Created; the audience is self-reported until an operator verifies it'), ...ownerErrors },
 });
@@ -24,7 +25,7 @@ const list = createRoute({
   path: '/v1/accounts',
   tags,
   summary: 'The caller’s accounts',
-  security: bearerSecurity,
+  ...access('publisher'),
   request: { query: PageQuery },
   responses: { 200: jsonContent(page(AccountSchema), 'A page of accounts'), ...ownerErrors },
 });
@@ -34,8 +35,8 @@ const get = createRoute({
   path: '/v1/accounts/{id}',
   tags,
   summary: 'One of the caller’s accounts',
-  security: bearerSecurity,
-  request: { params: IdParam },
+  ...access('publisher'),
+  request: { params: IdParam('acct') },
   responses: { 200: jsonContent(AccountSchema, 'The account'), ...ownerErrors, 404: errorResponses[404] },
 });
 
@@ -44,15 +45,15 @@ const update = createRoute({
   path: '/v1/accounts/{id}',
   tags,
   summary: 'Change an account; any audience change makes the profile self-reported again',
-  security: bearerSecurity,
-  request: { params: IdParam, ...jsonBody(AccountPatchSchema) },
+  ...access('publisher'),
+  request: { params: IdParam('acct'), ...jsonBody(AccountPatchSchema) },
   responses: { 200: jsonContent(AccountSchema, 'The changed account'), ...ownerErrors, 404: errorResponses[404], 409: errorResponses[409] },
 });
 
 /** The marketplace store and the calling publisher. */
 export function publisherStore(c: Context<AppEnv>) {
   const { db, clock, ids } = c.var.deps;
-  return { store: marketplaceStore(db, clock, ids), owner: caller(c, 'publisher').tenantId };
+  return { store: marketplaceStore(db, clock, ids), owner: caller(c).tenantId };
 }
 
 export const accountRoutes = router()
@@ -62,7 +63,7 @@ export const accountRoutes = router()
   })
   .openapi(list, async (c) => {
     const { store, owner } = publisherStore(c);
-    return c.json(await store.listAccounts(owner, c.req.valid('query')), 200);
+    return c.json(await paged(c, c.req.valid('query'), (page) => store.listAccounts(owner, page)), 200);
   })
   .openapi(get, async (c) => {
     const { store, owner } = publisherStore(c);

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
-import { bearerSecurity, errorResponses, jsonBody, jsonContent, PageQuery, router } from '../openapi.js';
-import { AdUnitInputSchema, AdUnitPatchSchema, AdUnitSchema, IdParam, page } from '../marketplace-schemas.js';
+import { access, errorResponses, IdParam, jsonBody, jsonContent, PageQuery, router } from '../openapi.js';
+import { paged } from '../pagination.js';
+import { AdUnitInputSchema, AdUnitPatchSchema, AdUnitSchema, page } from '../marketplace-schemas.js';
 import { publisherStore } from './accounts.js';
 
 const tags = ['Ad units'];
@@ -11,8 +12,8 @@ const create = createRoute({
   path: '/v1/accounts/{id}/ad-units',
   tags,
   summary: 'Add a programmatic ad unit to an account; its id is public',
-  security: bearerSecurity,
-  request: { params: IdParam, ...jsonBody(AdUnitInputSchema) },
+  ...access('publisher'),
+  request: { params: IdParam('acct'), ...jsonBody(AdUnitInputSchema) },
   responses: { 201: jsonContent(AdUnitSchema, 'Created'), ...ownerErrors },
 });
 
@@ -21,8 +22,8 @@ const list = createRoute({
   path: '/v1/accounts/{id}/ad-units',
   tags,
   summary: 'An account’s ad units',
-  security: bearerSecurity,
-  request: { params: IdParam, query: PageQuery },
+  ...access('publisher'),
+  request: { params: IdParam('acct'), query: PageQuery },
   responses: { 200: jsonContent(page(AdUnitSchema), 'A page of ad units'), ...ownerErrors },
 });
 
@@ -31,8 +32,8 @@ const get = createRoute({
   path: '/v1/ad-units/{id}',
   tags,
   summary: 'One ad unit',
-  security: bearerSecurity,
-  request: { params: IdParam },
+  ...access('publisher'),
+  request: { params: IdParam('unit') },
   responses: { 200: jsonContent(AdUnitSchema, 'The ad unit'), ...ownerErrors },
 });
 
@@ -41,8 +42,8 @@ const update = createRoute({
   path: '/v1/ad-units/{id}',
   tags,
   summary: 'Change an ad unit’s floor, blocked categories, placement or enable it',
-  security: bearerSecurity,
-  request: { params: IdParam, ...jsonBody(AdUnitPatchSchema) },
+  ...access('publisher'),
+  request: { params: IdParam('unit'), ...jsonBody(AdUnitPatchSchema) },
   responses: { 200: jsonContent(AdUnitSchema, 'The changed ad unit'), ...ownerErrors, 409: errorResponses[409] },
 });
 
@@ -53,7 +54,7 @@ export const adUnitRoutes = router()
   })
   .openapi(list, async (c) => {
     const { store, owner } = publisherStore(c);
-    return c.json(await store.listAdUnits(owner, c.req.valid('param').id, c.req.valid('query')), 200);
+    return c.json(await paged(c, c.req.valid('query'), (page) => store.listAdUnits(owner, c.req.valid('param').id, page)), 200);
   })
   .openapi(get, async (c) => {
     const { store, owner } = publisherStore(c);

@@ -2,22 +2,22 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { CampaignFields, CampaignPatch } from '../../core/campaigns/campaign.js';
 import { withBudget } from '../../app/campaigns/with-budget.js';
-import type { Campaign } from '../../core/campaigns/campaign.js';
+import { budgetProgress, type Campaign } from '../../core/campaigns/campaign.js';
 import { ValidationError } from '../../core/shared/errors.js';
 import { campaignStore } from '../../store/campaigns.js';
 import { caller } from '../auth.js';
 import { CampaignInputSchema, CampaignPatchSchema, CampaignSchema, CreativeInputSchema, CreativePatchSchema, CreativeSchema } from '../campaign-schemas.js';
 import type { AppEnv } from '../env.js';
-import { IdParam, page } from '../marketplace-schemas.js';
-import { bearerSecurity, errorResponses, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
-import { PositiveMicros } from './wallet.js';
+import { page } from '../marketplace-schemas.js';
+import { access, errorResponses, Id, IdParam, jsonBody, jsonContent, microsInput, PageQuery, problemContent, router } from '../openapi.js';
+import { paged } from '../pagination.js';
 
 const tags = ['Campaigns'];
 const errors = { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] };
-const CreativeParams = z.object({ id: z.string().min(1), creativeId: z.string().min(1) });
+const CreativeParams = z.object({ id: Id('cmp'), creativeId: Id('crv') });
 
 
-const common = { tags, security: bearerSecurity };
+const common = { tags, ...access('advertiser') };
 const create = createRoute({ ...common, method: 'post', path: '/v1/campaigns', summary: 'Create a campaign (draft)', request: jsonBody(CampaignInputSchema), responses: { 201: jsonContent(CampaignSchema, 'Created'), ...errors } });
 const list = createRoute({
   ...common,
@@ -27,13 +27,13 @@ const list = createRoute({
   request: { query: PageQuery },
   responses: { 200: jsonContent(page(CampaignSchema), 'A page of campaigns'), ...errors },
 });
-const get = createRoute({ ...common, method: 'get', path: '/v1/campaigns/{id}', summary: 'One campaign', request: { params: IdParam }, responses: { 200: jsonContent(CampaignSchema, 'The campaign'), ...errors } });
+const get = createRoute({ ...common, method: 'get', path: '/v1/campaigns/{id}', summary: 'One campaign', request: { params: IdParam('cmp') }, responses: { 200: jsonContent(CampaignSchema, 'The campaign'), ...errors } });
 const update = createRoute({
   ...common,
   method: 'patch',
   path: '/v1/campaigns/{id}',
   summary: 'Change a campaign; the total budget only in draft',
-  request: { params: IdParam, ...jsonBody(CampaignPatchSchema) },
+  request: { params: IdParam('cmp'), ...jsonBody(CampaignPatchSchema) },
   responses: { 200: jsonContent(CampaignSchema, 'The changed campaign'), ...errors, 409: errorResponses[409] },
 });
 
@@ -49,7 +49,7 @@ const actionRoute = (action: keyof typeof ACTIONS) =>
     method: 'post',
     path: `/v1/campaigns/{id}/${action}`,
     summary: ACTIONS[action],
-    request: { params: IdParam },
+    request: { params: IdParam('cmp') },
     responses: { 200: jsonContent(CampaignSchema, 'The campaign'), ...errors, 402: problemContent('The available balance does not cover the budget'), 409: errorResponses[409] },
   });
 
@@ -58,7 +58,7 @@ const topUp = createRoute({
   method: 'post',
   path: '/v1/campaigns/{id}/top-up',
   summary: 'Add to an activated campaign’s budget: the amount is held from the available balance; a campaign whose budget was spent serves again (needs an Idempotency-Key)',
-  request: { params: IdParam, headers: z.object({ 'idempotency-key': z.string().optional().openapi({ description: 'Required' }) }), ...jsonBody(z.object({ amountMicros: PositiveMicros }).openapi('CampaignTopUp')) },
+  request: { params: IdParam('cmp'), headers: z.object({ 'idempotency-key': z.string().optional().openapi({ description: 'Required' }) }), ...jsonBody(z.object({ amountMicros: microsInput('Added to the budget and held from the available balance') }).openapi('CampaignTopUp')) },
   responses: { 200: jsonContent(CampaignSchema, 'The campaign with its new budget'), ...errors, 402: problemContent('The available balance does not cover the amount'), 409: problemContent('The campaign is a draft, ended or archived') },
 });
 
@@ -67,7 +67,7 @@ const addCreative = createRoute({
   method: 'post',
   path: '/v1/campaigns/{id}/creatives',
   summary: 'Add a creative; it serves once an operator approves it',
-  request: { params: IdParam, ...jsonBody(CreativeInputSchema) },
+  request: { params: IdParam('cmp'), ...jsonBody(CreativeInputSchema) },
   responses: { 201: jsonContent(CreativeSchema, 'Created, pending review'), ...errors, 409: errorResponses[409] },
 });
 const listCreatives = createRoute({
@@ -75,7 +75,7 @@ const listCreatives = createRoute({
   method: 'get',
   path: '/v1/campaigns/{id}/creatives',
   summary: 'A campaign’s creatives',
-  request: { params: IdParam },
+  request: { params: IdParam('cmp') },
   responses: { 200: jsonContent(z.object({ items: z.array(CreativeSchema) }), 'Creatives'), ...errors },
 });
 const editCreative = createRoute({
@@ -94,16 +94,16 @@ const reviewRoute = (verdict: keyof typeof VERDICTS) =>
     path: `/v1/admin/creatives/{id}/${verdict}`,
     tags: ['Admin'],
     summary: verdict === 'approve' ? 'Approve a creative: its campaign can serve it' : 'Reject a creative, with the reason',
-    security: bearerSecurity,
-    request: { params: IdParam, ...jsonBody(VERDICTS[verdict]) },
+    ...access('admin'),
+    request: { params: IdParam('crv'), ...jsonBody(VERDICTS[verdict]) },
     responses: { 200: jsonContent(CreativeSchema, 'The creative'), ...errors, 409: errorResponses[409] },
   });
 
 /** One campaign with its spend and what is left. */
 const shown = async (c: Context<AppEnv>, campaign: Campaign) => (await withBudget(c.var.deps, [campaign]))[0] as Campaign & { spentMicros: number; remainingMicros: number };
 
-const advertiser = (c: Context<AppEnv>) => ({ store: campaignStore(c.var.deps), me: caller(c, 'advertiser').tenantId });
-const reviewer = (c: Context<AppEnv>) => (caller(c, 'admin'), campaignStore(c.var.deps));
+const advertiser = (c: Context<AppEnv>) => ({ store: campaignStore(c.var.deps), me: caller(c).tenantId });
+const reviewer = (c: Context<AppEnv>) => campaignStore(c.var.deps);
 
 export const campaignRoutes = router()
   .openapi(create, async (c) => {
@@ -112,8 +112,8 @@ export const campaignRoutes = router()
   })
   .openapi(list, async (c) => {
     const { store, me } = advertiser(c);
-    const page = await store.list(me, c.req.valid('query'));
-    return c.json({ ...page, items: await withBudget(c.var.deps, page.items) }, 200);
+    const out = await paged(c, c.req.valid('query'), (page) => store.list(me, page));
+    return c.json({ ...out, items: await withBudget(c.var.deps, out.items) }, 200);
   })
   .openapi(get, async (c) => {
     const { store, me } = advertiser(c);
@@ -126,7 +126,8 @@ export const campaignRoutes = router()
   .openapi(topUp, async (c) => {
     const { store, me } = advertiser(c);
     if (!c.req.valid('header')['idempotency-key']) throw new ValidationError('A top-up needs an Idempotency-Key', [{ field: 'Idempotency-Key', message: 'is required: a retry with the same key tops up once' }]);
-    return c.json(await shown(c, await store.topUp(me, c.req.valid('param').id, c.req.valid('json').amountMicros)), 200);
+    const { campaign, held } = await store.topUp(me, c.req.valid('param').id, c.req.valid('json').amountMicros);
+    return c.json({ ...campaign, ...budgetProgress(campaign, held) }, 200);
   })
   .openapi(addCreative, async (c) => {
     const { store, me } = advertiser(c);

@@ -3,28 +3,31 @@ import type { Context } from 'hono';
 import { ACCOUNT_SORTS, SLOT_IDS_SHOWN, searchAccounts, type MarketAccount } from '../../core/marketplace/browse.js';
 import { AGE_BANDS, CATEGORIES, GENDERS, INTERESTS, PLATFORMS, REGIONS } from '../../core/marketplace/catalog.js';
 import type { RankedSlot } from '../../core/marketplace/matching.js';
-import { matchSlots, validateMatchQuery } from '../../core/marketplace/search.js';
+import { MATCH_OPTIONS, matchSlots, validateMatchQuery } from '../../core/marketplace/search.js';
+import { localDate } from '../../core/marketplace/slots.js';
 import { marketSnapshot } from '../../store/market-snapshot.js';
 import type { AppEnv } from '../env.js';
-import { caller } from '../auth.js';
-import { AccountSchema, AudienceSchema, IdParam, IsoDateSchema, SlotSchema, addIssues, page } from '../marketplace-schemas.js';
+import { AccountSchema, AudienceSchema, IsoDateSchema, SlotSchema, addIssues, page } from '../marketplace-schemas.js';
 import { getAccount, marketplaceStore } from '../../store/marketplace.js';
 import { marketSlotView } from './slots.js';
-import { PageQuery, bearerSecurity, errorResponses, jsonBody, jsonContent, router } from '../openapi.js';
+import { PageQuery, access, errorResponses, IdParam, jsonBody, jsonContent, microsInput, microsQuery, router } from '../openapi.js';
+import { paged } from '../pagination.js';
 
 const tags = ['Marketplace'];
 const errors = { 400: errorResponses[400], 401: errorResponses[401] };
-const count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+// Query strings carry numbers as text, so they are coerced there; JSON bodies never are.
+const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const queryCount = z.coerce.number().pipe(count);
 
 const SearchQuery = PageQuery.extend({
   platform: z.enum(PLATFORMS).optional(),
   category: z.enum(CATEGORIES).optional(),
-  minFollowers: count.optional(),
+  minFollowers: queryCount.optional(),
   region: z.enum(REGIONS).optional().openapi({ description: 'Accounts with readers in this region' }),
   interest: z.enum(INTERESTS).optional().openapi({ description: 'Accounts with readers holding this interest' }),
   verifiedOnly: z.stringbool().optional().openapi({ description: 'Only accounts whose audience an operator verified' }),
-  minPriceMicros: count.optional(),
-  maxPriceMicros: count.optional(),
+  minPriceMicros: microsQuery.optional(),
+  maxPriceMicros: microsQuery.optional(),
   availableFrom: IsoDateSchema.optional().openapi({ description: 'Only accounts with an open slot (in the price range) on or after this date…' }),
   availableTo: IsoDateSchema.optional().openapi({ description: '…and on or before this one' }),
   sort: z.enum(ACCOUNT_SORTS).default('followers'),
@@ -40,7 +43,7 @@ const search = createRoute({
   path: '/v1/marketplace/accounts',
   tags,
   summary: 'Find accounts by platform, category, audience, verification, price and open dates',
-  security: bearerSecurity,
+  ...access(),
   request: { query: SearchQuery },
   responses: {
     200: jsonContent(
@@ -70,8 +73,8 @@ const accountPage = createRoute({
   path: '/v1/marketplace/accounts/{id}',
   tags,
   summary: 'One account as advertisers see it: its audience and verification',
-  security: bearerSecurity,
-  request: { params: IdParam },
+  ...access(),
+  request: { params: IdParam('acct') },
   responses: { 200: jsonContent(MarketAccountSchema.extend({ verification: AccountSchema.shape.verification }), 'The account'), ...errors, 404: errorResponses[404] },
 });
 
@@ -80,8 +83,8 @@ const accountSlots = createRoute({
   path: '/v1/marketplace/accounts/{id}/slots',
   tags,
   summary: 'An account’s open slots by date (with their ids and prices), optionally between two dates',
-  security: bearerSecurity,
-  request: { params: IdParam, query: PageQuery.extend({ from: IsoDateSchema.optional(), to: IsoDateSchema.optional() }) },
+  ...access(),
+  request: { params: IdParam('acct'), query: PageQuery.extend({ from: IsoDateSchema.optional(), to: IsoDateSchema.optional() }) },
   responses: { 200: jsonContent(page(SlotSchema), 'A page of open slots'), ...errors, 404: errorResponses[404] },
 });
 
@@ -95,7 +98,7 @@ const MatchBody = z
     }),
     dateFrom: IsoDateSchema,
     dateTo: IsoDateSchema,
-    budgetMicros: count.optional().openapi({ description: 'With a budget, the answer carries the plan that reaches the most targeted readers for it' }),
+    budgetMicros: microsInput('The budget', 0).optional().openapi({ description: 'With a budget, the answer carries the plan that reaches the most targeted readers for it, found within bounded work and time (`method: approximate` with its proven `bound` past them)' }),
     categories: z.array(z.enum(CATEGORIES)).optional(),
     platforms: z.array(z.enum(PLATFORMS)).optional(),
     limit: z.number().int().optional(),
@@ -119,7 +122,7 @@ const match = createRoute({
   path: '/v1/marketplace/match',
   tags,
   summary: 'Open slots ranked by cost per thousand targeted reads, and with a budget the best plan',
-  security: bearerSecurity,
+  ...access(),
   request: jsonBody(MatchBody),
   responses: {
     200: jsonContent(
@@ -154,34 +157,35 @@ const matchedView = ({ slot: { id, accountId, publishDate, position, format, com
   explanations,
 });
 
-/** The marketplace as of at most a second ago, for any authenticated caller. */
-const market = (c: Context<AppEnv>) => {
-  caller(c);
-  return marketSnapshot(c.var.deps.db, c.var.deps.clock).current();
-};
+/** The marketplace as of at most a second ago. */
+const market = (c: Context<AppEnv>) => marketSnapshot(c.var.deps.db, c.var.deps.clock).current();
+
+const today = (c: Context<AppEnv>) => localDate(c.var.deps.clock(), c.var.deps.config.MARKET_TIMEZONE);
 
 const listings = (c: Context<AppEnv>) => {
-  caller(c);
   const { db, clock, ids } = c.var.deps;
   return marketplaceStore(db, clock, ids);
 };
 
 export const marketplaceRoutes = router()
   .openapi(accountPage, async (c) => {
-    caller(c);
     const account = await getAccount(c.var.deps.db, c.req.valid('param').id);
     return c.json({ ...marketAccountView({ ...account, openSlots: [] }), verification: account.verification }, 200);
   })
   .openapi(accountSlots, async (c) => {
-    const { limit, cursor, ...dates } = c.req.valid('query');
-    const out = await listings(c).openSlots(c.req.valid('param').id, dates, { limit, cursor });
+    const out = await paged(c, c.req.valid('query'), ({ limit, cursor, ...dates }) => listings(c).openSlots(c.req.valid('param').id, dates, { limit, cursor }));
     return c.json({ ...out, items: out.items.map((s) => marketSlotView(s, undefined)) }, 200);
   })
   .openapi(search, async (c) => {
-    const page = searchAccounts((await market(c)).accounts, c.req.valid('query'));
+    const { accounts } = await market(c);
+    const page = await paged(c, c.req.valid('query'), async (query) => searchAccounts(accounts, { ...query, today: today(c) }));
     return c.json({ ...page, items: page.items.map((h) => ({ account: marketAccountView(h.account), openSlots: h.openSlots })) }, 200);
   })
   .openapi(match, async (c) => {
-    const { results, totalMatches, plan, note } = matchSlots((await market(c)).candidates, c.req.valid('json'));
+    const started = performance.now();
+    const timeLimit = { ms: c.var.deps.config.MATCH_PLAN_TIME_MS, elapsedMs: () => performance.now() - started };
+    const query = c.req.valid('json');
+    // Slots before today are past: the range starts today at the earliest.
+    const { results, totalMatches, plan, note } = matchSlots((await market(c)).candidates, { ...query, dateFrom: [query.dateFrom, today(c)].sort()[1]! }, { ...MATCH_OPTIONS, plan: { ...MATCH_OPTIONS.plan, timeLimit } });
     return c.json({ results: results.map(matchedView), totalMatches, ...(plan ? { plan: { ...plan, slots: plan.slots.map(matchedView) } } : {}), note }, 200);
   });

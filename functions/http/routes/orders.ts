@@ -5,8 +5,9 @@ import { RESOLVE_OUTCOMES, allowedActions } from '../../core/orders/state-machin
 import { actorRole, orderStore } from '../../store/orders.js';
 import { caller } from '../auth.js';
 import type { AppEnv } from '../env.js';
-import { IdParam, page } from '../marketplace-schemas.js';
-import { bearerSecurity, errorResponses, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
+import { page } from '../marketplace-schemas.js';
+import { access, errorResponses, Id, IdParam, jsonBody, jsonContent, microsInput, PageQuery, problemContent, router } from '../openapi.js';
+import { paged } from '../pagination.js';
 
 const tags = ['Orders'];
 const HttpUrl = z.url({ protocol: /^https?$/ }).max(2000);
@@ -16,7 +17,7 @@ const BriefSchema = z
   .object({ title: Text(200), copy: Text(5000), landingUrl: HttpUrl, imageUrl: HttpUrl.optional() })
   .openapi('OrderBrief');
 
-const PlaceOrderSchema = z.object({ slotId: Text(100), brief: BriefSchema }).openapi('PlaceOrder');
+const PlaceOrderSchema = z.object({ slotId: Id('slot'), brief: BriefSchema }).openapi('PlaceOrder');
 
 const ActorSchema = z.object({ role: z.enum(ORDER_ACTOR_ROLES), tenantId: z.string().optional() });
 
@@ -74,7 +75,7 @@ const ACTION_ROUTES: ReadonlyArray<{ action: Exclude<OrderAction, 'expire' | 'au
   { action: 'cancel', body: Reason, required: false, summary: 'Advertiser: withdraw the request before the owner accepts; the hold is released' },
   {
     action: 'resolve',
-    body: z.object({ outcome: z.enum(RESOLVE_OUTCOMES), refundMicros: z.number().int().min(1).optional(), note: Text(2000).optional() }),
+    body: z.object({ outcome: z.enum(RESOLVE_OUTCOMES), refundMicros: microsInput('The part of the price to refund').optional(), note: Text(2000).optional() }),
     required: true,
     summary: 'Operator: settle a dispute — pay the owner, refund the advertiser, or refund part',
   },
@@ -87,13 +88,13 @@ const place = createRoute({
   path: '/v1/orders',
   tags,
   summary: 'Book a slot: holds its price and books it, atomically',
-  security: bearerSecurity,
+  ...access('advertiser'),
   request: jsonBody(PlaceOrderSchema),
   responses: {
     201: jsonContent(OrderSchema, 'Booked; the price is held'),
     ...orderResponses,
     402: problemContent('Available funds do not cover the price'),
-    409: problemContent('The slot is not open'),
+    409: problemContent('The slot is not open: booked, closed, or dated before today in the market’s time zone'),
   },
 });
 
@@ -102,7 +103,7 @@ const list = createRoute({
   path: '/v1/orders',
   tags,
   summary: 'My orders (as advertiser or publisher) newest first, optionally in one state; for operators, the disputes to resolve',
-  security: bearerSecurity,
+  ...access(),
   request: { query: PageQuery.extend({ state: z.enum(ORDER_STATES).optional() }) },
   responses: { 200: jsonContent(page(OrderSchema), 'A page of orders'), ...orderResponses },
 });
@@ -112,8 +113,8 @@ const get = createRoute({
   path: '/v1/orders/{id}',
   tags,
   summary: 'An order with its full timeline and what the caller may do next',
-  security: bearerSecurity,
-  request: { params: IdParam },
+  ...access(),
+  request: { params: IdParam('ord') },
   responses: { 200: jsonContent(OrderSchema, 'The order'), ...orderResponses },
 });
 
@@ -123,8 +124,8 @@ const actionRoute = (a: (typeof ACTION_ROUTES)[number]) =>
     path: `/v1/orders/{id}/${a.action}`,
     tags,
     summary: a.summary,
-    security: bearerSecurity,
-    request: { params: IdParam, body: { content: { 'application/json': { schema: a.body } }, required: a.required } },
+    ...access(),
+    request: { params: IdParam('ord'), body: { content: { 'application/json': { schema: a.body } }, required: a.required } },
     responses: {
       200: jsonContent(OrderSchema, 'The order after the action'),
       ...orderResponses,
@@ -138,10 +139,9 @@ const store = (c: Context<AppEnv>) => orderStore(c.var.deps);
 const view = (c: Context<AppEnv>, order: Order) => ({ ...order, allowedActions: allowedActions(order, actorRole(caller(c).role), c.var.deps.clock()) });
 
 export const orderRoutes = router()
-  .openapi(place, async (c) => c.json(view(c, await store(c).place(caller(c, 'advertiser').tenantId, c.req.valid('json'))), 201))
+  .openapi(place, async (c) => c.json(view(c, await store(c).place(caller(c).tenantId, c.req.valid('json'))), 201))
   .openapi(list, async (c) => {
-    const { state, ...pageQuery } = c.req.valid('query');
-    const out = await store(c).list(caller(c), { state }, pageQuery);
+    const out = await paged(c, c.req.valid('query'), ({ state, ...page }) => store(c).list(caller(c), { state }, page));
     return c.json({ ...out, items: out.items.map((o) => view(c, o)) }, 200);
   })
   .openapi(get, async (c) => c.json(view(c, await store(c).get(caller(c), c.req.valid('param').id)), 200));

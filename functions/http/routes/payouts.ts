@@ -3,9 +3,9 @@ import { PAYOUT_STATUSES, payoutStore } from '../../store/payouts.js';
 import { caller } from '../auth.js';
 import type { AppEnv } from '../env.js';
 import type { Context } from 'hono';
-import { IdParam, page } from '../marketplace-schemas.js';
-import { bearerSecurity, errorResponses, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
-import { PositiveMicros } from './wallet.js';
+import { page } from '../marketplace-schemas.js';
+import { access, errorResponses, IdParam, jsonBody, jsonContent, microsInput, PageQuery, problemContent, router } from '../openapi.js';
+import { paged } from '../pagination.js';
 
 const tags = ['Money'];
 
@@ -26,8 +26,8 @@ const requestPayout = createRoute({
   path: '/v1/payouts',
   tags,
   summary: 'Withdraw earnings: moves the amount from earned to pendingPayout until the operator pays it',
-  security: bearerSecurity,
-  request: jsonBody(z.object({ amountMicros: PositiveMicros }).openapi('PayoutInput')),
+  ...access('publisher'),
+  request: jsonBody(z.object({ amountMicros: microsInput('The amount to withdraw from earnings') }).openapi('PayoutInput')),
   responses: {
     201: jsonContent(PayoutSchema, 'Requested'),
     400: errorResponses[400],
@@ -42,7 +42,7 @@ const listPayouts = createRoute({
   path: '/v1/payouts',
   tags,
   summary: 'The publisher’s payouts, newest first',
-  security: bearerSecurity,
+  ...access('publisher'),
   request: { query: PageQuery },
   responses: { 200: jsonContent(page(PayoutSchema), 'Payouts'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
 });
@@ -52,8 +52,8 @@ const getPayout = createRoute({
   path: '/v1/payouts/{id}',
   tags,
   summary: 'One payout: a publisher’s own, any for an operator',
-  security: bearerSecurity,
-  request: { params: IdParam },
+  ...access('publisher', 'admin'),
+  request: { params: IdParam('pay') },
   responses: { 200: jsonContent(PayoutSchema, 'The payout'), 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
 });
 
@@ -62,7 +62,7 @@ const adminList = createRoute({
   path: '/v1/admin/payouts',
   tags: ['Admin', ...tags],
   summary: 'Every publisher’s payouts in one status (requested: the ones to pay), newest first',
-  security: bearerSecurity,
+  ...access('admin'),
   request: { query: PageQuery.extend({ status: z.enum(PAYOUT_STATUSES).default('requested') }) },
   responses: { 200: jsonContent(page(PayoutSchema), 'Payouts'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
 });
@@ -73,8 +73,8 @@ const settleRoute = (outcome: 'paid' | 'failed', summary: string) =>
     path: `/v1/admin/payouts/{id}/${outcome}`,
     tags: ['Admin', ...tags],
     summary,
-    security: bearerSecurity,
-    request: { params: IdParam },
+    ...access('admin'),
+    request: { params: IdParam('pay') },
     responses: { 200: jsonContent(PayoutSchema, 'The payout'), 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404], 409: problemContent('The payout is not requested any more') },
   });
 
@@ -84,22 +84,18 @@ const failed = settleRoute('failed', 'Mark a requested payout failed: the money 
 const payouts = (c: Context<AppEnv>) => payoutStore(c.var.deps);
 
 export const payoutRoutes = router()
-  .openapi(requestPayout, async (c) => c.json(await payouts(c).request(caller(c, 'publisher').tenantId, c.req.valid('json').amountMicros), 201))
-  .openapi(listPayouts, async (c) => c.json(await payouts(c).listForPublisher(caller(c, 'publisher').tenantId, c.req.valid('query')), 200))
+  .openapi(requestPayout, async (c) => c.json(await payouts(c).request(caller(c).tenantId, c.req.valid('json').amountMicros), 201))
+  .openapi(listPayouts, async (c) => c.json(await paged(c, c.req.valid('query'), (page) => payouts(c).listForPublisher(caller(c).tenantId, page)), 200))
   .openapi(getPayout, async (c) => {
-    const { tenantId, role } = caller(c, 'publisher', 'admin');
+    const { tenantId, role } = caller(c);
     return c.json(await payouts(c).get(role === 'admin' ? undefined : tenantId, c.req.valid('param').id), 200);
   })
   .openapi(adminList, async (c) => {
-    caller(c, 'admin');
-    const { status, ...pageQuery } = c.req.valid('query');
-    return c.json(await payouts(c).listByStatus(status, pageQuery), 200);
+    return c.json(await paged(c, c.req.valid('query'), ({ status, ...page }) => payouts(c).listByStatus(status, page)), 200);
   })
   .openapi(paid, async (c) => {
-    caller(c, 'admin');
     return c.json(await payouts(c).settle(c.req.valid('param').id, 'paid'), 200);
   })
   .openapi(failed, async (c) => {
-    caller(c, 'admin');
     return c.json(await payouts(c).settle(c.req.valid('param').id, 'failed'), 200);
   });

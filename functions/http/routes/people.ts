@@ -9,8 +9,7 @@ import { PASSWORD_MAX } from '../../core/people/people.js';
 import { ForbiddenError } from '../../core/shared/errors.js';
 import { caller, manager, SESSION_COOKIE, setSessionCookie } from '../auth.js';
 import { clientAddress } from '../client-address.js';
-import { IdParam } from '../marketplace-schemas.js';
-import { bearerSecurity, errorResponses, jsonBody, jsonContent, problemContent, router, sessionSecurity } from '../openapi.js';
+import { access, errorResponses, Id, IdParam, jsonBody, jsonContent, problemContent, router, sessionSecurity } from '../openapi.js';
 import { PasswordSchema, PersonSchema, TenantSchema } from '../people-schemas.js';
 
 const tags = ['People'];
@@ -19,7 +18,6 @@ const EmailSchema = z.email().max(320).transform((e) => e.toLowerCase());
 const TokenSchema = z.string().min(1).max(200);
 
 const SignedInSchema = z.object({ tenant: TenantSchema, person: PersonSchema }).openapi('SignedIn');
-const security = bearerSecurity;
 const rateLimited = problemContent('Too many sign-in attempts for this account or from this address; `Retry-After` says when to try again');
 const ownerOnly = problemContent('Members may not manage people, or the key’s role may not do this');
 
@@ -55,7 +53,7 @@ const listRoute = createRoute({
   path: '/v1/people',
   tags,
   summary: 'The people of the caller’s tenant',
-  security,
+  ...access(),
   responses: { 200: jsonContent(z.object({ items: z.array(PersonSchema) }), 'People'), 401: errorResponses[401] },
 });
 
@@ -64,8 +62,8 @@ const removeRoute = createRoute({
   path: '/v1/people/{id}',
   tags,
   summary: 'Remove a member (owner only): their sessions end at once',
-  security,
-  request: { params: IdParam },
+  ...access(),
+  request: { params: IdParam('psn') },
   responses: { 204: { description: 'Removed' }, 401: errorResponses[401], 403: ownerOnly, 404: errorResponses[404], 409: problemContent('The owner cannot be removed') },
 });
 
@@ -74,7 +72,7 @@ const inviteRoute = createRoute({
   path: '/v1/people/invites',
   tags,
   summary: 'Invite someone as a member (owner only): returns the invite link once; no mail is sent',
-  security,
+  ...access(),
   request: jsonBody(z.object({ email: EmailSchema }).openapi('InviteInput')),
   responses: {
     201: jsonContent(
@@ -116,8 +114,8 @@ const resetRoute = createRoute({
   path: '/v1/password-resets',
   tags,
   summary: 'A password-reset link for a person (their tenant’s owner, or an operator for anyone); returned once, no mail is sent',
-  security,
-  request: jsonBody(z.object({ personId: z.string().min(1).max(100) }).openapi('PasswordResetInput')),
+  ...access(),
+  request: jsonBody(z.object({ personId: Id('psn') }).openapi('PasswordResetInput')),
   responses: {
     201: jsonContent(
       z.object({ personId: z.string(), expiresAt: z.iso.datetime(), token: z.string().openapi({ description: 'Shown once' }), path: z.string() }).openapi('PasswordReset'),

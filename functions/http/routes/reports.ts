@@ -3,7 +3,7 @@ import { hourKey, toCsv } from '../../core/serving/reports.js';
 import { assertReportAccess, readReport } from '../../store/reports.js';
 import { caller } from '../auth.js';
 import { ReportQuerySchema, ReportSchema } from '../campaign-schemas.js';
-import { bearerSecurity, errorResponses, jsonContent, router } from '../openapi.js';
+import { access, errorResponses, jsonContent, router } from '../openapi.js';
 
 const report = createRoute({
   method: 'get',
@@ -11,7 +11,7 @@ const report = createRoute({
   tags: ['Reports'],
   summary: 'Delivery counters of a campaign (advertisers), an ad unit or an account (owners), by hour or day',
   description: 'Requests, fills, impressions, clicks, invalid events, CTR, spend, eCPM and eCPC, from counters kept as events happen. Hours are UTC.',
-  security: bearerSecurity,
+  ...access(),
   request: { query: ReportQuerySchema },
   responses: {
     200: { description: 'The report', content: { 'application/json': { schema: ReportSchema }, 'text/csv': { schema: z.string() } } },

@@ -1,10 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { SLOT_STATUSES } from '../../core/marketplace/catalog.js';
-import { expandRecurrence, type SlotDraft } from '../../core/marketplace/slots.js';
+import { createSlots } from '../../app/marketplace/create-slots.js';
 import { marketplaceStore, type SlotRecord } from '../../store/marketplace.js';
+import { access, errorResponses, IdParam, jsonBody, jsonContent, PageQuery, router } from '../openapi.js';
+import { paged } from '../pagination.js';
+import { IsoDateSchema, SlotCreateSchema, SlotPatchSchema, SlotSchema, page } from '../marketplace-schemas.js';
 import { caller } from '../auth.js';
-import { bearerSecurity, errorResponses, jsonBody, jsonContent, PageQuery, router } from '../openapi.js';
-import { IdParam, IsoDateSchema, SlotCreateSchema, SlotPatchSchema, SlotSchema, page } from '../marketplace-schemas.js';
 import { publisherStore } from './accounts.js';
 
 const tags = ['Slots'];
@@ -15,8 +16,8 @@ const create = createRoute({
   path: '/v1/accounts/{id}/slots',
   tags,
   summary: 'List one sponsored-post slot, or many from a recurring rule (all or none)',
-  security: bearerSecurity,
-  request: { params: IdParam, ...jsonBody(SlotCreateSchema) },
+  ...access('publisher'),
+  request: { params: IdParam('acct'), ...jsonBody(SlotCreateSchema) },
   responses: { 201: jsonContent(z.object({ items: z.array(SlotSchema) }), 'Created'), ...ownerErrors, 409: errorResponses[409] },
 });
 
@@ -25,8 +26,8 @@ const list = createRoute({
   path: '/v1/accounts/{id}/slots',
   tags,
   summary: 'An account’s slots by date, optionally between two dates and in one status',
-  security: bearerSecurity,
-  request: { params: IdParam, query: PageQuery.extend({ from: IsoDateSchema.optional(), to: IsoDateSchema.optional(), status: z.enum(SLOT_STATUSES).optional() }) },
+  ...access('publisher'),
+  request: { params: IdParam('acct'), query: PageQuery.extend({ from: IsoDateSchema.optional(), to: IsoDateSchema.optional(), status: z.enum(SLOT_STATUSES).optional() }) },
   responses: { 200: jsonContent(page(SlotSchema), 'A page of slots'), ...ownerErrors },
 });
 
@@ -35,8 +36,8 @@ const get = createRoute({
   path: '/v1/slots/{id}',
   tags,
   summary: 'One slot: the owner’s in any status; anyone’s while it is open or booked',
-  security: bearerSecurity,
-  request: { params: IdParam },
+  ...access(),
+  request: { params: IdParam('slot') },
   responses: { 200: jsonContent(SlotSchema, 'The slot'), 401: errorResponses[401], 404: errorResponses[404] },
 });
 
@@ -45,8 +46,8 @@ const update = createRoute({
   path: '/v1/slots/{id}',
   tags,
   summary: 'Change a slot that is not booked (or close / reopen it)',
-  security: bearerSecurity,
-  request: { params: IdParam, ...jsonBody(SlotPatchSchema) },
+  ...access('publisher'),
+  request: { params: IdParam('slot'), ...jsonBody(SlotPatchSchema) },
   responses: { 200: jsonContent(SlotSchema, 'The changed slot'), ...ownerErrors, 409: errorResponses[409] },
 });
 
@@ -55,8 +56,8 @@ const remove = createRoute({
   path: '/v1/slots/{id}',
   tags,
   summary: 'Delete a slot that is not booked',
-  security: bearerSecurity,
-  request: { params: IdParam },
+  ...access('publisher'),
+  request: { params: IdParam('slot') },
   responses: { 204: { description: 'Deleted' }, ...ownerErrors, 409: errorResponses[409] },
 });
 
@@ -76,16 +77,12 @@ export const slotRoutes = router()
     return c.json(marketSlotView(await marketplaceStore(db, clock, ids).marketSlot(tenantId, c.req.valid('param').id), tenantId), 200);
   })
   .openapi(create, async (c) => {
-    const { store, owner } = publisherStore(c);
-    const { publishDate, from, to, weekdays, ...fields } = c.req.valid('json');
-    const drafts: SlotDraft[] = publishDate ? [{ ...fields, publishDate }] : expandRecurrence({ ...fields, from: from ?? '', to: to ?? '', weekdays: weekdays ?? [] });
-    const slots = await store.createSlots(owner, c.req.valid('param').id, drafts);
+    const slots = await createSlots(c.var.deps, caller(c, 'publisher').tenantId, c.req.valid('param').id, c.req.valid('json'));
     return c.json({ items: slots.map(slotView) }, 201);
   })
   .openapi(list, async (c) => {
     const { store, owner } = publisherStore(c);
-    const { limit, cursor, ...filter } = c.req.valid('query');
-    const out = await store.listSlots(owner, c.req.valid('param').id, filter, { limit, cursor });
+    const out = await paged(c, c.req.valid('query'), ({ limit, cursor, ...filter }) => store.listSlots(owner, c.req.valid('param').id, filter, { limit, cursor }));
     return c.json({ ...out, items: out.items.map(slotView) }, 200);
   })
   .openapi(update, async (c) => {

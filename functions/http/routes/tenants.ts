@@ -6,10 +6,10 @@ import { tenantStore } from '../../store/tenants.js';
 import { signUp } from '../../app/people/sign-up.js';
 import { signedInPerson } from '../../app/people/people.js';
 import { caller, manager, setSessionCookie } from '../auth.js';
-import { bearerSecurity, errorResponses, jsonBody, jsonContent, problemContent, router } from '../openapi.js';
+import { carriesSecret } from '../idempotency.js';
+import { access, errorResponses, IdParam, jsonBody, jsonContent, problemContent, router } from '../openapi.js';
 import { PasswordSchema, PersonSchema, TenantSchema } from '../people-schemas.js';
 
-const security = bearerSecurity;
 const ownerOnly = problemContent('Members may not manage API keys');
 
 
@@ -37,7 +37,7 @@ const signup = createRoute({
   responses: {
     201: jsonContent(z.object({ tenant: TenantSchema, apiKey: NewApiKeySchema, person: PersonSchema.optional() }), 'Created (with a password: signed in, Set-Cookie)'),
     400: errorResponses[400],
-    409: problemContent('The email is taken'),
+    409: problemContent('The email is taken (also the answer to a repeated signup: an Idempotency-Key replays nothing without an API key)'),
   },
 });
 
@@ -46,7 +46,7 @@ const me = createRoute({
   path: '/v1/me',
   tags: ['Tenants'],
   summary: 'The tenant of the key or session, and the signed-in person',
-  security,
+  ...access(),
   responses: { 200: jsonContent(TenantSchema.extend({ person: PersonSchema.optional().openapi({ description: 'Present when signed in by session' }) }), 'The tenant'), 401: errorResponses[401] },
 });
 
@@ -55,7 +55,7 @@ const listKeys = createRoute({
   path: '/v1/api-keys',
   tags: ['Tenants'],
   summary: 'The tenant’s API keys (never the secrets); not for members',
-  security,
+  ...access(),
   responses: { 200: jsonContent(z.object({ items: z.array(ApiKeySchema) }), 'Keys'), 401: errorResponses[401], 403: ownerOnly },
 });
 
@@ -64,8 +64,13 @@ const createKey = createRoute({
   path: '/v1/api-keys',
   tags: ['Tenants'],
   summary: 'Another API key for the same tenant; not for members',
-  security,
-  responses: { 201: jsonContent(NewApiKeySchema, 'Created; the secret is shown once'), 401: errorResponses[401], 403: ownerOnly },
+  ...access(),
+  responses: {
+    201: jsonContent(NewApiKeySchema, 'Created; the secret is shown once'),
+    401: errorResponses[401],
+    403: ownerOnly,
+    409: problemContent('A replay of a creation with the same Idempotency-Key: the secret is never stored, so the replay names the key (`created`) without it'),
+  },
 });
 
 const revokeKey = createRoute({
@@ -73,8 +78,8 @@ const revokeKey = createRoute({
   path: '/v1/api-keys/{id}',
   tags: ['Tenants'],
   summary: 'Revoke a key; it is refused from the next request on; not for members',
-  security,
-  request: { params: z.object({ id: z.string().min(1) }) },
+  ...access(),
+  request: { params: IdParam('key') },
   responses: { 204: { description: 'Revoked' }, 401: errorResponses[401], 403: ownerOnly, 404: errorResponses[404] },
 });
 
@@ -85,10 +90,8 @@ const keyView = ({ id, prefix, createdAt }: { id: string; prefix: string; create
 export const tenantRoutes = router()
   .openapi(signup, async (c) => {
     const { tenant, key, owner } = await signUp(c.var.deps, c.req.valid('json'));
-    if (owner) {
-      setSessionCookie(c, owner.session);
-      c.header('cache-control', 'no-store');
-    }
+    carriesSecret(c, key.record.id);
+    if (owner) setSessionCookie(c, owner.session);
     return c.json({ tenant, apiKey: { ...keyView(key.record), key: key.key }, ...(owner ? { person: owner.person } : {}) }, 201);
   })
   .openapi(me, async (c) => {
@@ -100,6 +103,7 @@ export const tenantRoutes = router()
   .openapi(createKey, async (c) => {
     const { tenantId, role } = manager(c);
     const key = await store(c).createKey(tenantId, role);
+    carriesSecret(c, key.record.id);
     return c.json({ ...keyView(key.record), key: key.key }, 201);
   })
   .openapi(revokeKey, async (c) => {

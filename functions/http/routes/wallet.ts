@@ -5,12 +5,11 @@ import { ledgerPage } from '../../app/money/ledger-page.js';
 import { depositToAdvertiser, listDeposits, walletBalances } from '../../store/wallet.js';
 import { caller } from '../auth.js';
 import { page } from '../marketplace-schemas.js';
-import { bearerSecurity, errorResponses, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
+import { access, errorResponses, Id, jsonBody, jsonContent, microsInput, PageQuery, problemContent, router } from '../openapi.js';
+import { paged } from '../pagination.js';
 
 const tags = ['Money'];
 const micros = (description: string) => z.number().int().openapi({ description });
-
-export const PositiveMicros = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).openapi({ description: 'An amount in micros (1 unit = 1 000 000 micros)' });
 
 /** An ISO instant, or a date: its start (`from`) or end (`to`) is meant, in UTC; normalised to toISOString form. */
 const instantOf = (end: boolean) =>
@@ -41,7 +40,7 @@ const LedgerEntrySchema = z
   .openapi('LedgerEntry');
 
 const DepositSchema = z
-  .object({ advertiserId: z.string().min(1).max(100), amountMicros: PositiveMicros, reference: z.string().trim().min(1).max(200).openapi({ description: 'The bank or payment reference' }) })
+  .object({ advertiserId: Id('tnt'), amountMicros: microsInput('The amount paid in'), reference: z.string().trim().min(1).max(200).openapi({ description: 'The bank or payment reference' }) })
   .openapi('DepositInput');
 
 const wallet = createRoute({
@@ -49,7 +48,7 @@ const wallet = createRoute({
   path: '/v1/wallet',
   tags,
   summary: 'The caller’s balances (the platform’s for an operator)',
-  security: bearerSecurity,
+  ...access(),
   responses: { 200: jsonContent(WalletSchema, 'Balances'), 401: errorResponses[401] },
 });
 
@@ -58,7 +57,7 @@ const ledger = createRoute({
   path: '/v1/wallet/ledger',
   tags,
   summary: 'The caller’s ledger entries, newest first, each naming its cause and the balances after it; filter by time and cause',
-  security: bearerSecurity,
+  ...access(),
   request: {
     query: PageQuery.extend({
       from: Instant.optional().openapi({ description: 'Entries at or after this instant (a date means its start, UTC)' }),
@@ -74,7 +73,7 @@ const deposits = createRoute({
   path: '/v1/admin/deposits',
   tags: ['Admin', ...tags],
   summary: 'Every recorded deposit, newest first',
-  security: bearerSecurity,
+  ...access('admin'),
   request: { query: PageQuery },
   responses: {
     200: jsonContent(page(DepositSchema.extend({ id: z.string(), createdAt: z.iso.datetime() }).openapi('DepositRecord')), 'Deposits'),
@@ -89,7 +88,7 @@ const createDeposit = createRoute({
   path: '/v1/admin/deposits',
   tags: ['Admin', ...tags],
   summary: 'Record money an advertiser paid in (needs an Idempotency-Key: a retry returns the first deposit)',
-  security: bearerSecurity,
+  ...access('admin'),
   request: { headers: z.object({ 'idempotency-key': z.string().optional().openapi({ description: 'Required' }) }), ...jsonBody(DepositSchema) },
   responses: {
     201: jsonContent(DepositSchema.extend({ id: z.string(), currency: z.string() }).openapi('Deposit'), 'Recorded'),
@@ -97,6 +96,7 @@ const createDeposit = createRoute({
     401: errorResponses[401],
     403: errorResponses[403],
     404: problemContent('No such advertiser'),
+    409: problemContent('The deposit would take the balance past the maximum of 10^15 micros (`maxMicros`); nothing is recorded'),
   },
 });
 
@@ -107,15 +107,11 @@ export const walletRoutes = router()
   })
   .openapi(ledger, async (c) => {
     const { tenantId, role } = caller(c);
-    const lines = await ledgerPage(c.var.deps, role, tenantId, c.req.valid('query'));
+    const lines = await paged(c, c.req.valid('query'), (query) => ledgerPage(c.var.deps, role, tenantId, query));
     return c.json({ ...lines, items: lines.items.map((l) => ({ ...l, currency: c.var.deps.config.CURRENCY })) }, 200);
   })
-  .openapi(deposits, async (c) => {
-    caller(c, 'admin');
-    return c.json(await listDeposits(c.var.deps.db, c.req.valid('query')), 200);
-  })
+  .openapi(deposits, async (c) => c.json(await paged(c, c.req.valid('query'), (page) => listDeposits(c.var.deps.db, page)), 200))
   .openapi(createDeposit, async (c) => {
-    caller(c, 'admin');
     if (!c.req.valid('header')['idempotency-key']) throw new ValidationError('Deposits need an Idempotency-Key', [{ field: 'Idempotency-Key', message: 'is required: a retry with the same key records the deposit once' }]);
     const input = c.req.valid('json');
     const { depositId } = await depositToAdvertiser(c.var.deps, input);

@@ -3,9 +3,11 @@ import type { Context } from 'hono';
 import { WEBHOOK_EVENTS } from '../../core/webhooks/webhooks.js';
 import { webhookStore } from '../../store/webhooks.js';
 import { caller } from '../auth.js';
+import { carriesSecret } from '../idempotency.js';
 import type { AppEnv } from '../env.js';
-import { IdParam, page } from '../marketplace-schemas.js';
-import { bearerSecurity, errorResponses, jsonBody, jsonContent, PageQuery, router } from '../openapi.js';
+import { page } from '../marketplace-schemas.js';
+import { access, errorResponses, IdParam, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
+import { paged } from '../pagination.js';
 
 const tags = ['Webhooks'];
 
@@ -43,9 +45,15 @@ const create = createRoute({
   path: '/v1/webhooks',
   tags,
   summary: 'Subscribe a URL to order and payout events; returns the signing secret once',
-  security: bearerSecurity,
+  ...access('advertiser', 'publisher'),
   request: jsonBody(WebhookInput),
-  responses: { 201: jsonContent(NewWebhookSchema, 'Created'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 409: errorResponses[409] },
+  responses: {
+    201: jsonContent(NewWebhookSchema, 'Created'),
+    400: errorResponses[400],
+    401: errorResponses[401],
+    403: errorResponses[403],
+    409: problemContent('At the cap of webhooks per tenant; or a replay of a creation with the same Idempotency-Key, which names the webhook (`created`) without its secret'),
+  },
 });
 
 const list = createRoute({
@@ -53,7 +61,7 @@ const list = createRoute({
   path: '/v1/webhooks',
   tags,
   summary: 'The tenant’s webhooks (never their secrets)',
-  security: bearerSecurity,
+  ...access('advertiser', 'publisher'),
   request: { query: PageQuery },
   responses: { 200: jsonContent(page(WebhookSchema), 'Webhooks'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
 });
@@ -63,8 +71,8 @@ const get = createRoute({
   path: '/v1/webhooks/{id}',
   tags,
   summary: 'One of the tenant’s webhooks (never its secret)',
-  security: bearerSecurity,
-  request: { params: IdParam },
+  ...access('advertiser', 'publisher'),
+  request: { params: IdParam('whk') },
   responses: { 200: jsonContent(WebhookSchema, 'The webhook'), 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
 });
 
@@ -73,8 +81,8 @@ const remove = createRoute({
   path: '/v1/webhooks/{id}',
   tags,
   summary: 'Delete a webhook; pending deliveries to it are given up',
-  security: bearerSecurity,
-  request: { params: IdParam },
+  ...access('advertiser', 'publisher'),
+  request: { params: IdParam('whk') },
   responses: { 204: { description: 'Deleted' }, 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
 });
 
@@ -83,22 +91,23 @@ const deliveries = createRoute({
   path: '/v1/webhooks/{id}/deliveries',
   tags,
   summary: 'Deliveries to a webhook, newest first: status, attempts, last HTTP status, next attempt',
-  security: bearerSecurity,
-  request: { params: IdParam, query: PageQuery },
+  ...access('advertiser', 'publisher'),
+  request: { params: IdParam('whk'), query: PageQuery },
   responses: { 200: jsonContent(page(DeliverySchema), 'Deliveries'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
 });
 
 /** Webhooks belong to advertisers and publishers: the parties events are about. */
-const owner = (c: Context<AppEnv>) => caller(c, 'advertiser', 'publisher').tenantId;
+const owner = (c: Context<AppEnv>) => caller(c).tenantId;
 const webhooks = (c: Context<AppEnv>) => webhookStore(c.var.deps);
 
 export const webhookRoutes = router()
   .openapi(create, async (c) => {
     const { webhook, secret } = await webhooks(c).create(owner(c), c.req.valid('json'));
+    carriesSecret(c, webhook.id);
     return c.json({ ...webhook, secret }, 201);
   })
   .openapi(list, async (c) => {
-    return c.json(await webhooks(c).list(owner(c), c.req.valid('query')), 200);
+    return c.json(await paged(c, c.req.valid('query'), (page) => webhooks(c).list(owner(c), page)), 200);
   })
   .openapi(get, async (c) => c.json(await webhooks(c).get(owner(c), c.req.valid('param').id), 200))
   .openapi(remove, async (c) => {
@@ -106,5 +115,5 @@ export const webhookRoutes = router()
     return c.body(null, 204);
   })
   .openapi(deliveries, async (c) => {
-    return c.json(await webhooks(c).listDeliveries(owner(c), c.req.valid('param').id, c.req.valid('query')), 200);
+    return c.json(await paged(c, c.req.valid('query'), (page) => webhooks(c).listDeliveries(owner(c), c.req.valid('param').id, page)), 200);
   });

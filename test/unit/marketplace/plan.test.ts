@@ -109,7 +109,7 @@ describe('solveMultipleChoiceKnapsack', () => {
   it('does meet its proven bound when forced to approximate', () => {
     // A tiny work limit forces the FPTAS; the bound must hold against the brute force, and the
     // a-priori guarantee (1 − maxEpsilon) must too.
-    const options = { workLimit: 50, maxEpsilon: 0.3 };
+    const options = { ...PLAN_OPTIONS, workLimit: 50, maxEpsilon: 0.3 };
     let approximations = 0;
     fc.assert(
       fc.property(fc.array(itemArb, { minLength: 4, maxLength: 10 }), fc.integer({ min: 0, max: 60_000_000_000 }), (items, budget) => {
@@ -128,6 +128,32 @@ describe('solveMultipleChoiceKnapsack', () => {
       { numRuns: 500 },
     );
     expect(approximations).toBeGreaterThan(0);
+  });
+
+  it('does answer with a certified plan when it runs out of work or time', () => {
+    // No work at all, or a stopwatch already past its limit: the solver must still answer with a
+    // plan that fits, and its bound must hold against the brute force (the greedy plan: ≥ ½ OPT).
+    const outOfWork = { ...PLAN_OPTIONS, maxWork: 0 };
+    const outOfTime = { ...PLAN_OPTIONS, timeLimit: { ms: 100, elapsedMs: () => 101 } };
+    let fallbacks = 0;
+    fc.assert(
+      fc.property(fc.array(itemArb, { minLength: 4, maxLength: 10 }), fc.integer({ min: 0, max: 60_000_000_000 }), (items, budget) => {
+        for (const options of [outOfWork, outOfTime]) {
+          const s = solveMultipleChoiceKnapsack(items, budget, options);
+          const { reach } = check(items, budget, s.chosen);
+          const optimum = bruteForce(items, budget);
+          expect(reach).toBeGreaterThanOrEqual(optimum / 2);
+          if (s.method === 'exact') expect(reach).toBe(optimum);
+          else {
+            fallbacks++;
+            expect(reach).toBeGreaterThanOrEqual(s.bound!.ratio * optimum - 1e-9);
+            expect(optimum).toBeLessThanOrEqual(s.bound!.upperBoundReach);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(fallbacks).toBeGreaterThan(0);
   });
 
   it('does plan 1000 slots with a 1e12-micro budget at arbitrary prices quickly', () => {

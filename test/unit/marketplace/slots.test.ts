@@ -47,11 +47,18 @@ describe('expandRecurrence', () => {
     expect(drafts[0]).toEqual({ ...fields, publishDate: '2025-03-03' });
   });
 
-  it('does refuse a rule that would create more than the cap', () => {
+  it('does refuse a rule that spans more than the cap', () => {
     expect(issuesOf(() => expandRecurrence({ from: '2025-01-01', to: '2026-01-02', weekdays: [0, 1, 2, 3, 4, 5, 6], ...fields }))).toEqual([
-      { field: 'to', message: 'the rule would create 367 slots; at most 366 are allowed at once' },
+      { field: 'to', message: 'the rule may span at most 366 days' },
     ]);
-    expect(expandRecurrence({ from: '2025-01-01', to: '2025-01-07', weekdays: [0, 1, 2, 3, 4, 5, 6], ...fields }, { maxSlots: 7 })).toHaveLength(7);
+    expect(expandRecurrence({ from: '2025-01-01', to: '2025-01-07', weekdays: [0, 1, 2, 3, 4, 5, 6], ...fields }, { maxRangeDays: 7 })).toHaveLength(7);
+  });
+
+  it('does refuse a one-weekday rule over eight thousand years by its span, before expanding it', () => {
+    // 1000-01-01 … 9999-12-31 is ~3.3 million days (~470 000 Mondays): refused for its span alone.
+    expect(issuesOf(() => expandRecurrence({ from: '1000-01-01', to: '9999-12-31', weekdays: [1], ...fields }))).toEqual([
+      { field: 'to', message: 'the rule may span at most 366 days' },
+    ]);
   });
 
   it('does list every problem with a bad rule', () => {

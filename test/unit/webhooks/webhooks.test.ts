@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import { deliveryKey, eventData, generateWebhookSecret, nextAttemptAt, raisedNotify, validateWebhookUrl } from '../../../functions/core/webhooks/webhooks.js';
+import { deliveryKey, eventData, newWebhookSalt, nextAttemptAt, raisedNotify, validateWebhookUrl, webhookSecret } from '../../../functions/core/webhooks/webhooks.js';
 
 const policy = { baseSeconds: 30, maxSeconds: 3600, maxAttempts: 8 };
 const t0 = new Date('2026-11-24T12:00:00Z');
@@ -50,9 +50,14 @@ describe('webhook payload pieces', () => {
     expect(deliveryKey({ ...item, version: 2 }, 'whk_1', 'payout.paid')).not.toBe(deliveryKey(item, 'whk_1', 'payout.paid'));
     expect(deliveryKey(item, 'whk_2', 'payout.paid')).not.toBe(deliveryKey(item, 'whk_1', 'payout.paid'));
   });
-  it('does generate secrets the standardwebhooks library accepts', () => {
-    const secret = generateWebhookSecret();
-    expect(secret).toMatch(/^whsec_/);
+  it('does derive secrets the standardwebhooks library accepts, one per salt and server key', () => {
+    const salt = newWebhookSalt();
+    const secret = webhookSecret('server-key', salt);
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+    expect(webhookSecret('server-key', salt)).toBe(secret);
+    expect(webhookSecret('server-key', newWebhookSalt())).not.toBe(secret);
+    expect(webhookSecret('another-key', salt)).not.toBe(secret);
+    expect(secret).not.toContain(salt);
     const wh = new Webhook(secret);
     const now = new Date();
     const signature = wh.sign('msg_1', now, '{}');
