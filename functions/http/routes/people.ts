@@ -9,6 +9,7 @@ import { PASSWORD_MAX } from '../../core/people/people.js';
 import { ForbiddenError } from '../../core/shared/errors.js';
 import { caller, manager, SESSION_COOKIE, setSessionCookie } from '../auth.js';
 import { clientAddress } from '../client-address.js';
+import { carriesSecret } from '../idempotency.js';
 import { access, errorResponses, Id, IdParam, jsonBody, jsonContent, problemContent, router, sessionSecurity } from '../openapi.js';
 import { PasswordSchema, PersonSchema, TenantSchema } from '../people-schemas.js';
 
@@ -160,6 +161,7 @@ export const peopleRoutes = router()
     const { tenantId, person, keyId } = manager(c);
     const invite = await createInvite(c.var.deps, tenantId, person?.id ?? keyId ?? tenantId, c.req.valid('json').email);
     c.header('cache-control', 'no-store');
+    carriesSecret(c, invite.id);
     return c.json({ ...invite, path: consoleLink('accept-invite', invite.token) }, 201);
   })
   .openapi(acceptRoute, async (c) => {
@@ -172,6 +174,7 @@ export const peopleRoutes = router()
     const { tenantId, role } = manager(c);
     const reset = await createPasswordReset(c.var.deps, role === 'admin' ? undefined : tenantId, c.req.valid('json').personId);
     c.header('cache-control', 'no-store');
+    carriesSecret(c, `a password reset for ${reset.personId}`);
     return c.json({ ...reset, path: consoleLink('reset-password', reset.token) }, 201);
   })
   .openapi(completeResetRoute, async (c) => {
