@@ -103,6 +103,18 @@ const schema = z.object({
   SERVE_MEMORY_ENTRIES: z._default(z.coerce.number().check(z.int(), z.positive()), 100_000),
   /** A new floor on an ad unit takes effect this long after it is set, so floors cannot probe bids. */
   FLOOR_CHANGE_DELAY_HOURS: z._default(z.coerce.number().check(z.minimum(0)), 24),
+  /**
+   * People and sessions (issue 12): scrypt cost as log2 N (r = 8, p = 1; 15 → 32 MiB and about
+   * 0.1 s per hash), session, invite and password-reset lifetimes, and sign-in attempts allowed
+   * per account and per address in each window.
+   */
+  SCRYPT_COST: z._default(z.coerce.number().check(z.int(), z.minimum(10), z.maximum(20)), 15),
+  SESSION_TTL_HOURS: z._default(z.coerce.number().check(z.positive()), 168),
+  INVITE_TTL_HOURS: z._default(z.coerce.number().check(z.positive()), 72),
+  PASSWORD_RESET_TTL_HOURS: z._default(z.coerce.number().check(z.positive()), 24),
+  SIGNIN_WINDOW_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 900),
+  SIGNIN_MAX_PER_ACCOUNT: z._default(z.coerce.number().check(z.int(), z.positive()), 10),
+  SIGNIN_MAX_PER_ADDRESS: z._default(z.coerce.number().check(z.int(), z.positive()), 50),
   /** Wall time one marketplace plan may take before it answers with its certified greedy plan (work is bounded too). */
   MATCH_PLAN_TIME_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 500),
   /** How long a list's nextCursor stays valid. */

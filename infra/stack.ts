@@ -6,7 +6,9 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { fileURLToPath } from 'node:url';
 import { PlacardAlarms } from './constructs/alarms.js';
+import { ConsoleSite } from './constructs/console-site.js';
 import { PlacardHttpApi } from './constructs/http-api.js';
 import { PlacardFunction } from './constructs/placard-function.js';
 import { PlacardTable } from './constructs/placard-table.js';
@@ -19,13 +21,14 @@ export interface PlacardStackProps extends StackProps {
   readonly publicBaseUrl?: string;
 }
 
-/** Placard on AWS: one table, four functions, one HTTP API (see DESIGN.md §2). */
+/** Placard on AWS: one table, four functions, one HTTP API, the console on S3 + CloudFront in front of it (see DESIGN.md §2, §10). */
 export class PlacardStack extends Stack {
   /** Exposed for the infra tests, which look resources up by these rather than by guessed logical ids. */
   readonly table: Table;
   readonly functions: Readonly<Record<'api' | 'serve' | 'jobs' | 'stream', PlacardFunction>>;
   readonly trackingSecret: Secret;
   readonly deadLetterQueue: Queue;
+  readonly console: ConsoleSite;
 
   constructor(scope: Construct, id: string, props: PlacardStackProps) {
     super(scope, id, props);
@@ -102,6 +105,7 @@ export class PlacardStack extends Stack {
     });
 
     const httpApi = new PlacardHttpApi(this, 'Http', { api, serve, logRetention, retainLogs: prod });
+    const consoleSite = new ConsoleSite(this, 'Console', { httpApi: httpApi.httpApi, assetsDir: fileURLToPath(new URL('../console/dist', import.meta.url)), retain: prod });
     const publicBaseUrl = props.publicBaseUrl ?? httpApi.httpApi.apiEndpoint;
     for (const fn of [api, serve]) fn.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
 
@@ -115,7 +119,10 @@ export class PlacardStack extends Stack {
     this.trackingSecret = trackingSecret;
     this.deadLetterQueue = streamProcessing.deadLetterQueue;
 
+    this.console = consoleSite;
+
     new CfnOutput(this, 'ApiUrl', { value: httpApi.url });
+    new CfnOutput(this, 'ConsoleUrl', { value: `https://${consoleSite.distribution.distributionDomainName}/console/` });
     new CfnOutput(this, 'TableName', { value: table.tableName });
   }
 }

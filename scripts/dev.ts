@@ -18,6 +18,7 @@ import { createServeApp } from '../functions/http/serve-app.js';
 import { serveEngine } from '../functions/app/serving/serve-engine.js';
 import { createDb } from '../functions/store/client.js';
 import { ensureTable } from '../functions/store/create-table.js';
+import { consoleDist, withConsole } from './local/console.js';
 import { LOCAL_CREDENTIALS, LOCAL_DATA_DIR, LOCAL_DYNAMO_PORT, startDynamoLocal } from './local/dynamodb-local.js';
 import { clearRunnerState, runningPlatform, writeRunnerState } from './local/runner-state.js';
 import { startStreamPoller } from './local/stream-poller.js';
@@ -74,10 +75,11 @@ async function main(): Promise<void> {
   // Runs after the server closed (stops run in reverse): the last counts and postings are
   // written and the budget leases returned, so nothing waits for the settlement job.
   stops.push(() => serveEngine(deps).stop());
+  const dist = await consoleDist();
   const server = serve({
     port,
     hostname: '127.0.0.1',
-    fetch: dispatch(api, serveApp),
+    fetch: withConsole(dist, dispatch(api, serveApp)),
   });
   stops.push(
     () =>
@@ -105,7 +107,7 @@ async function main(): Promise<void> {
   writeRunnerState({ pid: process.pid, url: `http://127.0.0.1:${port}`, dynamoEndpoint: dynamo.endpoint, memory, startedAt: new Date().toISOString() });
   stops.push(async () => clearRunnerState(process.pid));
 
-  console.log(`Placard is running at http://127.0.0.1:${port}  (docs: http://127.0.0.1:${port}/docs)${memory ? '  [in memory]' : `  [data in ${DATA_DIR}/]`}`);
+  console.log(`Placard is running at http://127.0.0.1:${port}  (console: http://127.0.0.1:${port}/console/, docs: http://127.0.0.1:${port}/docs)${memory ? '  [in memory]' : `  [data in ${DATA_DIR}/]`}`);
 }
 
 /** A signing secret kept in .data/ so tracking links survive a restart (a fresh one in memory mode). */

@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Deps } from '../deps.js';
-import { authenticate } from './auth.js';
+import { authenticate, SESSION_COOKIE } from './auth.js';
 import type { AppEnv } from './env.js';
 import { idempotency } from './idempotency.js';
 import { installCommonMiddleware } from './middleware.js';
@@ -9,6 +9,7 @@ import { documentCommonErrors, router } from './openapi.js';
 import { docsRoutes, systemRoutes } from './routes/system.js';
 import { adminRoutes } from './routes/admin.js';
 import { tenantRoutes } from './routes/tenants.js';
+import { peopleRoutes } from './routes/people.js';
 import { accountRoutes } from './routes/accounts.js';
 import { adUnitRoutes } from './routes/ad-units.js';
 import { marketplaceRoutes } from './routes/marketplace.js';
@@ -33,7 +34,7 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
 
   app.route('/', systemRoutes);
   app.route('/', docsRoutes);
-  app.route('/', tenantRoutes);
+  app.route('/', tenantRoutes).route('/', peopleRoutes);
   app.route('/', adminRoutes);
   app.route('/', accountRoutes).route('/', slotRoutes).route('/', adUnitRoutes).route('/', marketplaceRoutes);
   app.route('/', orderRoutes);
@@ -43,6 +44,12 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
   registerServeDocs(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API key from signup or POST /v1/api-keys' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: SESSION_COOKIE,
+    description: 'The console’s session cookie, from POST /v1/sessions. State-changing requests signed in by it must carry this origin’s `Origin` header (CSRF).',
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

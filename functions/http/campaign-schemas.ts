@@ -83,6 +83,8 @@ export const CampaignSchema = z
     funded: z.boolean().openapi({ description: 'The budget is held' }),
     ...campaignFields,
     creatives: z.array(ServedCreativeSchema).openapi({ description: 'Approved creatives: what decisions serve' }),
+    spentMicros: z.number().int().openapi({ description: 'Billed so far' }),
+    remainingMicros: z.number().int().openapi({ description: 'Left to spend: the total before activation; what is still held after it (0 once released)' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -10,6 +10,8 @@ export interface AppEnv {
     log: RequestLog;
     requestId: string;
     principal?: Principal;
+    /** A session cookie came that the API no longer accepts. */
+    sessionEnded?: boolean;
     /** Set by a route whose response carries a secret: what it created (http/idempotency.ts). */
     secretFor?: string;
   };

@@ -38,15 +38,17 @@ const problem = (description: string) => ({ description, content: { 'application
 /** The error responses most routes can give, for the OpenAPI document. */
 export const errorResponses = {
   400: problem('Invalid request; `errors` lists each invalid field'),
-  401: problem('Missing, unknown or revoked API key'),
-  403: problem('The key’s role may not do this'),
+  401: problem('Missing, unknown or revoked API key, or the session has ended'),
+  403: problem('The key’s role may not do this, or a state-changing request signed in by cookie came from another origin'),
   404: problem('Not found, or not yours'),
   409: problem('Conflicts with the current state'),
 } as const;
 
 export { problem as problemContent };
 
-const bearerSecurity = [{ bearer: [] }];
+/** An API key or the console's session cookie: every authenticated endpoint takes either. */
+export const bearerSecurity: Record<string, string[]>[] = [{ bearer: [] }, { session: [] }];
+export const sessionSecurity: Record<string, string[]>[] = [{ session: [] }];
 
 /**
  * Who may call a route: any API key, or a key of one of `roles`. Spread into `createRoute`: the

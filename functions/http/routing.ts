@@ -8,13 +8,9 @@ export function isServePath(path: string): boolean {
   return path === '/v1/decisions' || path === '/tag.js' || path.startsWith('/t/') || path.startsWith('/e/');
 }
 
-type Fetch = (request: Request, env?: unknown) => Response | Promise<Response>;
-type FetchApp = { fetch: Fetch };
+type FetchApp = { fetch: (request: Request, env?: unknown) => Response | Promise<Response> };
 
-/**
- * One fetch handler for both apps, routed as API Gateway routes them: for a single local port.
- * The server's env (the socket, for the source address) goes along.
- */
-export function dispatch(api: FetchApp, serve: FetchApp): Fetch {
+/** One fetch handler for both apps, routed as API Gateway routes them: for a single local port. The server's env (the connection) is passed on. */
+export function dispatch(api: FetchApp, serve: FetchApp): (request: Request, env?: unknown) => Response | Promise<Response> {
   return (request, env) => (isServePath(new URL(request.url).pathname) ? serve.fetch(request, env) : api.fetch(request, env));
 }

@@ -1,5 +1,6 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  afterTopUp,
   applyPatch,
   approvedAfter,
   assertServable,
@@ -17,6 +18,8 @@ import { postings } from '../core/ledger/ledger.js';
 import { AUCTION_OPTIONS } from '../core/serving/auction.js';
 import { ConflictError, NotFoundError } from '../core/shared/errors.js';
 import type { Deps } from '../deps.js';
+import { notify } from '../core/webhooks/webhooks.js';
+import { batchGetItems } from './batch-get.js';
 import { feedKeys } from './change-feed.js';
 import type { Db } from './client.js';
 import { getItem, getOwned, queryPage, strip, type Stored } from './items.js';
@@ -55,8 +58,16 @@ export const campaignItem = (c: Campaign, version: number): Item => ({
   ...c,
 });
 
-// gsi1 finds a creative by its id alone, for the operator's review routes.
-const creativeItem = (c: Creative, version: number): Item => ({ ...keys.creative(c.campaignId, c.id), gsi1pk: `CREATIVE#${c.id}`, gsi1sk: 'CREATIVE', entity: 'creative', version, ...c });
+// gsi1 finds a creative by its id alone, for the operator's review routes; gsi3 queues it while it awaits review.
+const creativeItem = (c: Creative, version: number): Item => ({
+  ...keys.creative(c.campaignId, c.id),
+  gsi1pk: `CREATIVE#${c.id}`,
+  gsi1sk: 'CREATIVE',
+  ...(c.review.status === 'pending' ? { gsi3pk: keys.queue('creatives'), gsi3sk: keys.queueEntry(c.updatedAt, c.id) } : {}),
+  entity: 'creative',
+  version,
+  ...c,
+});
 
 const putOp = (db: Db, item: Item, readVersion: number | null, what: string): TxOp => ({
   item: {
@@ -202,23 +213,84 @@ export function campaignStore(deps: StoreDeps) {
       return close(await read(id), 'end');
     },
 
-    /** Billing saw the budget run out: stop serving it everywhere (a feed event). Idempotent. */
+    /**
+     * Billing saw the budget run out: stop serving it everywhere (a feed event) and tell the
+     * advertiser's webhooks (`campaign.budget_spent`). Idempotent: only an active campaign is marked;
+     * an edit racing in between makes it read again.
+     */
     async markExhausted(id: string): Promise<void> {
-      await db.doc
-        .send(
-          new UpdateCommand({
-            TableName: db.tableName,
-            Key: keys.campaign(id),
-            UpdateExpression: 'SET #status = :to, updatedAt = :now, gsi2sk = :feed, version = version + :one',
-            ConditionExpression: '#status = :active',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':to': 'budget_exhausted', ':active': 'active', ':now': now(), ':feed': feedKeys('campaigns', now(), id).gsi2sk, ':one': 1 },
-          }),
-        )
-        .catch((error: unknown) => {
-          // Already exhausted, paused or ended: nothing to mark.
+      for (;;) {
+        const stored = await getItem<Campaign>(db, keys.campaign(id), { consistent: true });
+        if (stored?.status !== 'active') return;
+        const version = stored.version + 1;
+        try {
+          await db.doc.send(
+            new UpdateCommand({
+              TableName: db.tableName,
+              Key: keys.campaign(id),
+              UpdateExpression: 'SET #status = :to, updatedAt = :now, gsi2sk = :feed, version = :next, notify = :notify',
+              ConditionExpression: '#status = :active AND version = :read',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':to': 'budget_exhausted',
+                ':active': 'active',
+                ':now': now(),
+                ':feed': feedKeys('campaigns', now(), id).gsi2sk,
+                ':read': stored.version,
+                ':next': version,
+                ':notify': notify(['campaign.budget_spent'], [stored.advertiserId], version),
+              },
+            }),
+          );
+          return;
+        } catch (error) {
           if (!isConditionFailure(error)) throw error;
-        });
+        }
+      }
+    },
+
+    /**
+     * Adds to a funded campaign's budget: the budget item's total and remaining grow, the money is
+     * held (available → held) and the campaign saved, in one transaction (402 without the funds).
+     */
+    async topUp(advertiserId: string, id: string, amountMicros: number): Promise<{ campaign: Campaign; held: { totalMicros: number; remainingMicros: number; releasedMicros?: number } }> {
+      const stored = await read(id, advertiserId);
+      // Read before the write: inside an Idempotency-Key request the write is held back until the response is ready.
+      const before = (await this.budgets([id])).get(id);
+      const c = strip<Campaign>(stored);
+      const next: Campaign = { ...c, status: afterTopUp(c), budget: { ...c.budget, totalMicros: c.budget.totalMicros + amountMicros }, updatedAt: now() };
+      const budget: TxOp = {
+        item: {
+          Update: {
+            TableName: db.tableName,
+            Key: keys.campaignBudget(id),
+            UpdateExpression: 'ADD remainingMicros :amount, totalMicros :amount',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':amount': amountMicros },
+          },
+        },
+        onConditionFail: () => new ConflictError(`Campaign ${id} holds no budget`),
+      };
+      const hold = ledgerTxn(deps, { type: 'campaign', id }, `Campaign ${id}: top up the budget`, postings.hold(advertiserId, amountMicros));
+      const campaign = await save(stored, next, [budget, ...hold]);
+      return { campaign, held: { ...(before ?? { totalMicros: 0, remainingMicros: 0 }), totalMicros: (before?.totalMicros ?? 0) + amountMicros, remainingMicros: (before?.remainingMicros ?? 0) + amountMicros } };
+    },
+
+    /** The held budget items of these campaigns (absent before activation), by campaign id. */
+    async budgets(ids: readonly string[]): Promise<Map<string, { totalMicros: number; remainingMicros: number; releasedMicros?: number }>> {
+      const found = await batchGetItems(db, ids.map((i) => keys.campaignBudget(i)));
+      return new Map([...found.values()].map((b) => [b.campaignId as string, { totalMicros: Number(b.totalMicros), remainingMicros: Number(b.remainingMicros), releasedMicros: b.releasedMicros === undefined ? undefined : Number(b.releasedMicros) }]));
+    },
+
+    /** The operator's queue: creatives awaiting review, longest waiting first (a Query on gsi3). */
+    async reviewQueue(page: { limit: number; cursor?: string }): Promise<Page<Creative>> {
+      const out = await queryPage<Creative>(db, { pk: keys.queue('creatives'), index: 'gsi3', ...page });
+      return { ...out, items: out.items.map((i) => strip<Creative>(i)) };
+    },
+
+    /** Any creative by id (the operator). */
+    async findCreative(creativeId: string): Promise<Creative> {
+      return strip<Creative>(await findCreative(creativeId));
     },
 
     /** Campaigns whose schedule ended by `at`, oldest first (the jobs function). */
@@ -258,21 +330,29 @@ export function campaignStore(deps: StoreDeps) {
 
     /** Operator review: approved creatives are copied onto the campaign, the others taken off it. */
     async reviewCreative(creativeId: string, verdict: { status: 'approved' | 'rejected'; reason?: string }): Promise<Creative> {
-      const found = await queryPage<Creative>(db, { pk: `CREATIVE#${creativeId}`, index: 'gsi1', limit: 1 });
-      const campaignId = found.items[0]?.campaignId;
-      if (campaignId === undefined) throw new NotFoundError(`Creative ${creativeId} not found`);
-      const stored = await readCreative(campaignId, creativeId);
+      const stored = await findCreative(creativeId);
       const at = now();
       const next: Creative = { ...strip<Creative>(stored), review: { ...verdict, decidedAt: at }, updatedAt: at };
-      return reviewWrite(stored, next);
+      return reviewWrite(stored, next, [`creative.${verdict.status}`]);
     },
   };
 
-  async function reviewWrite(stored: Stored<Creative>, next: Creative): Promise<Creative> {
+  /** A creative by its id alone: gsi1 names its campaign, then a consistent read. */
+  async function findCreative(creativeId: string): Promise<Stored<Creative>> {
+    const found = await queryPage<Creative>(db, { pk: `CREATIVE#${creativeId}`, index: 'gsi1', limit: 1 });
+    const campaignId = found.items[0]?.campaignId;
+    if (campaignId === undefined) throw new NotFoundError(`Creative ${creativeId} not found`);
+    return readCreative(campaignId, creativeId);
+  }
+
+  /** Saves a creative and its campaign's approved list; `events` go to the advertiser's webhooks. */
+  async function reviewWrite(stored: Stored<Creative>, next: Creative, events: string[] = []): Promise<Creative> {
     const campaign = await read(next.campaignId);
     const c = strip<Campaign>(campaign);
     const updated: Campaign = { ...c, creatives: approvedAfter(c.creatives, next), updatedAt: now() };
-    await save(campaign, updated, [putOp(db, creativeItem(next, stored.version + 1), stored.version, `Creative ${next.id}`)]);
+    const version = stored.version + 1;
+    const item = { ...creativeItem(next, version), ...(events.length > 0 ? { notify: notify(events, [next.advertiserId], version) } : {}) };
+    await save(campaign, updated, [putOp(db, item, stored.version, `Creative ${next.id}`)]);
     return next;
   }
 }

@@ -8,7 +8,8 @@ import { isConditionFailure } from './transact.js';
 /** The attributes every item carries besides its own fields. */
 export type Stored<T> = T & Key & { entity: string; version: number; gsi1pk?: string; gsi1sk?: string; expiresAt?: number };
 
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity', 'version', 'expiresAt'] as const;
+// `notify` is the webhook marker of a write (core/webhooks), not part of the object.
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity', 'version', 'expiresAt', 'notify'] as const;
 
 /** An item without its storage attributes: what the domain and the API see. */
 export function strip<T>(item: Stored<T> | Record<string, unknown>): T {
@@ -50,13 +51,13 @@ export async function putNew(db: Db, item: Key & Record<string, unknown>, onExis
   }
 }
 
-/** One page of a Query on the table or on gsi1; cursors are opaque to callers. */
+/** One page of a Query on the table, on gsi1 or on a queue (gsi3); cursors are opaque to callers. */
 export async function queryPage<T>(
   db: Db,
-  query: { pk: string; skPrefix?: string; skBetween?: [string, string]; index?: 'gsi1'; limit: number; cursor?: string; newestFirst?: boolean; filter?: Pick<QueryCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> },
+  query: { pk: string; skPrefix?: string; skBetween?: [string, string]; index?: 'gsi1' | 'gsi3'; limit: number; cursor?: string; newestFirst?: boolean; filter?: Pick<QueryCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> },
 ): Promise<Page<Stored<T>>> {
-  const pkName = query.index ? 'gsi1pk' : 'pk';
-  const skName = query.index ? 'gsi1sk' : 'sk';
+  const pkName = query.index ? `${query.index}pk` : 'pk';
+  const skName = query.index ? `${query.index}sk` : 'sk';
   const skCondition = query.skBetween ? ' AND #sk BETWEEN :sk AND :skTo' : query.skPrefix !== undefined ? ' AND begins_with(#sk, :sk)' : '';
   const skValues = query.skBetween ? { ':sk': query.skBetween[0], ':skTo': query.skBetween[1] } : query.skPrefix !== undefined ? { ':sk': query.skPrefix } : {};
   const out = await db.doc.send(

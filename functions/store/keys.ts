@@ -12,7 +12,22 @@ export const keys = {
   apiKeyByHash: (hash: string): Key => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
   tenantApiKey: (tenantId: string, keyId: string): Key => ({ pk: `TENANT#${tenantId}`, sk: `KEY#${keyId}` }),
   tenantApiKeyPrefix: (tenantId: string): Key => ({ pk: `TENANT#${tenantId}`, sk: 'KEY#' }),
+  // People (issue 12): a person (on the tenant's gsi1 list), the login item that makes emails unique and finds the
+  // person, the person's sessions beside them (read with the person in one BatchGetItem), invites and password
+  // resets by the hash of their secret, sign-in attempt counters per (account or address hash, window).
+  person: (personId: string): Key => ({ pk: `PERSON#${personId}`, sk: 'PERSON' }),
+  tenantPeople: (tenantId: string): string => `TENANT#${tenantId}#PEOPLE`,
+  login: (email: string): Key => ({ pk: `LOGIN#${email.toLowerCase()}`, sk: 'LOGIN' }),
+  session: (personId: string, hash: string): Key => ({ pk: `PERSON#${personId}`, sk: `SESSION#${hash}` }),
+  invite: (hash: string): Key => ({ pk: `INVITE#${hash}`, sk: 'INVITE' }),
+  passwordReset: (hash: string): Key => ({ pk: `RESET#${hash}`, sk: 'RESET' }),
+  signInAttempts: (scope: 'account' | 'address', hash: string, windowStart: number): Key => ({ pk: `SIGNIN#${scope}#${hash}`, sk: String(windowStart) }),
+  /** An operator queue on gsi3 (accounts awaiting verification, creatives awaiting review), oldest first. */
+  queue: (name: 'accounts' | 'creatives'): string => `QUEUE#${name}`,
+  queueEntry: (waitingSince: string, id: string): string => `${waitingSince}#${id}`,
   idempotency: (scope: string, key: string): Key => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' }),
+  deposit: (depositId: string): Key => ({ pk: `DEPOSIT#${depositId}`, sk: 'DEPOSIT' }),
+  deposits: (): string => 'DEPOSITS',
   balance: (account: string): Key => ({ pk: `BAL#${account}`, sk: 'BAL' }),
   /** Ledger lines of one owner (a tenant id, or `platform`), sorted by transaction id (time-ordered). */
   ledgerLine: (owner: string, txnId: string): Key => ({ pk: `LEDGER#${owner}`, sk: txnId }),

@@ -15,7 +15,7 @@ import { shardOf } from '../core/serving/billing.js';
 import { keys, type Key } from './keys.js';
 import type { TxOp } from './transact.js';
 import { queryPage } from './items.js';
-import type { Page } from './pagination.js';
+import { encodeCursor } from './pagination.js';
 
 const PLATFORM_OWNER = 'platform';
 
@@ -113,10 +113,16 @@ export async function getBalances(db: Db, accounts: readonly LedgerAccount[]): P
   return result;
 }
 
-/** A tenant's (or the platform's) ledger lines, newest first. */
-export async function listLedgerLines(db: Db, owner: string, limit: number, cursor?: string): Promise<Page<LedgerLine>> {
+/**
+ * A tenant's (or the platform's) ledger lines, newest first, after a cursor; each line carries
+ * the cursor that resumes just after it, so a reader may stop anywhere in a page.
+ */
+export async function ledgerLinesAfter(db: Db, owner: string, cursor: string | undefined, limit: number): Promise<{ lines: (LedgerLine & { resume: string })[]; nextCursor?: string }> {
   const page = await queryPage<LedgerLine>(db, { pk: keys.ledgerOwner(owner), limit, cursor, newestFirst: true });
-  return { items: page.items.map(({ txnId, at, cause, memo, postings }) => ({ txnId, at, cause, memo, postings })), nextCursor: page.nextCursor };
+  return {
+    lines: page.items.map(({ pk, sk, txnId, at, cause, memo, postings }) => ({ txnId, at, cause, memo, postings, resume: encodeCursor({ pk, sk }) as string })),
+    nextCursor: page.nextCursor,
+  };
 }
 
 export const platformLedgerOwner = PLATFORM_OWNER;

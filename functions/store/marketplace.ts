@@ -7,6 +7,7 @@ import type { PendingFloor } from '../core/serving/floor.js';
 import type { Clock } from '../core/shared/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/shared/errors.js';
 import type { IdSource } from '../core/shared/ids.js';
+import { notify } from '../core/webhooks/webhooks.js';
 import { feedKeys } from './change-feed.js';
 import { batchGetItems } from './batch-get.js';
 import type { Db } from './client.js';
@@ -83,6 +84,8 @@ export const marketItems = {
     gsi1pk: keys.tenantAccounts(a.ownerTenantId),
     gsi1sk: a.id,
     ...feedKeys('market', a.updatedAt, a.id),
+    // Awaiting verification since its audience was last reported.
+    ...(a.verification.status === 'unverified' ? { gsi3pk: keys.queue('accounts'), gsi3sk: keys.queueEntry(a.audience.updatedAt, a.id) } : {}),
     entity: 'account',
     version,
     ...a,
@@ -240,6 +243,15 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
     }
   }
 
+  async function slotPage(accountId: string, filter: SlotListFilter, page: { limit: number; cursor?: string }): Promise<Page<SlotRecord>> {
+    return pageOf<SlotRecord>({
+      pk: keys.accountSlots(accountId),
+      skBetween: [filter.from ?? '0', `${filter.to ?? '9999-12-31'}~`],
+      ...page,
+      ...(filter.status ? { filter: { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':status': filter.status } } } : {}),
+    });
+  }
+
   return {
     async createAccount(ownerTenantId: string, input: AccountInput): Promise<AccountRecord> {
       const at = now();
@@ -254,6 +266,12 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
       };
       await transact(db, [putNewOp(db, marketItems.account(account, 1))]);
       return account;
+    },
+
+    /** The operator's queue: accounts awaiting verification, longest waiting first (a Query on gsi3). */
+    async verificationQueue(page: { limit: number; cursor?: string }): Promise<Page<AccountRecord>> {
+      const out = await queryPage<AccountRecord>(db, { pk: keys.queue('accounts'), index: 'gsi3', ...page });
+      return { ...out, items: out.items.map((i) => strip<AccountRecord>(i)) };
     },
 
     async listAccounts(ownerTenantId: string, page: { limit: number; cursor?: string }): Promise<Page<AccountRecord>> {
@@ -288,7 +306,9 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
           : { status: 'rejected', reason: decision.reason, decidedAt: at };
       const source = decision.verdict === 'verified' ? 'verified' : 'self_reported';
       const next: AccountRecord = { ...current, verification, audience: { ...current.audience, source, updatedAt: at }, updatedAt: at };
-      await transact(db, [putVersionOp(db, marketItems.account(next, stored.version + 1), stored.version, `Account ${id}`)]);
+      const version = stored.version + 1;
+      const item = { ...marketItems.account(next, version), notify: notify([`account.${decision.verdict}`], [next.ownerTenantId], version) };
+      await transact(db, [putVersionOp(db, item, stored.version, `Account ${id}`)]);
       return next;
     },
 
@@ -318,14 +338,21 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
 
     async listSlots(tenantId: string, accountId: string, filter: SlotListFilter, page: { limit: number; cursor?: string }): Promise<Page<SlotRecord>> {
       await ownedAccount(tenantId, accountId);
-      return pageOf<SlotRecord>({
-        pk: keys.accountSlots(accountId),
-        skBetween: [filter.from ?? '0', `${filter.to ?? '9999-12-31'}~`],
-        ...page,
-        ...(filter.status ? { filter: { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':status': filter.status } } } : {}),
-      });
+      return slotPage(accountId, filter, page);
     },
 
+    /** Any account's open slots by date, for advertisers (404 for an unknown account). */
+    async openSlots(accountId: string, filter: Omit<SlotListFilter, 'status'>, page: { limit: number; cursor?: string }): Promise<Page<SlotRecord>> {
+      await getAccount(db, accountId);
+      return slotPage(accountId, { ...filter, status: 'open' }, page);
+    },
+
+    /** A slot as anyone may read it: its owner always; others while it is on the market (open or booked). */
+    async marketSlot(tenantId: string, slotId: string): Promise<SlotRecord> {
+      const slot = strip<SlotRecord>(await readSlot(db, slotId));
+      if (slot.ownerTenantId !== tenantId && slot.status !== 'open' && slot.status !== 'booked') throw new NotFoundError(`Slot ${slotId} not found`);
+      return slot;
+    },
     async getSlot(tenantId: string, slotId: string): Promise<SlotRecord> {
       return strip<SlotRecord>(await readSlot(db, slotId, tenantId));
     },

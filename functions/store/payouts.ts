@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError } from '../core/shared/errors.js';
 import { postings } from '../core/ledger/ledger.js';
 import { notify } from '../core/webhooks/webhooks.js';
 import type { Deps } from '../deps.js';
-import { getItem, queryPage, type Stored } from './items.js';
+import { getItem, getOwned, queryPage, type Stored } from './items.js';
 import { keys } from './keys.js';
 import type { Page } from './pagination.js';
 import { transact, type TxOp } from './transact.js';
@@ -92,6 +92,11 @@ export function payoutStore(deps: Money) {
         ...ledgerTxn(deps, { type: 'payout', id: payoutId }, `Payout ${outcome}`, lines),
       ]);
       return payout;
+    },
+
+    /** One payout: the publisher's own (another's answers 404), any for the operator (publisherId undefined). */
+    async get(publisherId: string | undefined, payoutId: string): Promise<Payout> {
+      return payoutOf(await getOwned<Payout & Record<string, unknown>>(db, keys.payout(payoutId), 'Payout', payoutId, publisherId, 'publisherId', { consistent: true }));
     },
 
     /** A publisher's payouts, newest first. */

@@ -44,8 +44,11 @@ function apiKeyOps(db: Db, tenantId: string, role: Role, keyId: string, now: str
 
 export function tenantStore(db: Db, clock: Clock, ids: IdSource) {
   return {
-    /** Creates a tenant with its first key. The email item makes emails unique across tenants. */
-    async create(input: { role: Role; name: string; email: string }): Promise<{ tenant: Tenant; key: NewKey }> {
+    /**
+     * Creates a tenant with its first key. The email item makes emails unique across tenants.
+     * `withOps` adds writes that must happen with it or not at all (the owner person of a console signup).
+     */
+    async create(input: { role: Role; name: string; email: string }, withOps: (tenant: Tenant) => TxOp[] = () => []): Promise<{ tenant: Tenant; key: NewKey }> {
       const now = clock().toISOString();
       const tenant: Tenant = { id: ids('tnt'), role: input.role, name: input.name, email: input.email.toLowerCase(), createdAt: now };
       const first = apiKeyOps(db, tenant.id, tenant.role, ids('key'), now);
@@ -66,6 +69,7 @@ export function tenantStore(db: Db, clock: Clock, ids: IdSource) {
           },
         },
         ...first.ops,
+        ...withOps(tenant),
       ]);
       return { tenant, key: first.key };
     },

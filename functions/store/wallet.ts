@@ -4,7 +4,8 @@ import { NotFoundError } from '../core/shared/errors.js';
 import type { Role, Tenant } from '../core/tenants/tenants.js';
 import type { Db } from './client.js';
 import { getBalances, ledgerOps, platformLedgerOwner } from './ledger.js';
-import { getItem } from './items.js';
+import { getItem, queryPage, strip } from './items.js';
+import type { Page } from './pagination.js';
 import { keys } from './keys.js';
 import { transact, type TxOp } from './transact.js';
 
@@ -16,14 +17,35 @@ export function ledgerTxn(deps: Pick<Deps, 'db' | 'ids' | 'clock'>, cause: Cause
   return ledgerOps(deps.db, { id: deps.ids('txn'), at: deps.clock().toISOString(), cause, memo, postings: lines, ...(extra.shardKey ? { shardKey: extra.shardKey } : {}) }, extra.fields);
 }
 
-/** Records a deposit: platform cash → the advertiser's available balance. */
+export interface Deposit {
+  id: string;
+  advertiserId: string;
+  amountMicros: number;
+  reference: string;
+  createdAt: string;
+}
+
+/**
+ * Records a deposit: platform cash → the advertiser's available balance, and the deposit item
+ * `DEPOSIT#<id> / DEPOSIT` on gsi1 `DEPOSITS` (the operator's list, newest first) in the same transaction.
+ */
 export async function deposit(
   deps: Pick<Deps, 'db' | 'ids' | 'clock'>,
   input: { advertiserId: string; amountMicros: number; reference: string },
 ): Promise<{ depositId: string }> {
   const depositId = deps.ids('dep');
-  await transact(deps.db, ledgerTxn(deps, { type: 'deposit', id: depositId }, `Deposit ${input.reference}`, postings.deposit(input.advertiserId, input.amountMicros)));
+  const record: Deposit = { id: depositId, ...input, createdAt: deps.clock().toISOString() };
+  await transact(deps.db, [
+    { item: { Put: { TableName: deps.db.tableName, Item: { ...keys.deposit(depositId), gsi1pk: keys.deposits(), gsi1sk: depositId, entity: 'deposit', version: 1, ...record }, ConditionExpression: 'attribute_not_exists(pk)' } } },
+    ...ledgerTxn(deps, { type: 'deposit', id: depositId }, `Deposit ${input.reference}`, postings.deposit(input.advertiserId, input.amountMicros)),
+  ]);
   return { depositId };
+}
+
+/** Every deposit, newest first (the operator). */
+export async function listDeposits(db: Db, page: { limit: number; cursor?: string }): Promise<Page<Deposit>> {
+  const out = await queryPage<Deposit>(db, { pk: keys.deposits(), index: 'gsi1', newestFirst: true, ...page });
+  return { items: out.items.map((i) => strip<Deposit>(i)), nextCursor: out.nextCursor };
 }
 
 export const advertiserAccounts = (tenantId: string): LedgerAccount[] => [`advertiser:${tenantId}:available`, `advertiser:${tenantId}:held`];
@@ -41,10 +63,13 @@ export const platformAccounts: LedgerAccount[] = ['platform:revenue', 'platform:
  * platform's for the operator.
  */
 export async function walletBalances(db: Db, role: Role, tenantId: string): Promise<Record<string, number>> {
-  const accounts = role === 'advertiser' ? advertiserAccounts(tenantId) : role === 'publisher' ? publisherAccounts(tenantId) : platformAccounts;
-  const balances = await getBalances(db, accounts);
+  const balances = await getBalances(db, ledgerAccountsOf(role, tenantId));
   return Object.fromEntries([...balances].map(([account, micros]) => [`${account.split(':').at(-1)}Micros`, micros]));
 }
+
+/** The balances a caller has: an advertiser's or publisher's own, the platform's for the operator. */
+export const ledgerAccountsOf = (role: Role, tenantId: string): LedgerAccount[] =>
+  role === 'advertiser' ? advertiserAccounts(tenantId) : role === 'publisher' ? publisherAccounts(tenantId) : platformAccounts;
 
 /** Whose ledger lines a caller reads: their own, or the platform's for the operator. */
 export const ledgerOwnerOf = (role: Role, tenantId: string): string => (role === 'admin' ? platformLedgerOwner : tenantId);

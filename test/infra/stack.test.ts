@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { servePaths } from '../../functions/http/routing.js';
 import { tableDefinition } from '../../functions/store/table.js';
+import { API_PATHS } from '../../infra/constructs/console-site.js';
 import { PlacardStack } from '../../infra/stack.js';
 
 // The same feature flags as `cdk synth`, but no esbuild bundling: that is slow and is checked by a
@@ -104,15 +105,17 @@ describe('PlacardStack', () => {
   });
 
   describe('functions', () => {
-    it('runs four functions on Node 22, arm64, traced, with source maps', () => {
-      template.resourceCountIs('AWS::Lambda::Function', 4);
-      template.allResourcesProperties('AWS::Lambda::Function', {
-        Runtime: 'nodejs22.x',
-        Architectures: ['arm64'],
-        Handler: 'index.handler',
-        TracingConfig: { Mode: 'Active' },
-        Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps', STAGE: 'dev' }) },
-      });
+    it('runs four functions on Node 22, arm64, traced, with source maps (and CDK’s deploy-time copier of the console)', () => {
+      template.resourceCountIs('AWS::Lambda::Function', 5);
+      for (const fn of Object.values(stack.functions)) {
+        expect(fnProps(fn)).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          TracingConfig: { Mode: 'Active' },
+          Environment: { Variables: expect.objectContaining({ NODE_OPTIONS: '--enable-source-maps', STAGE: 'dev' }) },
+        });
+      }
     });
 
     it('gives each function its own log group with a retention', () => {
@@ -172,8 +175,9 @@ describe('PlacardStack', () => {
     });
 
     it('uses no AWS managed policies (each role writes only its own log group)', () => {
-      for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
-        expect((role as Resource).Properties.ManagedPolicyArns).toBeUndefined();
+      for (const fn of Object.values(stack.functions)) {
+        const role = (fn as unknown as { role: IConstruct }).role;
+        expect((template.toJSON() as { Resources: Record<string, Resource> }).Resources[id(role)]!.Properties.ManagedPolicyArns).toBeUndefined();
       }
     });
   });
@@ -278,6 +282,36 @@ describe('PlacardStack', () => {
     it('alarms when a stream record reaches the dead-letter queue', () => {
       alarm('ApproximateNumberOfMessagesVisible', { Name: 'QueueName', Value: getAtt(stack.deadLetterQueue, 'QueueName') });
       template.resourceCountIs('AWS::CloudWatch::Alarm', 4 * 2 + 1);
+    });
+  });
+
+  describe('console', () => {
+    const distribution = () => Object.values(template.findResources('AWS::CloudFront::Distribution'))[0] as Resource;
+    const behaviors = () => (distribution().Properties.DistributionConfig as { CacheBehaviors: { PathPattern: string; AllowedMethods: string[]; CachePolicyId: string; OriginRequestPolicyId: string; FunctionAssociations: unknown[] }[] }).CacheBehaviors;
+
+    it('serves the API’s paths through the same distribution as the console, uncached, every method, with the browser’s host passed on', () => {
+      expect(behaviors().map((b) => b.PathPattern).sort()).toEqual([...API_PATHS].sort());
+      for (const b of behaviors()) {
+        expect(b.AllowedMethods).toEqual(expect.arrayContaining(['POST', 'DELETE', 'PATCH']));
+        expect(b.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // Managed-CachingDisabled
+        expect(b.OriginRequestPolicyId).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac'); // Managed-AllViewerExceptHostHeader
+        expect(b.FunctionAssociations).toHaveLength(1);
+      }
+    });
+
+    it('keeps the console’s bucket private (CloudFront reads it through origin access control) and TLS-only', () => {
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      });
+      template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+    });
+
+    it('deploys the console build under console/ and outputs its URL', () => {
+      template.hasResourceProperties('Custom::CDKBucketDeployment', { DestinationBucketKeyPrefix: 'console/' });
+      template.hasOutput('ConsoleUrl', {});
     });
   });
 });

@@ -254,7 +254,7 @@ describe('marketplace', () => {
     const big = await store.createAccount(owner.id, { ...base, name: 'Big', audience: { ...audience, followers: 900_000, region: { 'CN-XZ': 0.3 } } });
     const mid = await store.createAccount(owner.id, { ...base, name: 'Mid', audience: { ...audience, followers: 500_000, region: { 'CN-XZ': 0.1 } } });
     const small = await store.createAccount(owner.id, { ...base, name: 'Small', audience: { ...audience, followers: 200_000, region: { 'CN-XZ': 0.5 } } });
-    await store.createSlots(owner.id, mid.id, [{ publishDate: '2031-01-05', position: 'headline', format: 'custom_article', priceMicros: 300_000_000 }]);
+    const [midSlot] = await store.createSlots(owner.id, mid.id, [{ publishDate: '2031-01-05', position: 'headline', format: 'custom_article', priceMicros: 300_000_000 }]);
     await store.createSlots(owner.id, small.id, [{ publishDate: '2031-01-20', position: 'headline', format: 'custom_article', priceMicros: 100_000_000 }]);
     await store.reviewAccount(small.id, { verdict: 'verified' });
     nextSecond();
@@ -273,7 +273,7 @@ describe('marketplace', () => {
     expect(ids((await call(app, 'GET', `${q}&minFollowers=300000`, { key: advertiser.key })).body)).toEqual([big.id, mid.id]);
     expect(ids((await call(app, 'GET', `${q}&verifiedOnly=true`, { key: advertiser.key })).body)).toEqual([small.id]);
     const dated = await call(app, 'GET', `${q}&availableFrom=2031-01-01&availableTo=2031-01-10`, { key: owner.key });
-    expect(dated.body.items).toEqual([{ account: expect.objectContaining({ id: mid.id }), openSlots: { count: 1, fromPriceMicros: 300_000_000, nextDate: '2031-01-05' } }]);
+    expect(dated.body.items).toEqual([{ account: expect.objectContaining({ id: mid.id }), openSlots: { count: 1, fromPriceMicros: 300_000_000, nextDate: '2031-01-05', slotIds: [midSlot?.id] } }]);
     expect(ids((await call(app, 'GET', `${q}&maxPriceMicros=200000000`, { key: owner.key })).body)).toEqual([small.id]);
 
     const bad = await call(app, 'GET', '/v1/marketplace/accounts?platform=fax&minFollowers=-1&availableFrom=tomorrow', { key: advertiser.key });

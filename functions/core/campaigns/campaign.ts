@@ -80,7 +80,7 @@ export interface Creative extends CreativeContent {
   updatedAt: string;
 }
 
-export type CampaignAction = 'activate' | 'pause' | 'archive' | 'end' | 'exhaust' | 'edit';
+export type CampaignAction = 'activate' | 'pause' | 'archive' | 'end' | 'exhaust' | 'edit' | 'top_up';
 
 const ALLOWED: Record<CampaignAction, readonly CampaignStatus[]> = {
   activate: ['draft', 'paused'],
@@ -89,6 +89,7 @@ const ALLOWED: Record<CampaignAction, readonly CampaignStatus[]> = {
   end: ['active', 'paused', 'budget_exhausted'],
   exhaust: ['active'],
   edit: ['draft', 'active', 'paused'],
+  top_up: ['active', 'paused', 'budget_exhausted'],
 };
 
 const TARGET: Partial<Record<CampaignAction, CampaignStatus>> = {
@@ -106,6 +107,19 @@ export function transition(status: CampaignStatus, action: CampaignAction): Camp
     throw new ConflictError(`Cannot ${action} a campaign in status ${status}`, { state: status, allowedActions: allowed });
   }
   return TARGET[action] ?? status;
+}
+
+/** A top-up adds to a funded campaign's held budget; a campaign whose budget was spent serves again. */
+export function afterTopUp(campaign: Campaign): CampaignStatus {
+  if (!campaign.funded) throw new ConflictError('Only an activated campaign can be topped up; a draft changes its total budget instead', { status: campaign.status });
+  const status = transition(campaign.status, 'top_up');
+  return status === 'budget_exhausted' ? 'active' : status;
+}
+
+/** What a campaign has spent and has left: nothing is spent before activation; after it, the budget item counts down. */
+export function budgetProgress(campaign: Pick<Campaign, 'budget' | 'funded'>, held: { totalMicros: number; remainingMicros: number; releasedMicros?: number } | undefined): { spentMicros: number; remainingMicros: number } {
+  if (!held) return { spentMicros: 0, remainingMicros: campaign.budget.totalMicros };
+  return { spentMicros: held.totalMicros - held.remainingMicros - (held.releasedMicros ?? 0), remainingMicros: held.remainingMicros };
 }
 
 /** Whether the budget is held and must be released when the campaign leaves for good. */

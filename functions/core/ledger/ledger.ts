@@ -21,7 +21,8 @@ export interface Posting {
   amountMicros: number;
 }
 
-export type CauseType = 'deposit' | 'order' | 'campaign' | 'decision' | 'payout';
+export const CAUSE_TYPES = ['deposit', 'order', 'campaign', 'decision', 'payout'] as const;
+export type CauseType = (typeof CAUSE_TYPES)[number];
 
 export interface Cause {
   type: CauseType;

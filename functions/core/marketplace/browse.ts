@@ -46,7 +46,11 @@ export interface OpenSlotSummary {
   /** Cheapest fitting open slot; null when there is none. */
   fromPriceMicros: number | null;
   nextDate: IsoDate | null;
+  /** The first fitting open slots' ids, by date (at most SLOT_IDS_SHOWN): GET /v1/slots/{id} reads each. */
+  slotIds: string[];
 }
+
+export const SLOT_IDS_SHOWN = 20;
 
 export interface AccountHit {
   account: MarketAccount;
@@ -116,7 +120,7 @@ function summarise(slots: readonly Slot[]): OpenSlotSummary {
     if (fromPriceMicros === null || s.priceMicros < fromPriceMicros) fromPriceMicros = s.priceMicros;
     if (nextDate === null || s.publishDate < nextDate) nextDate = s.publishDate;
   }
-  return { count: slots.length, fromPriceMicros, nextDate };
+  return { count: slots.length, fromPriceMicros, nextDate, slotIds: slots.slice(0, SLOT_IDS_SHOWN).map((s) => s.id) };
 }
 
 function sortValue(hit: AccountHit, sort: AccountSort): number | null {

@@ -4,7 +4,7 @@ import type { Clock } from './clock.js';
 /** Prefixes of the ids Placard hands out: prefixed, sortable, ULID-based. */
 export type IdPrefix =
   | 'tnt' | 'key' | 'acct' | 'slot' | 'unit' | 'ord' | 'cmp' | 'crv' | 'dec'
-  | 'pay' | 'dep' | 'txn' | 'whk' | 'dlv' | 'rule' | 'lse';
+  | 'pay' | 'dep' | 'txn' | 'whk' | 'dlv' | 'rule' | 'lse' | 'psn' | 'inv';
 
 export type IdSource = (prefix: IdPrefix) => string;
 

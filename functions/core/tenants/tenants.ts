@@ -23,10 +23,12 @@ export interface Tenant {
   createdAt: string;
 }
 
+/** Who calls: a program with an API key (`keyId`), or a signed-in person (`person`, from a session cookie). */
 export interface Principal {
   tenantId: string;
   role: Role;
-  keyId: string;
+  keyId?: string;
+  person?: { id: string; role: 'owner' | 'member' };
 }
 
 export interface ApiKeyRecord {

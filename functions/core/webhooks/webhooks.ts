@@ -6,7 +6,9 @@ import { isPublicAddress } from './addresses.js';
 
 /** The events a webhook can subscribe to: every order event (the order machine names them) and the payout events. */
 export const PAYOUT_EVENTS = ['payout.requested', 'payout.paid', 'payout.failed'] as const;
-export const WEBHOOK_EVENTS = [...ORDER_EVENTS, ...PAYOUT_EVENTS] as const;
+/** Operator verdicts and campaign budgets (issue 12): told to the account's owner or the campaign's advertiser. */
+export const REVIEW_EVENTS = ['account.verified', 'account.rejected', 'creative.approved', 'creative.rejected', 'campaign.budget_spent'] as const;
+export const WEBHOOK_EVENTS = [...ORDER_EVENTS, ...PAYOUT_EVENTS, ...REVIEW_EVENTS] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export const isWebhookEvent = (value: string): value is WebhookEvent => (WEBHOOK_EVENTS as readonly string[]).includes(value);

@@ -2,11 +2,14 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ruleInvalidTraffic } from '../../app/billing/rule-invalid-traffic.js';
 import type { Context } from 'hono';
+import { campaignStore } from '../../store/campaigns.js';
 import { keys } from '../../store/keys.js';
-import { marketplaceStore } from '../../store/marketplace.js';
+import { getAccount, marketplaceStore } from '../../store/marketplace.js';
+import { CreativeSchema } from '../campaign-schemas.js';
 import type { AppEnv } from '../env.js';
-import { AccountSchema } from '../marketplace-schemas.js';
-import { access, errorResponses, IdParam, jsonBody, jsonContent, router } from '../openapi.js';
+import { AccountSchema, page } from '../marketplace-schemas.js';
+import { access, errorResponses, IdParam, jsonBody, jsonContent, PageQuery, router } from '../openapi.js';
+import { paged } from '../pagination.js';
 
 const stats = createRoute({
   method: 'get',
@@ -36,6 +39,34 @@ const VerifyBody = z.object({ note: z.string().trim().max(1000).optional() }).op
 const RejectBody = z.object({ reason: z.string().trim().min(1).max(1000) }).openapi('AccountReject');
 const verify = reviewRoute('verify', VerifyBody, 'Mark an account’s audience data as verified');
 const reject = reviewRoute('reject', RejectBody, 'Reject an account’s audience data: it stays self-reported, with the reason');
+
+const operatorErrors = { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] };
+
+const queueRoute = (queue: 'accounts' | 'creatives', schema: z.ZodType, summary: string) =>
+  createRoute({
+    method: 'get',
+    path: `/v1/admin/queues/${queue}`,
+    tags: ['Admin'],
+    summary,
+    ...access('admin'),
+    request: { query: PageQuery },
+    responses: { 200: jsonContent(page(schema), 'A page of the queue, longest waiting first'), ...operatorErrors },
+  });
+const accountQueue = queueRoute('accounts', AccountSchema, 'Accounts awaiting verification of their audience data');
+const creativeQueue = queueRoute('creatives', CreativeSchema, 'Creatives awaiting review');
+
+const readRoute = (what: 'accounts' | 'creatives', prefix: 'acct' | 'crv', schema: z.ZodType, summary: string) =>
+  createRoute({
+    method: 'get',
+    path: `/v1/admin/${what}/{id}`,
+    tags: ['Admin'],
+    summary,
+    ...access('admin'),
+    request: { params: IdParam(prefix) },
+    responses: { 200: jsonContent(schema, 'Found'), ...operatorErrors, 404: errorResponses[404] },
+  });
+const readAccount = readRoute('accounts', 'acct', AccountSchema, 'Any account, whoever owns it');
+const readCreative = readRoute('creatives', 'crv', CreativeSchema, 'Any creative, whoever made it');
 
 const reviews = (c: Context<AppEnv>) => {
   const { db, clock, ids } = c.var.deps;
@@ -73,6 +104,10 @@ export const adminRoutes = router()
   .openapi(ruling, async (c) => {
     return c.json(await ruleInvalidTraffic(c.var.deps, c.req.valid('json') as z.infer<typeof RulingBody>), 200);
   })
+  .openapi(accountQueue, async (c) => c.json(await paged(c, c.req.valid('query'), (page) => reviews(c).verificationQueue(page)), 200))
+  .openapi(creativeQueue, async (c) => c.json(await paged(c, c.req.valid('query'), (page) => campaignStore(c.var.deps).reviewQueue(page)), 200))
+  .openapi(readAccount, async (c) => c.json(await getAccount(c.var.deps.db, c.req.valid('param').id), 200))
+  .openapi(readCreative, async (c) => c.json(await campaignStore(c.var.deps).findCreative(c.req.valid('param').id), 200))
   .openapi(verify, async (c) => {
     const { note } = c.req.valid('json') as z.infer<typeof VerifyBody>;
     return c.json(await reviews(c).reviewAccount(c.req.valid('param').id, { verdict: 'verified', note }), 200);

@@ -1,12 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { CampaignFields, CampaignPatch } from '../../core/campaigns/campaign.js';
+import { withBudget } from '../../app/campaigns/with-budget.js';
+import { budgetProgress, type Campaign } from '../../core/campaigns/campaign.js';
+import { ValidationError } from '../../core/shared/errors.js';
 import { campaignStore } from '../../store/campaigns.js';
 import { caller } from '../auth.js';
 import { CampaignInputSchema, CampaignPatchSchema, CampaignSchema, CreativeInputSchema, CreativePatchSchema, CreativeSchema } from '../campaign-schemas.js';
 import type { AppEnv } from '../env.js';
 import { page } from '../marketplace-schemas.js';
-import { access, errorResponses, Id, IdParam, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
+import { access, errorResponses, Id, IdParam, jsonBody, jsonContent, microsInput, PageQuery, problemContent, router } from '../openapi.js';
 import { paged } from '../pagination.js';
 
 const tags = ['Campaigns'];
@@ -50,6 +53,15 @@ const actionRoute = (action: keyof typeof ACTIONS) =>
     responses: { 200: jsonContent(CampaignSchema, 'The campaign'), ...errors, 402: problemContent('The available balance does not cover the budget'), 409: errorResponses[409] },
   });
 
+const topUp = createRoute({
+  ...common,
+  method: 'post',
+  path: '/v1/campaigns/{id}/top-up',
+  summary: 'Add to an activated campaign’s budget: the amount is held from the available balance; a campaign whose budget was spent serves again (needs an Idempotency-Key)',
+  request: { params: IdParam('cmp'), headers: z.object({ 'idempotency-key': z.string().optional().openapi({ description: 'Required' }) }), ...jsonBody(z.object({ amountMicros: microsInput('Added to the budget and held from the available balance') }).openapi('CampaignTopUp')) },
+  responses: { 200: jsonContent(CampaignSchema, 'The campaign with its new budget'), ...errors, 402: problemContent('The available balance does not cover the amount'), 409: problemContent('The campaign is a draft, ended or archived') },
+});
+
 const addCreative = createRoute({
   ...common,
   method: 'post',
@@ -87,25 +99,35 @@ const reviewRoute = (verdict: keyof typeof VERDICTS) =>
     responses: { 200: jsonContent(CreativeSchema, 'The creative'), ...errors, 409: errorResponses[409] },
   });
 
+/** One campaign with its spend and what is left. */
+const shown = async (c: Context<AppEnv>, campaign: Campaign) => (await withBudget(c.var.deps, [campaign]))[0] as Campaign & { spentMicros: number; remainingMicros: number };
+
 const advertiser = (c: Context<AppEnv>) => ({ store: campaignStore(c.var.deps), me: caller(c).tenantId });
 const reviewer = (c: Context<AppEnv>) => campaignStore(c.var.deps);
 
 export const campaignRoutes = router()
   .openapi(create, async (c) => {
     const { store, me } = advertiser(c);
-    return c.json(await store.create(me, c.req.valid('json') as CampaignFields), 201);
+    return c.json(await shown(c, await store.create(me, c.req.valid('json') as CampaignFields)), 201);
   })
   .openapi(list, async (c) => {
     const { store, me } = advertiser(c);
-    return c.json(await paged(c, c.req.valid('query'), (page) => store.list(me, page)), 200);
+    const out = await paged(c, c.req.valid('query'), (page) => store.list(me, page));
+    return c.json({ ...out, items: await withBudget(c.var.deps, out.items) }, 200);
   })
   .openapi(get, async (c) => {
     const { store, me } = advertiser(c);
-    return c.json(await store.get(me, c.req.valid('param').id), 200);
+    return c.json(await shown(c, await store.get(me, c.req.valid('param').id)), 200);
   })
   .openapi(update, async (c) => {
     const { store, me } = advertiser(c);
-    return c.json(await store.update(me, c.req.valid('param').id, c.req.valid('json') as CampaignPatch), 200);
+    return c.json(await shown(c, await store.update(me, c.req.valid('param').id, c.req.valid('json') as CampaignPatch)), 200);
+  })
+  .openapi(topUp, async (c) => {
+    const { store, me } = advertiser(c);
+    if (!c.req.valid('header')['idempotency-key']) throw new ValidationError('A top-up needs an Idempotency-Key', [{ field: 'Idempotency-Key', message: 'is required: a retry with the same key tops up once' }]);
+    const { campaign, held } = await store.topUp(me, c.req.valid('param').id, c.req.valid('json').amountMicros);
+    return c.json({ ...campaign, ...budgetProgress(campaign, held) }, 200);
   })
   .openapi(addCreative, async (c) => {
     const { store, me } = advertiser(c);
@@ -129,6 +151,6 @@ export const campaignRoutes = router()
 for (const action of Object.keys(ACTIONS) as (keyof typeof ACTIONS)[]) {
   campaignRoutes.openapi(actionRoute(action), async (c) => {
     const { store, me } = advertiser(c);
-    return c.json(await store[action](me, c.req.valid('param').id), 200);
+    return c.json(await shown(c, await store[action](me, c.req.valid('param').id)), 200);
   });
 }

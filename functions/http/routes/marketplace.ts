@@ -1,14 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { ACCOUNT_SORTS, searchAccounts, type MarketAccount } from '../../core/marketplace/browse.js';
+import { ACCOUNT_SORTS, SLOT_IDS_SHOWN, searchAccounts, type MarketAccount } from '../../core/marketplace/browse.js';
 import { AGE_BANDS, CATEGORIES, GENDERS, INTERESTS, PLATFORMS, REGIONS } from '../../core/marketplace/catalog.js';
 import type { RankedSlot } from '../../core/marketplace/matching.js';
 import { MATCH_OPTIONS, matchSlots, validateMatchQuery } from '../../core/marketplace/search.js';
 import { localDate } from '../../core/marketplace/slots.js';
 import { marketSnapshot } from '../../store/market-snapshot.js';
 import type { AppEnv } from '../env.js';
-import { AccountSchema, AudienceSchema, IsoDateSchema, SlotSchema, addIssues } from '../marketplace-schemas.js';
-import { PageQuery, access, errorResponses, jsonBody, jsonContent, microsInput, microsQuery, router } from '../openapi.js';
+import { AccountSchema, AudienceSchema, IsoDateSchema, SlotSchema, addIssues, page } from '../marketplace-schemas.js';
+import { getAccount, marketplaceStore } from '../../store/marketplace.js';
+import { marketSlotView } from './slots.js';
+import { PageQuery, access, errorResponses, IdParam, jsonBody, jsonContent, microsInput, microsQuery, router } from '../openapi.js';
 import { paged } from '../pagination.js';
 
 const tags = ['Marketplace'];
@@ -46,7 +48,17 @@ const search = createRoute({
   responses: {
     200: jsonContent(
       z.object({
-        items: z.array(z.object({ account: MarketAccountSchema, openSlots: z.object({ count: z.number().int(), fromPriceMicros: z.number().int().nullable(), nextDate: IsoDateSchema.nullable() }) })),
+        items: z.array(
+          z.object({
+            account: MarketAccountSchema,
+            openSlots: z.object({
+              count: z.number().int(),
+              fromPriceMicros: z.number().int().nullable(),
+              nextDate: IsoDateSchema.nullable(),
+              slotIds: z.array(z.string()).openapi({ description: `The first ${SLOT_IDS_SHOWN} fitting open slots, by date` }),
+            }),
+          }),
+        ),
         total: z.number().int(),
         nextCursor: z.string().optional(),
       }),
@@ -54,6 +66,26 @@ const search = createRoute({
     ),
     ...errors,
   },
+});
+
+const accountPage = createRoute({
+  method: 'get',
+  path: '/v1/marketplace/accounts/{id}',
+  tags,
+  summary: 'One account as advertisers see it: its audience and verification',
+  ...access(),
+  request: { params: IdParam('acct') },
+  responses: { 200: jsonContent(MarketAccountSchema.extend({ verification: AccountSchema.shape.verification }), 'The account'), ...errors, 404: errorResponses[404] },
+});
+
+const accountSlots = createRoute({
+  method: 'get',
+  path: '/v1/marketplace/accounts/{id}/slots',
+  tags,
+  summary: 'An account’s open slots by date (with their ids and prices), optionally between two dates',
+  ...access(),
+  request: { params: IdParam('acct'), query: PageQuery.extend({ from: IsoDateSchema.optional(), to: IsoDateSchema.optional() }) },
+  responses: { 200: jsonContent(page(SlotSchema), 'A page of open slots'), ...errors, 404: errorResponses[404] },
 });
 
 const MatchBody = z
@@ -130,7 +162,20 @@ const market = (c: Context<AppEnv>) => marketSnapshot(c.var.deps.db, c.var.deps.
 
 const today = (c: Context<AppEnv>) => localDate(c.var.deps.clock(), c.var.deps.config.MARKET_TIMEZONE);
 
+const listings = (c: Context<AppEnv>) => {
+  const { db, clock, ids } = c.var.deps;
+  return marketplaceStore(db, clock, ids);
+};
+
 export const marketplaceRoutes = router()
+  .openapi(accountPage, async (c) => {
+    const account = await getAccount(c.var.deps.db, c.req.valid('param').id);
+    return c.json({ ...marketAccountView({ ...account, openSlots: [] }), verification: account.verification }, 200);
+  })
+  .openapi(accountSlots, async (c) => {
+    const out = await paged(c, c.req.valid('query'), ({ limit, cursor, ...dates }) => listings(c).openSlots(c.req.valid('param').id, dates, { limit, cursor }));
+    return c.json({ ...out, items: out.items.map((s) => marketSlotView(s, undefined)) }, 200);
+  })
   .openapi(search, async (c) => {
     const { accounts } = await market(c);
     const page = await paged(c, c.req.valid('query'), async (query) => searchAccounts(accounts, { ...query, today: today(c) }));

@@ -47,6 +47,16 @@ const listPayouts = createRoute({
   responses: { 200: jsonContent(page(PayoutSchema), 'Payouts'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
 });
 
+const getPayout = createRoute({
+  method: 'get',
+  path: '/v1/payouts/{id}',
+  tags,
+  summary: 'One payout: a publisher’s own, any for an operator',
+  ...access('publisher', 'admin'),
+  request: { params: IdParam('pay') },
+  responses: { 200: jsonContent(PayoutSchema, 'The payout'), 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
+});
+
 const adminList = createRoute({
   method: 'get',
   path: '/v1/admin/payouts',
@@ -76,6 +86,10 @@ const payouts = (c: Context<AppEnv>) => payoutStore(c.var.deps);
 export const payoutRoutes = router()
   .openapi(requestPayout, async (c) => c.json(await payouts(c).request(caller(c).tenantId, c.req.valid('json').amountMicros), 201))
   .openapi(listPayouts, async (c) => c.json(await paged(c, c.req.valid('query'), (page) => payouts(c).listForPublisher(caller(c).tenantId, page)), 200))
+  .openapi(getPayout, async (c) => {
+    const { tenantId, role } = caller(c);
+    return c.json(await payouts(c).get(role === 'admin' ? undefined : tenantId, c.req.valid('param').id), 200);
+  })
   .openapi(adminList, async (c) => {
     return c.json(await paged(c, c.req.valid('query'), ({ status, ...page }) => payouts(c).listByStatus(status, page)), 200);
   })

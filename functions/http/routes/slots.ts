@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { SLOT_STATUSES } from '../../core/marketplace/catalog.js';
 import { createSlots } from '../../app/marketplace/create-slots.js';
-import type { SlotRecord } from '../../store/marketplace.js';
+import { marketplaceStore, type SlotRecord } from '../../store/marketplace.js';
 import { access, errorResponses, IdParam, jsonBody, jsonContent, PageQuery, router } from '../openapi.js';
 import { paged } from '../pagination.js';
 import { IsoDateSchema, SlotCreateSchema, SlotPatchSchema, SlotSchema, page } from '../marketplace-schemas.js';
@@ -31,6 +31,16 @@ const list = createRoute({
   responses: { 200: jsonContent(page(SlotSchema), 'A page of slots'), ...ownerErrors },
 });
 
+const get = createRoute({
+  method: 'get',
+  path: '/v1/slots/{id}',
+  tags,
+  summary: 'One slot: the owner’s in any status; anyone’s while it is open or booked',
+  ...access(),
+  request: { params: IdParam('slot') },
+  responses: { 200: jsonContent(SlotSchema, 'The slot'), 401: errorResponses[401], 404: errorResponses[404] },
+});
+
 const update = createRoute({
   method: 'patch',
   path: '/v1/slots/{id}',
@@ -54,7 +64,18 @@ const remove = createRoute({
 /** A slot as the API shows it (deleted slots are never shown). */
 export const slotView = ({ ownerTenantId: _owner, ...slot }: SlotRecord) => ({ ...slot, status: slot.status as (typeof SLOT_STATUSES)[number] });
 
+/** A slot as `viewer` sees it: which order holds it is the owner's business. */
+export const marketSlotView = (slot: SlotRecord, viewer: string | undefined) => {
+  const { orderId, ...shown } = slotView(slot);
+  return slot.ownerTenantId === viewer ? { ...shown, orderId } : shown;
+};
+
 export const slotRoutes = router()
+  .openapi(get, async (c) => {
+    const { tenantId } = caller(c);
+    const { db, clock, ids } = c.var.deps;
+    return c.json(marketSlotView(await marketplaceStore(db, clock, ids).marketSlot(tenantId, c.req.valid('param').id), tenantId), 200);
+  })
   .openapi(create, async (c) => {
     const slots = await createSlots(c.var.deps, caller(c, 'publisher').tenantId, c.req.valid('param').id, c.req.valid('json'));
     return c.json({ items: slots.map(slotView) }, 201);

@@ -4,19 +4,15 @@ import { revokeApiKey } from '../../app/tenants/api-keys.js';
 import type { AppEnv } from '../env.js';
 import { signupRoles } from '../../core/tenants/tenants.js';
 import { tenantStore } from '../../store/tenants.js';
-import { caller } from '../auth.js';
+import { signUp } from '../../app/people/sign-up.js';
+import { signedInPerson } from '../../app/people/people.js';
+import { caller, manager, setSessionCookie } from '../auth.js';
 import { carriesSecret } from '../idempotency.js';
 import { access, errorResponses, IdParam, jsonBody, jsonContent, problemContent, router } from '../openapi.js';
+import { PasswordSchema, PersonSchema, TenantSchema } from '../people-schemas.js';
 
-const TenantSchema = z
-  .object({
-    id: z.string(),
-    role: z.enum(['advertiser', 'publisher', 'admin']),
-    name: z.string(),
-    email: z.email(),
-    createdAt: z.iso.datetime(),
-  })
-  .openapi('Tenant');
+const ownerOnly = problemContent('Members may not manage API keys');
+
 
 const ApiKeySchema = z
   .object({ id: z.string(), prefix: z.string().openapi({ description: 'The key’s first characters, to tell keys apart' }), createdAt: z.iso.datetime() })
@@ -29,6 +25,7 @@ const SignupSchema = z
     role: z.enum(signupRoles),
     name: z.string().trim().min(1).max(200),
     email: z.email().max(320),
+    password: PasswordSchema.optional().openapi({ description: 'The console’s signup: also creates the owner person with this password and signs them in (session cookie)' }),
   })
   .openapi('Signup');
 
@@ -39,7 +36,7 @@ const signup = createRoute({
   summary: 'Create an advertiser or publisher tenant; returns its first API key once',
   request: jsonBody(SignupSchema),
   responses: {
-    201: jsonContent(z.object({ tenant: TenantSchema, apiKey: NewApiKeySchema }), 'Created'),
+    201: jsonContent(z.object({ tenant: TenantSchema, apiKey: NewApiKeySchema, person: PersonSchema.optional() }), 'Created (with a password: signed in, Set-Cookie)'),
     400: errorResponses[400],
     409: problemContent('The email is taken (also the answer to a repeated signup: an Idempotency-Key replays nothing without an API key)'),
   },
@@ -49,29 +46,30 @@ const me = createRoute({
   method: 'get',
   path: '/v1/me',
   tags: ['Tenants'],
-  summary: 'The tenant the key belongs to',
+  summary: 'The tenant of the key or session, and the signed-in person',
   ...access(),
-  responses: { 200: jsonContent(TenantSchema, 'The tenant'), 401: errorResponses[401] },
+  responses: { 200: jsonContent(TenantSchema.extend({ person: PersonSchema.optional().openapi({ description: 'Present when signed in by session' }) }), 'The tenant'), 401: errorResponses[401] },
 });
 
 const listKeys = createRoute({
   method: 'get',
   path: '/v1/api-keys',
   tags: ['Tenants'],
-  summary: 'The tenant’s API keys (never the secrets)',
+  summary: 'The tenant’s API keys (never the secrets); not for members',
   ...access(),
-  responses: { 200: jsonContent(z.object({ items: z.array(ApiKeySchema) }), 'Keys'), 401: errorResponses[401] },
+  responses: { 200: jsonContent(z.object({ items: z.array(ApiKeySchema) }), 'Keys'), 401: errorResponses[401], 403: ownerOnly },
 });
 
 const createKey = createRoute({
   method: 'post',
   path: '/v1/api-keys',
   tags: ['Tenants'],
-  summary: 'Another API key for the same tenant',
+  summary: 'Another API key for the same tenant; not for members',
   ...access(),
   responses: {
     201: jsonContent(NewApiKeySchema, 'Created; the secret is shown once'),
     401: errorResponses[401],
+    403: ownerOnly,
     409: problemContent('A replay of a creation with the same Idempotency-Key: the secret is never stored, so the replay names the key (`created`) without it'),
   },
 });
@@ -80,10 +78,10 @@ const revokeKey = createRoute({
   method: 'delete',
   path: '/v1/api-keys/{id}',
   tags: ['Tenants'],
-  summary: 'Revoke a key; it is refused from the next request on',
+  summary: 'Revoke a key; it is refused from the next request on; not for members',
   ...access(),
   request: { params: IdParam('key') },
-  responses: { 204: { description: 'Revoked' }, 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
+  responses: { 204: { description: 'Revoked' }, 401: errorResponses[401], 403: ownerOnly, 404: errorResponses[404] },
 });
 
 const store = (c: Context<AppEnv>) => tenantStore(c.var.deps.db, c.var.deps.clock, c.var.deps.ids);
@@ -92,19 +90,24 @@ const keyView = ({ id, prefix, createdAt }: { id: string; prefix: string; create
 
 export const tenantRoutes = router()
   .openapi(signup, async (c) => {
-    const { tenant, key } = await store(c).create(c.req.valid('json'));
+    const { tenant, key, owner } = await signUp(c.var.deps, c.req.valid('json'));
     carriesSecret(c, key.record.id);
-    return c.json({ tenant, apiKey: { ...keyView(key.record), key: key.key } }, 201);
+    if (owner) setSessionCookie(c, owner.session);
+    return c.json({ tenant, apiKey: { ...keyView(key.record), key: key.key }, ...(owner ? { person: owner.person } : {}) }, 201);
   })
-  .openapi(me, async (c) => c.json(await store(c).get(caller(c).tenantId), 200))
-  .openapi(listKeys, async (c) => c.json({ items: (await store(c).listKeys(caller(c).tenantId)).map(keyView) }, 200))
+  .openapi(me, async (c) => {
+    const { tenantId, person } = caller(c);
+    const tenant = await store(c).get(tenantId);
+    return c.json({ ...tenant, ...(person ? { person: await signedInPerson(c.var.deps, tenantId, person.id) } : {}) }, 200);
+  })
+  .openapi(listKeys, async (c) => c.json({ items: (await store(c).listKeys(manager(c).tenantId)).map(keyView) }, 200))
   .openapi(createKey, async (c) => {
-    const { tenantId, role } = caller(c);
+    const { tenantId, role } = manager(c);
     const key = await store(c).createKey(tenantId, role);
     carriesSecret(c, key.record.id);
     return c.json({ ...keyView(key.record), key: key.key }, 201);
   })
   .openapi(revokeKey, async (c) => {
-    await revokeApiKey(c.var.deps, caller(c), c.req.valid('param').id);
+    await revokeApiKey(c.var.deps, manager(c), c.req.valid('param').id);
     return c.body(null, 204);
   });

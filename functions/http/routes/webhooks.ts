@@ -66,6 +66,16 @@ const list = createRoute({
   responses: { 200: jsonContent(page(WebhookSchema), 'Webhooks'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
 });
 
+const get = createRoute({
+  method: 'get',
+  path: '/v1/webhooks/{id}',
+  tags,
+  summary: 'One of the tenant’s webhooks (never its secret)',
+  ...access('advertiser', 'publisher'),
+  request: { params: IdParam('whk') },
+  responses: { 200: jsonContent(WebhookSchema, 'The webhook'), 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
+});
+
 const remove = createRoute({
   method: 'delete',
   path: '/v1/webhooks/{id}',
@@ -99,6 +109,7 @@ export const webhookRoutes = router()
   .openapi(list, async (c) => {
     return c.json(await paged(c, c.req.valid('query'), (page) => webhooks(c).list(owner(c), page)), 200);
   })
+  .openapi(get, async (c) => c.json(await webhooks(c).get(owner(c), c.req.valid('param').id), 200))
   .openapi(remove, async (c) => {
     await webhooks(c).delete(owner(c), c.req.valid('param').id);
     return c.body(null, 204);
