@@ -373,7 +373,7 @@ function AdUnits({ accountId }: { accountId: string }) {
     void action.run(async () => {
       const floorCpmMicros = parseMoney(form.floor);
       if (floorCpmMicros === null) throw new Error(`${t('floorCpm')}?`);
-      await must(api.POST('/v1/accounts/{id}/ad-units', { params: { path: { id: accountId } }, body: { placement: form.placement, floorCpmMicros, blockedCategories: [], enabled: true } }));
+      await must(api.POST('/v1/accounts/{id}/ad-units', { params: { path: { id: accountId } }, body: { placement: form.placement, floorCpmMicros, blockedCategories: [], allowedOrigins: [], width: 300, height: 250, enabled: true } }));
       units.reload();
       return t('saved');
     });
