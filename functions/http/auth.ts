@@ -26,12 +26,15 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  *   so endpoints that need a caller answer 401 while sign-in still works.
  * CSRF: a state-changing request that carries the cookie must come with an `Origin` of this
  * very origin, and one that names a foreign `Origin` is refused whatever its credentials (403).
+ * `sessions: false` is for public cross-origin endpoints (decisions asked from publishers'
+ * pages): no cookie is read there, so only an API key identifies a caller and no CSRF check applies.
  */
-export function authenticate(): MiddlewareHandler<AppEnv> {
+export function authenticate(options: { sessions?: boolean } = {}): MiddlewareHandler<AppEnv> {
+  const sessions = options.sessions ?? true;
   return async (c, next) => {
     const header = c.req.header('authorization');
-    const cookie = header === undefined ? getCookie(c, SESSION_COOKIE) : undefined;
-    if (!SAFE_METHODS.has(c.req.method)) {
+    const cookie = header === undefined && sessions ? getCookie(c, SESSION_COOKIE) : undefined;
+    if (sessions && !SAFE_METHODS.has(c.req.method)) {
       const origin = c.req.header('origin');
       if ((cookie !== undefined || origin !== undefined) && origin !== ownOrigin(c)) {
         throw new ForbiddenError('Cross-origin request refused: a request signed in by cookie must come from this origin (Origin header)');

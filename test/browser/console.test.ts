@@ -10,7 +10,9 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { en, zh } from '../../console/src/messages.js';
+import type { Config } from '../../functions/config.js';
 import { adminKey, testDeps } from '../support/deps.js';
+import { BROWSER_UA } from '../support/http.js';
 import { launchChromium, seriousViolations, startConsoleServer, type ConsoleServer } from './server.js';
 
 const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
@@ -22,11 +24,13 @@ const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 
 let server: ConsoleServer;
 let browser: Browser;
 let operatorKey: string;
+let config: Config;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   const deps = await testDeps();
+  config = deps.config;
   operatorKey = await adminKey(deps);
   server = await startConsoleServer(deps);
   browser = await launchChromium();
@@ -283,7 +287,7 @@ describe('console', { timeout: 300_000 }, () => {
     let ad: Ad | null = null;
     let reason = '';
     for (let attempt = 0; attempt < 40 && !ad; attempt += 1) {
-      const res = await fetch(`${server.url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ adUnitId: world.unitId, viewer: { id: `reader-${attempt}` } }) });
+      const res = await fetch(`${server.url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': BROWSER_UA }, body: JSON.stringify({ adUnitId: world.unitId, viewer: { id: `reader-${attempt}` } }) });
       const answer = (await res.json()) as { ad: Ad | null; reason?: string };
       ({ ad } = answer);
       reason = `${res.status} ${answer.reason ?? JSON.stringify(answer)}`;
@@ -291,8 +295,12 @@ describe('console', { timeout: 300_000 }, () => {
     }
     expect(ad, reason).not.toBeNull();
     const local = (url: string) => { const u = new URL(url, server.url); return `${server.url}${u.pathname}${u.search}`; };
-    expect((await fetch(local(ad!.impressionUrl))).status).toBe(200);
-    expect((await fetch(local(ad!.clickUrl), { redirect: 'manual' })).status).toBe(302);
+    // As a reader's browser would: its user agent, and the ad on screen a moment before it counts (MIN_IMPRESSION_DELAY_MS).
+    await new Promise((r) => setTimeout(r, 2 * config.MIN_IMPRESSION_DELAY_MS));
+    expect((await fetch(local(ad!.impressionUrl), { headers: { 'user-agent': BROWSER_UA } })).status).toBe(200);
+    expect((await fetch(local(ad!.clickUrl), { redirect: 'manual', headers: { 'user-agent': BROWSER_UA } })).status).toBe(302);
+    // Report counters are summed in memory and written every COUNTER_FLUSH_MS.
+    await new Promise((r) => setTimeout(r, 2 * config.COUNTER_FLUSH_MS));
 
     await go(advertiser, 'reports');
     await advertiser.getByLabel(en.dimension, { exact: true }).selectOption({ label: `${en.dim_campaign}: Spring tea campaign` });

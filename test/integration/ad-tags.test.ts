@@ -5,7 +5,7 @@ import { createApp } from '../../functions/http/app.js';
 import { createServeApp } from '../../functions/http/serve-app.js';
 import { serveEngine } from '../../functions/app/serving/serve-engine.js';
 import { TAG_SCRIPT, TAG_VERSION } from '../../functions/tag/tag-script.js';
-import { aUnit as unitOf, anActiveCampaign, onUnit, serveWorld, type Market } from '../support/campaigns.js';
+import { aUnit as unitOf, anActiveCampaign, asBrowser, onUnit, serveWorld, type Market } from '../support/campaigns.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
 import { call, signup } from '../support/http.js';
 import { deposit } from '../../functions/store/wallet.js';
@@ -122,22 +122,23 @@ describe('viewer attributes from the request', () => {
   });
 });
 
+// Mail clients and their image proxies send a user agent: without one a request is a bot's (never billed).
 describe('image tag (/e/i and /e/c)', () => {
   it('bills an open once: the first open redirects to the creative’s image and bills, a second open bills nothing and counts invalid', async () => {
     const unit = await unitOf(app, market);
     const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit) });
     nextSecond();
-    const open = await serve.request(`/e/i/${unit}/reader-1`);
+    const open = await asBrowser(serve, `/e/i/${unit}/reader-1`);
     expect(open.status).toBe(302);
     expect(open.headers.get('location')).toBe('https://cdn.example.com/tea.png');
     expect(open.headers.get('cache-control')).toContain('no-store');
     expect(await report(id)).toMatchObject({ impressions: 1, spendMicros: 1_000, invalid: 0 });
-    const again = await serve.request(`/e/i/${unit}/reader-1`);
+    const again = await asBrowser(serve, `/e/i/${unit}/reader-1`);
     expect(again.status).toBe(302);
     expect(again.headers.get('location')).toBe('https://cdn.example.com/tea.png');
     expect(await report(id)).toMatchObject({ impressions: 1, spendMicros: 1_000, invalid: 1 });
     // Another recipient is another open.
-    await serve.request(`/e/i/${unit}/reader-2`);
+    await asBrowser(serve, `/e/i/${unit}/reader-2`);
     expect(await report(id)).toMatchObject({ impressions: 2, spendMicros: 2_000 });
   });
 
@@ -145,17 +146,17 @@ describe('image tag (/e/i and /e/c)', () => {
     const unit = await unitOf(app, market);
     const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit), bidding: { model: 'cpc', bidMicros: 500_000 } });
     nextSecond();
-    expect((await serve.request(`/e/i/${unit}/reader-1`)).status).toBe(302);
-    const click = await serve.request(`/e/c/${unit}/reader-1`);
+    expect((await asBrowser(serve, `/e/i/${unit}/reader-1`)).status).toBe(302);
+    const click = await asBrowser(serve, `/e/c/${unit}/reader-1`);
     expect(click.status).toBe(302);
     expect(click.headers.get('location')).toBe('https://tea.example.com/spring');
     const billed = await report(id);
     expect(billed).toMatchObject({ impressions: 1, clicks: 1, invalid: 0 });
     expect(billed.spendMicros).toBeGreaterThan(0);
-    const second = await serve.request(`/e/c/${unit}/reader-1`);
+    const second = await asBrowser(serve, `/e/c/${unit}/reader-1`);
     expect(second.headers.get('location')).toBe('https://tea.example.com/spring');
     expect(await report(id)).toMatchObject({ clicks: 1, invalid: 1, spendMicros: billed.spendMicros });
-    const unopened = await serve.request(`/e/c/${unit}/never-opened`);
+    const unopened = await asBrowser(serve, `/e/c/${unit}/never-opened`);
     expect(unopened.status).toBe(302);
     expect(unopened.headers.get('location')).toBe('https://tea.example.com/spring');
     expect(await report(id)).toMatchObject({ clicks: 1, invalid: 2, spendMicros: billed.spendMicros });
@@ -163,11 +164,11 @@ describe('image tag (/e/i and /e/c)', () => {
 
   it('answers a transparent GIF when there is no ad, and problems for an unknown unit or an oversized key', async () => {
     const unit = await unitOf(app, market);
-    const res = await serve.request(`/e/i/${unit}/reader-1`);
+    const res = await asBrowser(serve, `/e/i/${unit}/reader-1`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/gif');
     expect((await serve.request('/e/i/unit_nope/reader-1')).status).toBe(404);
-    const long = await serve.request(`/e/c/${unit}/${'k'.repeat(201)}`);
+    const long = await asBrowser(serve, `/e/c/${unit}/${'k'.repeat(201)}`);
     expect(long.status).toBe(400);
     expect(long.headers.get('content-type')).toContain('application/problem+json');
   });

@@ -7,6 +7,7 @@ import { createApp } from '../../functions/http/app.js';
 import { aMarket, anActiveCampaign, onUnit, type Market } from '../support/campaigns.js';
 import { booksOf, expectSettled, tokensFor } from '../support/billing.js';
 import { movableClock, TEST_SECRET, testDeps, type MovableClock } from '../support/deps.js';
+import { BROWSER_UA } from '../support/http.js';
 
 /**
  * Crash mid-traffic (issue 11): a real serve process (test/support/serve-child.ts) bills
@@ -22,7 +23,7 @@ let accessKey: string;
 
 async function startServe(): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/serve-child.ts'], {
-    env: { ...process.env, TABLE_NAME: deps.config.TABLE_NAME, DYNAMODB_ENDPOINT: inject('dynamoEndpoint'), TRACKING_SECRET: TEST_SECRET, SERVE_ACCESS_KEY: accessKey, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    env: { ...process.env, TABLE_NAME: deps.config.TABLE_NAME, DYNAMODB_ENDPOINT: inject('dynamoEndpoint'), TRACKING_SECRET: TEST_SECRET, SERVE_ACCESS_KEY: accessKey, POWERTOOLS_LOG_LEVEL: 'SILENT', SOURCE_CAMPAIGN_DAILY_LIMIT: '1000000', SOURCE_UNIT_HOURLY_LIMIT: '1000000' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -44,13 +45,14 @@ describe('a serve process killed mid-traffic', () => {
   it('loses no billed event and no budget: the settlement job posts the journal and returns the leases', async () => {
     const app = (market as Market & { app: ReturnType<typeof createApp> }).app;
     const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(market.unitId), budget: { totalMicros: 1_000 * CHARGE } });
-    const tokens = tokensFor(deps, market, id, market.unitId, 80, { charge: CHARGE });
+    // All traffic comes from this test over loopback, with a browser's user agent: the source the serve process sees.
+    const tokens = tokensFor(deps, market, id, market.unitId, 80, { charge: CHARGE, source: { address: '127.0.0.1', userAgent: BROWSER_UA } });
 
     const first = await startServe();
     let answered = 0;
     const inFlight = tokens.slice(0, 60).map(async (t, i) => {
       await new Promise((r) => setTimeout(r, i * 20));
-      const res = await fetch(`${first.base}/t/i/${t.impression}`).catch(() => undefined);
+      const res = await fetch(`${first.base}/t/i/${t.impression}`, { headers: { 'user-agent': BROWSER_UA } }).catch(() => undefined);
       if (res?.status === 200) answered += 1;
     });
     while (answered < 20) await new Promise((r) => setTimeout(r, 20));
@@ -61,7 +63,7 @@ describe('a serve process killed mid-traffic', () => {
     expect(afterCrash.openLeases).toBeGreaterThan(0);
 
     const second = await startServe();
-    for (const t of tokens.slice(60)) expect((await fetch(`${second.base}/t/i/${t.impression}`)).status).toBe(200);
+    for (const t of tokens.slice(60)) expect((await fetch(`${second.base}/t/i/${t.impression}`, { headers: { 'user-agent': BROWSER_UA } })).status).toBe(200);
     second.child.kill('SIGTERM');
     await once(second.child, 'exit');
 

@@ -3,10 +3,10 @@ import { serveEngine, ServeEngine } from '../../functions/app/serving/serve-engi
 import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
 import { createServeApp } from '../../functions/http/serve-app.js';
-import { aMarket, anActiveCampaign, aUnit, onUnit, urlPath, type Market } from '../support/campaigns.js';
+import { aMarket, anActiveCampaign, asBrowser, aUnit, onUnit, urlPath, type Market } from '../support/campaigns.js';
 import { tokensFor } from '../support/billing.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
-import { call } from '../support/http.js';
+import { BROWSER_UA, call } from '../support/http.js';
 
 /**
  * Rules enforced in the billing write itself (issue 10): per-source limits and frequency caps,
@@ -61,13 +61,18 @@ describe('billing rules', { timeout: 300_000 }, () => {
     const unit = await aUnit(app, market);
     const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit), frequencyCap: { impressions: 2, perHours: 24 } });
     (deps.clock as MovableClock).advance(1_100); // past the campaign feed's refresh interval
-    const decisions = [];
-    for (let i = 0; i < 10; i++) {
-      const res = await call(serve, 'POST', '/v1/decisions', { body: { adUnitId: unit, viewer: { id: 'capped-viewer' } } });
-      expect(res.body.ad, JSON.stringify(res.body)).not.toBeNull();
-      decisions.push(urlPath(res.body.ad.impressionUrl));
+    // Ten serve instances each decide once for the viewer, with no frequency token (a page that
+    // drops it): no decision-time check knows of the others, so only billing can hold the cap.
+    const instances = Array.from({ length: 10 }, () => new ServeEngine(deps));
+    const decisions: string[] = [];
+    for (const instance of instances) {
+      const res = await instance.decide({ adUnitId: unit, viewer: { id: 'capped-viewer' } }, { address: undefined, userAgent: BROWSER_UA, origin: undefined, serverKey: undefined });
+      if (res.ad === null) throw new Error(`no ad: ${JSON.stringify(res)}`);
+      decisions.push(urlPath(res.ad.impressionUrl));
     }
-    for (const impression of decisions) expect((await serve.request(impression)).status).toBe(200);
+    await Promise.all(instances.map((instance) => instance.stop()));
+    (deps.clock as MovableClock).advance(deps.config.MIN_IMPRESSION_DELAY_MS);
+    for (const impression of decisions) expect((await asBrowser(serve, impression)).status).toBe(200);
     await serveEngine(deps).returnLeases();
     const totals = await report(market.advertiser.key, 'campaign', id);
     expect(totals.impressions).toBe(2);

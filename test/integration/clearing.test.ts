@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clearEarnings } from '../../functions/app/billing/clear-earnings.js';
 import { ServeEngine } from '../../functions/app/serving/serve-engine.js';
-import { viewerHash } from '../../functions/core/serving/viewer.js';
 import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
 import { aMarket, anActiveCampaign, aUnit, onUnit, type Market } from '../support/campaigns.js';
@@ -37,9 +36,12 @@ async function expectBooksBalanced(): Promise<void> {
   expect(stored).toEqual(replayed);
 }
 
-async function bill(campaignId: string, unit: string, n: number, viewer?: (i: number) => string): Promise<void> {
-  for (const t of tokensFor(deps, market, campaignId, unit, n, { charge: CHARGE, ...(viewer ? { viewer } : {}) })) expect((await engine.track(t.impression, 'i', t.source)).outcome).toBe('billed');
+/** Bills `n` impressions; returns the source fingerprint of each, as the journal records it. */
+async function bill(campaignId: string, unit: string, n: number, viewer?: (i: number) => string): Promise<string[]> {
+  const tokens = tokensFor(deps, market, campaignId, unit, n, { charge: CHARGE, ...(viewer ? { viewer } : {}) });
+  for (const t of tokens) expect((await engine.track(t.impression, 'i', t.source)).outcome).toBe('billed');
   await engine.returnLeases();
+  return tokens.map((t) => t.fingerprint);
 }
 
 beforeAll(async () => {
@@ -102,9 +104,9 @@ describe('clearing', { timeout: 300_000 }, () => {
     const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit) });
     const start = deps.clock().toISOString();
     const before = await wallet(market.publisher.key);
-    // Three events from the bad source, two from others. (The source fingerprint is the viewer's hash until tokens carry the network fingerprint.)
-    await bill(id, unit, 5, (i) => (i < 3 ? 'bad-source' : `honest-${i}-${start}`));
-    const body = { fingerprint: viewerHash('bad-source'), from: start, to: deps.clock().toISOString(), reason: 'bot' };
+    // Three events from the bad source, two from others.
+    const sources = await bill(id, unit, 5, (i) => (i < 3 ? 'bad-source' : `honest-${i}-${start}`));
+    const body = { fingerprint: sources[0], from: start, to: deps.clock().toISOString(), reason: 'bot' };
     const ruled = await call(app, 'POST', '/v1/admin/invalid-traffic', { key: market.admin, body });
     expect(ruled.body).toEqual({ refundedMicros: 3 * CHARGE, refunds: 3 });
     expect((await call(app, 'POST', '/v1/admin/invalid-traffic', { key: market.admin, body })).body.refundedMicros).toBe(0);

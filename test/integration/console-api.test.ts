@@ -1,6 +1,7 @@
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleStream } from '../../functions/background/stream.js';
+import { deliveryRunner } from '../../functions/background/webhooks.js';
 import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
 import { campaignStore } from '../../functions/store/campaigns.js';
@@ -37,11 +38,12 @@ async function itemCount(): Promise<number> {
   return out.Count ?? 0;
 }
 
-/** Runs the stream handler over a write of `key` (before → after), as the table's stream would. */
+/** Runs the stream handler over a write of `key` (before → after), as the table's stream would, then the webhook delivery runner (the stream only enqueues). */
 async function streamed(key: { pk: string; sk: string }, before: Record<string, unknown>): Promise<void> {
   const after = (await getItem<Record<string, unknown>>(deps.db, key, { consistent: true }))!;
   sequence += 1;
   expect(await handleStream(deps, [streamRecord('MODIFY', after, String(sequence).padStart(12, '0'), before)])).toEqual({ batchItemFailures: [] });
+  await deliveryRunner(deps).run(60_000);
 }
 
 const received = (type: string) => receiver.received.map((r) => JSON.parse(r.body) as { type: string; data: { id: string } }).filter((b) => b.type === type);

@@ -14,7 +14,8 @@ describe('pacing through the real decision and tracking path', () => {
     const clock = movableClock();
     clock.set(new Date('2030-06-03T00:00:00Z'));
     // Leases an hour long: the simulated day moves a minute per request, past a default lease's life.
-    const deps = await testDeps({ clock, env: { LEASE_SECONDS: '3600' } });
+    // One browser sends everything: the per-source billing limits are lifted (billing-rules.test.ts tests them).
+    const deps = await testDeps({ clock, env: { LEASE_SECONDS: '3600', SOURCE_CAMPAIGN_DAILY_LIMIT: '1000000', SOURCE_UNIT_HOURLY_LIMIT: '1000000' } });
     const app = createApp(deps);
     const serve = createServeApp(deps);
     const market = await aMarket(app, deps);

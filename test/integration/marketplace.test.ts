@@ -229,10 +229,14 @@ describe('ad units', () => {
     expect(res.body).toMatchObject({ accountId: id, category: 'tech', enabled: true, blockedCategories: ['finance'] });
     const unitId: string = res.body.id;
     expect((await call(app, 'GET', `/v1/accounts/${id}/ad-units`, { key: owner.key })).body.items.map((u: { id: string }) => u.id)).toEqual([unitId]);
-    expect((await call(app, 'PATCH', `/v1/ad-units/${unitId}`, { key: owner.key, body: { enabled: false, floorCpmMicros: 30_000_000 } })).body).toMatchObject({ enabled: false, floorCpmMicros: 30_000_000 });
+    // A new floor waits a day (FLOOR_CHANGE_DELAY_HOURS, 24 by default) before it applies: floors cannot probe bids.
+    const dayLater = new Date(deps.clock().getTime() + 24 * 3_600_000).toISOString();
+    const patched = (await call(app, 'PATCH', `/v1/ad-units/${unitId}`, { key: owner.key, body: { enabled: false, floorCpmMicros: 30_000_000 } })).body;
+    expect(patched).toMatchObject({ enabled: false, floorCpmMicros: 20_000_000, pendingFloor: { floorCpmMicros: 30_000_000 } });
+    expect(patched.pendingFloor.effectiveAt >= dayLater.slice(0, 16)).toBe(true);
     // The unit follows its account's category.
     await call(app, 'PATCH', `/v1/accounts/${id}`, { key: owner.key, body: { category: 'gaming' } });
-    expect(await getAdUnit(deps.db, unitId)).toMatchObject({ id: unitId, ownerTenantId: owner.id, category: 'gaming', enabled: false, placement: 'in_article', floorCpmMicros: 30_000_000 });
+    expect(await getAdUnit(deps.db, unitId)).toMatchObject({ id: unitId, ownerTenantId: owner.id, category: 'gaming', enabled: false, placement: 'in_article', floorCpmMicros: 20_000_000, pendingFloor: { floorCpmMicros: 30_000_000 } });
     const bad = await call(app, 'PATCH', `/v1/ad-units/${unitId}`, { key: owner.key, body: { floorCpmMicros: -3, blockedCategories: ['nope'] } });
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['blockedCategories.0', 'floorCpmMicros']);
   });

@@ -74,7 +74,7 @@ describe('slots dated before today in the market’s time zone', () => {
     clock.set(new Date(NOW.getTime() + 4 * DAY)); // the 15th in Shanghai: the 12th is past
     const search = await call(app, 'GET', '/v1/marketplace/accounts?limit=100', { key: advertiser.key });
     const hit = search.body.items.find((h: { account: { id: string } }) => h.account.id === accountId);
-    expect(hit.openSlots).toEqual({ count: 1, fromPriceMicros: 1_000_000, nextDate: '2031-03-20' });
+    expect(hit.openSlots).toEqual({ count: 1, fromPriceMicros: 1_000_000, nextDate: '2031-03-20', slotIds: [expect.any(String)] });
     const inPast = await call(app, 'GET', '/v1/marketplace/accounts?availableFrom=2031-03-01&availableTo=2031-03-14', { key: advertiser.key });
     expect(inPast.body.items.map((h: { account: { id: string } }) => h.account.id)).not.toContain(accountId);
     const match = await call(app, 'POST', '/v1/marketplace/match', { key: advertiser.key, body: { targeting: {}, dateFrom: '2031-03-01', dateTo: '2031-03-31' } });

@@ -60,6 +60,8 @@ async function hit(url: string, headers: Record<string, string> = {}): Promise<n
 }
 
 async function totals(campaignId: string): Promise<Record<string, number>> {
+  // Counters are summed in memory and flushed on a timer: flush before reading.
+  await serveEngine(deps).flush();
   const out = await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: keys.report('campaign', campaignId, 'TOTAL'), ConsistentRead: true }));
   return (out.Item ?? {}) as Record<string, number>;
 }
@@ -109,7 +111,12 @@ describe('traffic quality', () => {
     }
     expect(shown).toBe(SOURCE_LIMIT);
     expect(refused).toBe(1_000 - SOURCE_LIMIT);
-    expect(await totals(id)).toMatchObject({ impressions: SOURCE_LIMIT, spendMicros: SOURCE_LIMIT * CHARGE });
+    // Of the impressions shown, the source bills at most its daily share of the campaign
+    // (SOURCE_CAMPAIGN_DAILY_LIMIT, 50 by default, under the 100 decisions it was let ask for);
+    // the rest count as invalid (over_limit).
+    const billable = Math.min(SOURCE_LIMIT, deps.config.SOURCE_CAMPAIGN_DAILY_LIMIT);
+    expect(billable).toBe(50);
+    expect(await totals(id)).toMatchObject({ impressions: billable, spendMicros: billable * CHARGE, invalid: SOURCE_LIMIT - billable, 'invalid:over_limit': SOURCE_LIMIT - billable });
     clock().advance(60_000); // the next window: the source may ask again
   }, 300_000);
 

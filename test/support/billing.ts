@@ -21,17 +21,19 @@ function sourceOf(viewer: string): RequestSource {
 
 /**
  * Signed tracking tokens as a decision would hand out: one per viewer, charging `charge` on its
- * billed event, decided long enough ago; each with the `source` its events come from.
+ * billed event, decided long enough ago; each with the `source` its events come from (its
+ * viewer's own network, or `options.source` for all).
  */
-export function tokensFor(deps: Deps, market: Market, campaignId: string, adUnitId: string, n: number, options: { charge: number; model?: 'cpm' | 'cpc'; viewer?: (i: number) => string; tag?: string }) {
+export function tokensFor(deps: Deps, market: Market, campaignId: string, adUnitId: string, n: number, options: { charge: number; model?: 'cpm' | 'cpc'; viewer?: (i: number) => string; tag?: string; source?: RequestSource }) {
   const exp = deps.clock().getTime() + 3_600_000;
   const tag = options.tag ?? `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
   return Array.from({ length: n }, (_, i) => {
     const ref: TrackingRef = { accountId: market.accountId, publisherId: market.publisher.id, advertiserId: market.advertiser.id, viewerHash: viewerHash(options.viewer?.(i) ?? `viewer-${tag}-${i}`), landingUrl: 'https://tea.example.com/spring' };
-    const source = sourceOf(options.viewer?.(i) ?? `viewer-${tag}-${i}`);
+    const source = options.source ?? sourceOf(options.viewer?.(i) ?? `viewer-${tag}-${i}`);
     const decidedAt = deps.clock().getTime() - deps.config.MIN_IMPRESSION_DELAY_MS;
-    const tokens = trackingTokens({ decisionId: `dec_${tag}_${i}`, campaignId, adUnitId, chargeMicros: options.charge, chargeEvent: options.model === 'cpc' ? 'click' : 'impression', decidedAt, fingerprint: fingerprint(source, TEST_SECRET, decidedAt), ref }, TEST_SECRET, exp);
-    return { ...tokens, source };
+    const seen = fingerprint(source, TEST_SECRET, decidedAt);
+    const tokens = trackingTokens({ decisionId: `dec_${tag}_${i}`, campaignId, adUnitId, chargeMicros: options.charge, chargeEvent: options.model === 'cpc' ? 'click' : 'impression', decidedAt, fingerprint: seen, ref }, TEST_SECRET, exp);
+    return { ...tokens, source, fingerprint: seen };
   });
 }
 

@@ -43,7 +43,7 @@ const publicNoAd = <T extends { ad: unknown; reason?: unknown }>(d: T): Omit<T, 
 
 export const servingRoutes = new Hono<AppEnv>()
   .use('/v1/decisions', cors({ origin: '*', allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['content-type'], maxAge: 86_400 }))
-  .post('/v1/decisions', authenticate(), async (c) => {
+  .post('/v1/decisions', authenticate({ sessions: false }), async (c) => {
     const query = DecisionQuerySchema.safeParse(c.req.query());
     if (!query.success) return validationProblem(fieldIssues(query.error.issues));
     const debug = query.data.debug === 'true';
