@@ -11,6 +11,7 @@ import { serveEngine } from '../../functions/app/serving/serve-engine.js';
 import { TAG_VERSION } from '../../functions/tag/tag-script.js';
 import { freePort } from '../../scripts/local/dynamodb-local.js';
 import { aMarket, aUnit, anActiveCampaign, type Market } from '../support/campaigns.js';
+import { BROWSER_UA } from '../support/http.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
 import { call } from '../support/http.js';
 import { CHROMIUM, chromiumArgs } from './chromium.js';
@@ -89,7 +90,8 @@ afterEach(() => {
  * `frequencyToken`: added to decision responses, as the serve path may send one.
  */
 async function aContext(init?: () => void, frequencyToken?: string): Promise<{ context: BrowserContext; page: Page; decisions: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
+  // Headless Chromium names itself HeadlessChrome, which the serve path rightly treats as a bot (never billed): a reader's browser does not.
+  const context = await browser.newContext({ viewport: { width: 800, height: 600 }, userAgent: BROWSER_UA });
   const decisions: string[] = [];
   await context.route('**/*', async (route) => {
     const url = route.request().url();

@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { en, zh } from '../../console/src/messages.js';
 import type { Config } from '../../functions/config.js';
-import { adminKey, testDeps } from '../support/deps.js';
+import { adminKey, movableClock, testDeps } from '../support/deps.js';
 import { BROWSER_UA } from '../support/http.js';
 import { launchChromium, seriousViolations, startConsoleServer, type ConsoleServer } from './server.js';
 
@@ -29,7 +29,8 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  const deps = await testDeps();
+  // The browser runs on the wall clock (date pickers, report ranges): so does the platform here.
+  const deps = await testDeps({ clock: movableClock(new Date()) });
   config = deps.config;
   operatorKey = await adminKey(deps);
   server = await startConsoleServer(deps);
@@ -307,6 +308,8 @@ describe('console', { timeout: 300_000 }, () => {
     await advertiser.getByRole('button', { name: en.show }).click();
     await advertiser.locator('.chart canvas').waitFor();
     const total = advertiser.locator('tbody tr', { hasText: en.total }).locator('td');
+    // The table fills in once the report data arrives, after the chart is drawn.
+    await advertiser.waitForLoadState("networkidle");
     await textOf(total.nth(1), '1');
     expect(await total.nth(1).innerText()).toBe('1'); // impressions
     expect(await total.nth(2).innerText()).toBe('1'); // clicks

@@ -260,6 +260,6 @@ describe('direct booking, modelled', () => {
       );
       console.info(`model: ${stats.runs} runs, ${stats.steps} steps, ${stats.orders} orders; final states seen: ${[...stats.states].sort().join(', ')}`);
     },
-    180_000,
+    900_000,
   );
 });
