@@ -300,8 +300,8 @@ describe('console', { timeout: 300_000 }, () => {
     await new Promise((r) => setTimeout(r, 2 * config.MIN_IMPRESSION_DELAY_MS));
     expect((await fetch(local(ad!.impressionUrl), { headers: { 'user-agent': BROWSER_UA } })).status).toBe(200);
     expect((await fetch(local(ad!.clickUrl), { redirect: 'manual', headers: { 'user-agent': BROWSER_UA } })).status).toBe(302);
-    // Report counters are summed in memory and written every COUNTER_FLUSH_MS.
-    await new Promise((r) => setTimeout(r, 2 * config.COUNTER_FLUSH_MS));
+    // Report counters are summed in memory and written every COUNTER_FLUSH_MS, at the latest with the interval's postings.
+    await new Promise((r) => setTimeout(r, config.POSTING_INTERVAL_SECONDS * 1000 + 2 * config.COUNTER_FLUSH_MS));
 
     await go(advertiser, 'reports');
     await advertiser.getByLabel(en.dimension, { exact: true }).selectOption({ label: `${en.dim_campaign}: Spring tea campaign` });
@@ -309,7 +309,7 @@ describe('console', { timeout: 300_000 }, () => {
     await advertiser.locator('.chart canvas').waitFor();
     const total = advertiser.locator('tbody tr', { hasText: en.total }).locator('td');
     // The table fills in once the report data arrives, after the chart is drawn.
-    await advertiser.waitForLoadState("networkidle");
+    await advertiser.waitForLoadState('networkidle');
     await textOf(total.nth(1), '1');
     expect(await total.nth(1).innerText()).toBe('1'); // impressions
     expect(await total.nth(2).innerText()).toBe('1'); // clicks
