@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,7 +18,10 @@ export function synthBundles(): BundleInfo[] {
   const out = mkdtempSync(join(tmpdir(), 'placard-synth-'));
   const run = spawnSync('npx', ['cdk', 'synth', '--quiet', '-o', out], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (run.status !== 0) throw new Error(`cdk synth failed:\n${run.stderr.slice(-2000)}`);
-  const template = JSON.parse(readFileSync(join(out, 'Placard-dev.template.json'), 'utf8')) as {
+  // The stack's name carries the stage (STAGE, `prod` by default): take whichever template synth wrote.
+  const file = readdirSync(out).find((f) => /^Placard-.*\.template\.json$/.test(f));
+  if (file === undefined) throw new Error(`cdk synth wrote no Placard template into ${out}`);
+  const template = JSON.parse(readFileSync(join(out, file), 'utf8')) as {
     Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
   };
   return Object.entries(template.Resources)
