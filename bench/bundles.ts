@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,8 +26,8 @@ export function synthBundles(): BundleInfo[] {
   };
   return Object.entries(template.Resources)
     .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['aws:asset:path'])
-    .map(([logicalId, r]) => {
-      const path = join(out, r.Metadata?.['aws:asset:path'] ?? '', 'index.mjs');
-      return { fn: logicalId.replace(/Function.*$/, '').toLowerCase(), path, bytes: statSync(path).size };
-    });
+    .map(([logicalId, r]) => ({ logicalId, path: join(out, r.Metadata?.['aws:asset:path'] ?? '', 'index.mjs') }))
+    // Ours are esbuild bundles (index.mjs); CDK's own helpers (the console's BucketDeployment) are not.
+    .filter(({ path }) => existsSync(path))
+    .map(({ logicalId, path }) => ({ fn: logicalId.replace(/Function.*$/, '').toLowerCase(), path, bytes: statSync(path).size }));
 }
