@@ -1,3 +1,4 @@
+import { CHROMIUM, chromiumArgs } from './chromium.js';
 /**
  * The local platform as `npm start` serves it — api and serve apps on one port with the console
  * at /console/ — on a random free port, and headless chromium (Debian's) for the console's tests.
@@ -12,7 +13,6 @@ import { dispatch } from '../../functions/http/routing.js';
 import { createServeApp } from '../../functions/http/serve-app.js';
 import { consoleDist, withConsole } from '../../scripts/local/console.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface ConsoleServer {
   url: string;
@@ -37,7 +37,7 @@ export async function startConsoleServer(deps: Deps): Promise<ConsoleServer> {
 }
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox'] });
+  return chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs });
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
