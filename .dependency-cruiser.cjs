@@ -10,7 +10,13 @@ module.exports = {
       comment: 'core is pure domain logic: no framework, no AWS SDK, nothing of ours above it.',
       severity: 'error',
       from: { path: '^functions/core/' },
-      to: { path: ['^functions/(app|store|http|background)/', '^functions/(deps|config|api|serve|jobs|stream)\\.ts$', 'node_modules/(hono|@hono|@aws-sdk|@aws-lambda-powertools)/'] },
+      to: {
+        path: [
+          '^functions/(app|store|http|background)/',
+          '^functions/(deps|config|api|serve|jobs|stream)\\.ts$',
+          'node_modules/(hono|@hono|@aws-sdk|@aws-lambda-powertools)/',
+        ],
+      },
     },
     {
       name: 'store-is-persistence',

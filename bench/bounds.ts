@@ -25,7 +25,10 @@ export async function benchRuleRefusal(requests: number): Promise<RuleRefusal> {
   try {
     const publisher = await signup(world.api, 'publisher');
     const audience = { followers: 1000, averageReads: 100, gender: { female: 0.5 }, ageBand: {}, region: {}, interests: {} };
-    const account = await call(world.api, 'POST', '/v1/accounts', { key: publisher.key, body: { platform: 'wechat', handle: 'bounds', name: 'Bounds', category: 'food', audience } });
+    const account = await call(world.api, 'POST', '/v1/accounts', {
+      key: publisher.key,
+      body: { platform: 'wechat', handle: 'bounds', name: 'Bounds', category: 'food', audience },
+    });
     const rule = { from: '2031-01-01', to: '9999-12-31', weekdays: [1], position: 'headline', format: 'custom_article', priceMicros: 1_000_000 };
     const times: number[] = [];
     const baseline: number[] = [];
@@ -71,6 +74,14 @@ export function benchPlans(accounts: number, budgets: readonly number[], timeLim
     const started = performance.now();
     const timeLimit = { ms: timeLimitMs, elapsedMs: () => performance.now() - started };
     const { plan } = matchSlots(candidates, { ...query, budgetMicros }, { ...MATCH_OPTIONS, plan: { ...MATCH_OPTIONS.plan, timeLimit } });
-    return { budgetMicros, slots: candidates.length, ms: performance.now() - started, unplannedMs, method: plan?.method ?? 'none', ratio: plan?.bound?.ratio ?? null, planned: plan?.slots.length ?? 0 };
+    return {
+      budgetMicros,
+      slots: candidates.length,
+      ms: performance.now() - started,
+      unplannedMs,
+      method: plan?.method ?? 'none',
+      ratio: plan?.bound?.ratio ?? null,
+      planned: plan?.slots.length ?? 0,
+    };
   });
 }

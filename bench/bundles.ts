@@ -24,10 +24,12 @@ export function synthBundles(): BundleInfo[] {
   const template = JSON.parse(readFileSync(join(out, file), 'utf8')) as {
     Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
   };
-  return Object.entries(template.Resources)
-    .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['aws:asset:path'])
-    .map(([logicalId, r]) => ({ logicalId, path: join(out, r.Metadata?.['aws:asset:path'] ?? '', 'index.mjs') }))
-    // Ours are esbuild bundles (index.mjs); CDK's own helpers (the console's BucketDeployment) are not.
-    .filter(({ path }) => existsSync(path))
-    .map(({ logicalId, path }) => ({ fn: logicalId.replace(/Function.*$/, '').toLowerCase(), path, bytes: statSync(path).size }));
+  return (
+    Object.entries(template.Resources)
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['aws:asset:path'])
+      .map(([logicalId, r]) => ({ logicalId, path: join(out, r.Metadata?.['aws:asset:path'] ?? '', 'index.mjs') }))
+      // Ours are esbuild bundles (index.mjs); CDK's own helpers (the console's BucketDeployment) are not.
+      .filter(({ path }) => existsSync(path))
+      .map(({ logicalId, path }) => ({ fn: logicalId.replace(/Function.*$/, '').toLowerCase(), path, bytes: statSync(path).size }))
+  );
 }

@@ -43,7 +43,9 @@ function describeWrites(command: string, input: Record<string, any>): string[] {
   if (command === 'UpdateItemCommand') return [`Update ${kind(input.Key)}`];
   if (command === 'DeleteItemCommand') return [`Delete ${kind(input.Key)}`];
   if (command === 'BatchWriteItemCommand') {
-    return Object.values(input.RequestItems ?? {}).flatMap((reqs) => (reqs as Record<string, any>[]).map((r) => (r.PutRequest ? `Put ${kind(r.PutRequest.Item)}` : `Delete ${kind(r.DeleteRequest?.Key)}`)));
+    return Object.values(input.RequestItems ?? {}).flatMap((reqs) =>
+      (reqs as Record<string, any>[]).map((r) => (r.PutRequest ? `Put ${kind(r.PutRequest.Item)}` : `Delete ${kind(r.DeleteRequest?.Key)}`)),
+    );
   }
   return [];
 }

@@ -33,7 +33,10 @@ export function coldStart(bundlePath: string, env: Record<string, string>, decis
     console.log('COLD ' + JSON.stringify({ importMs, firstAnswerMs, status: res.statusCode, filled: res.body.includes('impressionUrl') }));
     process.exit(0);`;
   const started = performance.now();
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', env: { ...process.env, ...env, POWERTOOLS_LOG_LEVEL: 'ERROR' } });
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', probe], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+  });
   const processMs = performance.now() - started;
   const line = run.stdout.split('\n').find((l) => l.startsWith('COLD '));
   if (!line) throw new Error(`cold start probe failed:\n${run.stderr.slice(-2000)}`);

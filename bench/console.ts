@@ -36,7 +36,9 @@ export async function benchConsole(options: { accounts: number; loads: number })
   try {
     const seeded = await seedMarketplace(world.deps, { accounts: options.accounts, days: 30 });
     const server = await new Promise<{ url: string; close: () => void }>((resolve) => {
-      const s = serve({ port: 0, hostname: '127.0.0.1', fetch: withConsole(dist, dispatch(world.api, world.serve)) }, (info) => resolve({ url: `http://127.0.0.1:${info.port}`, close: () => s.close() }));
+      const s = serve({ port: 0, hostname: '127.0.0.1', fetch: withConsole(dist, dispatch(world.api, world.serve)) }, (info) =>
+        resolve({ url: `http://127.0.0.1:${info.port}`, close: () => s.close() }),
+      );
     });
     try {
       // Signed in by the advertiser's key, set before the console's scripts run; a fresh context has an empty cache.
@@ -67,4 +69,3 @@ export async function benchConsole(options: { accounts: number; loads: number })
     await world.close();
   }
 }
-

@@ -49,8 +49,24 @@ export async function benchCost(options: { samples: number; flushWaitMs: number 
   const world = await startWorld();
   try {
     progress('seeding CPM and CPC campaigns');
-    const cpm = await seedServing(world, { campaigns: 5, units: 2, budgetMicros: 100_000_000_000, bidMicros: 2_000_000, model: 'cpm', frequencyCap: { impressions: 1_000, perHours: 24 }, ownUnitsOnly: true });
-    const cpc = await seedServing(world, { campaigns: 5, units: 2, budgetMicros: 100_000_000_000, bidMicros: 500_000, model: 'cpc', frequencyCap: { impressions: 1_000, perHours: 24 }, ownUnitsOnly: true });
+    const cpm = await seedServing(world, {
+      campaigns: 5,
+      units: 2,
+      budgetMicros: 100_000_000_000,
+      bidMicros: 2_000_000,
+      model: 'cpm',
+      frequencyCap: { impressions: 1_000, perHours: 24 },
+      ownUnitsOnly: true,
+    });
+    const cpc = await seedServing(world, {
+      campaigns: 5,
+      units: 2,
+      budgetMicros: 100_000_000_000,
+      bidMicros: 500_000,
+      model: 'cpc',
+      frequencyCap: { impressions: 1_000, perHours: 24 },
+      ownUnitsOnly: true,
+    });
     const capacity = recordCapacity(world.deps.db.client);
     const unit = cpm.units[0]!;
     for (let i = 0; i < 5; i++) await decideWith(world, unit, i);
@@ -87,7 +103,11 @@ export async function benchCost(options: { samples: number; flushWaitMs: number 
     results.push(summarise('order placement', orders.length, capacity.take()));
     for (const order of orders) {
       await must(world, 'POST', `/v1/orders/${order.id}/accept`, inventory.publisher.key, {});
-      await must(world, 'POST', `/v1/orders/${order.id}/publish`, inventory.publisher.key, { postUrl: 'https://mp.example.com/s/1', publishedAt: new Date().toISOString(), reads: 20_000 });
+      await must(world, 'POST', `/v1/orders/${order.id}/publish`, inventory.publisher.key, {
+        postUrl: 'https://mp.example.com/s/1',
+        publishedAt: new Date().toISOString(),
+        reads: 20_000,
+      });
     }
     capacity.take();
     for (const order of orders) await must(world, 'POST', `/v1/orders/${order.id}/confirm`, advertiser.key, {});

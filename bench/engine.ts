@@ -65,20 +65,111 @@ export const ENGINE_BENCH_DEFAULTS = {
   notInShare: 0.1,
 };
 
-const REGIONS = ['CN-BJ', 'CN-SH', 'CN-GD', 'CN-ZJ', 'CN-JS', 'CN-SC', 'CN-HB', 'CN-HN', 'CN-SD', 'CN-FJ', 'CN-HA', 'CN-HE', 'CN-AH', 'CN-LN', 'CN-SN', 'CN-CQ', 'CN-TJ', 'CN-JX', 'CN-GX', 'CN-YN', 'CN-SX', 'CN-GZ', 'CN-JL', 'CN-HL', 'CN-NM', 'CN-XJ', 'CN-GS', 'CN-HI', 'CN-NX', 'CN-QH'];
+const REGIONS = [
+  'CN-BJ',
+  'CN-SH',
+  'CN-GD',
+  'CN-ZJ',
+  'CN-JS',
+  'CN-SC',
+  'CN-HB',
+  'CN-HN',
+  'CN-SD',
+  'CN-FJ',
+  'CN-HA',
+  'CN-HE',
+  'CN-AH',
+  'CN-LN',
+  'CN-SN',
+  'CN-CQ',
+  'CN-TJ',
+  'CN-JX',
+  'CN-GX',
+  'CN-YN',
+  'CN-SX',
+  'CN-GZ',
+  'CN-JL',
+  'CN-HL',
+  'CN-NM',
+  'CN-XJ',
+  'CN-GS',
+  'CN-HI',
+  'CN-NX',
+  'CN-QH',
+];
 const GENDERS = ['female', 'male'];
 const AGE_BANDS = ['18-24', '25-34', '35-44', '45-54', '55-64', '65+'];
-const INTERESTS = ['tech', 'games', 'food', 'travel', 'fashion', 'beauty', 'finance', 'sports', 'music', 'movies', 'books', 'education', 'parenting', 'health', 'fitness', 'cars', 'real-estate', 'home', 'pets', 'photography', 'art', 'design', 'science', 'history', 'politics', 'business', 'startups', 'crypto', 'outdoors', 'cooking', 'wine', 'coffee', 'tea', 'anime', 'comics', 'esports', 'diy', 'gardening', 'luxury', 'jobs'];
+const INTERESTS = [
+  'tech',
+  'games',
+  'food',
+  'travel',
+  'fashion',
+  'beauty',
+  'finance',
+  'sports',
+  'music',
+  'movies',
+  'books',
+  'education',
+  'parenting',
+  'health',
+  'fitness',
+  'cars',
+  'real-estate',
+  'home',
+  'pets',
+  'photography',
+  'art',
+  'design',
+  'science',
+  'history',
+  'politics',
+  'business',
+  'startups',
+  'crypto',
+  'outdoors',
+  'cooking',
+  'wine',
+  'coffee',
+  'tea',
+  'anime',
+  'comics',
+  'esports',
+  'diy',
+  'gardening',
+  'luxury',
+  'jobs',
+];
 const DEVICES = ['mobile', 'desktop', 'tablet'];
 const OSES = ['android', 'ios', 'windows', 'macos'];
-const CATEGORIES = ['news', 'tech', 'finance', 'lifestyle', 'food', 'travel', 'auto', 'education', 'health', 'entertainment', 'sports', 'gaming', 'parenting', 'fashion', 'local'];
+const CATEGORIES = [
+  'news',
+  'tech',
+  'finance',
+  'lifestyle',
+  'food',
+  'travel',
+  'auto',
+  'education',
+  'health',
+  'entertainment',
+  'sports',
+  'gaming',
+  'parenting',
+  'fashion',
+  'local',
+];
 
 type Rng = () => number;
 
 /** Draws values with probability ∝ 1 / rank^s: the first values are the popular ones. */
 class Zipf {
   private readonly cdf: Float64Array;
-  constructor(readonly values: readonly string[], s: number) {
+  constructor(
+    readonly values: readonly string[],
+    s: number,
+  ) {
     this.cdf = new Float64Array(values.length);
     let sum = 0;
     for (let i = 0; i < values.length; i++) this.cdf[i] = sum += 1 / (i + 1) ** s;
@@ -158,7 +249,11 @@ function makeConjunction(rng: Rng, world: World): Conjunction {
     if (used.has(profile.attribute)) continue;
     used.add(profile.attribute);
     const op = rng() < ENGINE_BENCH_DEFAULTS.notInShare ? 'not_in' : 'in';
-    predicates.push({ attribute: profile.attribute, op, values: world.zipf[profile.attribute].drawSome(rng, between(rng, profile.minValues, profile.maxValues)) });
+    predicates.push({
+      attribute: profile.attribute,
+      op,
+      values: world.zipf[profile.attribute].drawSome(rng, between(rng, profile.minValues, profile.maxValues)),
+    });
   }
   return predicates;
 }
@@ -197,7 +292,7 @@ function makeRequest(rng: Rng, world: World): { viewer: TargetingContext; unit: 
   if (rng() < 0.9) viewer.gender = [z.gender.draw(rng)];
   if (rng() < 0.8) viewer.ageBand = [z.ageBand.draw(rng)];
   if (rng() < 0.9) viewer.interest = z.interest.drawSome(rng, between(rng, 1, 4));
-  const unitIndex = Number((z.adUnitId.draw(rng)).slice('unit_'.length));
+  const unitIndex = Number(z.adUnitId.draw(rng).slice('unit_'.length));
   return { viewer, unit: world.units[unitIndex] as AdUnitContext };
 }
 
@@ -325,8 +420,12 @@ export async function benchEngine(opts: EngineBenchOptions): Promise<EngineResul
         `${fmt(bytesPerCampaign, 0)} B/campaign (${memorySource}; index arrays ${fmt(result.indexBytesPerCampaign, 0)} B), ${fmt(result.avgMatches, 1)} matches/request`,
     );
     opts.log(`  index  match: ${fmt(indexStats.perSecond, 0)}/s p50 ${fmt(indexStats.p50Ms)} ms p99 ${fmt(indexStats.p99Ms)} ms`);
-    opts.log(`  scan   match: ${fmt(scanStats.perSecond, 0)}/s p50 ${fmt(scanStats.p50Ms)} ms p99 ${fmt(scanStats.p99Ms)} ms (${scanN} requests, answers identical)`);
-    opts.log(`  decide (index): ${fmt(decideStats.perSecond, 0)}/s p50 ${fmt(decideStats.p50Ms)} ms p99 ${fmt(decideStats.p99Ms)} ms, ${served}/${requests.length} served`);
+    opts.log(
+      `  scan   match: ${fmt(scanStats.perSecond, 0)}/s p50 ${fmt(scanStats.p50Ms)} ms p99 ${fmt(scanStats.p99Ms)} ms (${scanN} requests, answers identical)`,
+    );
+    opts.log(
+      `  decide (index): ${fmt(decideStats.perSecond, 0)}/s p50 ${fmt(decideStats.p50Ms)} ms p99 ${fmt(decideStats.p99Ms)} ms, ${served}/${requests.length} served`,
+    );
     opts.log(`  index vs scan: ${fmt(result.speedup, 0)}× throughput`);
     // Let a caller's event loop breathe between sizes.
     await new Promise<void>((resolve) => setImmediate(resolve));

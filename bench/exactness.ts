@@ -48,8 +48,24 @@ export async function benchExactness(options: { seconds: number; concurrency: nu
   const world = await startWorld();
   try {
     progress('seeding campaigns with small budgets and an order book');
-    const cpm = await seedServing(world, { campaigns: 10, units: 3, budgetMicros: 300_000, bidMicros: 3_000_000, model: 'cpm', frequencyCap: { impressions: 5, perHours: 24 }, ownUnitsOnly: true });
-    const cpc = await seedServing(world, { campaigns: 10, units: 3, budgetMicros: 3_000_000, bidMicros: 400_000, model: 'cpc', frequencyCap: { impressions: 5, perHours: 24 }, ownUnitsOnly: true });
+    const cpm = await seedServing(world, {
+      campaigns: 10,
+      units: 3,
+      budgetMicros: 300_000,
+      bidMicros: 3_000_000,
+      model: 'cpm',
+      frequencyCap: { impressions: 5, perHours: 24 },
+      ownUnitsOnly: true,
+    });
+    const cpc = await seedServing(world, {
+      campaigns: 10,
+      units: 3,
+      budgetMicros: 3_000_000,
+      bidMicros: 400_000,
+      model: 'cpc',
+      frequencyCap: { impressions: 5, perHours: 24 },
+      ownUnitsOnly: true,
+    });
     const units = [...cpm.units, ...cpc.units];
     const inventory = await publisherWithInventory(world, { slots: 300, units: 0, priceMicros: 50_000_000, floorCpmMicros: 1 });
     const buyer = await fundedAdvertiser(world, 200 * 50_000_000);
@@ -108,7 +124,10 @@ export async function benchExactness(options: { seconds: number; concurrency: nu
       if (!order || (openSlots.length > 0 && Math.random() < 0.3)) {
         const slotId = openSlots.pop();
         if (!slotId) return;
-        const placed = await call(world.api, 'POST', '/v1/orders', { key: buyer.key, body: { slotId, brief: { title: 'Bench', copy: 'x', landingUrl: 'https://shop.example.com' } } });
+        const placed = await call(world.api, 'POST', '/v1/orders', {
+          key: buyer.key,
+          body: { slotId, brief: { title: 'Bench', copy: 'x', landingUrl: 'https://shop.example.com' } },
+        });
         if (placed.status === 201) orders.push({ id: placed.body.id, step: 0, busy: false });
         return;
       }
@@ -116,7 +135,12 @@ export async function benchExactness(options: { seconds: number; concurrency: nu
       order.busy = true;
       order.step += 1;
       if (order.step === 1) await must(world, 'POST', `/v1/orders/${order.id}/accept`, inventory.publisher.key, {});
-      if (order.step === 2) await must(world, 'POST', `/v1/orders/${order.id}/publish`, inventory.publisher.key, { postUrl: 'https://mp.example.com/s/1', publishedAt: new Date().toISOString(), reads: 10_000 + Math.floor(Math.random() * 10_000) });
+      if (order.step === 2)
+        await must(world, 'POST', `/v1/orders/${order.id}/publish`, inventory.publisher.key, {
+          postUrl: 'https://mp.example.com/s/1',
+          publishedAt: new Date().toISOString(),
+          reads: 10_000 + Math.floor(Math.random() * 10_000),
+        });
       if (order.step === 3) await must(world, 'POST', `/v1/orders/${order.id}/confirm`, buyer.key, {});
       order.busy = false;
     };
@@ -149,7 +173,9 @@ export async function benchExactness(options: { seconds: number; concurrency: nu
       const held = (line.postings as Posting[]).find((p) => p.account.endsWith(':held'));
       if (held) postedByCampaign.set(line.cause.id, (postedByCampaign.get(line.cause.id) ?? 0) - held.amountMicros);
     }
-    const mismatched = new Set([...spentByCampaign.keys(), ...postedByCampaign.keys()].filter((c) => (spentByCampaign.get(c) ?? 0) !== (postedByCampaign.get(c) ?? 0)));
+    const mismatched = new Set(
+      [...spentByCampaign.keys(), ...postedByCampaign.keys()].filter((c) => (spentByCampaign.get(c) ?? 0) !== (postedByCampaign.get(c) ?? 0)),
+    );
     const campaigns = new Map(of('campaign').map((c) => [c.pk, c]));
     let overspendMicros = 0;
     for (const budget of of('campaignBudget')) {

@@ -12,14 +12,27 @@ import { startWorld } from './world.js';
 
 const campaigns = Number(process.argv[2] ?? 200);
 const world = await startWorld();
-const serving = await seedServing(world, { campaigns, units: 5, budgetMicros: 1_000_000_000_000, bidMicros: 2_000_000, frequencyCap: { impressions: 3, perHours: 24 } });
+const serving = await seedServing(world, {
+  campaigns,
+  units: 5,
+  budgetMicros: 1_000_000_000_000,
+  bidMicros: 2_000_000,
+  frequencyCap: { impressions: 3, perHours: 24 },
+});
 
 const bare = new Hono();
 bare.post('/bare', async (c) => c.json({ ok: true, body: await c.req.json() }));
 const apps = dispatch(world.api, world.serve);
-const server = serve({ port: 0, hostname: '127.0.0.1', fetch: (request: Request, env: unknown) => (new URL(request.url).pathname === '/bare' ? bare.fetch(request) : apps(request, env)) }, (info) => {
-  console.log(`READY ${JSON.stringify({ port: info.port, units: serving.units })}`);
-});
+const server = serve(
+  {
+    port: 0,
+    hostname: '127.0.0.1',
+    fetch: (request: Request, env: unknown) => (new URL(request.url).pathname === '/bare' ? bare.fetch(request) : apps(request, env)),
+  },
+  (info) => {
+    console.log(`READY ${JSON.stringify({ port: info.port, units: serving.units })}`);
+  },
+);
 
 const stop = async () => {
   server.close();

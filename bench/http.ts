@@ -16,7 +16,10 @@ export interface HttpFigures {
 }
 
 async function startServer(campaigns: number): Promise<{ port: number; units: string[]; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/http-server.ts', String(campaigns)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' } });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/http-server.ts', String(campaigns)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+  });
   const ready = await new Promise<{ port: number; units: string[] }>((resolve, reject) => {
     let buffer = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -36,7 +39,13 @@ async function startServer(campaigns: number): Promise<{ port: number; units: st
   };
 }
 
-async function load(url: string, path: string, makeBody: (n: number) => unknown, durationSeconds: number, connections: number): Promise<Omit<HttpFigures, 'target'>> {
+async function load(
+  url: string,
+  path: string,
+  makeBody: (n: number) => unknown,
+  durationSeconds: number,
+  connections: number,
+): Promise<Omit<HttpFigures, 'target'>> {
   let n = 0;
   let filled = 0;
   let total = 0;

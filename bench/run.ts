@@ -24,7 +24,10 @@ import { percentile, printTable, progress, type StepResult } from './report.js';
 
 const quick = process.argv.includes('--quick');
 /** `--only=http,cost` runs just those steps (by result name: engine, http, cost, bundles, exactness, tags, console, bounds, scale). */
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 
 type Step = { name: string; key: string; run: () => Promise<StepResult> };
 
@@ -54,8 +57,16 @@ const steps: Step[] = [
         rows,
         checks: largest
           ? [
-              { target: `index p99 < 0.2 ms at ${largest.campaigns.toLocaleString('en-US')}`, value: `${largest.index.p99Ms.toFixed(3)} ms`, met: largest.index.p99Ms < 0.2 },
-              { target: `index ≥ 100× scan at ${largest.campaigns.toLocaleString('en-US')}`, value: `${largest.speedup.toFixed(0)}×`, met: largest.speedup >= 100 },
+              {
+                target: `index p99 < 0.2 ms at ${largest.campaigns.toLocaleString('en-US')}`,
+                value: `${largest.index.p99Ms.toFixed(3)} ms`,
+                met: largest.index.p99Ms < 0.2,
+              },
+              {
+                target: `index ≥ 100× scan at ${largest.campaigns.toLocaleString('en-US')}`,
+                value: `${largest.speedup.toFixed(0)}×`,
+                met: largest.speedup >= 100,
+              },
             ]
           : [],
         measured: results.every((r) => r.index.decisions > 0 && r.avgMatches > 0),
@@ -66,12 +77,24 @@ const steps: Step[] = [
     name: 'HTTP: POST /v1/decisions vs a bare Hono route (autocannon, local server, DynamoDB Local, frequency caps on)',
     key: 'http',
     run: async () => {
-      const [decisions, bare] = await benchHttp({ campaigns: quick ? 50 : 200, durationSeconds: quick ? 3 : 15, connections: Number(process.env.BENCH_CONNECTIONS ?? 10) });
+      const [decisions, bare] = await benchHttp({
+        campaigns: quick ? 50 : 200,
+        durationSeconds: quick ? 3 : 15,
+        connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
+      });
       if (!decisions || !bare) throw new Error('no HTTP figures');
       const ratio = decisions.requestsPerSecond / bare.requestsPerSecond;
       return {
         step: 'http',
-        rows: [decisions, bare].map((f) => ({ target: f.target, 'req/s': Math.round(f.requestsPerSecond), 'p50 ms': f.p50Ms, 'p99 ms': f.p99Ms, non2xx: f.non2xx, filled: f.filled, requests: f.total })),
+        rows: [decisions, bare].map((f) => ({
+          target: f.target,
+          'req/s': Math.round(f.requestsPerSecond),
+          'p50 ms': f.p50Ms,
+          'p99 ms': f.p99Ms,
+          non2xx: f.non2xx,
+          filled: f.filled,
+          requests: f.total,
+        })),
         checks: [{ target: 'decisions ≥ 50 % of the bare route’s throughput', value: `${(ratio * 100).toFixed(0)} %`, met: ratio >= 0.5 }],
         measured: decisions.filled > 0 && bare.total > 0,
       };
@@ -85,8 +108,23 @@ const steps: Step[] = [
       const decision = costs[0];
       return {
         step: 'cost',
-        rows: costs.map((c) => ({ operation: c.operation, n: c.samples, 'RCU/op': c.rcuPer, 'WCU/op': c.wcuPer, 'read calls/op': c.readsPer, 'writes (what for)': c.writes })),
-        checks: decision ? [{ target: 'no read per warm decision beyond the frequency-cap read', value: `${decision.readsPer.toFixed(2)} read calls per decision (amortised)`, met: decision.readsPer <= 1.05 }] : [],
+        rows: costs.map((c) => ({
+          operation: c.operation,
+          n: c.samples,
+          'RCU/op': c.rcuPer,
+          'WCU/op': c.wcuPer,
+          'read calls/op': c.readsPer,
+          'writes (what for)': c.writes,
+        })),
+        checks: decision
+          ? [
+              {
+                target: 'no read per warm decision beyond the frequency-cap read',
+                value: `${decision.readsPer.toFixed(2)} read calls per decision (amortised)`,
+                met: decision.readsPer <= 1.05,
+              },
+            ]
+          : [],
         measured: costs.every((c) => c.samples > 0 && c.wcuPer + c.rcuPer > 0),
       };
     },
@@ -104,7 +142,10 @@ const steps: Step[] = [
       let cold;
       try {
         const serving = await seedServing(world, { campaigns: 20, units: 1, budgetMicros: 1_000_000_000, bidMicros: 2_000_000 });
-        cold = coldStart(serve.path, world.env, { adUnitId: serving.units[0], viewer: { id: 'cold-viewer', region: 'CN-SH', device: 'mobile', interests: ['technology'] } });
+        cold = coldStart(serve.path, world.env, {
+          adUnitId: serving.units[0],
+          viewer: { id: 'cold-viewer', region: 'CN-SH', device: 'mobile', interests: ['technology'] },
+        });
       } finally {
         await world.close();
       }
@@ -113,7 +154,10 @@ const steps: Step[] = [
         rows: [
           ...bundles.map((b) => ({ what: `${b.fn} bundle`, value: `${Math.round(b.bytes / 1024)} KB` })),
           { what: 'serve: import bundle (ms since process start)', value: cold.importMs.toFixed(0) },
-          { what: 'serve: first decision answered (ms since process start)', value: `${cold.firstAnswerMs.toFixed(0)} (status ${cold.status}, ${cold.filled ? 'ad' : 'no ad'})` },
+          {
+            what: 'serve: first decision answered (ms since process start)',
+            value: `${cold.firstAnswerMs.toFixed(0)} (status ${cold.status}, ${cold.filled ? 'ad' : 'no ad'})`,
+          },
           { what: 'whole probe process, spawn to exit (ms)', value: cold.processMs.toFixed(0) },
         ],
         checks: [
@@ -174,7 +218,11 @@ const steps: Step[] = [
         ],
         checks: [
           { target: '/tag.js < 5 KB gzipped', value: `${(t.gzippedBytes / 1024).toFixed(2)} KB`, met: t.gzippedBytes < 5 * 1024 },
-          { target: 'one decision request per page view, for all its units', value: String(maxDecisions), met: maxDecisions === 1 && Math.min(...t.decisionRequests) === 1 },
+          {
+            target: 'one decision request per page view, for all its units',
+            value: String(maxDecisions),
+            met: maxDecisions === 1 && Math.min(...t.decisionRequests) === 1,
+          },
           { target: 'first ad < 100 ms after the tag arrives (local server)', value: `${firstAd.toFixed(1)} ms`, met: firstAd < 100 },
         ],
         measured: t.pageViews > 0 && t.firstAdMs.every((ms) => ms > 0),
@@ -200,8 +248,16 @@ const steps: Step[] = [
         ],
         checks: [
           { target: 'WCU per billed event ≤ 2 (was ~12)', value: r.wcuPerEvent.toFixed(2), met: r.wcuPerEvent <= 2 },
-          { target: 'transactional writes to the hottest item per billed event ≤ 0.01 (was 1.0)', value: r.hottestTxPerEvent.toFixed(4), met: r.hottestTxPerEvent <= 0.01 },
-          { target: 'implied ceiling ≥ 100 000 events/s (was a few hundred)', value: Math.round(r.ceilingEventsPerSecond).toLocaleString('en-US'), met: r.ceilingEventsPerSecond >= 100_000 },
+          {
+            target: 'transactional writes to the hottest item per billed event ≤ 0.01 (was 1.0)',
+            value: r.hottestTxPerEvent.toFixed(4),
+            met: r.hottestTxPerEvent <= 0.01,
+          },
+          {
+            target: 'implied ceiling ≥ 100 000 events/s (was a few hundred)',
+            value: Math.round(r.ceilingEventsPerSecond).toLocaleString('en-US'),
+            met: r.ceilingEventsPerSecond >= 100_000,
+          },
         ],
         measured: r.billed > 0,
       };
@@ -245,11 +301,24 @@ const steps: Step[] = [
         rows: [
           { what: `slot rule over 8 999 years: statuses ${refusal.statuses.join(', ')}`, 'p50 ms': refusal.p50Ms, 'max ms': refusal.maxMs },
           { what: 'GET /v1/me (the same key lookup; yardstick)', 'p50 ms': refusal.baselineP50Ms, 'max ms': '' },
-          ...plans.map((p) => ({ what: `match 366 days, ${p.slots.toLocaleString('en-US')} slots, budget ${p.budgetMicros.toExponential(0)} micros: ${p.method}${p.ratio === null ? '' : ` (≥ ${(p.ratio * 100).toFixed(2)} % of optimum)`}, ${p.planned} planned`, 'p50 ms': p.ms, 'max ms': p.ms, 'without budget ms': p.unplannedMs })),
+          ...plans.map((p) => ({
+            what: `match 366 days, ${p.slots.toLocaleString('en-US')} slots, budget ${p.budgetMicros.toExponential(0)} micros: ${p.method}${p.ratio === null ? '' : ` (≥ ${(p.ratio * 100).toFixed(2)} % of optimum)`}, ${p.planned} planned`,
+            'p50 ms': p.ms,
+            'max ms': p.ms,
+            'without budget ms': p.unplannedMs,
+          })),
         ],
         checks: [
-          { target: 'slot rule over 1000-01-01…9999-12-31 refused (400) within 3× GET /v1/me (p50)', value: `${refusal.p50Ms.toFixed(0)} ms vs ${refusal.baselineP50Ms.toFixed(0)} ms, status ${refusal.statuses.join(', ')}`, met: refusal.p50Ms < 3 * refusal.baselineP50Ms && refusal.statuses.every((s) => s === 400) },
-          { target: `planning a year with any budget adds < ${timeLimitMs * 2} ms to the match (planner time limit ${timeLimitMs} ms)`, value: `${slowestPlan.toFixed(0)} ms at most`, met: slowestPlan < timeLimitMs * 2 && plans.every((p) => p.method !== 'none') },
+          {
+            target: 'slot rule over 1000-01-01…9999-12-31 refused (400) within 3× GET /v1/me (p50)',
+            value: `${refusal.p50Ms.toFixed(0)} ms vs ${refusal.baselineP50Ms.toFixed(0)} ms, status ${refusal.statuses.join(', ')}`,
+            met: refusal.p50Ms < 3 * refusal.baselineP50Ms && refusal.statuses.every((s) => s === 400),
+          },
+          {
+            target: `planning a year with any budget adds < ${timeLimitMs * 2} ms to the match (planner time limit ${timeLimitMs} ms)`,
+            value: `${slowestPlan.toFixed(0)} ms at most`,
+            met: slowestPlan < timeLimitMs * 2 && plans.every((p) => p.method !== 'none'),
+          },
         ],
         measured: refusal.requests > 0 && plans.every((p) => p.planned > 0),
       };
@@ -272,7 +341,8 @@ async function main(): Promise<void> {
   }
   // --only replaces its steps' results and keeps the others' from the last run.
   const file = new URL('./results.json', import.meta.url);
-  const kept = only && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { results: StepResult[] }).results.filter((r) => !only.includes(r.step)) : [];
+  const kept =
+    only && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { results: StepResult[] }).results.filter((r) => !only.includes(r.step)) : [];
   writeFileSync(file, JSON.stringify({ machine, quick, at: new Date().toISOString(), results: [...kept, ...results] }, null, 2));
   const empty = results.filter((r) => !r.measured).map((r) => r.step);
   if (empty.length > 0) {

@@ -42,7 +42,9 @@ export async function seedServing(
   },
 ): Promise<ServingWorld> {
   const inventory = await publisherWithInventory(world, { slots: 0, units: options.units, priceMicros: 1, floorCpmMicros: 100_000 });
-  const advertisers = await Promise.all(Array.from({ length: Math.min(10, options.campaigns) }, () => fundedAdvertiser(world, options.budgetMicros * options.campaigns)));
+  const advertisers = await Promise.all(
+    Array.from({ length: Math.min(10, options.campaigns) }, () => fundedAdvertiser(world, options.budgetMicros * options.campaigns)),
+  );
   const unitIds = inventory.units.map((u) => u.id);
   const now = Date.now();
   const campaigns: string[] = [];
@@ -54,10 +56,18 @@ export async function seedServing(
       bidding: { model: options.model ?? 'cpm', bidMicros: options.bidMicros + (i % 17) * 1_000 },
       budget: { totalMicros: options.budgetMicros },
       schedule: { start: new Date(now - 3_600_000).toISOString(), end: new Date(now + 30 * 86_400_000).toISOString(), timezone: 'Asia/Shanghai' },
-      targeting: options.everyone ? [] : [
-        [{ attribute: 'region', op: 'in', values: [REGIONS[i % REGIONS.length], REGIONS[(i + 1) % REGIONS.length]] }, { attribute: 'device', op: 'in', values: [DEVICES[i % DEVICES.length], DEVICES[(i + 2) % DEVICES.length]] }],
-        [{ attribute: 'interest', op: 'in', values: [INTERESTS[i % INTERESTS.length]] }, { attribute: 'gender', op: 'not_in', values: [i % 3 === 0 ? 'male' : 'unknown'] }],
-      ].map((conjunction) => (options.ownUnitsOnly ? [...conjunction, { attribute: 'adUnitId', op: 'in', values: unitIds }] : conjunction)),
+      targeting: options.everyone
+        ? []
+        : [
+            [
+              { attribute: 'region', op: 'in', values: [REGIONS[i % REGIONS.length], REGIONS[(i + 1) % REGIONS.length]] },
+              { attribute: 'device', op: 'in', values: [DEVICES[i % DEVICES.length], DEVICES[(i + 2) % DEVICES.length]] },
+            ],
+            [
+              { attribute: 'interest', op: 'in', values: [INTERESTS[i % INTERESTS.length]] },
+              { attribute: 'gender', op: 'not_in', values: [i % 3 === 0 ? 'male' : 'unknown'] },
+            ],
+          ].map((conjunction) => (options.ownUnitsOnly ? [...conjunction, { attribute: 'adUnitId', op: 'in', values: unitIds }] : conjunction)),
       ...(options.frequencyCap ? { frequencyCap: options.frequencyCap } : {}),
     });
     const creative = await must(world, 'POST', `/v1/campaigns/${campaign.id}/creatives`, advertiser.key, {

@@ -92,4 +92,8 @@ ${units.map((u) => `<div data-placard-unit="${u}"></div><p>Article text</p>`).jo
   }
 }
 
-export const median = (values: readonly number[]): number => percentile([...values].sort((a, b) => a - b), 50);
+export const median = (values: readonly number[]): number =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );

@@ -45,7 +45,10 @@ export async function startWorld(options: { publicBaseUrl?: string } = {}): Prom
   const config = parseConfig(env);
   const db = createDb(config.TABLE_NAME, { endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
   await ensureTable(db.client, db.tableName);
-  const deps = createDeps(config, { db, logger: new Logger({ serviceName: 'placard-bench', logLevel: (process.env.BENCH_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR' }) });
+  const deps = createDeps(config, {
+    db,
+    logger: new Logger({ serviceName: 'placard-bench', logLevel: (process.env.BENCH_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR' }),
+  });
   const admin = await tenantStore(db, deps.clock, deps.ids).create({ role: 'admin', name: 'Bench operator', email: 'bench-admin@example.com' });
   return {
     dynamo,
@@ -64,7 +67,14 @@ export function trackAsBrowser(world: World, path: string): Promise<Response> {
 }
 
 /** Calls the api and fails loudly on an unexpected status, so a broken setup never yields empty figures. */
-export async function must(world: World, method: string, path: string, key: string, body?: unknown, options: { idempotent?: boolean; status?: number[] } = {}): Promise<any> {
+export async function must(
+  world: World,
+  method: string,
+  path: string,
+  key: string,
+  body?: unknown,
+  options: { idempotent?: boolean; status?: number[] } = {},
+): Promise<any> {
   const headers: Record<string, string> = options.idempotent ? { 'idempotency-key': randomBytes(8).toString('hex') } : {};
   const res = await call(world.api, method, path, { key, body, headers });
   const status = options.status ?? [200, 201];
@@ -88,7 +98,10 @@ const AUDIENCE = {
 };
 
 /** A publisher with one account, `slots` daily ad-card slots and `units` ad units. */
-export async function publisherWithInventory(world: World, options: { slots: number; units: number; priceMicros: number; floorCpmMicros: number; category?: string }) {
+export async function publisherWithInventory(
+  world: World,
+  options: { slots: number; units: number; priceMicros: number; floorCpmMicros: number; category?: string },
+) {
   const publisher = await signup(world.api, 'publisher');
   const account = await must(world, 'POST', '/v1/accounts', publisher.key, {
     platform: 'wechat',
@@ -114,7 +127,13 @@ export async function publisherWithInventory(world: World, options: { slots: num
         ).items;
   const units = [];
   for (let i = 0; i < options.units; i++) {
-    units.push(await must(world, 'POST', `/v1/accounts/${account.id}/ad-units`, publisher.key, { placement: 'article_bottom', floorCpmMicros: options.floorCpmMicros, blockedCategories: [] }));
+    units.push(
+      await must(world, 'POST', `/v1/accounts/${account.id}/ad-units`, publisher.key, {
+        placement: 'article_bottom',
+        floorCpmMicros: options.floorCpmMicros,
+        blockedCategories: [],
+      }),
+    );
   }
   return { publisher, account, slots: slots as { id: string }[], units: units as { id: string }[] };
 }

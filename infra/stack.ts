@@ -105,7 +105,11 @@ export class PlacardStack extends Stack {
     });
 
     const httpApi = new PlacardHttpApi(this, 'Http', { api, serve, logRetention, retainLogs: prod });
-    const consoleSite = new ConsoleSite(this, 'Console', { httpApi: httpApi.httpApi, assetsDir: fileURLToPath(new URL('../console/dist', import.meta.url)), retain: prod });
+    const consoleSite = new ConsoleSite(this, 'Console', {
+      httpApi: httpApi.httpApi,
+      assetsDir: fileURLToPath(new URL('../console/dist', import.meta.url)),
+      retain: prod,
+    });
     const publicBaseUrl = props.publicBaseUrl ?? httpApi.httpApi.apiEndpoint;
     for (const fn of [api, serve]) fn.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
 

@@ -36,7 +36,10 @@ async function main(): Promise<void> {
 
   // A second platform on the same data would share (and corrupt) its database: refuse.
   const other = runningPlatform();
-  if (other) throw new Error(`Placard is already running (pid ${other.pid}, ${other.url}, data in ${LOCAL_DATA_DIR}/): stop it first, or run this one with PLACARD_DATA_DIR set to another directory`);
+  if (other)
+    throw new Error(
+      `Placard is already running (pid ${other.pid}, ${other.url}, data in ${LOCAL_DATA_DIR}/): stop it first, or run this one with PLACARD_DATA_DIR set to another directory`,
+    );
 
   // Signals are handled from the first moment, so a Ctrl-C during start-up also stops Java.
   const stops: (() => Promise<void>)[] = [];
@@ -98,7 +101,10 @@ async function main(): Promise<void> {
   stops.push(() => poller.stop());
   // Webhook deliveries are sent apart from the stream, as soon as they are due.
   const runner = deliveryRunner(deps);
-  const deliveriesTimer = setInterval(() => void runner.tick().catch((error: unknown) => deps.logger.error('webhook deliveries failed', { error })), config.WEBHOOK_POLL_MS);
+  const deliveriesTimer = setInterval(
+    () => void runner.tick().catch((error: unknown) => deps.logger.error('webhook deliveries failed', { error })),
+    config.WEBHOOK_POLL_MS,
+  );
   stops.push(async () => {
     clearInterval(deliveriesTimer);
     await runner.drain();
@@ -107,7 +113,9 @@ async function main(): Promise<void> {
   writeRunnerState({ pid: process.pid, url: `http://127.0.0.1:${port}`, dynamoEndpoint: dynamo.endpoint, memory, startedAt: new Date().toISOString() });
   stops.push(async () => clearRunnerState(process.pid));
 
-  console.log(`Placard is running at http://127.0.0.1:${port}  (console: http://127.0.0.1:${port}/console/, docs: http://127.0.0.1:${port}/docs)${memory ? '  [in memory]' : `  [data in ${DATA_DIR}/]`}`);
+  console.log(
+    `Placard is running at http://127.0.0.1:${port}  (console: http://127.0.0.1:${port}/console/, docs: http://127.0.0.1:${port}/docs)${memory ? '  [in memory]' : `  [data in ${DATA_DIR}/]`}`,
+  );
 }
 
 /** A signing secret kept in .data/ so tracking links survive a restart (a fresh one in memory mode). */

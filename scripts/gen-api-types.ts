@@ -14,7 +14,9 @@ import { createApp } from '../functions/http/app.js';
 export const API_TYPES_FILE = fileURLToPath(new URL('../console/src/api/schema.d.ts', import.meta.url));
 
 export async function apiTypesSource(): Promise<string> {
-  const app = createApp(createDeps(parseConfig({ TABLE_NAME: 'placard', DYNAMODB_ENDPOINT: 'http://127.0.0.1:1' }), { logger: new Logger({ logLevel: 'SILENT' }) }));
+  const app = createApp(
+    createDeps(parseConfig({ TABLE_NAME: 'placard', DYNAMODB_ENDPOINT: 'http://127.0.0.1:1' }), { logger: new Logger({ logLevel: 'SILENT' }) }),
+  );
   const res = await app.request('/openapi.json');
   if (!res.ok) throw new Error(`/openapi.json answered ${res.status}`);
   const ast = await openapiTS((await res.json()) as OpenAPI3);

@@ -59,7 +59,13 @@ export async function seedMarketplace(deps: Deps, input: Partial<typeof SEED_DEF
   const owner = (id: string) => tenantOf.get(id) ?? id;
   const accounts = new Map<string, AccountRecord>();
   for (const a of market.accounts) {
-    accounts.set(a.id, { ...a, ownerTenantId: owner(a.ownerTenantId), verification: a.audience.source === 'verified' ? { status: 'verified', decidedAt: now } : { status: 'unverified' }, createdAt: now, updatedAt: now });
+    accounts.set(a.id, {
+      ...a,
+      ownerTenantId: owner(a.ownerTenantId),
+      verification: a.audience.source === 'verified' ? { status: 'verified', decidedAt: now } : { status: 'unverified' },
+      createdAt: now,
+      updatedAt: now,
+    });
   }
   const slots: SlotRecord[] = market.slots.map((s) => ({ ...s, ownerTenantId: accounts.get(s.accountId)!.ownerTenantId, createdAt: now, updatedAt: now }));
   const units: AdUnitRecord[] = market.adUnits.map((u) => {
@@ -71,8 +77,19 @@ export async function seedMarketplace(deps: Deps, input: Partial<typeof SEED_DEF
     ...slots.flatMap((s) => [marketItems.slot(s, 1), marketItems.slotGuard(s)]),
     ...units.map((u) => marketItems.adUnit(u, 1)),
   ];
-  await batchWrite(deps.db, items.map((Item) => ({ PutRequest: { Item } })), PARALLEL);
-  return { publishers: market.publishers.length, accounts: accounts.size, slots: slots.length, adUnits: units.length, publisherKey, advertiserKey: advertiser.key.key };
+  await batchWrite(
+    deps.db,
+    items.map((Item) => ({ PutRequest: { Item } })),
+    PARALLEL,
+  );
+  return {
+    publishers: market.publishers.length,
+    accounts: accounts.size,
+    slots: slots.length,
+    adUnits: units.length,
+    publisherKey,
+    advertiserKey: advertiser.key.key,
+  };
 }
 
 /** Seeds when the market feed is empty (one Query with Limit 1, no Scan); says whether it did. */
@@ -97,7 +114,9 @@ async function main(): Promise<void> {
     const started = Date.now();
     if (await marketIsEmpty(db)) {
       const s = await seedMarketplace(deps, input);
-      console.log(`seeded ${s.accounts} accounts of ${s.publishers} publishers, ${s.slots} slots, ${s.adUnits} ad units in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      console.log(
+        `seeded ${s.accounts} accounts of ${s.publishers} publishers, ${s.slots} slots, ${s.adUnits} ad units in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
       console.log(demoKeys(s.publisherKey, s.advertiserKey));
       return;
     }

@@ -17,9 +17,27 @@ import { Link, navigate, SessionContext, usePath, type Session } from './ui';
 import './styles.css';
 
 const NAV: Record<Session['tenant']['role'], [string, MessageKey][]> = {
-  publisher: [['accounts', 'navAccounts'], ['orders', 'navOrders'], ['earnings', 'navEarnings'], ['reports', 'navReports'], ['people', 'navPeople']],
-  advertiser: [['marketplace', 'navMarketplace'], ['match', 'navMatch'], ['orders', 'navOrders'], ['campaigns', 'navCampaigns'], ['wallet', 'navWallet'], ['reports', 'navReports'], ['people', 'navPeople']],
-  admin: [['queues', 'navQueues'], ['deposits', 'navDeposits'], ['revenue', 'navRevenue']],
+  publisher: [
+    ['accounts', 'navAccounts'],
+    ['orders', 'navOrders'],
+    ['earnings', 'navEarnings'],
+    ['reports', 'navReports'],
+    ['people', 'navPeople'],
+  ],
+  advertiser: [
+    ['marketplace', 'navMarketplace'],
+    ['match', 'navMatch'],
+    ['orders', 'navOrders'],
+    ['campaigns', 'navCampaigns'],
+    ['wallet', 'navWallet'],
+    ['reports', 'navReports'],
+    ['people', 'navPeople'],
+  ],
+  admin: [
+    ['queues', 'navQueues'],
+    ['deposits', 'navDeposits'],
+    ['revenue', 'navRevenue'],
+  ],
 };
 
 const PUBLIC_PAGES: Record<string, () => ReactNode> = {

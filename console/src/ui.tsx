@@ -124,11 +124,29 @@ export function Field({ label, children, hint }: { label: string; hint?: string;
 }
 
 export function Input({ label, hint, ...props }: { label: string; hint?: string } & React.InputHTMLAttributes<HTMLInputElement>) {
-  return <Field label={label} hint={hint}>{(id) => <input id={id} {...props} />}</Field>;
+  return (
+    <Field label={label} hint={hint}>
+      {(id) => <input id={id} {...props} />}
+    </Field>
+  );
 }
 
 /** A select over enum values, each labelled through the dictionary (`prefix + value`). */
-export function EnumSelect<V extends string>({ label, values, prefix, value, onChange, any }: { label: string; values: readonly V[]; prefix: string; value: V | ''; onChange: (v: V) => void; any?: boolean }) {
+export function EnumSelect<V extends string>({
+  label,
+  values,
+  prefix,
+  value,
+  onChange,
+  any,
+}: {
+  label: string;
+  values: readonly V[];
+  prefix: string;
+  value: V | '';
+  onChange: (v: V) => void;
+  any?: boolean;
+}) {
   const { t } = useI18n();
   return (
     <Field label={label}>

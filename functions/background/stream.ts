@@ -92,7 +92,12 @@ export async function handleStream(
     try {
       change = toChange(record);
     } catch (error) {
-      deps.logger.error('stream record cannot be decoded', { sequenceNumber: id, keys: record.dynamodb?.Keys, skipped: options.skipUndecodable === true, error });
+      deps.logger.error('stream record cannot be decoded', {
+        sequenceNumber: id,
+        keys: record.dynamodb?.Keys,
+        skipped: options.skipUndecodable === true,
+        error,
+      });
       if (!options.skipUndecodable) return { batchItemFailures: [{ itemIdentifier: id }] };
       await addToStats(deps, 'count_stream_undecodable', 1);
       continue;

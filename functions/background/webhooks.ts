@@ -154,7 +154,10 @@ export class DeliveryRunner {
       return;
     }
     const failures = await store.recordEndpointFailure(webhook.id);
-    const openUntil = circuitOpenUntil(failures, deps.clock(), { failures: deps.config.WEBHOOK_CIRCUIT_FAILURES, cooldownSeconds: deps.config.WEBHOOK_CIRCUIT_COOLDOWN_SECONDS });
+    const openUntil = circuitOpenUntil(failures, deps.clock(), {
+      failures: deps.config.WEBHOOK_CIRCUIT_FAILURES,
+      cooldownSeconds: deps.config.WEBHOOK_CIRCUIT_COOLDOWN_SECONDS,
+    });
     if (openUntil) await store.setCircuit(webhook.id, openUntil);
   }
 }

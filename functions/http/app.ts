@@ -43,19 +43,25 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
   documentCommonErrors(app.openAPIRegistry);
   registerServeDocs(app);
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API key from signup or POST /v1/api-keys' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key from signup or POST /v1/api-keys',
+  });
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',
     in: 'cookie',
     name: SESSION_COOKIE,
-    description: 'The console’s session cookie, from POST /v1/sessions. State-changing requests signed in by it must carry this origin’s `Origin` header (CSRF).',
+    description:
+      'The console’s session cookie, from POST /v1/sessions. State-changing requests signed in by it must carry this origin’s `Origin` header (CSRF).',
   });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
       title: 'Placard API',
       version: '1.0.0',
-      description: 'Ad marketplace for official accounts: direct sponsored posts and programmatic ad units on one ledger. Money is in integer micros (1 unit = 1 000 000 micros).',
+      description:
+        'Ad marketplace for official accounts: direct sponsored posts and programmatic ad units on one ledger. Money is in integer micros (1 unit = 1 000 000 micros).',
     },
   });
   installErrorHandling(app);

@@ -13,7 +13,13 @@ export const SESSION_COOKIE = 'placard_session';
 /** Sets the session cookie: HttpOnly, SameSite=Lax, Path=/, and Secure except on this machine (plain http). */
 export function setSessionCookie(c: Context<AppEnv>, session: StartedSession): void {
   const host = new URL(c.req.url).hostname;
-  setCookie(c, SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'Lax', path: '/', secure: host !== 'localhost' && host !== '127.0.0.1', maxAge: session.maxAgeSeconds });
+  setCookie(c, SESSION_COOKIE, session.token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    path: '/',
+    secure: host !== 'localhost' && host !== '127.0.0.1',
+    maxAge: session.maxAgeSeconds,
+  });
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -66,7 +72,9 @@ function ownOrigin(c: Context<AppEnv>): string {
 export function caller(c: Context<AppEnv>, ...allowed: Role[]): Principal {
   const principal = c.var.principal;
   if (!principal) {
-    throw new UnauthorizedError(c.var.sessionEnded ? 'Your session has ended; sign in again' : 'This endpoint needs an API key (Authorization: Bearer <api key>) or a session');
+    throw new UnauthorizedError(
+      c.var.sessionEnded ? 'Your session has ended; sign in again' : 'This endpoint needs an API key (Authorization: Bearer <api key>) or a session',
+    );
   }
   if (allowed.length > 0 && !allowed.includes(principal.role)) {
     throw new ForbiddenError(`This endpoint is for ${allowed.join(' or ')} keys; yours is ${principal.role}`);

@@ -55,7 +55,10 @@ const CreativeFields = {
   title: z.string().trim().min(1).max(100),
   body: z.string().trim().max(500),
   // Served into publishers' pages: https only (no javascript:, data:, file: or plain http).
-  imageUrl: z.url({ protocol: /^https$/, error: 'must be an https URL' }).max(2000).openapi({ description: 'An https URL' }),
+  imageUrl: z
+    .url({ protocol: /^https$/, error: 'must be an https URL' })
+    .max(2000)
+    .openapi({ description: 'An https URL' }),
   landingUrl: z.url({ protocol: /^https?$/ }).max(2000),
   callToAction: z.string().trim().min(1).max(40),
 };
@@ -91,8 +94,12 @@ export const CampaignSchema = z
   .openapi('Campaign');
 
 export const ReportQuerySchema = z.object({
-  dimension: z.enum(['campaign', 'adUnit', 'account', 'platform']).openapi({ description: '`platform` (id `all`): invalid events that name no campaign; operators only' }),
-  id: Id('cmp', 'unit', 'acct').or(z.literal('all')).openapi({ description: 'A campaign, ad unit or account id, as the dimension says; `all` for the platform' }),
+  dimension: z
+    .enum(['campaign', 'adUnit', 'account', 'platform'])
+    .openapi({ description: '`platform` (id `all`): invalid events that name no campaign; operators only' }),
+  id: Id('cmp', 'unit', 'acct')
+    .or(z.literal('all'))
+    .openapi({ description: 'A campaign, ad unit or account id, as the dimension says; `all` for the platform' }),
   from: instant.openapi({ description: 'First hour (inclusive)' }),
   to: instant.openapi({ description: 'Last hour (inclusive)' }),
   granularity: z.enum(['hour', 'day']).default('day'),
@@ -106,7 +113,9 @@ const ReportRowSchema = z.object({
   impressions: z.number(),
   clicks: z.number(),
   invalid: z.number(),
-  invalidByReason: z.record(z.string(), z.number()).openapi({ description: 'Invalid events by reason: replay, forged, expired, malformed, no_impression, over_limit, cap, …' }),
+  invalidByReason: z
+    .record(z.string(), z.number())
+    .openapi({ description: 'Invalid events by reason: replay, forged, expired, malformed, no_impression, over_limit, cap, …' }),
   spendMicros: z.number(),
   ctr: z.number(),
   ecpmMicros: z.number(),
@@ -122,5 +131,12 @@ const EarningsSchema = z
   .openapi('ReportEarnings');
 
 export const ReportSchema = z
-  .object({ dimension: z.string(), id: z.string(), granularity: z.string(), rows: z.array(ReportRowSchema), totals: ReportRowSchema, earnings: EarningsSchema.optional().openapi({ description: 'Ad units and accounts: the owner’s programmatic earnings in the range, pending vs cleared' }) })
+  .object({
+    dimension: z.string(),
+    id: z.string(),
+    granularity: z.string(),
+    rows: z.array(ReportRowSchema),
+    totals: ReportRowSchema,
+    earnings: EarningsSchema.optional().openapi({ description: 'Ad units and accounts: the owner’s programmatic earnings in the range, pending vs cleared' }),
+  })
   .openapi('Report');

@@ -44,7 +44,16 @@ const audienceFields = {
   interests: distribution(INTERESTS),
 };
 
-const NEUTRAL_AUDIENCE: AudienceProfile = { followers: 0, averageReads: 0, gender: {}, ageBand: {}, region: {}, interests: {}, source: 'self_reported', updatedAt: new Date(0).toISOString() };
+const NEUTRAL_AUDIENCE: AudienceProfile = {
+  followers: 0,
+  averageReads: 0,
+  gender: {},
+  ageBand: {},
+  region: {},
+  interests: {},
+  source: 'self_reported',
+  updatedAt: new Date(0).toISOString(),
+};
 
 /** Checks the audience fields a body carries (all of them, or the few a PATCH changes) with the core's rules. */
 function refineAudience(value: { audience?: Partial<Omit<AudienceProfile, 'source' | 'updatedAt'>> | undefined }, ctx: z.RefinementCtx): void {
@@ -59,7 +68,10 @@ const accountFields = {
   description: z.string().max(2000).default(''),
 };
 
-export const AccountInputSchema = z.object({ ...accountFields, audience: z.object(audienceFields) }).superRefine(refineAudience).openapi('AccountInput');
+export const AccountInputSchema = z
+  .object({ ...accountFields, audience: z.object(audienceFields) })
+  .superRefine(refineAudience)
+  .openapi('AccountInput');
 
 export const AccountPatchSchema = z
   .object({ ...accountFields, description: z.string().max(2000), audience: z.object(audienceFields).partial() })
@@ -67,9 +79,7 @@ export const AccountPatchSchema = z
   .superRefine(refineAudience)
   .openapi('AccountPatch');
 
-export const AudienceSchema = z
-  .object({ ...audienceFields, source: z.enum(AUDIENCE_SOURCES), updatedAt: z.iso.datetime() })
-  .openapi('AudienceProfile');
+export const AudienceSchema = z.object({ ...audienceFields, source: z.enum(AUDIENCE_SOURCES), updatedAt: z.iso.datetime() }).openapi('AudienceProfile');
 
 export const AccountSchema = z
   .object({
@@ -78,7 +88,12 @@ export const AccountSchema = z
     ...accountFields,
     description: z.string(),
     audience: AudienceSchema,
-    verification: z.object({ status: z.enum(['unverified', 'verified', 'rejected']), note: z.string().optional(), reason: z.string().optional(), decidedAt: z.iso.datetime().optional() }),
+    verification: z.object({
+      status: z.enum(['unverified', 'verified', 'rejected']),
+      note: z.string().optional(),
+      reason: z.string().optional(),
+      decidedAt: z.iso.datetime().optional(),
+    }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
@@ -130,18 +145,23 @@ export const SlotSchema = z
 const OriginSchema = z
   .string()
   .max(300)
-  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol) && new URL(v).origin === v.toLowerCase(), 'An http(s) origin: scheme://host[:port], without a path')
+  .refine(
+    (v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol) && new URL(v).origin === v.toLowerCase(),
+    'An http(s) origin: scheme://host[:port], without a path',
+  )
   .transform((v) => v.toLowerCase());
 
 const adUnitFields = {
   placement: z.enum(AD_UNIT_PLACEMENTS),
-  floorCpmMicros: microsInput('Lowest price per thousand impressions. A change takes effect FLOOR_CHANGE_DELAY_HOURS later (`pendingFloor`), so floors cannot probe bids', 0),
+  floorCpmMicros: microsInput(
+    'Lowest price per thousand impressions. A change takes effect FLOOR_CHANGE_DELAY_HOURS later (`pendingFloor`), so floors cannot probe bids',
+    0,
+  ),
   blockedCategories: z.array(z.enum(CATEGORIES)).max(CATEGORIES.length).default([]).openapi({ description: 'Advertiser categories refused on this unit' }),
-  allowedOrigins: z
-    .array(OriginSchema)
-    .max(50)
-    .default([])
-    .openapi({ description: 'Origins (e.g. https://news.example.com) whose pages may ask for ads; a browser decision from elsewhere gets no ad. Empty: any origin. Server-to-server callers use the unit’s server key instead' }),
+  allowedOrigins: z.array(OriginSchema).max(50).default([]).openapi({
+    description:
+      'Origins (e.g. https://news.example.com) whose pages may ask for ads; a browser decision from elsewhere gets no ad. Empty: any origin. Server-to-server callers use the unit’s server key instead',
+  }),
   enabled: z.boolean().default(true),
   width: z.number().int().min(1).max(2000).default(AD_UNIT_DEFAULT_SIZE.width).openapi({ description: 'The ad’s width on the page, CSS pixels' }),
   height: z.number().int().min(1).max(2000).default(AD_UNIT_DEFAULT_SIZE.height).openapi({ description: 'The ad’s height on the page, CSS pixels' }),
@@ -152,7 +172,14 @@ const adUnitFields = {
 
 export const AdUnitInputSchema = z.object(adUnitFields).openapi('AdUnitInput');
 export const AdUnitPatchSchema = z
-  .object({ ...adUnitFields, blockedCategories: z.array(z.enum(CATEGORIES)).max(CATEGORIES.length), allowedOrigins: z.array(OriginSchema).max(50), enabled: z.boolean(), width: z.number().int().min(1).max(2000), height: z.number().int().min(1).max(2000) })
+  .object({
+    ...adUnitFields,
+    blockedCategories: z.array(z.enum(CATEGORIES)).max(CATEGORIES.length),
+    allowedOrigins: z.array(OriginSchema).max(50),
+    enabled: z.boolean(),
+    width: z.number().int().min(1).max(2000),
+    height: z.number().int().min(1).max(2000),
+  })
   .partial()
   .openapi('AdUnitPatch');
 

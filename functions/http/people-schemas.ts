@@ -17,4 +17,8 @@ export const PersonSchema = z
   .object({ id: z.string(), tenantId: z.string(), email: z.email(), name: z.string(), role: z.enum(PERSON_ROLES), createdAt: z.iso.datetime() })
   .openapi('Person');
 
-export const PasswordSchema = z.string().min(PASSWORD_MIN).max(PASSWORD_MAX).openapi({ description: `${PASSWORD_MIN} to ${PASSWORD_MAX} characters` });
+export const PasswordSchema = z
+  .string()
+  .min(PASSWORD_MIN)
+  .max(PASSWORD_MAX)
+  .openapi({ description: `${PASSWORD_MIN} to ${PASSWORD_MAX} characters` });

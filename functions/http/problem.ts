@@ -79,9 +79,7 @@ function routePattern(path: string): RegExp {
 export function installErrorHandling(app: Hono<AppEnv>): void {
   app.notFound((c) => {
     const path = c.req.path;
-    const methods = new Set(
-      app.routes.filter((r) => r.method !== 'ALL' && r.path !== '*' && routePattern(r.path).test(path)).map((r) => r.method),
-    );
+    const methods = new Set(app.routes.filter((r) => r.method !== 'ALL' && r.path !== '*' && routePattern(r.path).test(path)).map((r) => r.method));
     // A handler's own c.notFound() on a matching route is a 404, not a wrong method.
     if (methods.size > 0 && !methods.has(c.req.method)) {
       const response = problemResponse(405, `${c.req.method} is not allowed on ${path}`, {}, 'method_not_allowed');

@@ -10,7 +10,15 @@ import { DecisionRequestSchema, DecisionResponseSchema, ImageTagParamsSchema, Pl
  */
 export function registerServeDocs(app: OpenAPIHono<AppEnv>): void {
   const json = (schema: z.ZodMiniType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' }) as object } });
-  const token = [{ name: 'token', in: 'path' as const, required: true, schema: { type: 'string' as const }, description: 'A signed, expiring tracking token from a decision' }];
+  const token = [
+    {
+      name: 'token',
+      in: 'path' as const,
+      required: true,
+      schema: { type: 'string' as const },
+      description: 'A signed, expiring tracking token from a decision',
+    },
+  ];
   const requestBody = json(z.union([DecisionRequestSchema, PlacementsRequestSchema]));
   app.openAPIRegistry.registerPath({
     method: 'post',
@@ -25,10 +33,22 @@ export function registerServeDocs(app: OpenAPIHono<AppEnv>): void {
       'Decisions are limited per source (network and user agent): DECISIONS_PER_SOURCE_PER_MINUTE (default 6 000) and DECISIONS_PER_VIEWER_PER_MINUTE per viewer id (default 120); over them, 429. ' +
       'No ad answers `{"ad": null}`; with `?debug=true` and the unit owner’s API key it says why. ' +
       'The body is JSON, sent as `application/json` or as `text/plain`: a `text/plain` POST is a CORS-simple request, so a page can ask without a preflight round trip (as `navigator.sendBeacon` and most ad tags do). Other content types are read as JSON too and refused (400) when they are not.',
-    parameters: [{ name: 'debug', in: 'query' as const, required: false, schema: { type: 'string' as const, enum: ['true', 'false'] }, description: 'With the unit owner’s API key: say why there is no ad' }],
+    parameters: [
+      {
+        name: 'debug',
+        in: 'query' as const,
+        required: false,
+        schema: { type: 'string' as const, enum: ['true', 'false'] },
+        description: 'With the unit owner’s API key: say why there is no ad',
+      },
+    ],
     request: { body: { content: { ...requestBody, 'text/plain': requestBody['application/json'] }, required: true } },
     responses: {
-      200: { description: 'An ad with its tracking URLs and the next frequency token, or `ad: null` (with the reason for the owner’s debug request); with `placements`, one such decision per placement with the unit’s size (and its fallback HTML when there is no ad)', content: json(z.union([DecisionResponseSchema, PlacementsResponseSchema])) },
+      200: {
+        description:
+          'An ad with its tracking URLs and the next frequency token, or `ad: null` (with the reason for the owner’s debug request); with `placements`, one such decision per placement with the unit’s size (and its fallback HTML when there is no ad)',
+        content: json(z.union([DecisionResponseSchema, PlacementsResponseSchema])),
+      },
       400: errorResponses[400],
       401: problemContent('`?debug=true` without an API key, or a wrong `X-Placard-Unit-Key`'),
       404: errorResponses[404],
@@ -71,7 +91,12 @@ export function registerServeDocs(app: OpenAPIHono<AppEnv>): void {
     tags: ['Ad tags'],
     summary: 'Image tag open: decides for this recipient, counts the impression (billed once), redirects to the creative’s image',
     parameters: imageParams,
-    responses: { 302: { description: 'To the creative’s image' }, 200: { description: 'No ad: a 1×1 transparent GIF', content: { 'image/gif': { schema: { type: 'string', format: 'binary' } } } }, 400: errorResponses[400], 404: errorResponses[404] },
+    responses: {
+      302: { description: 'To the creative’s image' },
+      200: { description: 'No ad: a 1×1 transparent GIF', content: { 'image/gif': { schema: { type: 'string', format: 'binary' } } } },
+      400: errorResponses[400],
+      404: errorResponses[404],
+    },
   } as never);
   app.openAPIRegistry.registerPath({
     method: 'get',

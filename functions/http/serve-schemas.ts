@@ -64,7 +64,9 @@ export const DecisionResponseSchema = z.union(decisionResponse);
 /** One placement's answer: the decision, with the unit's size and, when there is no ad, the owner's fallback HTML. */
 const placementUnit = { adUnitId: z.string(), width: z.number(), height: z.number() };
 export const PlacementsResponseSchema = z.object({
-  decisions: z.array(z.union([z.extend(decisionResponse[0], placementUnit), z.extend(decisionResponse[1], { ...placementUnit, fallbackHtml: z.optional(z.string()) })])),
+  decisions: z.array(
+    z.union([z.extend(decisionResponse[0], placementUnit), z.extend(decisionResponse[1], { ...placementUnit, fallbackHtml: z.optional(z.string()) })]),
+  ),
   frequencyToken: z.optional(z.string()),
 });
 

@@ -21,7 +21,13 @@ export function requestSource(c: Context<AppEnv>): RequestSource {
   const env = c.env as RuntimeEnv | undefined;
   const seen = env?.requestContext?.http?.sourceIp ?? env?.requestContext?.identity?.sourceIp ?? env?.incoming?.socket?.remoteAddress;
   const hops = c.var.deps.config.TRUSTED_PROXY_HOPS;
-  const forwarded = hops > 0 ? (c.req.header('x-forwarded-for') ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '') : [];
+  const forwarded =
+    hops > 0
+      ? (c.req.header('x-forwarded-for') ?? '')
+          .split(',')
+          .map((a) => a.trim())
+          .filter((a) => a !== '')
+      : [];
   return { address: forwarded.at(-hops) ?? seen, userAgent: c.req.header('user-agent') };
 }
 

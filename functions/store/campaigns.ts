@@ -47,7 +47,6 @@ import { ledgerTxn } from './wallet.js';
 
 type Item = Record<string, unknown> & { pk: string; sk: string };
 
-
 export const campaignItem = (c: Campaign, version: number): Item => ({
   ...keys.campaign(c.id),
   gsi1pk: keys.tenantCampaigns(c.advertiserId),
@@ -100,7 +99,9 @@ export function campaignStore(deps: StoreDeps) {
   }
 
   async function readCreative(campaignId: string, creativeId: string, advertiserId?: string): Promise<Stored<Creative>> {
-    return getOwned<Creative & Record<string, unknown>>(db, keys.creative(campaignId, creativeId), 'Creative', creativeId, advertiserId, 'advertiserId', { consistent: true });
+    return getOwned<Creative & Record<string, unknown>>(db, keys.creative(campaignId, creativeId), 'Creative', creativeId, advertiserId, 'advertiserId', {
+      consistent: true,
+    });
   }
 
   /** Replaces the campaign (version-checked) together with `extra` writes; returns the new campaign. */
@@ -134,7 +135,10 @@ export function campaignStore(deps: StoreDeps) {
         },
         onConditionFail: () => new RetryRelease(),
       };
-      const money = remaining > 0 ? ledgerTxn(deps, { type: 'campaign', id: c.id }, `Campaign ${c.id} ${action}: release unspent budget`, postings.release(c.advertiserId, remaining)) : [];
+      const money =
+        remaining > 0
+          ? ledgerTxn(deps, { type: 'campaign', id: c.id }, `Campaign ${c.id} ${action}: release unspent budget`, postings.release(c.advertiserId, remaining))
+          : [];
       try {
         return await save(stored, next, [zero, endingPointer(db, c, false), ...money]);
       } catch (error) {
@@ -188,7 +192,16 @@ export function campaignStore(deps: StoreDeps) {
         item: {
           Put: {
             TableName: db.tableName,
-            Item: { ...keys.campaignBudget(id), entity: 'campaignBudget', version: 1, campaignId: id, advertiserId, totalMicros: total, remainingMicros: total, leasedMicros: 0 },
+            Item: {
+              ...keys.campaignBudget(id),
+              entity: 'campaignBudget',
+              version: 1,
+              campaignId: id,
+              advertiserId,
+              totalMicros: total,
+              remainingMicros: total,
+              leasedMicros: 0,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -253,7 +266,11 @@ export function campaignStore(deps: StoreDeps) {
      * Adds to a funded campaign's budget: the budget item's total and remaining grow, the money is
      * held (available → held) and the campaign saved, in one transaction (402 without the funds).
      */
-    async topUp(advertiserId: string, id: string, amountMicros: number): Promise<{ campaign: Campaign; held: { totalMicros: number; remainingMicros: number; releasedMicros?: number } }> {
+    async topUp(
+      advertiserId: string,
+      id: string,
+      amountMicros: number,
+    ): Promise<{ campaign: Campaign; held: { totalMicros: number; remainingMicros: number; releasedMicros?: number } }> {
       const stored = await read(id, advertiserId);
       // Read before the write: inside an Idempotency-Key request the write is held back until the response is ready.
       const before = (await this.budgets([id])).get(id);
@@ -273,13 +290,32 @@ export function campaignStore(deps: StoreDeps) {
       };
       const hold = ledgerTxn(deps, { type: 'campaign', id }, `Campaign ${id}: top up the budget`, postings.hold(advertiserId, amountMicros));
       const campaign = await save(stored, next, [budget, ...hold]);
-      return { campaign, held: { ...(before ?? { totalMicros: 0, remainingMicros: 0 }), totalMicros: (before?.totalMicros ?? 0) + amountMicros, remainingMicros: (before?.remainingMicros ?? 0) + amountMicros } };
+      return {
+        campaign,
+        held: {
+          ...(before ?? { totalMicros: 0, remainingMicros: 0 }),
+          totalMicros: (before?.totalMicros ?? 0) + amountMicros,
+          remainingMicros: (before?.remainingMicros ?? 0) + amountMicros,
+        },
+      };
     },
 
     /** The held budget items of these campaigns (absent before activation), by campaign id. */
     async budgets(ids: readonly string[]): Promise<Map<string, { totalMicros: number; remainingMicros: number; releasedMicros?: number }>> {
-      const found = await batchGetItems(db, ids.map((i) => keys.campaignBudget(i)));
-      return new Map([...found.values()].map((b) => [b.campaignId as string, { totalMicros: Number(b.totalMicros), remainingMicros: Number(b.remainingMicros), releasedMicros: b.releasedMicros === undefined ? undefined : Number(b.releasedMicros) }]));
+      const found = await batchGetItems(
+        db,
+        ids.map((i) => keys.campaignBudget(i)),
+      );
+      return new Map(
+        [...found.values()].map((b) => [
+          b.campaignId as string,
+          {
+            totalMicros: Number(b.totalMicros),
+            remainingMicros: Number(b.remainingMicros),
+            releasedMicros: b.releasedMicros === undefined ? undefined : Number(b.releasedMicros),
+          },
+        ]),
+      );
     },
 
     /** The operator's queue: creatives awaiting review, longest waiting first (a Query on gsi3). */

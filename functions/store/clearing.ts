@@ -38,12 +38,20 @@ export class EntryMoved extends Error {}
 
 /** Entries due on one day (UTC), one shard of the index. */
 export async function entriesDue(deps: Pick<Deps, 'db'>, day: string, shard: number): Promise<ClearingEntry[]> {
-  return queryAll<ClearingEntry>(deps.db, { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': keys.clearingDue(day, shard) } });
+  return queryAll<ClearingEntry>(deps.db, {
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.clearingDue(day, shard) },
+  });
 }
 
 /** A unit's entries whose interval starts within [from, to] (ISO instants). */
 export async function entriesOfUnit(deps: Pick<Deps, 'db'>, adUnitId: string, from: string, to: string): Promise<ClearingEntry[]> {
-  return queryAll<ClearingEntry>(deps.db, { KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': keys.clearingOfUnit(adUnitId), ':from': from, ':to': `${to}#~` }, ConsistentRead: true });
+  return queryAll<ClearingEntry>(deps.db, {
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': keys.clearingOfUnit(adUnitId), ':from': from, ':to': `${to}#~` },
+    ConsistentRead: true,
+  });
 }
 
 /** Clears what is open of an entry: pending → earned, and the entry leaves the due index. */
@@ -61,7 +69,15 @@ export async function clearEntry(deps: ClearingDeps, e: ClearingEntry): Promise<
     },
     onConditionFail: () => new EntryMoved(),
   };
-  const money = e.openOwnerMicros > 0 ? ledgerTxn(deps, { type: 'campaign', id: e.campaignId }, `Cleared: earnings on ${e.adUnitId} for ${e.campaignId}, interval ${new Date(e.interval).toISOString()}`, postings.clear(e.publisherId, e.openOwnerMicros)) : [];
+  const money =
+    e.openOwnerMicros > 0
+      ? ledgerTxn(
+          deps,
+          { type: 'campaign', id: e.campaignId },
+          `Cleared: earnings on ${e.adUnitId} for ${e.campaignId}, interval ${new Date(e.interval).toISOString()}`,
+          postings.clear(e.publisherId, e.openOwnerMicros),
+        )
+      : [];
   await transact(deps.db, [entry, ...money]);
 }
 
@@ -85,8 +101,17 @@ export async function postpone(deps: Pick<Deps, 'db'>, e: ClearingEntry, day: st
  * on the entry being uncleared and still holding the amount; `extra` writes go in the same
  * transaction (the journal item of a refunded event).
  */
-export async function refund(deps: ClearingDeps, e: ClearingEntry, amount: Charge, memo: string, fields: Record<string, unknown>, extra: TxOp[] = []): Promise<void> {
-  const closed = (await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: keys.campaignBudget(e.campaignId), ConsistentRead: true }))).Item?.closedAt !== undefined;
+export async function refund(
+  deps: ClearingDeps,
+  e: ClearingEntry,
+  amount: Charge,
+  memo: string,
+  fields: Record<string, unknown>,
+  extra: TxOp[] = [],
+): Promise<void> {
+  const closed =
+    (await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: keys.campaignBudget(e.campaignId), ConsistentRead: true }))).Item?.closedAt !==
+    undefined;
   const ops: TxOp[] = [
     {
       item: {
@@ -95,7 +120,14 @@ export async function refund(deps: ClearingDeps, e: ClearingEntry, amount: Charg
           Key: { pk: e.pk, sk: e.sk },
           UpdateExpression: 'ADD openChargeMicros :mc, openOwnerMicros :mo, openFeeMicros :mf, refundedMicros :c',
           ConditionExpression: 'attribute_not_exists(clearedAt) AND openChargeMicros >= :c AND openOwnerMicros >= :o AND openFeeMicros >= :f',
-          ExpressionAttributeValues: { ':c': amount.chargeMicros, ':o': amount.ownerMicros, ':f': amount.feeMicros, ':mc': -amount.chargeMicros, ':mo': -amount.ownerMicros, ':mf': -amount.feeMicros },
+          ExpressionAttributeValues: {
+            ':c': amount.chargeMicros,
+            ':o': amount.ownerMicros,
+            ':f': amount.feeMicros,
+            ':mc': -amount.chargeMicros,
+            ':mo': -amount.ownerMicros,
+            ':mf': -amount.feeMicros,
+          },
         },
       },
       onConditionFail: () => new EntryMoved(),
@@ -116,7 +148,10 @@ export async function refund(deps: ClearingDeps, e: ClearingEntry, amount: Charg
             onConditionFail: () => new EntryMoved(),
           },
         ]),
-    ...ledgerTxn(deps, { type: 'campaign', id: e.campaignId }, memo, postings.refund(e.advertiserId, e.publisherId, amount, closed ? 'available' : 'held'), { shardKey: e.pk + e.sk, fields }),
+    ...ledgerTxn(deps, { type: 'campaign', id: e.campaignId }, memo, postings.refund(e.advertiserId, e.publisherId, amount, closed ? 'available' : 'held'), {
+      shardKey: e.pk + e.sk,
+      fields,
+    }),
     ...extra,
   ];
   await transact(deps.db, ops);

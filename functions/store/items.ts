@@ -54,7 +54,16 @@ export async function putNew(db: Db, item: Key & Record<string, unknown>, onExis
 /** One page of a Query on the table, on gsi1 or on a queue (gsi3); cursors are opaque to callers. */
 export async function queryPage<T>(
   db: Db,
-  query: { pk: string; skPrefix?: string; skBetween?: [string, string]; index?: 'gsi1' | 'gsi3'; limit: number; cursor?: string; newestFirst?: boolean; filter?: Pick<QueryCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> },
+  query: {
+    pk: string;
+    skPrefix?: string;
+    skBetween?: [string, string];
+    index?: 'gsi1' | 'gsi3';
+    limit: number;
+    cursor?: string;
+    newestFirst?: boolean;
+    filter?: Pick<QueryCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>;
+  },
 ): Promise<Page<Stored<T>>> {
   const pkName = query.index ? `${query.index}pk` : 'pk';
   const skName = query.index ? `${query.index}sk` : 'sk';

@@ -84,7 +84,13 @@ export async function writeEvent(db: Db, entry: JournalEntry, rules: EventRules,
   const ops: TxOp[] = [];
   if (entry.event === 'CLK') {
     ops.push({
-      item: { ConditionCheck: { TableName: db.tableName, Key: keys.decisionEvent(entry.decisionId, 'IMP'), ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(refused)' } },
+      item: {
+        ConditionCheck: {
+          TableName: db.tableName,
+          Key: keys.decisionEvent(entry.decisionId, 'IMP'),
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(refused)',
+        },
+      },
       onConditionFail: () => new Refused('no_impression'),
     });
   }
@@ -169,7 +175,11 @@ export async function journalOfLease(db: Db, leaseId: string): Promise<(JournalE
 
 /** Events one source billed on one day (UTC), for invalid-traffic rulings. */
 export async function journalOfSource(db: Db, fingerprint: string, day: string): Promise<(JournalEntry & Charge & { refundedAt?: string })[]> {
-  return queryAll(db, { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :v', ExpressionAttributeValues: { ':v': keys.journalOfSource(fingerprint, day) } });
+  return queryAll(db, {
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :v',
+    ExpressionAttributeValues: { ':v': keys.journalOfSource(fingerprint, day) },
+  });
 }
 
 export const journalDays = (from: number, to: number): string[] => {

@@ -89,7 +89,10 @@ export const keys = {
   journalOfLease: (leaseId: string): string => `JOURNAL#${leaseId}`,
   journalOfSource: (fingerprint: string, day: string): string => `JSOURCE#${fingerprint}#${day}`,
   sourceLimits: (fingerprint: string, day: string): Key => ({ pk: `SOURCE#${fingerprint}`, sk: day }),
-  clearing: (adUnitId: string, interval: number, campaignId: string): Key => ({ pk: `CLEARING#${adUnitId}`, sk: `${new Date(interval).toISOString()}#${campaignId}` }),
+  clearing: (adUnitId: string, interval: number, campaignId: string): Key => ({
+    pk: `CLEARING#${adUnitId}`,
+    sk: `${new Date(interval).toISOString()}#${campaignId}`,
+  }),
   clearingOfUnit: (adUnitId: string): string => `CLEARING#${adUnitId}`,
   clearingDue: (day: string, shard: number): string => `CLEARING#DUE#${day}#${shard}`,
   clearingCursor: (): Key => ({ pk: 'SYSTEM', sk: 'CLEARING' }),

@@ -70,10 +70,17 @@ export class LeaseTaken extends Error {}
 const MS_PER_SECOND = 1000;
 const MS_PER_DAY = 86_400_000;
 const deadline = (deps: LeaseDeps): number => Date.now() + deps.config.BILLING_DEADLINE_MS;
-const leaseIndex = (lease: Pick<Lease, 'leaseId' | 'campaignId' | 'endsAt'>) => ({ gsi1pk: keys.leasesEnding(shardOf(lease.campaignId, LEASE_SHARDS)), gsi1sk: `${new Date(lease.endsAt).toISOString()}#${lease.leaseId}` });
+const leaseIndex = (lease: Pick<Lease, 'leaseId' | 'campaignId' | 'endsAt'>) => ({
+  gsi1pk: keys.leasesEnding(shardOf(lease.campaignId, LEASE_SHARDS)),
+  gsi1sk: `${new Date(lease.endsAt).toISOString()}#${lease.leaseId}`,
+});
 
 /** Claims `slice` of the campaign's budget (and of today's, with a daily budget) as a new live lease. */
-export async function claimLease(deps: LeaseDeps, lease: Omit<Lease, 'status' | 'flushes'>, daily?: { dailyMicros: number; timezoneDay: string }): Promise<void> {
+export async function claimLease(
+  deps: LeaseDeps,
+  lease: Omit<Lease, 'status' | 'flushes'>,
+  daily?: { dailyMicros: number; timezoneDay: string },
+): Promise<void> {
   const { db } = deps;
   const s = lease.grantedMicros;
   const ops: TxOp[] = [
@@ -89,7 +96,15 @@ export async function claimLease(deps: LeaseDeps, lease: Omit<Lease, 'status' | 
       },
       onConditionFail: () => new LeaseRefused('budget'),
     },
-    { item: { Put: { TableName: db.tableName, Item: { ...keys.lease(lease.leaseId), ...leaseIndex(lease), entity: 'lease', version: 1, ...lease, status: 'live', flushes: 0 }, ConditionExpression: 'attribute_not_exists(pk)' } } },
+    {
+      item: {
+        Put: {
+          TableName: db.tableName,
+          Item: { ...keys.lease(lease.leaseId), ...leaseIndex(lease), entity: 'lease', version: 1, ...lease, status: 'live', flushes: 0 },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    },
   ];
   if (daily) {
     ops.push({
@@ -99,7 +114,12 @@ export async function claimLease(deps: LeaseDeps, lease: Omit<Lease, 'status' | 
           Key: keys.campaignSpend(lease.campaignId, daily.timezoneDay),
           UpdateExpression: 'SET remainingMicros = if_not_exists(remainingMicros, :daily) - :s, entity = :entity, expiresAt = :ttl ADD spentMicros :s',
           ConditionExpression: 'attribute_not_exists(remainingMicros) OR remainingMicros >= :s',
-          ExpressionAttributeValues: { ':s': s, ':daily': daily.dailyMicros, ':entity': 'campaignSpend', ':ttl': Math.ceil((lease.endsAt + 3 * MS_PER_DAY) / MS_PER_SECOND) },
+          ExpressionAttributeValues: {
+            ':s': s,
+            ':daily': daily.dailyMicros,
+            ':entity': 'campaignSpend',
+            ':ttl': Math.ceil((lease.endsAt + 3 * MS_PER_DAY) / MS_PER_SECOND),
+          },
         },
       },
       onConditionFail: () => new LeaseRefused('daily_budget'),
@@ -109,8 +129,13 @@ export async function claimLease(deps: LeaseDeps, lease: Omit<Lease, 'status' | 
 }
 
 /** What is left of a campaign's budget, outside leases (strongly consistent). */
-export async function budgetLeft(deps: Pick<Deps, 'db'>, campaignId: string, day?: string): Promise<{ remainingMicros: number; leasedMicros: number; dailyRemainingMicros?: number }> {
-  const get = async (key: { pk: string; sk: string }) => (await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: key, ConsistentRead: true }))).Item;
+export async function budgetLeft(
+  deps: Pick<Deps, 'db'>,
+  campaignId: string,
+  day?: string,
+): Promise<{ remainingMicros: number; leasedMicros: number; dailyRemainingMicros?: number }> {
+  const get = async (key: { pk: string; sk: string }) =>
+    (await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: key, ConsistentRead: true }))).Item;
   const budget = await get(keys.campaignBudget(campaignId));
   const spend = day === undefined ? undefined : await get(keys.campaignSpend(campaignId, day));
   return {
@@ -151,7 +176,16 @@ export async function post(deps: LeaseDeps, target: PostingTarget, batch: Batch,
           UpdateExpression: 'ADD chargeMicros :c, ownerMicros :o, feeMicros :f, events :n SET entity = :entity, adUnitId = :unit, #interval = :interval',
           ...(postedBefore === undefined ? {} : { ConditionExpression: postedBefore === 0 ? 'attribute_not_exists(chargeMicros)' : 'chargeMicros = :before' }),
           ExpressionAttributeNames: { '#interval': 'interval' },
-          ExpressionAttributeValues: { ':c': batch.chargeMicros, ':o': batch.ownerMicros, ':f': batch.feeMicros, ':n': batch.events, ':entity': 'leasePosted', ':unit': adUnitId, ':interval': interval, ...(postedBefore ? { ':before': postedBefore } : {}) },
+          ExpressionAttributeValues: {
+            ':c': batch.chargeMicros,
+            ':o': batch.ownerMicros,
+            ':f': batch.feeMicros,
+            ':n': batch.events,
+            ':entity': 'leasePosted',
+            ':unit': adUnitId,
+            ':interval': interval,
+            ...(postedBefore ? { ':before': postedBefore } : {}),
+          },
         },
       },
       onConditionFail: () => new LeaseTaken(),
@@ -221,7 +255,18 @@ export async function closeLease(deps: LeaseDeps, lease: Lease, usedMicros: numb
   const daily: TxOp[] =
     lease.dailyDate === undefined || unused === 0
       ? []
-      : [{ item: { Update: { TableName: db.tableName, Key: keys.campaignSpend(lease.campaignId, lease.dailyDate), UpdateExpression: 'ADD remainingMicros :u, spentMicros :minus', ExpressionAttributeValues: { ':u': unused, ':minus': -unused } } } }];
+      : [
+          {
+            item: {
+              Update: {
+                TableName: db.tableName,
+                Key: keys.campaignSpend(lease.campaignId, lease.dailyDate),
+                UpdateExpression: 'ADD remainingMicros :u, spentMicros :minus',
+                ExpressionAttributeValues: { ':u': unused, ':minus': -unused },
+              },
+            },
+          },
+        ];
   const back = (open: boolean): TxOp => ({
     item: {
       Update: {
@@ -238,7 +283,15 @@ export async function closeLease(deps: LeaseDeps, lease: Lease, usedMicros: numb
     await transact(db, [leaseOp, back(true), ...daily], Number.POSITIVE_INFINITY, deadline(deps));
   } catch (error) {
     if (!(error instanceof BudgetClosed)) throw error;
-    const release = unused > 0 ? ledgerTxn(deps, { type: 'campaign', id: lease.campaignId }, `Lease ${lease.leaseId} ended after its campaign closed: release unspent budget`, postings.release(lease.advertiserId, unused)) : [];
+    const release =
+      unused > 0
+        ? ledgerTxn(
+            deps,
+            { type: 'campaign', id: lease.campaignId },
+            `Lease ${lease.leaseId} ended after its campaign closed: release unspent budget`,
+            postings.release(lease.advertiserId, unused),
+          )
+        : [];
     await transact(db, [leaseOp, back(false), ...release], Number.POSITIVE_INFINITY, deadline(deps));
   }
 }
@@ -271,7 +324,11 @@ export async function takeOver(deps: LeaseDeps, lease: Lease): Promise<void> {
 
 /** The lease and what it posted so far (strongly consistent). */
 export async function readLease(deps: Pick<Deps, 'db'>, leaseId: string): Promise<{ lease: Lease | undefined; posted: Posted[] }> {
-  const items = await queryAll<Record<string, unknown>>(deps.db, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.lease(leaseId).pk }, ConsistentRead: true });
+  const items = await queryAll<Record<string, unknown>>(deps.db, {
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.lease(leaseId).pk },
+    ConsistentRead: true,
+  });
   return {
     lease: items.find((i) => i.sk === 'LEASE') as Lease | undefined,
     posted: items.filter((i) => i.entity === 'leasePosted') as unknown as Posted[],

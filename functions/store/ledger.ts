@@ -1,14 +1,6 @@
 import { ConflictError, InsufficientFundsError } from '../core/shared/errors.js';
 import { MAX_MICROS } from '../core/shared/money.js';
-import {
-  accountTenant,
-  isBalanced,
-  mayGoNegative,
-  normalise,
-  type LedgerAccount,
-  type LedgerTransaction,
-  type Posting,
-} from '../core/ledger/ledger.js';
+import { accountTenant, isBalanced, mayGoNegative, normalise, type LedgerAccount, type LedgerTransaction, type Posting } from '../core/ledger/ledger.js';
 import { batchGetItems } from './batch-get.js';
 import type { Db } from './client.js';
 import { shardOf } from '../core/serving/billing.js';
@@ -79,7 +71,17 @@ export function ledgerOps(db: Db, txn: LedgerTransaction, fields: Record<string,
     item: {
       Put: {
         TableName: db.tableName,
-        Item: { ...fields, ...keys.ledgerLine(owner, txn.id), entity: 'ledgerLine', version: 1, txnId: txn.id, at: txn.at, cause: txn.cause, memo: txn.memo, postings },
+        Item: {
+          ...fields,
+          ...keys.ledgerLine(owner, txn.id),
+          entity: 'ledgerLine',
+          version: 1,
+          txnId: txn.id,
+          at: txn.at,
+          cause: txn.cause,
+          memo: txn.memo,
+          postings,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
@@ -102,14 +104,18 @@ function balanceLimit(p: Posting): { ConditionExpression: string } {
   return { ConditionExpression: 'balanceMicros >= :limit' + (mayGoNegative(p.account) ? ' OR attribute_not_exists(balanceMicros)' : '') };
 }
 
-const limitOf = (p: Posting): number => (p.amountMicros > 0 ? MAX_MICROS - p.amountMicros : mayGoNegative(p.account) ? -MAX_MICROS - p.amountMicros : -p.amountMicros);
+const limitOf = (p: Posting): number =>
+  p.amountMicros > 0 ? MAX_MICROS - p.amountMicros : mayGoNegative(p.account) ? -MAX_MICROS - p.amountMicros : -p.amountMicros;
 
 export async function getBalances(db: Db, accounts: readonly LedgerAccount[]): Promise<Map<LedgerAccount, number>> {
   const result = new Map<LedgerAccount, number>(accounts.map((a) => [a, 0]));
   if (accounts.length === 0) return result;
-  const wanted = [...new Set(accounts)].flatMap((a) => (SHARDED.has(a) ? Array.from({ length: REVENUE_SHARDS }, (_, i) => shardKeyOf(a, i)) : [keys.balance(a)]));
+  const wanted = [...new Set(accounts)].flatMap((a) =>
+    SHARDED.has(a) ? Array.from({ length: REVENUE_SHARDS }, (_, i) => shardKeyOf(a, i)) : [keys.balance(a)],
+  );
   const found = await batchGetItems(db, wanted);
-  for (const item of found.values()) result.set(item.account as LedgerAccount, (result.get(item.account as LedgerAccount) ?? 0) + (item.balanceMicros as number));
+  for (const item of found.values())
+    result.set(item.account as LedgerAccount, (result.get(item.account as LedgerAccount) ?? 0) + (item.balanceMicros as number));
   return result;
 }
 
@@ -117,7 +123,12 @@ export async function getBalances(db: Db, accounts: readonly LedgerAccount[]): P
  * A tenant's (or the platform's) ledger lines, newest first, after a cursor; each line carries
  * the cursor that resumes just after it, so a reader may stop anywhere in a page.
  */
-export async function ledgerLinesAfter(db: Db, owner: string, cursor: string | undefined, limit: number): Promise<{ lines: (LedgerLine & { resume: string })[]; nextCursor?: string }> {
+export async function ledgerLinesAfter(
+  db: Db,
+  owner: string,
+  cursor: string | undefined,
+  limit: number,
+): Promise<{ lines: (LedgerLine & { resume: string })[]; nextCursor?: string }> {
   const page = await queryPage<LedgerLine>(db, { pk: keys.ledgerOwner(owner), limit, cursor, newestFirst: true });
   return {
     lines: page.items.map(({ pk, sk, txnId, at, cause, memo, postings }) => ({ txnId, at, cause, memo, postings, resume: encodeCursor({ pk, sk }) as string })),

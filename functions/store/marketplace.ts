@@ -117,7 +117,6 @@ export const marketItems = {
 
 type Item = Record<string, unknown> & { pk: string; sk: string };
 
-
 const putNewOp = (db: Db, item: Item, onConditionFail?: () => Error): TxOp => ({
   item: { Put: { TableName: db.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
   onConditionFail,
@@ -157,7 +156,14 @@ async function readSlot(db: Db, slotId: string, tenantId?: string): Promise<Stor
 }
 
 /** The slot's status change as a conditional update that also moves it on the market feed. */
-function slotStatusOp(db: Db, slot: SlotRecord, to: { status: 'open' | 'booked'; orderId?: string }, now: string, condition: { expression: string; values: Record<string, unknown> }, onFail: () => Error): TxOp {
+function slotStatusOp(
+  db: Db,
+  slot: SlotRecord,
+  to: { status: 'open' | 'booked'; orderId?: string },
+  now: string,
+  condition: { expression: string; values: Record<string, unknown> },
+  onFail: () => Error,
+): TxOp {
   const feed = feedKeys('market', now, slot.id);
   return {
     item: {
@@ -167,7 +173,14 @@ function slotStatusOp(db: Db, slot: SlotRecord, to: { status: 'open' | 'booked';
         UpdateExpression: `SET #status = :to, updatedAt = :now, gsi2sk = :feed, version = version + :one${to.orderId ? ', orderId = :order' : ' REMOVE orderId'}`,
         ConditionExpression: condition.expression,
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':to': to.status, ':now': now, ':feed': feed.gsi2sk, ':one': 1, ...(to.orderId ? { ':order': to.orderId } : {}), ...condition.values },
+        ExpressionAttributeValues: {
+          ':to': to.status,
+          ':now': now,
+          ':feed': feed.gsi2sk,
+          ':one': 1,
+          ...(to.orderId ? { ':order': to.orderId } : {}),
+          ...condition.values,
+        },
       },
     },
     onConditionFail: onFail,
@@ -185,7 +198,8 @@ export async function slotBookingOps(db: Db, slotId: string, orderId: string, no
   const slot = strip<SlotRecord>(stored);
   const notOpen = () => new ConflictError(`Slot ${slotId} is not open`, { slotId });
   if (slot.status !== 'open') throw notOpen();
-  if (isPast(slot.publishDate, today)) throw new ConflictError(`Slot ${slotId} is dated ${slot.publishDate}, before today (${today}): it can no longer be booked`, { slotId });
+  if (isPast(slot.publishDate, today))
+    throw new ConflictError(`Slot ${slotId} is dated ${slot.publishDate}, before today (${today}): it can no longer be booked`, { slotId });
   const condition = { expression: '#status = :open AND version = :v', values: { ':open': 'open', ':v': stored.version } };
   return { slot, ops: [slotStatusOp(db, slot, { status: 'booked', orderId }, now, condition, notOpen)] };
 }
@@ -193,7 +207,14 @@ export async function slotBookingOps(db: Db, slotId: string, orderId: string, no
 /** For orders (issue 4): `booked → open` when the order is rejected, expires or is cancelled. */
 export function slotReleaseOp(db: Db, slot: Pick<SlotRecord, 'id' | 'orderId'>, now: string): TxOp {
   const condition = { expression: '#status = :booked AND orderId = :held', values: { ':booked': 'booked', ':held': slot.orderId ?? '' } };
-  return slotStatusOp(db, slot as SlotRecord, { status: 'open' }, now, condition, () => new ConflictError(`Slot ${slot.id} is not booked by order ${slot.orderId ?? '(none)'}`));
+  return slotStatusOp(
+    db,
+    slot as SlotRecord,
+    { status: 'open' },
+    now,
+    condition,
+    () => new ConflictError(`Slot ${slot.id} is not booked by order ${slot.orderId ?? '(none)'}`),
+  );
 }
 
 /** Slots per transaction (two items each), leaving a write for an idempotency key's completion. */
@@ -225,17 +246,31 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
   /** Ad units of an account whose copy of the category must follow an account edit. */
   async function unitCategoryOps(account: AccountRecord): Promise<TxOp[]> {
     const out = await db.doc.send(
-      new QueryCommand({ TableName: db.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': keys.accountAdUnits(account.id) } }),
+      new QueryCommand({
+        TableName: db.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.accountAdUnits(account.id) },
+      }),
     );
     return (out.Items ?? []).map((raw) => {
       const unit = raw as Stored<AdUnitRecord>;
-      return putVersionOp(db, marketItems.adUnit({ ...strip<AdUnitRecord>(unit), category: account.category, updatedAt: account.updatedAt }, unit.version + 1), unit.version, `Ad unit ${unit.id}`);
+      return putVersionOp(
+        db,
+        marketItems.adUnit({ ...strip<AdUnitRecord>(unit), category: account.category, updatedAt: account.updatedAt }, unit.version + 1),
+        unit.version,
+        `Ad unit ${unit.id}`,
+      );
     });
   }
 
   /** Fails with 409 naming the first (account, date, position) that is taken, before anything is written. */
   async function assertSlotsFree(accountId: string, drafts: readonly SlotDraft[]): Promise<void> {
-    const found = await batchGetItems(db, drafts.map((d) => keys.slotAt(accountId, d.publishDate, d.position)), { consistent: true });
+    const found = await batchGetItems(
+      db,
+      drafts.map((d) => keys.slotAt(accountId, d.publishDate, d.position)),
+      { consistent: true },
+    );
     const taken = [...found.values()][0];
     if (taken) {
       const [, date, position] = String(taken.sk).split('#');
@@ -248,7 +283,15 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
       pk: keys.accountSlots(accountId),
       skBetween: [filter.from ?? '0', `${filter.to ?? '9999-12-31'}~`],
       ...page,
-      ...(filter.status ? { filter: { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':status': filter.status } } } : {}),
+      ...(filter.status
+        ? {
+            filter: {
+              FilterExpression: '#status = :status',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':status': filter.status },
+            },
+          }
+        : {}),
     });
   }
 
@@ -297,7 +340,9 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
 
     /** The operator's decision on an account's audience data. */
     async reviewAccount(id: string, decision: { verdict: 'verified'; note?: string } | { verdict: 'rejected'; reason: string }): Promise<AccountRecord> {
-      const stored = await getOwned<AccountRecord & Record<string, unknown>>(db, keys.account(id), 'Account', id, undefined, 'ownerTenantId', { consistent: true });
+      const stored = await getOwned<AccountRecord & Record<string, unknown>>(db, keys.account(id), 'Account', id, undefined, 'ownerTenantId', {
+        consistent: true,
+      });
       const current = strip<AccountRecord>(stored);
       const at = now();
       const verification: Verification =
@@ -321,16 +366,30 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
       await ownedAccount(tenantId, accountId);
       await assertSlotsFree(accountId, drafts);
       const at = now();
-      const slots: SlotRecord[] = drafts.map((d) => ({ id: ids('slot'), accountId, ownerTenantId: tenantId, ...d, status: 'open', createdAt: at, updatedAt: at }));
+      const slots: SlotRecord[] = drafts.map((d) => ({
+        id: ids('slot'),
+        accountId,
+        ownerTenantId: tenantId,
+        ...d,
+        status: 'open',
+        createdAt: at,
+        updatedAt: at,
+      }));
       const written: SlotRecord[] = [];
       try {
         for (let i = 0; i < slots.length; i += SLOTS_PER_TRANSACTION) {
           const chunk = slots.slice(i, i + SLOTS_PER_TRANSACTION);
-          await transact(db, chunk.flatMap((s) => [putNewOp(db, marketItems.slotGuard(s), slotTaken(s)), putNewOp(db, marketItems.slot(s, 1))]));
+          await transact(
+            db,
+            chunk.flatMap((s) => [putNewOp(db, marketItems.slotGuard(s), slotTaken(s)), putNewOp(db, marketItems.slot(s, 1))]),
+          );
           written.push(...chunk);
         }
       } catch (error) {
-        await deleteItems(db, written.flatMap((s) => [keys.slot(s.id), keys.slotAt(s.accountId, s.publishDate, s.position)]));
+        await deleteItems(
+          db,
+          written.flatMap((s) => [keys.slot(s.id), keys.slotAt(s.accountId, s.publishDate, s.position)]),
+        );
         throw error;
       }
       return slots;
@@ -447,13 +506,22 @@ export async function batchWrite(db: Db, requests: readonly WriteRequest[], para
 }
 
 async function deleteItems(db: Db, itemKeys: ReadonlyArray<{ pk: string; sk: string }>): Promise<void> {
-  await batchWrite(db, itemKeys.map((Key) => ({ DeleteRequest: { Key } })));
+  await batchWrite(
+    db,
+    itemKeys.map((Key) => ({ DeleteRequest: { Key } })),
+  );
 }
 
 /** True when the market feed holds nothing: one Query with Limit 1, no Scan. */
 export async function marketIsEmpty(db: Db): Promise<boolean> {
   const out = await db.doc.send(
-    new QueryCommand({ TableName: db.tableName, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': feedKeys('market', '', '').gsi2pk }, Limit: 1 }),
+    new QueryCommand({
+      TableName: db.tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': feedKeys('market', '', '').gsi2pk },
+      Limit: 1,
+    }),
   );
   return (out.Items ?? []).length === 0;
 }

@@ -95,7 +95,16 @@ const deleteOp = (db: Db, key: Key): TxOp => ({ item: { Delete: { TableName: db.
 /** The publisher's pointer, the deadline pointer and the dispute queue entry, moved along with the order. */
 function pointerOps(db: Db, before: Order | undefined, after: Order): TxOp[] {
   const pointer = { version: after.version, orderId: after.id };
-  const ops = [putOp(db, { ...keys.orderRef(after.publisherId, after.id), gsi1pk: keys.tenantOrders(after.publisherId), gsi1sk: after.id, entity: 'orderRef', ...pointer, state: after.state })];
+  const ops = [
+    putOp(db, {
+      ...keys.orderRef(after.publisherId, after.id),
+      gsi1pk: keys.tenantOrders(after.publisherId),
+      gsi1sk: after.id,
+      entity: 'orderRef',
+      ...pointer,
+      state: after.state,
+    }),
+  ];
   const oldDue = before && dueKey(before);
   const newDue = dueKey(after);
   if (oldDue && oldDue.sk !== newDue?.sk) ops.push(deleteOp(db, oldDue));
@@ -139,7 +148,10 @@ export function orderStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config'>) 
   }
 
   async function getMany(ids: readonly string[]): Promise<Map<string, Order>> {
-    const items = await batchGetItems(db, [...new Set(ids)].map((id) => keys.order(id)));
+    const items = await batchGetItems(
+      db,
+      [...new Set(ids)].map((id) => keys.order(id)),
+    );
     return new Map([...items.values()].map((item) => [String(item.id), toOrder(item)]));
   }
 
@@ -191,7 +203,15 @@ export function orderStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config'>) 
         ...(operator ? { pk: keys.disputedOrders() } : { pk: keys.tenantOrders(caller.tenantId), index: 'gsi1' as const }),
         newestFirst: true,
         ...page,
-        ...(filter.state && !operator ? { filter: { FilterExpression: '#state = :state', ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: { ':state': filter.state } } } : {}),
+        ...(filter.state && !operator
+          ? {
+              filter: {
+                FilterExpression: '#state = :state',
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: { ':state': filter.state },
+              },
+            }
+          : {}),
       });
       const pointed = await getMany(out.items.filter((i) => i.entity !== 'order').map((i) => String(i.orderId)));
       const items = out.items.map((i) => (i.entity === 'order' ? toOrder(i) : pointed.get(String(i.orderId)))).filter((o): o is Order => o !== undefined);

@@ -34,7 +34,15 @@ export interface Payout {
   updatedAt: string;
 }
 
-const payoutOf = ({ id, publisherId, amountMicros, currency, status, createdAt, updatedAt }: Payout): Payout => ({ id, publisherId, amountMicros, currency, status, createdAt, updatedAt });
+const payoutOf = ({ id, publisherId, amountMicros, currency, status, createdAt, updatedAt }: Payout): Payout => ({
+  id,
+  publisherId,
+  amountMicros,
+  currency,
+  status,
+  createdAt,
+  updatedAt,
+});
 
 type Money = Pick<Deps, 'db' | 'ids' | 'clock' | 'config'>;
 
@@ -61,7 +69,9 @@ function payoutWrites(deps: Money, payout: Payout, version: number, condition: {
       },
       onConditionFail: () => new ConflictError(`Payout ${payout.id} changed meanwhile; only a requested payout can be marked ${payout.status}`),
     },
-    { item: { Put: { TableName: db.tableName, Item: { ...keys.payoutQueueEntry(payout.status, payout.id), entity: 'payoutQueueEntry', version, ...payout } } } },
+    {
+      item: { Put: { TableName: db.tableName, Item: { ...keys.payoutQueueEntry(payout.status, payout.id), entity: 'payoutQueueEntry', version, ...payout } } },
+    },
   ];
 }
 
@@ -71,7 +81,15 @@ export function payoutStore(deps: Money) {
     /** Moves `amountMicros` of the publisher's earnings to pendingPayout (402 when earned does not cover it). */
     async request(publisherId: string, amountMicros: number): Promise<Payout> {
       const now = deps.clock().toISOString();
-      const payout: Payout = { id: deps.ids('pay'), publisherId, amountMicros, currency: deps.config.CURRENCY, status: 'requested', createdAt: now, updatedAt: now };
+      const payout: Payout = {
+        id: deps.ids('pay'),
+        publisherId,
+        amountMicros,
+        currency: deps.config.CURRENCY,
+        status: 'requested',
+        createdAt: now,
+        updatedAt: now,
+      };
       await transact(db, [
         ...payoutWrites(deps, payout, 1, { expression: 'attribute_not_exists(pk)', values: {} }),
         ...ledgerTxn(deps, { type: 'payout', id: payout.id }, 'Payout requested', postings.requestPayout(publisherId, amountMicros)),
@@ -85,9 +103,13 @@ export function payoutStore(deps: Money) {
       if (!stored) throw new NotFoundError(`Payout ${payoutId} not found`);
       if (stored.status !== 'requested') throw new ConflictError(`Payout ${payoutId} is ${stored.status}; only a requested payout can be marked ${outcome}`);
       const payout: Payout = { ...payoutOf(stored), status: outcome, updatedAt: deps.clock().toISOString() };
-      const lines = outcome === 'paid' ? postings.payoutPaid(payout.publisherId, payout.amountMicros) : postings.payoutFailed(payout.publisherId, payout.amountMicros);
+      const lines =
+        outcome === 'paid' ? postings.payoutPaid(payout.publisherId, payout.amountMicros) : postings.payoutFailed(payout.publisherId, payout.amountMicros);
       await transact(db, [
-        ...payoutWrites(deps, payout, stored.version + 1, { expression: '#status = :requested AND version = :version', values: { ':requested': 'requested', ':version': stored.version } }),
+        ...payoutWrites(deps, payout, stored.version + 1, {
+          expression: '#status = :requested AND version = :version',
+          values: { ':requested': 'requested', ':version': stored.version },
+        }),
         { item: { Delete: { TableName: db.tableName, Key: keys.payoutQueueEntry('requested', payoutId) } } },
         ...ledgerTxn(deps, { type: 'payout', id: payoutId }, `Payout ${outcome}`, lines),
       ]);
@@ -96,7 +118,9 @@ export function payoutStore(deps: Money) {
 
     /** One payout: the publisher's own (another's answers 404), any for the operator (publisherId undefined). */
     async get(publisherId: string | undefined, payoutId: string): Promise<Payout> {
-      return payoutOf(await getOwned<Payout & Record<string, unknown>>(db, keys.payout(payoutId), 'Payout', payoutId, publisherId, 'publisherId', { consistent: true }));
+      return payoutOf(
+        await getOwned<Payout & Record<string, unknown>>(db, keys.payout(payoutId), 'Payout', payoutId, publisherId, 'publisherId', { consistent: true }),
+      );
     },
 
     /** A publisher's payouts, newest first. */

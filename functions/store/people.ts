@@ -55,7 +55,10 @@ export interface ResetRecord {
 
 const personOf = (item: Stored<PersonRecord> | Record<string, unknown>): PersonRecord => strip<PersonRecord>(item);
 /** strip() drops the TTL attribute, which these records need: TTL deletes late, so readers check it. */
-const withExpiry = <T extends { expiresAt: number }>(item: Stored<T> | Record<string, unknown>): T => ({ ...strip<T>(item), expiresAt: Number(item.expiresAt) });
+const withExpiry = <T extends { expiresAt: number }>(item: Stored<T> | Record<string, unknown>): T => ({
+  ...strip<T>(item),
+  expiresAt: Number(item.expiresAt),
+});
 export const personView = ({ id, tenantId, email, name, role, createdAt }: Person): Person => ({ id, tenantId, email, name, role, createdAt });
 
 export function peopleStore(db: Db) {
@@ -66,7 +69,13 @@ export function peopleStore(db: Db) {
     personOps(person: PersonRecord): TxOp[] {
       return [
         {
-          item: { Put: { TableName: db.tableName, Item: { ...keys.login(person.email), entity: 'login', version: 1, personId: person.id, tenantId: person.tenantId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          item: {
+            Put: {
+              TableName: db.tableName,
+              Item: { ...keys.login(person.email), entity: 'login', version: 1, personId: person.id, tenantId: person.tenantId },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
           onConditionFail: emailTaken(person.email),
         },
         {
@@ -110,7 +119,14 @@ export function peopleStore(db: Db) {
     async remove(tenantId: string, person: Person): Promise<void> {
       await transact(db, [
         {
-          item: { Delete: { TableName: db.tableName, Key: keys.person(person.id), ConditionExpression: 'tenantId = :t', ExpressionAttributeValues: { ':t': tenantId } } },
+          item: {
+            Delete: {
+              TableName: db.tableName,
+              Key: keys.person(person.id),
+              ConditionExpression: 'tenantId = :t',
+              ExpressionAttributeValues: { ':t': tenantId },
+            },
+          },
           onConditionFail: () => new NotFoundError(`Person ${person.id} not found`),
         },
         { item: { Delete: { TableName: db.tableName, Key: keys.login(person.email) } } },
@@ -149,7 +165,14 @@ export function peopleStore(db: Db) {
     async acceptInvite(hash: string, person: PersonRecord, nowSeconds: number): Promise<void> {
       await transact(db, [
         {
-          item: { Delete: { TableName: db.tableName, Key: keys.invite(hash), ConditionExpression: 'expiresAt > :now', ExpressionAttributeValues: { ':now': nowSeconds } } },
+          item: {
+            Delete: {
+              TableName: db.tableName,
+              Key: keys.invite(hash),
+              ConditionExpression: 'expiresAt > :now',
+              ExpressionAttributeValues: { ':now': nowSeconds },
+            },
+          },
           onConditionFail: () => new NotFoundError('This invite is unknown, used or expired'),
         },
         ...this.personOps(person),
@@ -170,7 +193,12 @@ export function peopleStore(db: Db) {
       await transact(db, [
         {
           item: {
-            Delete: { TableName: db.tableName, Key: keys.passwordReset(hash), ConditionExpression: 'expiresAt > :now', ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) } },
+            Delete: {
+              TableName: db.tableName,
+              Key: keys.passwordReset(hash),
+              ConditionExpression: 'expiresAt > :now',
+              ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) },
+            },
           },
           onConditionFail: () => new NotFoundError('This password reset is unknown, used or expired'),
         },

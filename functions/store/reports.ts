@@ -41,12 +41,22 @@ export async function addCounters(db: Db, target: CounterTarget, inc: Increments
 }
 
 /** Hour counters of one object from `from` to `to` (hour keys, inclusive), summed as asked. */
-export async function readReport(db: Db, dimension: ReportDimension, id: string, from: string, to: string, granularity: Granularity): Promise<{ rows: ReportRow[]; totals: ReportRow }> {
+export async function readReport(
+  db: Db,
+  dimension: ReportDimension,
+  id: string,
+  from: string,
+  to: string,
+  granularity: Granularity,
+): Promise<{ rows: ReportRow[]; totals: ReportRow }> {
   const hours = await queryAll<Record<string, unknown>>(db, {
     KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
     ExpressionAttributeValues: { ':pk': keys.reportPartition(dimension, id), ':from': from, ':to': to },
   });
-  return buildReport(hours.map((h) => ({ ...h, hour: h.sk as string })), granularity);
+  return buildReport(
+    hours.map((h) => ({ ...h, hour: h.sk as string })),
+    granularity,
+  );
 }
 
 /**

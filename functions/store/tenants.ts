@@ -65,7 +65,11 @@ export function tenantStore(db: Db, clock: Clock, ids: IdSource) {
         },
         {
           item: {
-            Put: { TableName: db.tableName, Item: { ...keys.tenant(tenant.id), entity: 'tenant', version: 1, ...tenant }, ConditionExpression: 'attribute_not_exists(pk)' },
+            Put: {
+              TableName: db.tableName,
+              Item: { ...keys.tenant(tenant.id), entity: 'tenant', version: 1, ...tenant },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
           },
         },
         ...first.ops,
@@ -78,7 +82,13 @@ export function tenantStore(db: Db, clock: Clock, ids: IdSource) {
     async ensurePlatformTenant(): Promise<void> {
       const tenant: Tenant = { id: PLATFORM_TENANT_ID, role: 'admin', name: 'Placard operators', email: '', createdAt: clock().toISOString() };
       try {
-        await db.doc.send(new PutCommand({ TableName: db.tableName, Item: { ...keys.tenant(tenant.id), entity: 'tenant', version: 1, ...tenant }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        await db.doc.send(
+          new PutCommand({
+            TableName: db.tableName,
+            Item: { ...keys.tenant(tenant.id), entity: 'tenant', version: 1, ...tenant },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }
@@ -132,7 +142,10 @@ export function tenantStore(db: Db, clock: Clock, ids: IdSource) {
     /** Deletes both items of a key; the tenant's other keys keep working. */
     async deleteKey(key: { tenantId: string; id: string; hash: string }): Promise<void> {
       await transact(db, [
-        { item: { Delete: { TableName: db.tableName, Key: keys.tenantApiKey(key.tenantId, key.id), ConditionExpression: 'attribute_exists(pk)' } }, onConditionFail: () => new NotFoundError(`API key ${key.id} not found`) },
+        {
+          item: { Delete: { TableName: db.tableName, Key: keys.tenantApiKey(key.tenantId, key.id), ConditionExpression: 'attribute_exists(pk)' } },
+          onConditionFail: () => new NotFoundError(`API key ${key.id} not found`),
+        },
         { item: { Delete: { TableName: db.tableName, Key: keys.apiKeyByHash(key.hash) } } },
       ]);
     },

@@ -58,7 +58,8 @@ export async function transact(db: Db, ops: readonly TxOp[], attempts = 5, deadl
       }
       const conflict = reasons.some((r) => r.Code === 'TransactionConflict');
       if (!conflict) throw error;
-      if (attempt >= attempts || Date.now() >= deadline) throw new ConflictError('The request raced with another change to the same objects; retry it', {}, { cause: error });
+      if (attempt >= attempts || Date.now() >= deadline)
+        throw new ConflictError('The request raced with another change to the same objects; retry it', {}, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));
     }
   }

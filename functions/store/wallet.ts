@@ -13,8 +13,18 @@ import { transact, type TxOp } from './transact.js';
  * Money movements that change nothing but balances. Movements that go with a state change
  * (booking an order, billing an impression) build `ledgerOps` into their own transaction.
  */
-export function ledgerTxn(deps: Pick<Deps, 'db' | 'ids' | 'clock'>, cause: Cause, memo: string, lines: Posting[], extra: { shardKey?: string; fields?: Record<string, unknown> } = {}): TxOp[] {
-  return ledgerOps(deps.db, { id: deps.ids('txn'), at: deps.clock().toISOString(), cause, memo, postings: lines, ...(extra.shardKey ? { shardKey: extra.shardKey } : {}) }, extra.fields);
+export function ledgerTxn(
+  deps: Pick<Deps, 'db' | 'ids' | 'clock'>,
+  cause: Cause,
+  memo: string,
+  lines: Posting[],
+  extra: { shardKey?: string; fields?: Record<string, unknown> } = {},
+): TxOp[] {
+  return ledgerOps(
+    deps.db,
+    { id: deps.ids('txn'), at: deps.clock().toISOString(), cause, memo, postings: lines, ...(extra.shardKey ? { shardKey: extra.shardKey } : {}) },
+    extra.fields,
+  );
 }
 
 export interface Deposit {
@@ -36,7 +46,15 @@ export async function deposit(
   const depositId = deps.ids('dep');
   const record: Deposit = { id: depositId, ...input, createdAt: deps.clock().toISOString() };
   await transact(deps.db, [
-    { item: { Put: { TableName: deps.db.tableName, Item: { ...keys.deposit(depositId), gsi1pk: keys.deposits(), gsi1sk: depositId, entity: 'deposit', version: 1, ...record }, ConditionExpression: 'attribute_not_exists(pk)' } } },
+    {
+      item: {
+        Put: {
+          TableName: deps.db.tableName,
+          Item: { ...keys.deposit(depositId), gsi1pk: keys.deposits(), gsi1sk: depositId, entity: 'deposit', version: 1, ...record },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    },
     ...ledgerTxn(deps, { type: 'deposit', id: depositId }, `Deposit ${input.reference}`, postings.deposit(input.advertiserId, input.amountMicros)),
   ]);
   return { depositId };

@@ -72,8 +72,20 @@ export interface AttemptOutcome {
 }
 
 const webhookOf = ({ id, tenantId, url, events, createdAt }: Webhook): Webhook => ({ id, tenantId, url, events, createdAt });
-const deliveryOf = ({ id, webhookId, tenantId, event, status, attempts, lastStatus, lastError, createdAt, lastAttemptAt, nextAttemptAt, deliveredAt }: Delivery): Delivery =>
-  ({ id, webhookId, tenantId, event, status, attempts, lastStatus, lastError, createdAt, lastAttemptAt, nextAttemptAt, deliveredAt });
+const deliveryOf = ({
+  id,
+  webhookId,
+  tenantId,
+  event,
+  status,
+  attempts,
+  lastStatus,
+  lastError,
+  createdAt,
+  lastAttemptAt,
+  nextAttemptAt,
+  deliveredAt,
+}: Delivery): Delivery => ({ id, webhookId, tenantId, event, status, attempts, lastStatus, lastError, createdAt, lastAttemptAt, nextAttemptAt, deliveredAt });
 
 /** A guard must outlive the stream's 24 h retention (a record can come back that long); deliveries are kept a month for the list. */
 const GUARD_TTL_SECONDS = 2 * 24 * 3600;
@@ -116,7 +128,15 @@ export function webhookStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config' 
           item: {
             Put: {
               TableName: db.tableName,
-              Item: { ...keys.webhook(webhook.id), gsi1pk: keys.tenantWebhooks(tenantId), gsi1sk: webhook.id, entity: 'webhook', version: 1, ...webhook, secretSalt },
+              Item: {
+                ...keys.webhook(webhook.id),
+                gsi1pk: keys.tenantWebhooks(tenantId),
+                gsi1sk: webhook.id,
+                entity: 'webhook',
+                version: 1,
+                ...webhook,
+                secretSalt,
+              },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -137,8 +157,20 @@ export function webhookStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config' 
     async delete(tenantId: string, webhookId: string): Promise<void> {
       await this.get(tenantId, webhookId);
       await transact(db, [
-        { item: { Delete: { TableName: db.tableName, Key: keys.webhook(webhookId), ConditionExpression: 'attribute_exists(pk)' } }, onConditionFail: () => new ConflictError(`Webhook ${webhookId} was deleted meanwhile`) },
-        { item: { Update: { TableName: db.tableName, Key: keys.webhookCount(tenantId), UpdateExpression: 'ADD webhooks :minus', ExpressionAttributeValues: { ':minus': -1 } } } },
+        {
+          item: { Delete: { TableName: db.tableName, Key: keys.webhook(webhookId), ConditionExpression: 'attribute_exists(pk)' } },
+          onConditionFail: () => new ConflictError(`Webhook ${webhookId} was deleted meanwhile`),
+        },
+        {
+          item: {
+            Update: {
+              TableName: db.tableName,
+              Key: keys.webhookCount(tenantId),
+              UpdateExpression: 'ADD webhooks :minus',
+              ExpressionAttributeValues: { ':minus': -1 },
+            },
+          },
+        },
       ]);
     },
 
@@ -169,19 +201,50 @@ export function webhookStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config' 
       const at = deps.clock();
       const now = at.toISOString();
       const expiresIn = (seconds: number) => Math.floor(at.getTime() / 1000) + seconds;
-      const delivery: DeliveryRecord = { id: deps.ids('dlv'), webhookId: webhook.id, tenantId: webhook.tenantId, event, status: 'pending', attempts: 0, createdAt: now, nextAttemptAt: now, payload, version: 1 };
+      const delivery: DeliveryRecord = {
+        id: deps.ids('dlv'),
+        webhookId: webhook.id,
+        tenantId: webhook.tenantId,
+        event,
+        status: 'pending',
+        attempts: 0,
+        createdAt: now,
+        nextAttemptAt: now,
+        payload,
+        version: 1,
+      };
       const seen = new Error('seen');
       try {
         await transact(db, [
           {
-            item: { Put: { TableName: db.tableName, Item: { ...keys.deliveryGuard(deliveryKey), entity: 'deliveryGuard', version: 1, deliveryId: delivery.id, webhookId: webhook.id, expiresAt: expiresIn(GUARD_TTL_SECONDS) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            item: {
+              Put: {
+                TableName: db.tableName,
+                Item: {
+                  ...keys.deliveryGuard(deliveryKey),
+                  entity: 'deliveryGuard',
+                  version: 1,
+                  deliveryId: delivery.id,
+                  webhookId: webhook.id,
+                  expiresAt: expiresIn(GUARD_TTL_SECONDS),
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
             onConditionFail: () => seen,
           },
           {
             item: {
               Put: {
                 TableName: db.tableName,
-                Item: { ...keys.delivery(webhook.id, delivery.id), gsi1pk: keys.deliveriesDue(), gsi1sk: dueSk(now, delivery.id), entity: 'delivery', ...delivery, expiresAt: expiresIn(DELIVERY_TTL_SECONDS) },
+                Item: {
+                  ...keys.delivery(webhook.id, delivery.id),
+                  gsi1pk: keys.deliveriesDue(),
+                  gsi1sk: dueSk(now, delivery.id),
+                  entity: 'delivery',
+                  ...delivery,
+                  expiresAt: expiresIn(DELIVERY_TTL_SECONDS),
+                },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -208,7 +271,12 @@ export function webhookStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config' 
             Key: keys.delivery(delivery.webhookId, delivery.id),
             UpdateExpression: 'SET nextAttemptAt = :due, gsi1sk = :dueSk, version = :next',
             ConditionExpression: 'version = :version AND attribute_exists(gsi1pk)',
-            ExpressionAttributeValues: { ':due': nextAttemptAt, ':dueSk': dueSk(nextAttemptAt, delivery.id), ':version': delivery.version, ':next': delivery.version + 1 },
+            ExpressionAttributeValues: {
+              ':due': nextAttemptAt,
+              ':dueSk': dueSk(nextAttemptAt, delivery.id),
+              ':version': delivery.version,
+              ':next': delivery.version + 1,
+            },
           }),
         );
         return { ...delivery, nextAttemptAt, version: delivery.version + 1 };
@@ -267,12 +335,28 @@ export function webhookStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config' 
      */
     async recordAttempt(delivery: DeliveryRecord, outcome: AttemptOutcome, at: Date): Promise<boolean> {
       const attempts = delivery.attempts + 1;
-      const next = outcome.ok || outcome.final ? undefined : nextAttemptAt(attempts, at, { baseSeconds: config.WEBHOOK_RETRY_BASE_SECONDS, maxSeconds: config.WEBHOOK_RETRY_MAX_SECONDS, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS });
+      const next =
+        outcome.ok || outcome.final
+          ? undefined
+          : nextAttemptAt(attempts, at, {
+              baseSeconds: config.WEBHOOK_RETRY_BASE_SECONDS,
+              maxSeconds: config.WEBHOOK_RETRY_MAX_SECONDS,
+              maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+            });
       const status: DeliveryStatus = outcome.ok ? 'delivered' : next ? 'pending' : 'failed';
-      const values: Record<string, unknown> = { ':status': status, ':attempts': attempts, ':at': at.toISOString(), ':version': delivery.version, ':next': delivery.version + 1 };
+      const values: Record<string, unknown> = {
+        ':status': status,
+        ':attempts': attempts,
+        ':at': at.toISOString(),
+        ':version': delivery.version,
+        ':next': delivery.version + 1,
+      };
       const sets = ['#status = :status', 'attempts = :attempts', 'lastAttemptAt = :at', 'version = :next'];
       const removes: string[] = [];
-      for (const [name, value] of [['lastStatus', outcome.status], ['lastError', outcome.error?.slice(0, 500)]] as const) {
+      for (const [name, value] of [
+        ['lastStatus', outcome.status],
+        ['lastError', outcome.error?.slice(0, 500)],
+      ] as const) {
         if (value === undefined) {
           removes.push(name);
           continue;

@@ -109,7 +109,10 @@ const TOKEN_KEY = 'placard:frequency';
     const { creative, impressionUrl, clickUrl } = p.ad;
     // A box (about as tall as wide) stacks image over text; a banner puts a square image beside it.
     const tall = p.height >= p.width * 0.6;
-    const box = node('div', `position:relative;box-sizing:border-box;width:100%;max-width:${p.width}px;height:${p.height}px;overflow:hidden;border:1px solid #ddd;background:#fff;font:14px/1.35 system-ui,sans-serif;color:#222`);
+    const box = node(
+      'div',
+      `position:relative;box-sizing:border-box;width:100%;max-width:${p.width}px;height:${p.height}px;overflow:hidden;border:1px solid #ddd;background:#fff;font:14px/1.35 system-ui,sans-serif;color:#222`,
+    );
     const link = node('a', `display:flex;flex-direction:${tall ? 'column' : 'row'};height:100%;color:inherit;text-decoration:none`);
     link.href = clickUrl;
     link.target = '_blank';
@@ -121,9 +124,16 @@ const TOKEN_KEY = 'placard:frequency';
       link.append(img);
     }
     const text = node('div', 'flex:1;padding:8px;overflow:hidden');
-    text.append(node('strong', 'display:block', creative.title), node('div', '', creative.body), node('span', 'display:inline-block;margin-top:6px;padding:2px 10px;border-radius:3px;background:#1a73e8;color:#fff', creative.callToAction));
+    text.append(
+      node('strong', 'display:block', creative.title),
+      node('div', '', creative.body),
+      node('span', 'display:inline-block;margin-top:6px;padding:2px 10px;border-radius:3px;background:#1a73e8;color:#fff', creative.callToAction),
+    );
     link.append(text);
-    box.append(link, node('span', 'position:absolute;top:0;right:0;padding:1px 5px;font-size:11px;background:#fffc;color:#555', slot.dataset.placardLabel || 'Ad'));
+    box.append(
+      link,
+      node('span', 'position:absolute;top:0;right:0;padding:1px 5px;font-size:11px;background:#fffc;color:#555', slot.dataset.placardLabel || 'Ad'),
+    );
     slot.replaceChildren(box);
     slot.dataset.placardState = 'ad';
     watch(box, impressionUrl);

@@ -58,7 +58,9 @@ export class ConsoleSite extends Construct {
     });
     const forwardHost = new CloudFrontFunction(this, 'ForwardHost', {
       comment: 'Passes the host the browser used to the API (its CSRF check)',
-      code: FunctionCode.fromInline("function handler(event) { var r = event.request; r.headers['x-forwarded-host'] = { value: r.headers.host.value }; return r; }"),
+      code: FunctionCode.fromInline(
+        "function handler(event) { var r = event.request; r.headers['x-forwarded-host'] = { value: r.headers.host.value }; return r; }",
+      ),
     });
 
     const apiDomain = Fn.select(2, Fn.split('/', props.httpApi.apiEndpoint));
@@ -88,7 +90,10 @@ export class ConsoleSite extends Construct {
       sources: [
         existsSync(props.assetsDir)
           ? Source.asset(props.assetsDir)
-          : Source.data('index.html', '<!doctype html><title>Placard</title><p>The console was not built: run <code>npm run build:console</code> before deploying.</p>'),
+          : Source.data(
+              'index.html',
+              '<!doctype html><title>Placard</title><p>The console was not built: run <code>npm run build:console</code> before deploying.</p>',
+            ),
       ],
       destinationBucket: this.bucket,
       destinationKeyPrefix: 'console/',
@@ -97,7 +102,8 @@ export class ConsoleSite extends Construct {
     });
 
     acknowledge(this.bucket, {
-      'AwsSolutions-S1': 'The bucket holds only the console’s public build output, served through CloudFront; who fetched which file is not worth an access-log bucket.',
+      'AwsSolutions-S1':
+        'The bucket holds only the console’s public build output, served through CloudFront; who fetched which file is not worth an access-log bucket.',
     });
     acknowledge(this.distribution, {
       'AwsSolutions-CFR1': 'The marketplace is open to advertisers and owners anywhere; no country is blocked.',
@@ -107,15 +113,28 @@ export class ConsoleSite extends Construct {
     });
     // BucketDeployment's provider function (one per stack, run at deploy time only) copies the build into the bucket.
     const bucketArn = Stack.of(this).resolve(this.bucket.bucketArn) as { 'Fn::GetAtt': [string, string] };
-    const copyReason = 'CDK’s BucketDeployment provider copies the console build from the CDK asset bucket into this bucket at deploy time (never on a request): it reads the asset objects and replaces the objects of this one bucket.';
+    const copyReason =
+      'CDK’s BucketDeployment provider copies the console build from the CDK asset bucket into this bucket at deploy time (never on a request): it reads the asset objects and replaces the objects of this one bucket.';
     for (const child of Stack.of(this).node.findAll()) {
       if (!/^Custom::CDKBucketDeployment/.test(child.node.id)) continue;
-      acknowledge(child, { 'AwsSolutions-L1': 'CDK’s BucketDeployment provider pins its own Python runtime; it runs at deploy time only, never on a request.' });
+      acknowledge(child, {
+        'AwsSolutions-L1': 'CDK’s BucketDeployment provider pins its own Python runtime; it runs at deploy time only, never on a request.',
+      });
       const role = child.node.findChild('ServiceRole');
       acknowledge(role, {
-        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': 'CDK’s BucketDeployment provider writes only its own logs with the managed basic-execution policy; it runs at deploy time.',
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]':
+          'CDK’s BucketDeployment provider writes only its own logs with the managed basic-execution policy; it runs at deploy time.',
         ...Object.fromEntries(
-          ['Action::s3:GetBucket*', 'Action::s3:GetObject*', 'Action::s3:List*', 'Action::s3:Abort*', 'Action::s3:DeleteObject*', 'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*', `Resource::<${bucketArn['Fn::GetAtt'][0]}.Arn>/*`, 'Resource::*'].map((f) => [`AwsSolutions-IAM5[${f}]`, copyReason]),
+          [
+            'Action::s3:GetBucket*',
+            'Action::s3:GetObject*',
+            'Action::s3:List*',
+            'Action::s3:Abort*',
+            'Action::s3:DeleteObject*',
+            'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
+            `Resource::<${bucketArn['Fn::GetAtt'][0]}.Arn>/*`,
+            'Resource::*',
+          ].map((f) => [`AwsSolutions-IAM5[${f}]`, copyReason]),
         ),
       });
     }

@@ -52,7 +52,7 @@ export class StreamProcessing extends Construct {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
           'The event source grants dynamodb:ListStreams, which has no resource-level permissions (AWS requires "*"; it ' +
-          'only lists stream ARNs). DescribeStream, GetRecords and GetShardIterator stay scoped to this table\'s stream.',
+          "only lists stream ARNs). DescribeStream, GetRecords and GetShardIterator stay scoped to this table's stream.",
       });
     }
   }

@@ -16,7 +16,8 @@ export async function connect(options: { aws?: boolean; startIfNone?: boolean } 
   const running = runningPlatform();
   let started: DynamoLocal | undefined;
   if (!running) {
-    if (!options.startIfNone) throw new Error(`No local Placard is running (no live ${LOCAL_DATA_DIR}/runner.json): start it with \`npm start\`, or pass --aws for the deployed table`);
+    if (!options.startIfNone)
+      throw new Error(`No local Placard is running (no live ${LOCAL_DATA_DIR}/runner.json): start it with \`npm start\`, or pass --aws for the deployed table`);
     started = await startDynamoLocal({ dbPath: LOCAL_DATA_DIR });
   }
   const endpoint = running?.dynamoEndpoint ?? started?.endpoint ?? '';

@@ -26,7 +26,7 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
 export const LOCAL_DATA_DIR = process.env.PLACARD_DATA_DIR ?? '.data';
 
 export const JAVA_HINT =
-  'DynamoDB Local needs Java 17 or newer with the jdk.compiler module (any JDK, or Debian/Ubuntu\'s openjdk-17-jre-headless), and `java` was not found, is too old or lacks it. Install it: `sudo apt-get install -y openjdk-17-jre-headless` (Debian/Ubuntu), `brew install openjdk@17` (macOS), or a JDK from https://adoptium.net.';
+  "DynamoDB Local needs Java 17 or newer with the jdk.compiler module (any JDK, or Debian/Ubuntu's openjdk-17-jre-headless), and `java` was not found, is too old or lacks it. Install it: `sudo apt-get install -y openjdk-17-jre-headless` (Debian/Ubuntu), `brew install openjdk@17` (macOS), or a JDK from https://adoptium.net.";
 
 /**
  * The Java on PATH: its major version, and whether it can run a source file (the loopback
@@ -119,7 +119,10 @@ export async function startDynamoLocal(options: { port?: number; dbPath?: string
   const port = options.port ?? (await freePort());
   // DynamoDB Local fails to bind a taken port, but the readiness probe below would then reach
   // whatever holds the port: another instance's database. Refuse instead.
-  if (await portAnswers(port)) throw new Error(`Port ${port} on 127.0.0.1 is taken (another DynamoDB Local or \`npm start\`?): set DYNAMODB_LOCAL_PORT to a free port, or stop the other one`);
+  if (await portAnswers(port))
+    throw new Error(
+      `Port ${port} on 127.0.0.1 is taken (another DynamoDB Local or \`npm start\`?): set DYNAMODB_LOCAL_PORT to a free port, or stop the other one`,
+    );
   const dir = jarDir();
   if (options.dbPath) mkdirSync(options.dbPath, { recursive: true });
   const storage = options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory'];

@@ -154,7 +154,12 @@ async function report(campaignId: string): Promise<Record<string, number>> {
 }
 
 // Creatives' images must be https: the site's own host over https (it speaks http, so the image stays blank; no request leaves the machine).
-const creative = (title: string, body = 'Fresh leaves') => ({ title, body, imageUrl: `${siteUrl.replace('http:', 'https:')}/ad.png`, landingUrl: `${siteUrl}/landing?c=${encodeURIComponent(title)}` });
+const creative = (title: string, body = 'Fresh leaves') => ({
+  title,
+  body,
+  imageUrl: `${siteUrl.replace('http:', 'https:')}/ad.png`,
+  landingUrl: `${siteUrl}/landing?c=${encodeURIComponent(title)}`,
+});
 const onUnits = (...units: string[]) => [[{ attribute: 'adUnitId', op: 'in', values: units }]];
 const nextSecond = () => (deps.clock as MovableClock).advance(1_100);
 
@@ -168,8 +173,22 @@ async function loaded(page: Page, url: string, units: number): Promise<void> {
 describe('the JavaScript tag in chromium', () => {
   it('serves both units with one request, two different campaigns, advertiser text as text; bills only what was viewable for 1 s', async () => {
     const [top, bottom] = [await aUnit(api, market, UNIT), await aUnit(api, market, UNIT)];
-    const a = await anActiveCampaign(api, deps, market.advertiser, market.admin, { targeting: onUnits(top, bottom), bidding: { model: 'cpm', bidMicros: 9_000_000 } }, creative(SCRIPT_TITLE, HTML_BODY));
-    const b = await anActiveCampaign(api, deps, market.advertiser, market.admin, { targeting: onUnits(top, bottom), bidding: { model: 'cpm', bidMicros: 4_000_000 } }, creative('Oolong'));
+    const a = await anActiveCampaign(
+      api,
+      deps,
+      market.advertiser,
+      market.admin,
+      { targeting: onUnits(top, bottom), bidding: { model: 'cpm', bidMicros: 9_000_000 } },
+      creative(SCRIPT_TITLE, HTML_BODY),
+    );
+    const b = await anActiveCampaign(
+      api,
+      deps,
+      market.advertiser,
+      market.admin,
+      { targeting: onUnits(top, bottom), bidding: { model: 'cpm', bidMicros: 4_000_000 } },
+      creative('Oolong'),
+    );
     nextSecond();
     const { context, page, decisions } = await aContext();
     await loaded(page, publish('/two-units', [top, bottom]), 2);
@@ -249,7 +268,14 @@ describe('the JavaScript tag in chromium', () => {
 
   it('opens the landing page on a click and bills the click once', async () => {
     const unit = await aUnit(api, market, UNIT);
-    const id = await anActiveCampaign(api, deps, market.advertiser, market.admin, { targeting: onUnits(unit), bidding: { model: 'cpc', bidMicros: 400_000 } }, creative('Click me'));
+    const id = await anActiveCampaign(
+      api,
+      deps,
+      market.advertiser,
+      market.admin,
+      { targeting: onUnits(unit), bidding: { model: 'cpc', bidMicros: 400_000 } },
+      creative('Click me'),
+    );
     nextSecond();
     const { context, page } = await aContext();
     await loaded(page, publish('/click', [unit]), 1);

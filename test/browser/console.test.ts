@@ -170,7 +170,10 @@ describe('console', { timeout: 300_000 }, () => {
     await owner.getByLabel(en.committedReads, { exact: true }).fill('1000');
     await owner.getByLabel(en.price, { exact: true }).fill('1000');
     await owner.getByRole('button', { name: en.newSlots }).click();
-    await owner.getByRole('status').filter({ hasText: en.slotsCreated.replace('{n}', '1') }).waitFor();
+    await owner
+      .getByRole('status')
+      .filter({ hasText: en.slotsCreated.replace('{n}', '1') })
+      .waitFor();
     await textOf(owner.locator('.calendar li.slot'), cny(1000));
     // An ad unit, with the code to paste.
     await owner.getByLabel(en.floorCpm, { exact: true }).fill('1'); // 1 per 1 000: the campaign's bid clears it
@@ -288,14 +291,21 @@ describe('console', { timeout: 300_000 }, () => {
     let ad: Ad | null = null;
     let reason = '';
     for (let attempt = 0; attempt < 40 && !ad; attempt += 1) {
-      const res = await fetch(`${server.url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': BROWSER_UA }, body: JSON.stringify({ adUnitId: world.unitId, viewer: { id: `reader-${attempt}` } }) });
+      const res = await fetch(`${server.url}/v1/decisions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': BROWSER_UA },
+        body: JSON.stringify({ adUnitId: world.unitId, viewer: { id: `reader-${attempt}` } }),
+      });
       const answer = (await res.json()) as { ad: Ad | null; reason?: string };
       ({ ad } = answer);
       reason = `${res.status} ${answer.reason ?? JSON.stringify(answer)}`;
       if (!ad) await new Promise((r) => setTimeout(r, 500));
     }
     expect(ad, reason).not.toBeNull();
-    const local = (url: string) => { const u = new URL(url, server.url); return `${server.url}${u.pathname}${u.search}`; };
+    const local = (url: string) => {
+      const u = new URL(url, server.url);
+      return `${server.url}${u.pathname}${u.search}`;
+    };
     // As a reader's browser would: its user agent, and the ad on screen a moment before it counts (MIN_IMPRESSION_DELAY_MS).
     await new Promise((r) => setTimeout(r, 2 * config.MIN_IMPRESSION_DELAY_MS));
     expect((await fetch(local(ad!.impressionUrl), { headers: { 'user-agent': BROWSER_UA } })).status).toBe(200);
@@ -309,7 +319,13 @@ describe('console', { timeout: 300_000 }, () => {
       await advertiser.getByRole('button', { name: en.show }).click();
       await advertiser.locator('.chart canvas').waitFor();
       await new Promise((r) => setTimeout(r, 1_500));
-      if ((await total.nth(1).innerText().catch(() => '')) === '1') break;
+      if (
+        (await total
+          .nth(1)
+          .innerText()
+          .catch(() => '')) === '1'
+      )
+        break;
     }
     await textOf(total.nth(1), '1');
     expect(await total.nth(1).innerText()).toBe('1'); // impressions
@@ -340,16 +356,22 @@ describe('console', { timeout: 300_000 }, () => {
 
   test('switching to Chinese changes every visible string, and the choice is remembered', async () => {
     const { advertiser, owner } = world;
-    const english = Object.entries(en).filter(([key, text]) => /[A-Za-z]{3}/.test(text) && !text.includes('{') && !zh[key as keyof typeof zh].includes(text)).map(([, text]) => text);
+    const english = Object.entries(en)
+      .filter(([key, text]) => /[A-Za-z]{3}/.test(text) && !text.includes('{') && !zh[key as keyof typeof zh].includes(text))
+      .map(([, text]) => text);
     // Words the test's own data put on the page, and the few Latin words the Chinese text keeps.
-    const data = /Tea Weekly|Owner Co|Acme Tea|Spring tea campaign|Spring oolong|Try the new oolong|Oolong season|Fresh leaves, hand rolled|teaweekly|Placard|English|CSV|CPC|CPM|API|Buy|https?:\/\/\S+|\S+@\S+|\b[a-z]+[_-][0-9A-Za-z_-]+|\b[A-Z]{3}\b|Asia\/\w+|UTC/g;
+    const data =
+      /Tea Weekly|Owner Co|Acme Tea|Spring tea campaign|Spring oolong|Try the new oolong|Oolong season|Fresh leaves, hand rolled|teaweekly|Placard|English|CSV|CPC|CPM|API|Buy|https?:\/\/\S+|\S+@\S+|\b[a-z]+[_-][0-9A-Za-z_-]+|\b[A-Z]{3}\b|Asia\/\w+|UTC/g;
     const check = async (page: Page, path: string, heading: string, shot: string) => {
       await go(page, path);
       await page.getByRole('heading', { name: heading }).first().waitFor();
       await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
       const text = await page.locator('body').innerText();
-      expect(english.filter((s) => text.includes(s)), `English strings on ${path}`).toEqual([]);
+      expect(
+        english.filter((s) => text.includes(s)),
+        `English strings on ${path}`,
+      ).toEqual([]);
       expect(text.replace(data, ' ').match(/[A-Za-z]{3,}/g) ?? [], `Latin words on ${path}`).toEqual([]);
       await checkPage(page, shot);
     };
@@ -369,7 +391,11 @@ describe('console', { timeout: 300_000 }, () => {
     // Back to English for the tests that follow.
     await owner.getByLabel(zh.language, { exact: true }).selectOption('en');
     await advertiser.getByLabel(zh.language, { exact: true }).selectOption('en');
-    await advertiser.getByRole('heading', { name: en.campaignsTitle }).or(advertiser.getByRole('heading', { name: en.matchTitle })).first().waitFor();
+    await advertiser
+      .getByRole('heading', { name: en.campaignsTitle })
+      .or(advertiser.getByRole('heading', { name: en.matchTitle }))
+      .first()
+      .waitFor();
   });
 
   test('a person of another tenant sees none of it', async () => {
@@ -407,10 +433,17 @@ describe('console', { timeout: 300_000 }, () => {
       await page.locator('main h1').first().waitFor();
       await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
       const total = await page.evaluate(() => {
-        const all = [...document.querySelectorAll<HTMLElement>('a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, summary')];
+        const all = [
+          ...document.querySelectorAll<HTMLElement>('a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, summary'),
+        ];
         // Tab reaches one radio of a group (the arrows move within it).
         // Controls in a closed <details> are reached after opening it (its summary is counted).
-        const visible = all.filter((el) => el.getClientRects().length > 0 && !(el instanceof HTMLInputElement && el.type === 'radio' && !el.checked) && !(el.tagName !== 'SUMMARY' && el.closest('details:not([open])')));
+        const visible = all.filter(
+          (el) =>
+            el.getClientRects().length > 0 &&
+            !(el instanceof HTMLInputElement && el.type === 'radio' && !el.checked) &&
+            !(el.tagName !== 'SUMMARY' && el.closest('details:not([open])')),
+        );
         visible.forEach((el, i) => (el.dataset.kb = String(i)));
         return visible.length;
       });
@@ -422,7 +455,11 @@ describe('console', { timeout: 300_000 }, () => {
         const kb = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.kb);
         if (kb !== undefined) seen.add(kb);
       }
-      const missed = await page.evaluate((reached) => [...document.querySelectorAll<HTMLElement>('[data-kb]')].filter((el) => !reached.includes(el.dataset.kb!)).map((el) => el.outerHTML.slice(0, 120)), [...seen]);
+      const missed = await page.evaluate(
+        (reached) =>
+          [...document.querySelectorAll<HTMLElement>('[data-kb]')].filter((el) => !reached.includes(el.dataset.kb!)).map((el) => el.outerHTML.slice(0, 120)),
+        [...seen],
+      );
       expect(missed, `controls not reached by Tab on ${path}`).toEqual([]);
     };
     await reachable(world.advertiser, 'marketplace');

@@ -13,7 +13,6 @@ import { dispatch } from '../../functions/http/routing.js';
 import { createServeApp } from '../../functions/http/serve-app.js';
 import { consoleDist, withConsole } from '../../scripts/local/console.js';
 
-
 export interface ConsoleServer {
   url: string;
   stop: () => Promise<void>;
@@ -47,7 +46,9 @@ export async function seriousViolations(page: Page): Promise<{ id: string; impac
   // evaluate, not a script tag: the console's Content-Security-Policy refuses inline scripts.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document);
+    const result = await (
+      window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }
+    ).axe.run(document);
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/local/dynamodb-local.js';
 
 const javaProcessesOnPort = (port: number): string[] =>
-  spawnSync('pgrep', ['-f', `DynamoDBLocalLoopback -port ${port} `], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  spawnSync('pgrep', ['-f', `DynamoDBLocalLoopback -port ${port} `], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter(Boolean);
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -47,7 +49,10 @@ describe('npm start (scripts/dev.ts)', () => {
     const dynamoPort = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'placard-e2e-'));
     const env = { PORT: String(port), DYNAMODB_LOCAL_PORT: String(dynamoPort), PLACARD_DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'INFO' };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev.ts', '--memory'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev.ts', '--memory'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -70,7 +75,9 @@ describe('npm start (scripts/dev.ts)', () => {
 
       // DynamoDB Local answers on loopback only, not on the machine's other addresses.
       expect(await accepts('127.0.0.1', dynamoPort)).toBe(true);
-      const external = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
+      const external = Object.values(networkInterfaces())
+        .flat()
+        .find((a) => a && a.family === 'IPv4' && !a.internal);
       if (external) expect(await accepts(external.address, dynamoPort)).toBe(false);
 
       // A second platform on the same data refuses; so does one whose DynamoDB Local port is taken.

@@ -27,7 +27,9 @@ function acknowledgments(root: IConstruct): Array<{ path: string; id: string; re
     c.node.metadata
       .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
       // aws-cdk-lib records plain ids under its annotation namespace; cdk-nag strips it the same way.
-      .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id: id.replace(/^annotation::/i, ''), reason }))),
+      .flatMap((m) =>
+        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id: id.replace(/^annotation::/i, ''), reason })),
+      ),
   );
 }
 

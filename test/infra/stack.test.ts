@@ -38,7 +38,9 @@ describe('PlacardStack', () => {
   const statementsOf = (construct: IConstruct): Statement[] => {
     const role = (construct as unknown as { role: IConstruct }).role;
     const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [ref(role)] } });
-    return Object.values(policies).flatMap((p) => (p as Resource).Properties.PolicyDocument as { Statement: Statement[] }).flatMap((d) => d.Statement);
+    return Object.values(policies)
+      .flatMap((p) => (p as Resource).Properties.PolicyDocument as { Statement: Statement[] })
+      .flatMap((d) => d.Statement);
   };
   const actions = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
@@ -72,7 +74,13 @@ describe('PlacardStack', () => {
     it('has the gsi1 index on gsi1pk/gsi1sk', () => {
       template.hasResourceProperties('AWS::DynamoDB::Table', {
         GlobalSecondaryIndexes: Match.arrayWith([
-          Match.objectLike({ IndexName: 'gsi1', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }] }),
+          Match.objectLike({
+            IndexName: 'gsi1',
+            KeySchema: [
+              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+          }),
         ]),
       });
     });
@@ -149,7 +157,9 @@ describe('PlacardStack', () => {
         const statements = statementsOf(fn);
         const data = statements.find((s) => actions(s).includes('dynamodb:PutItem'));
         expect(data?.Resource).toEqual([tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }]);
-        expect(actions(data!)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem']));
+        expect(actions(data!)).toEqual(
+          expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem']),
+        );
         // The only DynamoDB action on "*" is ListStreams, which has no resource-level permissions.
         const wildcard = statements.filter((s) => s.Resource === '*').flatMap(actions);
         expect(wildcard.filter((a) => a.startsWith('dynamodb:'))).toEqual(fn === stack.functions.stream ? ['dynamodb:ListStreams'] : []);
@@ -159,7 +169,9 @@ describe('PlacardStack', () => {
 
     it('lets only api and serve read the tracking secret', () => {
       const readsSecret = (fn: IConstruct): boolean =>
-        statementsOf(fn).some((s) => actions(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource) === JSON.stringify(ref(stack.trackingSecret)));
+        statementsOf(fn).some(
+          (s) => actions(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource) === JSON.stringify(ref(stack.trackingSecret)),
+        );
       expect(readsSecret(stack.functions.api)).toBe(true);
       expect(readsSecret(stack.functions.serve)).toBe(true);
       expect(readsSecret(stack.functions.jobs)).toBe(false);
@@ -169,9 +181,14 @@ describe('PlacardStack', () => {
     it('lets the stream function read the table stream and write to its dead-letter queue', () => {
       const statements = statementsOf(stack.functions.stream);
       expect(statements).toContainEqual(
-        expect.objectContaining({ Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], Resource: getAtt(stack.table, 'StreamArn') }),
+        expect.objectContaining({
+          Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+          Resource: getAtt(stack.table, 'StreamArn'),
+        }),
       );
-      expect(statements).toContainEqual(expect.objectContaining({ Action: expect.arrayContaining(['sqs:SendMessage']), Resource: getAtt(stack.deadLetterQueue) }));
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Action: expect.arrayContaining(['sqs:SendMessage']), Resource: getAtt(stack.deadLetterQueue) }),
+      );
     });
 
     it('uses no AWS managed policies (each role writes only its own log group)', () => {
@@ -244,9 +261,7 @@ describe('PlacardStack', () => {
       template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
         },
       });
     });
@@ -287,10 +302,25 @@ describe('PlacardStack', () => {
 
   describe('console', () => {
     const distribution = () => Object.values(template.findResources('AWS::CloudFront::Distribution'))[0] as Resource;
-    const behaviors = () => (distribution().Properties.DistributionConfig as { CacheBehaviors: { PathPattern: string; AllowedMethods: string[]; CachePolicyId: string; OriginRequestPolicyId: string; FunctionAssociations: unknown[] }[] }).CacheBehaviors;
+    const behaviors = () =>
+      (
+        distribution().Properties.DistributionConfig as {
+          CacheBehaviors: {
+            PathPattern: string;
+            AllowedMethods: string[];
+            CachePolicyId: string;
+            OriginRequestPolicyId: string;
+            FunctionAssociations: unknown[];
+          }[];
+        }
+      ).CacheBehaviors;
 
     it('serves the API’s paths through the same distribution as the console, uncached, every method, with the browser’s host passed on', () => {
-      expect(behaviors().map((b) => b.PathPattern).sort()).toEqual([...API_PATHS].sort());
+      expect(
+        behaviors()
+          .map((b) => b.PathPattern)
+          .sort(),
+      ).toEqual([...API_PATHS].sort());
       for (const b of behaviors()) {
         expect(b.AllowedMethods).toEqual(expect.arrayContaining(['POST', 'DELETE', 'PATCH']));
         expect(b.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // Managed-CachingDisabled
@@ -315,4 +345,3 @@ describe('PlacardStack', () => {
     });
   });
 });
-

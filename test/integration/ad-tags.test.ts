@@ -43,8 +43,14 @@ describe('POST /v1/decisions with placements', () => {
   it('answers one decision per placement, in order, never the same campaign twice, with each unit’s size', async () => {
     const first = await unitOf(app, market, { width: 320, height: 100 });
     const second = await unitOf(app, market);
-    const best = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnits(first, second), bidding: { model: 'cpm', bidMicros: 9_000_000 } });
-    const next = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnits(first, second), bidding: { model: 'cpm', bidMicros: 4_000_000 } });
+    const best = await anActiveCampaign(app, deps, market.advertiser, market.admin, {
+      targeting: onUnits(first, second),
+      bidding: { model: 'cpm', bidMicros: 9_000_000 },
+    });
+    const next = await anActiveCampaign(app, deps, market.advertiser, market.admin, {
+      targeting: onUnits(first, second),
+      bidding: { model: 'cpm', bidMicros: 4_000_000 },
+    });
     nextSecond();
     const res = await placements([first, second]);
     expect(res.status).toBe(200);
@@ -62,20 +68,31 @@ describe('POST /v1/decisions with placements', () => {
     const only = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnits(first, second) });
     nextSecond();
     const res = await placements([first, second]);
-    expect(res.body.decisions).toMatchObject([{ ad: { campaignId: only } }, { adUnitId: second, ad: null, fallbackHtml: '<a href="/subscribe">Subscribe</a>' }]);
+    expect(res.body.decisions).toMatchObject([
+      { ad: { campaignId: only } },
+      { adUnitId: second, ad: null, fallbackHtml: '<a href="/subscribe">Subscribe</a>' },
+    ]);
   });
 
   it('with uniqueAdvertisers, shows no advertiser twice on the page', async () => {
     const first = await unitOf(app, market);
     const second = await unitOf(app, market);
-    const a1 = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnits(first, second), bidding: { model: 'cpm', bidMicros: 9_000_000 } });
-    const a2 = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnits(first, second), bidding: { model: 'cpm', bidMicros: 8_000_000 } });
+    const a1 = await anActiveCampaign(app, deps, market.advertiser, market.admin, {
+      targeting: onUnits(first, second),
+      bidding: { model: 'cpm', bidMicros: 9_000_000 },
+    });
+    const a2 = await anActiveCampaign(app, deps, market.advertiser, market.admin, {
+      targeting: onUnits(first, second),
+      bidding: { model: 'cpm', bidMicros: 8_000_000 },
+    });
     const other = await signup(app, 'advertiser');
     await deposit(deps, { advertiserId: other.id, amountMicros: 1_000_000_000, reference: 'test' });
     const b = await anActiveCampaign(app, deps, other, market.admin, { targeting: onUnits(first, second), bidding: { model: 'cpm', bidMicros: 2_000_000 } });
     nextSecond();
     expect((await placements([first, second])).body.decisions.map((d: { ad: { campaignId: string } }) => d.ad.campaignId)).toEqual([a1, a2]);
-    expect((await placements([first, second], { uniqueAdvertisers: true })).body.decisions.map((d: { ad: { campaignId: string } }) => d.ad.campaignId)).toEqual([a1, b]);
+    expect((await placements([first, second], { uniqueAdvertisers: true })).body.decisions.map((d: { ad: { campaignId: string } }) => d.ad.campaignId)).toEqual(
+      [a1, b],
+    );
   });
 
   it('refuses an empty or oversized placement list and an unknown unit, as problems', async () => {
@@ -89,7 +106,11 @@ describe('POST /v1/decisions with placements', () => {
   });
 
   it('reads a JSON body sent as text/plain (the tag’s, which needs no CORS preflight)', async () => {
-    const res = await serve.request('/v1/decisions', { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://blog.example.com' }, body: JSON.stringify({ placements: [{ adUnitId: market.unitId }], viewer: { id: 'v' } }) });
+    const res = await serve.request('/v1/decisions', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://blog.example.com' },
+      body: JSON.stringify({ placements: [{ adUnitId: market.unitId }], viewer: { id: 'v' } }),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect((await res.json()).decisions).toHaveLength(1);
@@ -100,10 +121,17 @@ describe('viewer attributes from the request', () => {
   it('targets device and OS read from the User-Agent when the caller sends none, and lets the caller’s values win', async () => {
     const unit = await unitOf(app, market);
     await anActiveCampaign(app, deps, market.advertiser, market.admin, {
-      targeting: [[{ attribute: 'adUnitId', op: 'in', values: [unit] }, { attribute: 'device', op: 'in', values: ['mobile'] }, { attribute: 'os', op: 'in', values: ['ios'] }]],
+      targeting: [
+        [
+          { attribute: 'adUnitId', op: 'in', values: [unit] },
+          { attribute: 'device', op: 'in', values: ['mobile'] },
+          { attribute: 'os', op: 'in', values: ['ios'] },
+        ],
+      ],
     });
     nextSecond();
-    const ask = (ua: string, viewer: Record<string, string> = {}) => call(serve, 'POST', '/v1/decisions', { body: { adUnitId: unit, viewer: { id: 'ua', ...viewer } }, headers: { 'user-agent': ua } });
+    const ask = (ua: string, viewer: Record<string, string> = {}) =>
+      call(serve, 'POST', '/v1/decisions', { body: { adUnitId: unit, viewer: { id: 'ua', ...viewer } }, headers: { 'user-agent': ua } });
     expect((await ask(IPHONE)).body.ad).not.toBeNull();
     expect((await ask(WINDOWS)).body.ad).toBeNull();
     expect((await ask(WINDOWS, { device: 'mobile', os: 'ios' })).body.ad).not.toBeNull();
@@ -112,9 +140,17 @@ describe('viewer attributes from the request', () => {
 
   it('targets the region from CloudFront’s viewer headers when the caller sends none', async () => {
     const unit = await unitOf(app, market);
-    await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: [[{ attribute: 'adUnitId', op: 'in', values: [unit] }, { attribute: 'region', op: 'in', values: ['CN-SH'] }]] });
+    await anActiveCampaign(app, deps, market.advertiser, market.admin, {
+      targeting: [
+        [
+          { attribute: 'adUnitId', op: 'in', values: [unit] },
+          { attribute: 'region', op: 'in', values: ['CN-SH'] },
+        ],
+      ],
+    });
     nextSecond();
-    const ask = (headers: Record<string, string>, viewer: Record<string, string> = {}) => call(serve, 'POST', '/v1/decisions', { body: { adUnitId: unit, viewer: { id: 'geo', ...viewer } }, headers });
+    const ask = (headers: Record<string, string>, viewer: Record<string, string> = {}) =>
+      call(serve, 'POST', '/v1/decisions', { body: { adUnitId: unit, viewer: { id: 'geo', ...viewer } }, headers });
     expect((await ask({ 'cloudfront-viewer-country': 'CN', 'cloudfront-viewer-country-region': 'SH' })).body.ad).not.toBeNull();
     expect((await ask({ 'cloudfront-viewer-country': 'CN', 'cloudfront-viewer-country-region': 'BJ' })).body.ad).toBeNull();
     expect((await ask({ 'cloudfront-viewer-country': 'US', 'cloudfront-viewer-country-region': 'CA' })).body.ad).toBeNull();
@@ -176,9 +212,14 @@ describe('image tag (/e/i and /e/c)', () => {
 
 describe('the ad unit’s code', () => {
   it('gives the owner the JavaScript and image code with the unit id, size and this deployment’s URLs filled in', async () => {
-    const created = await call(app, 'POST', `/v1/accounts/${market.accountId}/ad-units`, { key: market.publisher.key, body: { placement: 'in_article', floorCpmMicros: 1_000_000, width: 600, height: 200 } });
+    const created = await call(app, 'POST', `/v1/accounts/${market.accountId}/ad-units`, {
+      key: market.publisher.key,
+      body: { placement: 'in_article', floorCpmMicros: 1_000_000, width: 600, height: 200 },
+    });
     const id = created.body.id as string;
-    expect(created.body.code.javascript).toBe(`<div data-placard-unit="${id}"></div>\n<script async src="https://ads.example.com/tag.js?v=${TAG_VERSION}"></script>`);
+    expect(created.body.code.javascript).toBe(
+      `<div data-placard-unit="${id}"></div>\n<script async src="https://ads.example.com/tag.js?v=${TAG_VERSION}"></script>`,
+    );
     const got = await call(app, 'GET', `/v1/ad-units/${id}`, { key: market.publisher.key });
     expect(got.body.code.image).toContain(`<a href="https://ads.example.com/e/c/${id}/{key}"`);
     expect(got.body.code.image).toContain(`<img src="https://ads.example.com/e/i/${id}/{key}" width="600" height="200"`);

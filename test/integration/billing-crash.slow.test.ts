@@ -23,7 +23,16 @@ let accessKey: string;
 
 async function startServe(): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/serve-child.ts'], {
-    env: { ...process.env, TABLE_NAME: deps.config.TABLE_NAME, DYNAMODB_ENDPOINT: inject('dynamoEndpoint'), TRACKING_SECRET: TEST_SECRET, SERVE_ACCESS_KEY: accessKey, POWERTOOLS_LOG_LEVEL: 'SILENT', SOURCE_CAMPAIGN_DAILY_LIMIT: '1000000', SOURCE_UNIT_HOURLY_LIMIT: '1000000' },
+    env: {
+      ...process.env,
+      TABLE_NAME: deps.config.TABLE_NAME,
+      DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
+      TRACKING_SECRET: TEST_SECRET,
+      SERVE_ACCESS_KEY: accessKey,
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      SOURCE_CAMPAIGN_DAILY_LIMIT: '1000000',
+      SOURCE_UNIT_HOURLY_LIMIT: '1000000',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -44,7 +53,10 @@ beforeAll(async () => {
 describe('a serve process killed mid-traffic', () => {
   it('loses no billed event and no budget: the settlement job posts the journal and returns the leases', async () => {
     const app = (market as Market & { app: ReturnType<typeof createApp> }).app;
-    const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(market.unitId), budget: { totalMicros: 1_000 * CHARGE } });
+    const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, {
+      targeting: onUnit(market.unitId),
+      budget: { totalMicros: 1_000 * CHARGE },
+    });
     // All traffic comes from this test over loopback, with a browser's user agent: the source the serve process sees.
     const tokens = tokensFor(deps, market, id, market.unitId, 80, { charge: CHARGE, source: { address: '127.0.0.1', userAgent: BROWSER_UA } });
 

@@ -48,10 +48,15 @@ describe('billing rules', { timeout: 300_000 }, () => {
 
   it('bills at most the per-source limit of one unit an hour, across campaigns', async () => {
     const unit = await aUnit(app, market);
-    const ids = [await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit) }), await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit) })];
+    const ids = [
+      await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit) }),
+      await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit) }),
+    ];
     const engine = new ServeEngine({ ...deps, config: { ...deps.config, SOURCE_UNIT_HOURLY_LIMIT: 2 } });
     const outcomes = [];
-    for (const id of ids) for (const t of tokensFor(deps, market, id, unit, 2, { charge: CHARGE, viewer: () => 'unit-source' })) outcomes.push((await engine.track(t.impression, 'i', t.source)).outcome);
+    for (const id of ids)
+      for (const t of tokensFor(deps, market, id, unit, 2, { charge: CHARGE, viewer: () => 'unit-source' }))
+        outcomes.push((await engine.track(t.impression, 'i', t.source)).outcome);
     expect(outcomes).toEqual(['billed', 'billed', 'over_limit', 'over_limit']);
     await engine.stop();
   });
@@ -66,7 +71,10 @@ describe('billing rules', { timeout: 300_000 }, () => {
     const instances = Array.from({ length: 10 }, () => new ServeEngine(deps));
     const decisions: string[] = [];
     for (const instance of instances) {
-      const res = await instance.decide({ adUnitId: unit, viewer: { id: 'capped-viewer' } }, { address: undefined, userAgent: BROWSER_UA, origin: undefined, serverKey: undefined });
+      const res = await instance.decide(
+        { adUnitId: unit, viewer: { id: 'capped-viewer' } },
+        { address: undefined, userAgent: BROWSER_UA, origin: undefined, serverKey: undefined },
+      );
       if (res.ad === null) throw new Error(`no ad: ${JSON.stringify(res)}`);
       decisions.push(urlPath(res.ad.impressionUrl));
     }
@@ -97,6 +105,9 @@ describe('billing rules', { timeout: 300_000 }, () => {
     (deps.clock as MovableClock).advance(1_100);
     for (let i = 0; i < 5; i++) await call(serve, 'POST', '/v1/decisions', { body: { adUnitId: unit, viewer: { id: `timer-${i}` } } });
     // No flush is asked for: the engine's timer (COUNTER_FLUSH_MS = 50) writes them.
-    await vi.waitFor(async () => expect(await report(market.publisher.key, 'adUnit', unit)).toMatchObject({ requests: 5, fills: 5 }), { timeout: 60_000, interval: 200 });
+    await vi.waitFor(async () => expect(await report(market.publisher.key, 'adUnit', unit)).toMatchObject({ requests: 5, fills: 5 }), {
+      timeout: 60_000,
+      interval: 200,
+    });
   });
 });

@@ -23,7 +23,10 @@ beforeAll(async () => {
 describe('campaigns', () => {
   it('creates, reads, lists and edits a draft', async () => {
     const { advertiser } = market;
-    const created = await call(app, 'POST', '/v1/campaigns', { key: advertiser.key, body: aCampaign(deps, { frequencyCap: { impressions: 3, perHours: 24 } }) });
+    const created = await call(app, 'POST', '/v1/campaigns', {
+      key: advertiser.key,
+      body: aCampaign(deps, { frequencyCap: { impressions: 3, perHours: 24 } }),
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ status: 'draft', funded: false, advertiserId: advertiser.id, creatives: [] });
     const id = created.body.id;
@@ -108,7 +111,10 @@ describe('campaigns', () => {
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['bidding.bidMicros', 'bidding.model', 'targeting.0.0.attribute']);
-    const order = await call(app, 'POST', '/v1/campaigns', { key: advertiser.key, body: aCampaign(deps, { schedule: { start: '2030-01-02T00:00:00Z', end: '2030-01-01T00:00:00Z', timezone: 'Mars/Olympus' } }) });
+    const order = await call(app, 'POST', '/v1/campaigns', {
+      key: advertiser.key,
+      body: aCampaign(deps, { schedule: { start: '2030-01-02T00:00:00Z', end: '2030-01-01T00:00:00Z', timezone: 'Mars/Olympus' } }),
+    });
     expect(order.status).toBe(400);
     expect(order.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['schedule.end', 'schedule.timezone']);
   });
@@ -132,15 +138,26 @@ describe('campaigns', () => {
   it('accepts only https creative images: javascript:, data:, file: and http: answer 400 and store nothing', async () => {
     const { advertiser } = market;
     const id = (await call(app, 'POST', '/v1/campaigns', { key: advertiser.key, body: aCampaign(deps) })).body.id;
-    for (const imageUrl of ['javascript:alert(document.cookie)', 'data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=', 'file:///etc/passwd', 'http://cdn.example.com/a.png']) {
+    for (const imageUrl of [
+      'javascript:alert(document.cookie)',
+      'data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=',
+      'file:///etc/passwd',
+      'http://cdn.example.com/a.png',
+    ]) {
       const res = await call(app, 'POST', `/v1/campaigns/${id}/creatives`, { key: advertiser.key, body: aCreative({ imageUrl }) });
       expect(res.status, imageUrl).toBe(400);
       expect(res.body.errors, imageUrl).toEqual([{ field: 'imageUrl', message: 'must be an https URL' }]);
     }
     expect((await call(app, 'GET', `/v1/campaigns/${id}/creatives`, { key: advertiser.key })).body.items).toEqual([]);
-    const made = await call(app, 'POST', `/v1/campaigns/${id}/creatives`, { key: advertiser.key, body: aCreative({ imageUrl: 'https://cdn.example.com/a.png' }) });
+    const made = await call(app, 'POST', `/v1/campaigns/${id}/creatives`, {
+      key: advertiser.key,
+      body: aCreative({ imageUrl: 'https://cdn.example.com/a.png' }),
+    });
     expect(made.status).toBe(201);
-    const patched = await call(app, 'PATCH', `/v1/campaigns/${id}/creatives/${made.body.id}`, { key: advertiser.key, body: { imageUrl: 'javascript:alert(1)' } });
+    const patched = await call(app, 'PATCH', `/v1/campaigns/${id}/creatives/${made.body.id}`, {
+      key: advertiser.key,
+      body: { imageUrl: 'javascript:alert(1)' },
+    });
     expect(patched.status).toBe(400);
   });
 });

@@ -10,7 +10,10 @@ let clock: MovableClock;
 async function write(id: string, version: number, name: string): Promise<void> {
   const updatedAt = clock().toISOString();
   await deps.db.doc.send(
-    new PutCommand({ TableName: deps.db.tableName, Item: { pk: `THING#${id}`, sk: 'THING', entity: 'thing', version, id, name, updatedAt, ...feedKeys('market', updatedAt, id) } }),
+    new PutCommand({
+      TableName: deps.db.tableName,
+      Item: { pk: `THING#${id}`, sk: 'THING', entity: 'thing', version, id, name, updatedAt, ...feedKeys('market', updatedAt, id) },
+    }),
   );
 }
 
@@ -43,7 +46,10 @@ describe('ChangeFeed', () => {
     await feed.refresh();
     const updatedAt = clock().toISOString();
     await deps.db.doc.send(
-      new PutCommand({ TableName: deps.db.tableName, Item: { pk: 'C#1', sk: 'C', entity: 'c', version: 1, id: 'c1', name: 'late', ...feedKeys('campaigns', updatedAt, 'c1') } }),
+      new PutCommand({
+        TableName: deps.db.tableName,
+        Item: { pk: 'C#1', sk: 'C', entity: 'c', version: 1, id: 'c1', name: 'late', ...feedKeys('campaigns', updatedAt, 'c1') },
+      }),
     );
     expect(await feed.refresh()).toBe(0);
     expect(await feed.refresh(true)).toBe(1);

@@ -75,7 +75,10 @@ describe('clearing', { timeout: 300_000 }, () => {
     await expectBooksBalanced();
 
     // Unit A's traffic ruled invalid inside the window: its three events go back to the advertiser's budget.
-    const ruled = await call(app, 'POST', '/v1/admin/invalid-traffic', { key: market.admin, body: { adUnitId: unitA, from: start, to: deps.clock().toISOString(), reason: 'click farm' } });
+    const ruled = await call(app, 'POST', '/v1/admin/invalid-traffic', {
+      key: market.admin,
+      body: { adUnitId: unitA, from: start, to: deps.clock().toISOString(), reason: 'click farm' },
+    });
     expect(ruled.status, JSON.stringify(ruled.body)).toBe(200);
     expect(ruled.body.refundedMicros).toBe(3 * CHARGE);
     await expectBooksBalanced();
@@ -84,7 +87,14 @@ describe('clearing', { timeout: 300_000 }, () => {
     expect(adv.heldMicros - advertiserBefore.heldMicros).toBe(-2 * CHARGE);
     expect((await wallet(market.publisher.key)).pendingMicros - publisherBefore.pendingMicros).toBe(2 * OWNER);
     // A second ruling over the same traffic finds nothing left to refund.
-    expect((await call(app, 'POST', '/v1/admin/invalid-traffic', { key: market.admin, body: { adUnitId: unitA, from: start, to: deps.clock().toISOString(), reason: 'again' } })).body.refundedMicros).toBe(0);
+    expect(
+      (
+        await call(app, 'POST', '/v1/admin/invalid-traffic', {
+          key: market.admin,
+          body: { adUnitId: unitA, from: start, to: deps.clock().toISOString(), reason: 'again' },
+        })
+      ).body.refundedMicros,
+    ).toBe(0);
 
     clock().advance(2 * DAY);
     await clearEarnings(deps, deps.clock());
@@ -93,7 +103,14 @@ describe('clearing', { timeout: 300_000 }, () => {
     expect(after.earnedMicros - publisherBefore.earnedMicros).toBe(2 * OWNER);
     await expectBooksBalanced();
     // Cleared earnings are not taken back by a later ruling.
-    expect((await call(app, 'POST', '/v1/admin/invalid-traffic', { key: market.admin, body: { adUnitId: unitB, from: start, to: deps.clock().toISOString(), reason: 'late' } })).body.refundedMicros).toBe(0);
+    expect(
+      (
+        await call(app, 'POST', '/v1/admin/invalid-traffic', {
+          key: market.admin,
+          body: { adUnitId: unitB, from: start, to: deps.clock().toISOString(), reason: 'late' },
+        })
+      ).body.refundedMicros,
+    ).toBe(0);
     expect((await call(app, 'POST', '/v1/payouts', { key: market.publisher.key, body: { amountMicros: after.earnedMicros + 1 } })).status).toBe(402);
     expect((await call(app, 'POST', '/v1/payouts', { key: market.publisher.key, body: { amountMicros: after.earnedMicros } })).status).toBe(201);
     await expectBooksBalanced();
@@ -136,6 +153,9 @@ describe('clearing', { timeout: 300_000 }, () => {
   it('refuses a ruling naming both or neither of a unit and a fingerprint, and anyone but the operator', async () => {
     const at = deps.clock().toISOString();
     expect((await call(app, 'POST', '/v1/admin/invalid-traffic', { key: market.admin, body: { from: at, to: at, reason: 'x' } })).status).toBe(400);
-    expect((await call(app, 'POST', '/v1/admin/invalid-traffic', { key: market.publisher.key, body: { adUnitId: market.unitId, from: at, to: at, reason: 'x' } })).status).toBe(403);
+    expect(
+      (await call(app, 'POST', '/v1/admin/invalid-traffic', { key: market.publisher.key, body: { adUnitId: market.unitId, from: at, to: at, reason: 'x' } }))
+        .status,
+    ).toBe(403);
   });
 });

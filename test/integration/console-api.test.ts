@@ -80,18 +80,30 @@ describe('operator queues and reads', () => {
     const { campaignId, creativeId } = await aCampaignWithCreative(advertiser.key);
     const queued = await call(app, 'GET', '/v1/admin/queues/creatives?limit=100', { key: admin });
     expect(queued.body.items.map((c: { id: string }) => c.id)).toContain(creativeId);
-    expect((await call(app, 'GET', `/v1/admin/creatives/${creativeId}`, { key: admin })).body).toMatchObject({ id: creativeId, campaignId, review: { status: 'pending' } });
+    expect((await call(app, 'GET', `/v1/admin/creatives/${creativeId}`, { key: admin })).body).toMatchObject({
+      id: creativeId,
+      campaignId,
+      review: { status: 'pending' },
+    });
 
     const before = (await getItem<Record<string, unknown>>(deps.db, keys.creative(campaignId, creativeId), { consistent: true }))!;
     expect((await call(app, 'POST', `/v1/admin/creatives/${creativeId}/reject`, { key: admin, body: { reason: 'Blurry' } })).status).toBe(200);
-    expect((await call(app, 'GET', '/v1/admin/queues/creatives?limit=100', { key: admin })).body.items.map((c: { id: string }) => c.id)).not.toContain(creativeId);
+    expect((await call(app, 'GET', '/v1/admin/queues/creatives?limit=100', { key: admin })).body.items.map((c: { id: string }) => c.id)).not.toContain(
+      creativeId,
+    );
     await streamed(keys.creative(campaignId, creativeId), before);
     expect(received('creative.rejected').map((b) => b.data.id)).toEqual([creativeId]);
   });
 
   it('is for operators only: others get 403, unknown ids 404', async () => {
     const publisher = await signup(app, 'publisher');
-    for (const path of ['/v1/admin/queues/accounts', '/v1/admin/queues/creatives', '/v1/admin/accounts/acct_x', '/v1/admin/creatives/crv_x', '/v1/admin/deposits']) {
+    for (const path of [
+      '/v1/admin/queues/accounts',
+      '/v1/admin/queues/creatives',
+      '/v1/admin/accounts/acct_x',
+      '/v1/admin/creatives/crv_x',
+      '/v1/admin/deposits',
+    ]) {
       expect((await call(app, 'GET', path, { key: publisher.key })).status, path).toBe(403);
     }
     expect((await call(app, 'GET', '/v1/admin/accounts/acct_unknown', { key: admin })).status).toBe(404);
@@ -130,15 +142,35 @@ describe('campaign budgets', () => {
     const { campaignId, creativeId } = await aCampaignWithCreative(advertiser.key);
     const draft = await call(app, 'GET', `/v1/campaigns/${campaignId}`, { key: advertiser.key });
     expect(draft.body).toMatchObject({ spentMicros: 0, remainingMicros: 100_000_000 });
-    expect((await call(app, 'POST', `/v1/campaigns/${campaignId}/top-up`, { key: advertiser.key, body: { amountMicros: 1 }, headers: { 'idempotency-key': 'draft' } })).status).toBe(409);
+    expect(
+      (
+        await call(app, 'POST', `/v1/campaigns/${campaignId}/top-up`, {
+          key: advertiser.key,
+          body: { amountMicros: 1 },
+          headers: { 'idempotency-key': 'draft' },
+        })
+      ).status,
+    ).toBe(409);
 
     await call(app, 'POST', `/v1/admin/creatives/${creativeId}/approve`, { key: admin, body: {} });
     expect((await call(app, 'POST', `/v1/campaigns/${campaignId}/activate`, { key: advertiser.key })).status).toBe(200);
     // 30 units billed: the budget item counts down as billing does.
-    await deps.db.doc.send(new UpdateCommand({ TableName: deps.db.tableName, Key: keys.campaignBudget(campaignId), UpdateExpression: 'SET remainingMicros = remainingMicros - :c', ExpressionAttributeValues: { ':c': 30_000_000 } }));
-    expect((await call(app, 'GET', '/v1/campaigns', { key: advertiser.key })).body.items[0]).toMatchObject({ id: campaignId, spentMicros: 30_000_000, remainingMicros: 70_000_000 });
+    await deps.db.doc.send(
+      new UpdateCommand({
+        TableName: deps.db.tableName,
+        Key: keys.campaignBudget(campaignId),
+        UpdateExpression: 'SET remainingMicros = remainingMicros - :c',
+        ExpressionAttributeValues: { ':c': 30_000_000 },
+      }),
+    );
+    expect((await call(app, 'GET', '/v1/campaigns', { key: advertiser.key })).body.items[0]).toMatchObject({
+      id: campaignId,
+      spentMicros: 30_000_000,
+      remainingMicros: 70_000_000,
+    });
 
-    const topUp = (key: string, amountMicros: number) => call(app, 'POST', `/v1/campaigns/${campaignId}/top-up`, { key: advertiser.key, body: { amountMicros }, headers: { 'idempotency-key': key } });
+    const topUp = (key: string, amountMicros: number) =>
+      call(app, 'POST', `/v1/campaigns/${campaignId}/top-up`, { key: advertiser.key, body: { amountMicros }, headers: { 'idempotency-key': key } });
     const first = await topUp('more-1', 50_000_000);
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ budget: { totalMicros: 150_000_000 }, spentMicros: 30_000_000, remainingMicros: 120_000_000 });
@@ -152,7 +184,10 @@ describe('campaign budgets', () => {
     expect((await topUp('too-much', 400_000_000)).status).toBe(402);
     expect((await call(app, 'POST', `/v1/campaigns/${campaignId}/top-up`, { key: advertiser.key, body: { amountMicros: 10 } })).status).toBe(400);
     expect((await topUp('negative', -5)).status).toBe(400);
-    expect((await call(app, 'POST', `/v1/campaigns/${campaignId}/top-up`, { key: other.key, body: { amountMicros: 10 }, headers: { 'idempotency-key': 'other' } })).status).toBe(404);
+    expect(
+      (await call(app, 'POST', `/v1/campaigns/${campaignId}/top-up`, { key: other.key, body: { amountMicros: 10 }, headers: { 'idempotency-key': 'other' } }))
+        .status,
+    ).toBe(404);
     expect(await itemCount()).toBe(before);
     expect((await call(app, 'GET', '/v1/wallet', { key: advertiser.key })).body.balances).toEqual(wallet.body.balances);
   });
@@ -169,7 +204,11 @@ describe('campaign budgets', () => {
     await streamed(keys.campaign(campaignId), before);
     expect(received('campaign.budget_spent').map((b) => b.data.id)).toEqual([campaignId]);
 
-    const topped = await call(app, 'POST', `/v1/campaigns/${campaignId}/top-up`, { key: advertiser.key, body: { amountMicros: 10_000_000 }, headers: { 'idempotency-key': 'refill' } });
+    const topped = await call(app, 'POST', `/v1/campaigns/${campaignId}/top-up`, {
+      key: advertiser.key,
+      body: { amountMicros: 10_000_000 },
+      headers: { 'idempotency-key': 'refill' },
+    });
     expect(topped.body.status).toBe('active');
   });
 });
@@ -212,7 +251,12 @@ describe('ledger filters and running balance', () => {
 
   it('answers bad filters and cursors with 400', async () => {
     const advertiser = await signup(app, 'advertiser');
-    for (const query of ['cause=bonus', 'from=yesterday', 'cursor=bm90LWEtY3Vyc29y', `cursor=${Buffer.from(JSON.stringify({ after: 'x', running: { a: 'lots' } })).toString('base64url')}`]) {
+    for (const query of [
+      'cause=bonus',
+      'from=yesterday',
+      'cursor=bm90LWEtY3Vyc29y',
+      `cursor=${Buffer.from(JSON.stringify({ after: 'x', running: { a: 'lots' } })).toString('base64url')}`,
+    ]) {
       const res = await call(app, 'GET', `/v1/wallet/ledger?${query}`, { key: advertiser.key });
       expect(res.status, query).toBe(400);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
@@ -242,9 +286,15 @@ describe('single reads and the deposit list', () => {
 
   it('lists deposits for the operator, newest first', async () => {
     const advertiser = await signup(app, 'advertiser');
-    const made = await call(app, 'POST', '/v1/admin/deposits', { key: admin, body: { advertiserId: advertiser.id, amountMicros: 7_000_000, reference: 'wire 42' }, headers: { 'idempotency-key': 'dep-42' } });
+    const made = await call(app, 'POST', '/v1/admin/deposits', {
+      key: admin,
+      body: { advertiserId: advertiser.id, amountMicros: 7_000_000, reference: 'wire 42' },
+      headers: { 'idempotency-key': 'dep-42' },
+    });
     expect(made.status).toBe(201);
     const list = await call(app, 'GET', '/v1/admin/deposits?limit=1', { key: admin });
-    expect(list.body.items).toEqual([expect.objectContaining({ id: made.body.id, advertiserId: advertiser.id, amountMicros: 7_000_000, reference: 'wire 42' })]);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ id: made.body.id, advertiserId: advertiser.id, amountMicros: 7_000_000, reference: 'wire 42' }),
+    ]);
   });
 });

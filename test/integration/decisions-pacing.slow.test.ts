@@ -8,7 +8,6 @@ import { aMarket, anActiveCampaign, track } from '../support/campaigns.js';
 import { movableClock, testDeps } from '../support/deps.js';
 import { call } from '../support/http.js';
 
-
 describe('pacing through the real decision and tracking path', () => {
   it('spreads a daily budget evenly: each hour spends within ±15 % of 1/24, under steady traffic', async () => {
     const clock = movableClock();
@@ -37,7 +36,13 @@ describe('pacing through the real decision and tracking path', () => {
     }
 
     await serveEngine(deps).flush();
-    const out = await deps.db.doc.send(new QueryCommand({ TableName: deps.db.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :day)', ExpressionAttributeValues: { ':pk': keys.reportPartition('campaign', id), ':day': '2030-06-03T' } }));
+    const out = await deps.db.doc.send(
+      new QueryCommand({
+        TableName: deps.db.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :day)',
+        ExpressionAttributeValues: { ':pk': keys.reportPartition('campaign', id), ':day': '2030-06-03T' },
+      }),
+    );
     const spend = new Map((out.Items ?? []).map((i) => [i.sk as string, i.spendMicros as number]));
     const even = perHour * charge;
     for (let h = 0; h < 24; h++) {

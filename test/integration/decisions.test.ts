@@ -25,7 +25,6 @@ const decide = (adUnitId: string, viewer: Record<string, unknown> = {}) =>
 const publicDecide = (body: Record<string, unknown>, headers: Record<string, string> = {}) => call(serve, 'POST', '/v1/decisions', { body, headers });
 const path = urlPath;
 
-
 beforeAll(async () => {
   deps = await testDeps();
   ({ app, serve, market } = await serveWorld(deps));
@@ -34,12 +33,23 @@ beforeAll(async () => {
 describe('POST /v1/decisions', () => {
   it('returns a matching campaign’s creative with signed tracking URLs, and no ad to viewers outside its targeting', async () => {
     const unit = await unitOf(app, market);
-    const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: [[{ attribute: 'adUnitId', op: 'in', values: [unit] }, { attribute: 'region', op: 'in', values: ['CN-SH'] }]] });
+    const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, {
+      targeting: [
+        [
+          { attribute: 'adUnitId', op: 'in', values: [unit] },
+          { attribute: 'region', op: 'in', values: ['CN-SH'] },
+        ],
+      ],
+    });
     nextSecond();
     const hit = await decide(unit, { region: 'CN-SH' });
     expect(hit.status).toBe(200);
     expect(hit.headers.get('access-control-allow-origin')).toBe('*');
-    expect(hit.body).toMatchObject({ decisionId: expect.stringMatching(/^dec_/), ad: { campaignId: id, creative: { title: 'Green tea', landingUrl: 'https://tea.example.com/spring' } }, frequencyToken: expect.any(String) });
+    expect(hit.body).toMatchObject({
+      decisionId: expect.stringMatching(/^dec_/),
+      ad: { campaignId: id, creative: { title: 'Green tea', landingUrl: 'https://tea.example.com/spring' } },
+      frequencyToken: expect.any(String),
+    });
     expect(path(hit.body.ad.impressionUrl)).toMatch(/^\/t\/i\/[\w-]+\.[\w-]+$/);
     expect(path(hit.body.ad.clickUrl)).toMatch(/^\/t\/c\//);
     expect((await decide(unit, { region: 'CN-BJ' })).body).toEqual({ ad: null, reason: 'no_match' });
@@ -93,9 +103,18 @@ describe('POST /v1/decisions', () => {
     const server = (id: string) => publicDecide({ adUnitId: unit, viewer: { id } }, { 'x-placard-unit-key': key, 'user-agent': 'reader-backend/1.0' });
     (deps.clock as MovableClock).advance(deps.config.AD_UNIT_CACHE_SECONDS * 1000); // instances see the new key within the unit cache's life
     // Two impressions billed from decisions another instance made (this one never saw them).
-    const ref = { accountId: market.accountId, publisherId: market.publisher.id, advertiserId: market.advertiser.id, viewerHash: viewerHash('shown-elsewhere') };
+    const ref = {
+      accountId: market.accountId,
+      publisherId: market.publisher.id,
+      advertiserId: market.advertiser.id,
+      viewerHash: viewerHash('shown-elsewhere'),
+    };
     for (let i = 0; i < 2; i++) {
-      const tokens = tokensFor(deps, { decisionId: `dec_elsewhere${i}`, campaignId: id, adUnitId: unit, chargeMicros: 1_000, chargeEvent: 'impression', ref }, deps.clock().getTime() + 3_600_000);
+      const tokens = tokensFor(
+        deps,
+        { decisionId: `dec_elsewhere${i}`, campaignId: id, adUnitId: unit, chargeMicros: 1_000, chargeEvent: 'impression', ref },
+        deps.clock().getTime() + 3_600_000,
+      );
       await asBrowser(serve, `/t/i/${tokens.impression}`);
     }
     await server('warms-the-unit-again');
@@ -115,7 +134,10 @@ describe('POST /v1/decisions', () => {
     const bad = await call(serve, 'POST', '/v1/decisions', { body: { viewer: { region: 5 } } });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['adUnitId', 'viewer.id', 'viewer.region']);
-    const preflight = await serve.request('/v1/decisions', { method: 'OPTIONS', headers: { origin: 'https://news.example.com', 'access-control-request-method': 'POST' } });
+    const preflight = await serve.request('/v1/decisions', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://news.example.com', 'access-control-request-method': 'POST' },
+    });
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
   });
 
@@ -128,7 +150,8 @@ describe('POST /v1/decisions', () => {
       expect(d.body.ad?.campaignId).toBe(id);
       expect((await track(deps, serve, d.body.ad.impressionUrl)).status).toBe(200);
     };
-    const stored = async () => (await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: keys.viewerFrequency(viewerHash('hourly-viewer')) }))).Item ?? {};
+    const stored = async () =>
+      (await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: keys.viewerFrequency(viewerHash('hourly-viewer')) }))).Item ?? {};
     const counters = async () => Object.keys(await stored()).filter((k) => k.startsWith(`${id}#`));
     await show();
     expect(await counters()).toHaveLength(1);
@@ -146,8 +169,13 @@ describe('POST /v1/decisions', () => {
     const doc = (await call(app, 'GET', '/openapi.json')).body;
     // One unit or several placements: both forms carry the viewer.
     const forms = doc.paths['/v1/decisions'].post.requestBody.content['application/json'].schema.anyOf;
-    expect(forms.map((f: { properties: object }) => Object.keys(f.properties))).toEqual([expect.arrayContaining(['adUnitId', 'viewer']), expect.arrayContaining(['placements', 'viewer'])]);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/t/i/{token}', '/t/c/{token}', '/tag.js', '/e/i/{unit}/{key}', '/e/c/{unit}/{key}', '/v1/campaigns', '/v1/reports']));
+    expect(forms.map((f: { properties: object }) => Object.keys(f.properties))).toEqual([
+      expect.arrayContaining(['adUnitId', 'viewer']),
+      expect.arrayContaining(['placements', 'viewer']),
+    ]);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/t/i/{token}', '/t/c/{token}', '/tag.js', '/e/i/{unit}/{key}', '/e/c/{unit}/{key}', '/v1/campaigns', '/v1/reports']),
+    );
     await serveEngine(deps).flush();
   });
 });

@@ -160,7 +160,10 @@ describe('Idempotency-Key', () => {
     const { key } = await signup(app, 'advertiser');
     const headers = { 'idempotency-key': 'slow-one' };
     const body = campaign();
-    const [first, second] = await Promise.all([call(app, 'POST', '/v1/campaigns', { key, body, headers }), call(app, 'POST', '/v1/campaigns', { key, body, headers })]);
+    const [first, second] = await Promise.all([
+      call(app, 'POST', '/v1/campaigns', { key, body, headers }),
+      call(app, 'POST', '/v1/campaigns', { key, body, headers }),
+    ]);
     const statuses = [first.status, second.status].sort();
     // Either the second saw the first still running (409) or arrived after it finished (replay).
     expect(statuses[0]).toBe(201);
@@ -225,10 +228,17 @@ describe('responses that carry a secret', () => {
 
   it('leaves no API key or webhook secret in the table but as a hash', async () => {
     const headers = (name: string) => ({ 'idempotency-key': `secrets-at-rest-${name}` });
-    const signedUp = await call(app, 'POST', '/v1/signup', { body: { role: 'publisher', name: 'Secret Co', email: `secret-${Math.random()}@example.com` }, headers: headers('signup') });
+    const signedUp = await call(app, 'POST', '/v1/signup', {
+      body: { role: 'publisher', name: 'Secret Co', email: `secret-${Math.random()}@example.com` },
+      headers: headers('signup'),
+    });
     const key = signedUp.body.apiKey.key as string;
     const another = await call(app, 'POST', '/v1/api-keys', { key, headers: headers('key') });
-    const hook = await call(app, 'POST', '/v1/webhooks', { key, headers: headers('hook'), body: { url: 'https://example.com/hooks', events: ['order.requested'] } });
+    const hook = await call(app, 'POST', '/v1/webhooks', {
+      key,
+      headers: headers('hook'),
+      body: { url: 'https://example.com/hooks', events: ['order.requested'] },
+    });
     expect([signedUp.status, another.status, hook.status]).toEqual([201, 201, 201]);
     const table = JSON.stringify([...(await everything(deps)).values()]);
     for (const secret of [key, another.body.key, hook.body.secret]) expect(table).not.toContain(secret);

@@ -14,7 +14,17 @@ import { call, signup, type Call } from '../support/http.js';
  * later is held to the same rules.
  */
 
-type Operation = { method: string; path: string; op: { security?: unknown; 'x-roles'?: string[]; requestBody?: unknown; parameters?: { name: string; in: string; schema: { pattern?: string; maxLength?: number } }[]; responses: Record<string, { description: string }> } };
+type Operation = {
+  method: string;
+  path: string;
+  op: {
+    security?: unknown;
+    'x-roles'?: string[];
+    requestBody?: unknown;
+    parameters?: { name: string; in: string; schema: { pattern?: string; maxLength?: number } }[];
+    responses: Record<string, { description: string }>;
+  };
+};
 type Role = 'advertiser' | 'publisher' | 'admin';
 
 const clock = movableClock();
@@ -91,13 +101,22 @@ describe('ids (every route)', () => {
 
   it('refuses long ids in queries and bodies: reports, orders, deposits, decisions', async () => {
     const long = 'y'.repeat(5000);
-    const report = await call(app, 'GET', `/v1/reports?dimension=campaign&id=${long}&from=2031-01-01T00:00:00Z&to=2031-01-02T00:00:00Z`, { key: keys.advertiser });
+    const report = await call(app, 'GET', `/v1/reports?dimension=campaign&id=${long}&from=2031-01-01T00:00:00Z&to=2031-01-02T00:00:00Z`, {
+      key: keys.advertiser,
+    });
     expectProblem(report, 400);
     expect(report.body.errors[0].field).toBe('id');
-    const order = await call(app, 'POST', '/v1/orders', { key: keys.advertiser, body: { slotId: long.slice(0, 2000), brief: { title: 't', copy: 'c', landingUrl: 'https://x.example.com' } } });
+    const order = await call(app, 'POST', '/v1/orders', {
+      key: keys.advertiser,
+      body: { slotId: long.slice(0, 2000), brief: { title: 't', copy: 'c', landingUrl: 'https://x.example.com' } },
+    });
     expectProblem(order, 400);
     expect(order.body.errors[0].field).toBe('slotId');
-    const deposit = await call(app, 'POST', '/v1/admin/deposits', { key: keys.admin, headers: { 'idempotency-key': 'long-id' }, body: { advertiserId: long.slice(0, 2000), amountMicros: 1, reference: 'r' } });
+    const deposit = await call(app, 'POST', '/v1/admin/deposits', {
+      key: keys.admin,
+      headers: { 'idempotency-key': 'long-id' },
+      body: { advertiserId: long.slice(0, 2000), amountMicros: 1, reference: 'r' },
+    });
     expectProblem(deposit, 400);
     expect(deposit.body.errors[0].field).toBe('advertiserId');
     const decision = await call(serve, 'POST', '/v1/decisions', { body: { adUnitId: long.slice(0, 2000), viewer: { id: 'v1' } } });
@@ -108,7 +127,8 @@ describe('ids (every route)', () => {
 
 describe('cursors (every list)', () => {
   it('pages with the cursor it hands out, and refuses a malformed, foreign, other-list or expired one with 400', async () => {
-    for (let i = 0; i < 2; i++) expect((await call(app, 'POST', '/v1/campaigns', { key: keys.advertiser, body: aCampaign({ clock } as never) })).status).toBe(201);
+    for (let i = 0; i < 2; i++)
+      expect((await call(app, 'POST', '/v1/campaigns', { key: keys.advertiser, body: aCampaign({ clock } as never) })).status).toBe(201);
     const first = await call(app, 'GET', '/v1/campaigns?limit=1', { key: keys.advertiser });
     const cursor = first.body.nextCursor as string;
     const second = await call(app, 'GET', `/v1/campaigns?limit=1&cursor=${cursor}`, { key: keys.advertiser });
@@ -142,7 +162,9 @@ describe('cursors (every list)', () => {
     for (const o of lists) {
       const key = keys[(o.op['x-roles']?.[0] as Role | undefined) ?? 'advertiser'];
       // A well-formed id of the kind each path parameter documents: the cursor is what is wrong.
-      const path = (o.op.parameters ?? []).filter((p) => p.in === 'path').reduce((acc, p) => acc.replace(`{${p.name}}`, `${/\(\?:(\w+)/.exec(p.schema.pattern!)![1]}_0`), o.path);
+      const path = (o.op.parameters ?? [])
+        .filter((p) => p.in === 'path')
+        .reduce((acc, p) => acc.replace(`{${p.name}}`, `${/\(\?:(\w+)/.exec(p.schema.pattern!)![1]}_0`), o.path);
       const res = await call(app, 'GET', `${path}?cursor=eyJwayI6IngifQ.AAAA`, { key });
       expectProblem(res, 400, o);
       expect(res.body.errors[0].field).toBe('cursor');
@@ -183,7 +205,11 @@ describe('the OpenAPI document', () => {
 
   it('answers 401 on signup with an unknown key, as documented', async () => {
     const signupOp = operations.find((o) => o.path === '/v1/signup')!;
-    expectProblem(await call(app, 'POST', '/v1/signup', { key: 'plc_unknown', body: { role: 'advertiser', name: 'n', email: 'n@example.com' } }), 401, signupOp);
+    expectProblem(
+      await call(app, 'POST', '/v1/signup', { key: 'plc_unknown', body: { role: 'advertiser', name: 'n', email: 'n@example.com' } }),
+      401,
+      signupOp,
+    );
   });
 
   it('answers a body that is not JSON with 415 titled Unsupported Media Type, as documented', async () => {
@@ -196,18 +222,28 @@ describe('the OpenAPI document', () => {
 
   it('answers a bad Idempotency-Key with 400, as documented', async () => {
     const signupOp = operations.find((o) => o.path === '/v1/signup')!;
-    const res = await call(app, 'POST', '/v1/signup', { headers: { 'idempotency-key': 'k'.repeat(300) }, body: { role: 'advertiser', name: 'n', email: 'ik@example.com' } });
+    const res = await call(app, 'POST', '/v1/signup', {
+      headers: { 'idempotency-key': 'k'.repeat(300) },
+      body: { role: 'advertiser', name: 'n', email: 'ik@example.com' },
+    });
     expectProblem(res, 400, signupOp);
   });
 
   it('never coerces JSON: a budget sent as a string is refused', async () => {
-    const res = await call(app, 'POST', '/v1/marketplace/match', { key: keys.advertiser, body: { targeting: {}, dateFrom: '2031-01-01', dateTo: '2031-01-31', budgetMicros: '100' } });
+    const res = await call(app, 'POST', '/v1/marketplace/match', {
+      key: keys.advertiser,
+      body: { targeting: {}, dateFrom: '2031-01-01', dateTo: '2031-01-31', budgetMicros: '100' },
+    });
     expectProblem(res, 400);
     expect(res.body.errors[0].field).toBe('budgetMicros');
   });
 
   it('takes a decision request sent as text/plain (a CORS-simple request), as documented', async () => {
-    const res = await serve.request('/v1/decisions', { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: JSON.stringify({ adUnitId: market.unitId, viewer: { id: 'v-plain' } }) });
+    const res = await serve.request('/v1/decisions', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      body: JSON.stringify({ adUnitId: market.unitId, viewer: { id: 'v-plain' } }),
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ ad: null });
     const decisions = operations.find((o) => o.path === '/v1/decisions')!.op as { requestBody: { content: Record<string, unknown> } };
@@ -219,14 +255,20 @@ describe('input bounds', () => {
   // From a future date, so the span is what is refused (a rule from 1000-01-01 is refused as past first).
   it('refuses a weekday rule over 2031-01-01…9999-12-31 with 400 and lists nothing', async () => {
     const path = `/v1/accounts/${market.accountId}/slots`;
-    const res = await call(app, 'POST', path, { key: keys.publisher, body: { from: '2031-01-01', to: '9999-12-31', weekdays: [1], position: 'headline', format: 'custom_article', priceMicros: 1_000_000 } });
+    const res = await call(app, 'POST', path, {
+      key: keys.publisher,
+      body: { from: '2031-01-01', to: '9999-12-31', weekdays: [1], position: 'headline', format: 'custom_article', priceMicros: 1_000_000 },
+    });
     expectProblem(res, 400);
     expect(res.body.errors).toEqual([{ field: 'to', message: 'the rule may span at most 366 days' }]);
     expect((await call(app, 'GET', path, { key: keys.publisher })).body.items).toEqual([]);
   });
 
   it('plans over 366 days with the largest budget (10^15 micros), answering a plan with a valid method', async () => {
-    const res = await call(app, 'POST', '/v1/marketplace/match', { key: keys.advertiser, body: { targeting: { gender: ['female'] }, dateFrom: '2031-01-01', dateTo: '2031-12-31', budgetMicros: 1_000_000_000_000_000 } });
+    const res = await call(app, 'POST', '/v1/marketplace/match', {
+      key: keys.advertiser,
+      body: { targeting: { gender: ['female'] }, dateFrom: '2031-01-01', dateTo: '2031-12-31', budgetMicros: 1_000_000_000_000_000 },
+    });
     expect(res.status).toBe(200);
     expect(['exact', 'approximate']).toContain(res.body.plan.method);
   });

@@ -83,7 +83,9 @@ describe('jobs handler', () => {
 describe('stream handler', () => {
   it('feeds a DynamoDB stream event to its consumers', async () => {
     const tenant = { pk: 'TENANT#tnt_1', sk: 'TENANT', entity: 'tenant', role: 'advertiser', id: 'tnt_1' };
-    const out = await handlers.stream(streamEvent([streamRecord('INSERT', tenant, '100'), streamRecord('INSERT', { ...tenant, pk: 'TENANT#tnt_2', id: 'tnt_2' }, '101')]));
+    const out = await handlers.stream(
+      streamEvent([streamRecord('INSERT', tenant, '100'), streamRecord('INSERT', { ...tenant, pk: 'TENANT#tnt_2', id: 'tnt_2' }, '101')]),
+    );
     expect(out.batchItemFailures).toEqual([]);
     const stats = await db().doc.send(new GetCommand({ TableName: 'placard-lambda', Key: keys.stats() }));
     expect(stats.Item?.count_tenant_advertiser).toBe(2);

@@ -27,8 +27,23 @@ const audience = {
   region: { 'CN-SH': 0.25, 'CN-BJ': 0.15 },
   interests: { technology: 0.4, investing: 0.2 },
 };
-const anAccount = (overrides: Record<string, unknown> = {}) => ({ platform: 'wechat', handle: 'tea_daily', name: 'Tea Daily', category: 'food', description: 'Tea', audience, ...overrides });
-const aSlot = (overrides: Record<string, unknown> = {}) => ({ publishDate: '2030-03-04', position: 'headline', format: 'ad_card', committedReads: 8000, priceMicros: 900_000_000, ...overrides });
+const anAccount = (overrides: Record<string, unknown> = {}) => ({
+  platform: 'wechat',
+  handle: 'tea_daily',
+  name: 'Tea Daily',
+  category: 'food',
+  description: 'Tea',
+  audience,
+  ...overrides,
+});
+const aSlot = (overrides: Record<string, unknown> = {}) => ({
+  publishDate: '2030-03-04',
+  position: 'headline',
+  format: 'ad_card',
+  committedReads: 8000,
+  priceMicros: 900_000_000,
+  ...overrides,
+});
 
 async function newAccount(key = owner.key, overrides: Record<string, unknown> = {}): Promise<string> {
   const res = await call(app, 'POST', '/v1/accounts', { key, body: anAccount(overrides) });
@@ -49,7 +64,13 @@ describe('accounts', () => {
   it('creates, lists, reads and edits an account; an audience edit makes it self-reported again', async () => {
     const id = await newAccount();
     const got = await call(app, 'GET', `/v1/accounts/${id}`, { key: owner.key });
-    expect(got.body).toMatchObject({ id, ownerTenantId: owner.id, category: 'food', audience: { ...audience, source: 'self_reported' }, verification: { status: 'unverified' } });
+    expect(got.body).toMatchObject({
+      id,
+      ownerTenantId: owner.id,
+      category: 'food',
+      audience: { ...audience, source: 'self_reported' },
+      verification: { status: 'unverified' },
+    });
     expect((await call(app, 'GET', '/v1/accounts', { key: owner.key })).body.items.map((a: { id: string }) => a.id)).toContain(id);
 
     const admin = await adminKey(deps);
@@ -78,11 +99,18 @@ describe('accounts', () => {
     const id = await newAccount();
     const admin = await adminKey(deps);
     expect((await call(app, 'POST', `/v1/admin/accounts/${id}/verify`, { key: admin, body: {} })).body.verification.status).toBe('verified');
-    const same = await call(app, 'PATCH', `/v1/accounts/${id}`, { key: owner.key, body: { platform: 'wechat', handle: 'tea_daily', name: 'Tea Daily', category: 'food' } });
+    const same = await call(app, 'PATCH', `/v1/accounts/${id}`, {
+      key: owner.key,
+      body: { platform: 'wechat', handle: 'tea_daily', name: 'Tea Daily', category: 'food' },
+    });
     expect(same.body).toMatchObject({ audience: { source: 'verified' }, verification: { status: 'verified' } });
     const changed = await call(app, 'PATCH', `/v1/accounts/${id}`, { key: owner.key, body: change });
     expect(changed.status).toBe(200);
-    expect(changed.body).toMatchObject({ ...change, audience: { source: 'self_reported', followers: audience.followers }, verification: { status: 'unverified' } });
+    expect(changed.body).toMatchObject({
+      ...change,
+      audience: { source: 'self_reported', followers: audience.followers },
+      verification: { status: 'unverified' },
+    });
     expect((await call(app, 'GET', `/v1/accounts/${id}`, { key: owner.key })).body.verification).toEqual({ status: 'unverified' });
   });
 
@@ -109,7 +137,10 @@ describe('accounts', () => {
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['category', 'platform']);
-    const shares = await call(app, 'POST', '/v1/accounts', { key: owner.key, body: anAccount({ audience: { ...audience, gender: { female: 0.7, male: 0.5 }, region: { 'XX-YY': 0.1 } } }) });
+    const shares = await call(app, 'POST', '/v1/accounts', {
+      key: owner.key,
+      body: anAccount({ audience: { ...audience, gender: { female: 0.7, male: 0.5 }, region: { 'XX-YY': 0.1 } } }),
+    });
     expect(shares.status).toBe(400);
     expect(shares.body.errors).toEqual(
       expect.arrayContaining([
@@ -146,11 +177,24 @@ describe('slots', () => {
     const rule = { from: '2030-03-01', to: '2030-03-31', weekdays: [1, 3], position: 'secondary', format: 'custom_article', priceMicros: 500_000_000 };
     const many = await call(app, 'POST', `/v1/accounts/${id}/slots`, { key: owner.key, body: rule });
     expect(many.status).toBe(201);
-    expect(many.body.items.map((s: { publishDate: string }) => s.publishDate)).toEqual(['2030-03-04', '2030-03-06', '2030-03-11', '2030-03-13', '2030-03-18', '2030-03-20', '2030-03-25', '2030-03-27']);
+    expect(many.body.items.map((s: { publishDate: string }) => s.publishDate)).toEqual([
+      '2030-03-04',
+      '2030-03-06',
+      '2030-03-11',
+      '2030-03-13',
+      '2030-03-18',
+      '2030-03-20',
+      '2030-03-25',
+      '2030-03-27',
+    ]);
     await call(app, 'PATCH', `/v1/slots/${many.body.items[1].id}`, { key: owner.key, body: { status: 'closed' } });
 
     const week = await call(app, 'GET', `/v1/accounts/${id}/slots?from=2030-03-04&to=2030-03-10`, { key: owner.key });
-    expect(week.body.items.map((s: { publishDate: string; position: string }) => `${s.publishDate} ${s.position}`)).toEqual(['2030-03-04 headline', '2030-03-04 secondary', '2030-03-06 secondary']);
+    expect(week.body.items.map((s: { publishDate: string; position: string }) => `${s.publishDate} ${s.position}`)).toEqual([
+      '2030-03-04 headline',
+      '2030-03-04 secondary',
+      '2030-03-06 secondary',
+    ]);
     const closed = await call(app, 'GET', `/v1/accounts/${id}/slots?status=closed`, { key: owner.key });
     expect(closed.body.items.map((s: { id: string }) => s.id)).toEqual([many.body.items[1].id]);
   });
@@ -159,7 +203,15 @@ describe('slots', () => {
     const id = await newAccount();
     expect((await call(app, 'POST', `/v1/accounts/${id}/slots`, { key: owner.key, body: aSlot({ publishDate: '2030-04-10' }) })).status).toBe(201);
     const before = await itemCount();
-    const rule = { from: '2030-04-01', to: '2030-04-30', weekdays: [0, 1, 2, 3, 4, 5, 6], position: 'headline', format: 'ad_card', committedReads: 5000, priceMicros: 800_000_000 };
+    const rule = {
+      from: '2030-04-01',
+      to: '2030-04-30',
+      weekdays: [0, 1, 2, 3, 4, 5, 6],
+      position: 'headline',
+      format: 'ad_card',
+      committedReads: 5000,
+      priceMicros: 800_000_000,
+    };
     const res = await call(app, 'POST', `/v1/accounts/${id}/slots`, { key: owner.key, body: rule });
     expect(res.status).toBe(409);
     expect(res.body.detail).toContain('2030-04-10');
@@ -224,7 +276,10 @@ describe('slots', () => {
 describe('ad units', () => {
   it('creates, lists and edits units that carry what the serve path needs', async () => {
     const id = await newAccount(owner.key, { category: 'tech' });
-    const res = await call(app, 'POST', `/v1/accounts/${id}/ad-units`, { key: owner.key, body: { placement: 'in_article', floorCpmMicros: 20_000_000, blockedCategories: ['finance'] } });
+    const res = await call(app, 'POST', `/v1/accounts/${id}/ad-units`, {
+      key: owner.key,
+      body: { placement: 'in_article', floorCpmMicros: 20_000_000, blockedCategories: ['finance'] },
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ accountId: id, category: 'tech', enabled: true, blockedCategories: ['finance'] });
     const unitId: string = res.body.id;
@@ -236,7 +291,15 @@ describe('ad units', () => {
     expect(patched.pendingFloor.effectiveAt >= dayLater.slice(0, 16)).toBe(true);
     // The unit follows its account's category.
     await call(app, 'PATCH', `/v1/accounts/${id}`, { key: owner.key, body: { category: 'gaming' } });
-    expect(await getAdUnit(deps.db, unitId)).toMatchObject({ id: unitId, ownerTenantId: owner.id, category: 'gaming', enabled: false, placement: 'in_article', floorCpmMicros: 20_000_000, pendingFloor: { floorCpmMicros: 30_000_000 } });
+    expect(await getAdUnit(deps.db, unitId)).toMatchObject({
+      id: unitId,
+      ownerTenantId: owner.id,
+      category: 'gaming',
+      enabled: false,
+      placement: 'in_article',
+      floorCpmMicros: 20_000_000,
+      pendingFloor: { floorCpmMicros: 30_000_000 },
+    });
     const bad = await call(app, 'PATCH', `/v1/ad-units/${unitId}`, { key: owner.key, body: { floorCpmMicros: -3, blockedCategories: ['nope'] } });
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['blockedCategories.0', 'floorCpmMicros']);
   });
@@ -247,7 +310,9 @@ describe('ad units', () => {
     expect((await call(app, 'GET', `/v1/ad-units/${unit.body.id}`, { key: owner.key })).status).toBe(404);
     expect((await call(app, 'PATCH', `/v1/ad-units/${unit.body.id}`, { key: owner.key, body: { enabled: false } })).status).toBe(404);
     expect((await call(app, 'GET', `/v1/accounts/${id}/ad-units`, { key: owner.key })).status).toBe(404);
-    expect((await call(app, 'POST', `/v1/accounts/${id}/ad-units`, { key: owner.key, body: { placement: 'article_bottom', floorCpmMicros: 1 } })).status).toBe(404);
+    expect((await call(app, 'POST', `/v1/accounts/${id}/ad-units`, { key: owner.key, body: { placement: 'article_bottom', floorCpmMicros: 1 } })).status).toBe(
+      404,
+    );
   });
 });
 
@@ -258,7 +323,9 @@ describe('marketplace', () => {
     const big = await store.createAccount(owner.id, { ...base, name: 'Big', audience: { ...audience, followers: 900_000, region: { 'CN-XZ': 0.3 } } });
     const mid = await store.createAccount(owner.id, { ...base, name: 'Mid', audience: { ...audience, followers: 500_000, region: { 'CN-XZ': 0.1 } } });
     const small = await store.createAccount(owner.id, { ...base, name: 'Small', audience: { ...audience, followers: 200_000, region: { 'CN-XZ': 0.5 } } });
-    const [midSlot] = await store.createSlots(owner.id, mid.id, [{ publishDate: '2031-01-05', position: 'headline', format: 'custom_article', priceMicros: 300_000_000 }]);
+    const [midSlot] = await store.createSlots(owner.id, mid.id, [
+      { publishDate: '2031-01-05', position: 'headline', format: 'custom_article', priceMicros: 300_000_000 },
+    ]);
     await store.createSlots(owner.id, small.id, [{ publishDate: '2031-01-20', position: 'headline', format: 'custom_article', priceMicros: 100_000_000 }]);
     await store.reviewAccount(small.id, { verdict: 'verified' });
     nextSecond();
@@ -277,7 +344,12 @@ describe('marketplace', () => {
     expect(ids((await call(app, 'GET', `${q}&minFollowers=300000`, { key: advertiser.key })).body)).toEqual([big.id, mid.id]);
     expect(ids((await call(app, 'GET', `${q}&verifiedOnly=true`, { key: advertiser.key })).body)).toEqual([small.id]);
     const dated = await call(app, 'GET', `${q}&availableFrom=2031-01-01&availableTo=2031-01-10`, { key: owner.key });
-    expect(dated.body.items).toEqual([{ account: expect.objectContaining({ id: mid.id }), openSlots: { count: 1, fromPriceMicros: 300_000_000, nextDate: '2031-01-05', slotIds: [midSlot?.id] } }]);
+    expect(dated.body.items).toEqual([
+      {
+        account: expect.objectContaining({ id: mid.id }),
+        openSlots: { count: 1, fromPriceMicros: 300_000_000, nextDate: '2031-01-05', slotIds: [midSlot?.id] },
+      },
+    ]);
     expect(ids((await call(app, 'GET', `${q}&maxPriceMicros=200000000`, { key: owner.key })).body)).toEqual([small.id]);
 
     const bad = await call(app, 'GET', '/v1/marketplace/accounts?platform=fax&minFollowers=-1&availableFrom=tomorrow', { key: advertiser.key });
@@ -290,19 +362,41 @@ describe('marketplace', () => {
     const store = marketplaceStore(deps.db, deps.clock, deps.ids);
     const base = { platform: 'other' as const, handle: 'h', description: '', category: 'auto' as const };
     // Targeting female 25-34: A reaches 10 000 × 0.6 × 0.5 = 3 000 reads; B 20 000 × 0.5 × 0.2 = 2 000.
-    const a = await store.createAccount(owner.id, { ...base, name: 'A', audience: { ...audience, averageReads: 10_000, gender: { female: 0.6 }, ageBand: { '25-34': 0.5 } } });
-    const b = await store.createAccount(owner.id, { ...base, name: 'B', audience: { ...audience, averageReads: 20_000, gender: { female: 0.5 }, ageBand: { '25-34': 0.2 } } });
-    const slot = (publishDate: string, position: 'headline' | 'end_mention', priceMicros: number) => ({ publishDate, position, format: 'custom_article' as const, priceMicros });
+    const a = await store.createAccount(owner.id, {
+      ...base,
+      name: 'A',
+      audience: { ...audience, averageReads: 10_000, gender: { female: 0.6 }, ageBand: { '25-34': 0.5 } },
+    });
+    const b = await store.createAccount(owner.id, {
+      ...base,
+      name: 'B',
+      audience: { ...audience, averageReads: 20_000, gender: { female: 0.5 }, ageBand: { '25-34': 0.2 } },
+    });
+    const slot = (publishDate: string, position: 'headline' | 'end_mention', priceMicros: number) => ({
+      publishDate,
+      position,
+      format: 'custom_article' as const,
+      priceMicros,
+    });
     const [a1, a2] = await store.createSlots(owner.id, a.id, [slot('2032-02-01', 'headline', 900_000_000), slot('2032-02-01', 'end_mention', 300_000_000)]);
     const [b1] = await store.createSlots(owner.id, b.id, [slot('2032-02-02', 'headline', 500_000_000)]);
     await store.createSlots(owner.id, b.id, [slot('2032-03-01', 'headline', 1_000_000)]); // out of range
     nextSecond();
 
-    const body = { targeting: { gender: ['female'], ageBands: ['25-34'] }, dateFrom: '2032-02-01', dateTo: '2032-02-28', categories: ['auto'], platforms: ['other'], budgetMicros: 1_000_000_000 };
+    const body = {
+      targeting: { gender: ['female'], ageBands: ['25-34'] },
+      dateFrom: '2032-02-01',
+      dateTo: '2032-02-28',
+      categories: ['auto'],
+      platforms: ['other'],
+      budgetMicros: 1_000_000_000,
+    };
     const res = await call(app, 'POST', '/v1/marketplace/match', { key: advertiser.key, body });
     expect(res.status).toBe(200);
     // CPTR: a2 300 CNY / 3 000 reads = 100 CNY; b1 500 / 2 000 = 250; a1 900 / 3 000 = 300.
-    expect(res.body.results.map((r: { slot: { id: string }; cptrMicros: number; targetedReach: number }) => [r.slot.id, r.cptrMicros, r.targetedReach])).toEqual([
+    expect(
+      res.body.results.map((r: { slot: { id: string }; cptrMicros: number; targetedReach: number }) => [r.slot.id, r.cptrMicros, r.targetedReach]),
+    ).toEqual([
       [a2!.id, 100_000_000, 3_000],
       [b1!.id, 250_000_000, 2_000],
       [a1!.id, 300_000_000, 3_000],
@@ -320,7 +414,10 @@ describe('marketplace', () => {
     expect(res.body.plan.totals).toEqual({ costMicros: 800_000_000, targetedReach: 5_000, averageCptrMicros: 160_000_000 });
     expect(res.body.plan.totals.costMicros).toBeLessThanOrEqual(body.budgetMicros);
 
-    const bad = await call(app, 'POST', '/v1/marketplace/match', { key: advertiser.key, body: { ...body, targeting: { regions: ['CN-XX'] }, dateTo: '2032-01-01', limit: 500 } });
+    const bad = await call(app, 'POST', '/v1/marketplace/match', {
+      key: advertiser.key,
+      body: { ...body, targeting: { regions: ['CN-XX'] }, dateTo: '2032-01-01', limit: 500 },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['targeting.regions.0']);
     const range = await call(app, 'POST', '/v1/marketplace/match', { key: advertiser.key, body: { ...body, dateTo: '2032-01-01', limit: 500 } });
@@ -336,7 +433,8 @@ describe('marketplace', () => {
     ]);
     const body = { targeting: {}, dateFrom: '2033-01-01', dateTo: '2033-01-31', categories: ['sports'], platforms: ['weibo'] };
     nextSecond();
-    const slotIds = async () => (await call(app, 'POST', '/v1/marketplace/match', { key: advertiser.key, body })).body.results.map((r: { slot: { id: string } }) => r.slot.id);
+    const slotIds = async () =>
+      (await call(app, 'POST', '/v1/marketplace/match', { key: advertiser.key, body })).body.results.map((r: { slot: { id: string } }) => r.slot.id);
     expect(await slotIds()).toEqual([s1!.id, s2!.id]);
     await transact(deps.db, (await slotBookingOps(deps.db, s1!.id, 'ord_1', deps.clock().toISOString(), '2026-01-01')).ops);
     await store.deleteSlot(owner.id, s2!.id);
@@ -356,19 +454,39 @@ describe('marketplace', () => {
       const slots: Array<{ id: string; accountId: string; date: string; price: number; reach: number }> = [];
       for (let n = 0; n < 3; n++) {
         const averageReads = 1_000 * (1 + rand(9));
-        const account = await store.createAccount(owner.id, { platform: 'wechat', handle: 'r', name: `R${n}`, description: '', category, audience: { ...audience, averageReads } });
-        const drafts = (['headline', 'secondary', 'end_mention'] as const).map((position, k) => ({ publishDate: `2034-0${round + 1}-0${1 + ((n + k) % 2)}`, position, format: 'custom_article' as const, priceMicros: (1 + rand(20)) * 10_000_000 }));
-        for (const s of await store.createSlots(owner.id, account.id, drafts)) slots.push({ id: s.id, accountId: account.id, date: s.publishDate, price: s.priceMicros, reach: averageReads });
+        const account = await store.createAccount(owner.id, {
+          platform: 'wechat',
+          handle: 'r',
+          name: `R${n}`,
+          description: '',
+          category,
+          audience: { ...audience, averageReads },
+        });
+        const drafts = (['headline', 'secondary', 'end_mention'] as const).map((position, k) => ({
+          publishDate: `2034-0${round + 1}-0${1 + ((n + k) % 2)}`,
+          position,
+          format: 'custom_article' as const,
+          priceMicros: (1 + rand(20)) * 10_000_000,
+        }));
+        for (const s of await store.createSlots(owner.id, account.id, drafts))
+          slots.push({ id: s.id, accountId: account.id, date: s.publishDate, price: s.priceMicros, reach: averageReads });
       }
       const budgetMicros = (10 + rand(40)) * 10_000_000;
       nextSecond();
-      const res = await call(app, 'POST', '/v1/marketplace/match', { key: advertiser.key, body: { targeting: {}, dateFrom: `2034-0${round + 1}-01`, dateTo: `2034-0${round + 1}-28`, categories: [category], budgetMicros } });
+      const res = await call(app, 'POST', '/v1/marketplace/match', {
+        key: advertiser.key,
+        body: { targeting: {}, dateFrom: `2034-0${round + 1}-01`, dateTo: `2034-0${round + 1}-28`, categories: [category], budgetMicros },
+      });
       let best = 0;
       for (let mask = 0; mask < 1 << slots.length; mask++) {
         const chosen = slots.filter((_, i) => mask & (1 << i));
         const days = new Set(chosen.map((s) => `${s.accountId}|${s.date}`));
         const cost = chosen.reduce((sum, s) => sum + s.price, 0);
-        if (days.size === chosen.length && cost <= budgetMicros) best = Math.max(best, chosen.reduce((sum, s) => sum + s.reach, 0));
+        if (days.size === chosen.length && cost <= budgetMicros)
+          best = Math.max(
+            best,
+            chosen.reduce((sum, s) => sum + s.reach, 0),
+          );
       }
       expect(res.body.plan.totals.costMicros).toBeLessThanOrEqual(budgetMicros);
       expect(res.body.plan.totals.targetedReach).toBe(best);

@@ -16,16 +16,30 @@ let advertiser: { id: string; key: string };
 let publisher: { id: string; key: string };
 let accountId: string;
 
-const audience = { followers: 50_000, averageReads: 5_000, gender: { female: 0.5, male: 0.5 }, ageBand: { '25-34': 0.5 }, region: { 'CN-SH': 0.3 }, interests: { technology: 0.4 } };
+const audience = {
+  followers: 50_000,
+  averageReads: 5_000,
+  gender: { female: 0.5, male: 0.5 },
+  ageBand: { '25-34': 0.5 },
+  region: { 'CN-SH': 0.3 },
+  interests: { technology: 0.4 },
+};
 const deposit = (advertiserId: string, amountMicros: unknown) =>
-  call(app, 'POST', '/v1/admin/deposits', { key: admin, body: { advertiserId, amountMicros, reference: 'wire' }, headers: { 'idempotency-key': `dep-${Math.random()}` } });
+  call(app, 'POST', '/v1/admin/deposits', {
+    key: admin,
+    body: { advertiserId, amountMicros, reference: 'wire' },
+    headers: { 'idempotency-key': `dep-${Math.random()}` },
+  });
 
 beforeAll(async () => {
   deps = await testDeps();
   app = createApp(deps);
   admin = await adminKey(deps);
   [advertiser, publisher] = await Promise.all([signup(app, 'advertiser'), signup(app, 'publisher')]);
-  const account = await call(app, 'POST', '/v1/accounts', { key: publisher.key, body: { platform: 'wechat', handle: 'limits', name: 'Limits', category: 'food', description: '', audience } });
+  const account = await call(app, 'POST', '/v1/accounts', {
+    key: publisher.key,
+    body: { platform: 'wechat', handle: 'limits', name: 'Limits', category: 'food', description: '', audience },
+  });
   accountId = account.body.id;
 });
 
@@ -34,21 +48,49 @@ describe('money amounts', () => {
   const inputs: { name: string; field: string; send: (amount: number) => Promise<{ status: number; body: any }> }[] = [
     { name: 'a deposit', field: 'amountMicros', send: (a) => deposit(advertiser.id, a) },
     { name: 'a payout', field: 'amountMicros', send: (a) => call(app, 'POST', '/v1/payouts', { key: publisher.key, body: { amountMicros: a } }) },
-    { name: 'a campaign bid', field: 'bidding.bidMicros', send: (a) => call(app, 'POST', '/v1/campaigns', { key: advertiser.key, body: aCampaign(deps, { bidding: { model: 'cpm', bidMicros: a } }) }) },
-    { name: 'a campaign budget', field: 'budget.totalMicros', send: (a) => call(app, 'POST', '/v1/campaigns', { key: advertiser.key, body: aCampaign(deps, { budget: { totalMicros: a } }) }) },
-    { name: 'a daily budget', field: 'budget.dailyMicros', send: (a) => call(app, 'POST', '/v1/campaigns', { key: advertiser.key, body: aCampaign(deps, { budget: { totalMicros: 1_000_000, dailyMicros: a } }) }) },
+    {
+      name: 'a campaign bid',
+      field: 'bidding.bidMicros',
+      send: (a) => call(app, 'POST', '/v1/campaigns', { key: advertiser.key, body: aCampaign(deps, { bidding: { model: 'cpm', bidMicros: a } }) }),
+    },
+    {
+      name: 'a campaign budget',
+      field: 'budget.totalMicros',
+      send: (a) => call(app, 'POST', '/v1/campaigns', { key: advertiser.key, body: aCampaign(deps, { budget: { totalMicros: a } }) }),
+    },
+    {
+      name: 'a daily budget',
+      field: 'budget.dailyMicros',
+      send: (a) => call(app, 'POST', '/v1/campaigns', { key: advertiser.key, body: aCampaign(deps, { budget: { totalMicros: 1_000_000, dailyMicros: a } }) }),
+    },
     {
       name: 'a slot price',
       field: 'priceMicros',
-      send: (a) => call(app, 'POST', `/v1/accounts/${accountId}/slots`, { key: publisher.key, body: { publishDate: '2031-05-01', position: 'headline', format: 'custom_article', priceMicros: a } }),
+      send: (a) =>
+        call(app, 'POST', `/v1/accounts/${accountId}/slots`, {
+          key: publisher.key,
+          body: { publishDate: '2031-05-01', position: 'headline', format: 'custom_article', priceMicros: a },
+        }),
     },
-    { name: 'an ad-unit floor', field: 'floorCpmMicros', send: (a) => call(app, 'POST', `/v1/accounts/${accountId}/ad-units`, { key: publisher.key, body: { placement: 'in_article', floorCpmMicros: a } }) },
-    { name: 'a dispute refund', field: 'refundMicros', send: (a) => call(app, 'POST', '/v1/orders/ord_none/resolve', { key: admin, body: { outcome: 'partial_refund', refundMicros: a } }) },
+    {
+      name: 'an ad-unit floor',
+      field: 'floorCpmMicros',
+      send: (a) => call(app, 'POST', `/v1/accounts/${accountId}/ad-units`, { key: publisher.key, body: { placement: 'in_article', floorCpmMicros: a } }),
+    },
+    {
+      name: 'a dispute refund',
+      field: 'refundMicros',
+      send: (a) => call(app, 'POST', '/v1/orders/ord_none/resolve', { key: admin, body: { outcome: 'partial_refund', refundMicros: a } }),
+    },
     { name: 'a search price', field: 'maxPriceMicros', send: (a) => call(app, 'GET', `/v1/marketplace/accounts?maxPriceMicros=${a}`, { key: advertiser.key }) },
     {
       name: 'a match budget',
       field: 'budgetMicros',
-      send: (a) => call(app, 'POST', '/v1/marketplace/match', { key: advertiser.key, body: { targeting: {}, dateFrom: '2031-01-01', dateTo: '2031-01-07', budgetMicros: a } }),
+      send: (a) =>
+        call(app, 'POST', '/v1/marketplace/match', {
+          key: advertiser.key,
+          body: { targeting: {}, dateFrom: '2031-01-01', dateTo: '2031-01-07', budgetMicros: a },
+        }),
     },
   ];
 

@@ -78,7 +78,13 @@ async function newWorld(): Promise<World> {
   const clock = movableClock();
   const deps = await testDeps({ clock });
   const app = createApp(deps);
-  const [admin, a0, a1, p0, p1] = await Promise.all([adminKey(deps), signup(app, 'advertiser'), signup(app, 'advertiser'), signup(app, 'publisher'), signup(app, 'publisher')]);
+  const [admin, a0, a1, p0, p1] = await Promise.all([
+    adminKey(deps),
+    signup(app, 'advertiser'),
+    signup(app, 'advertiser'),
+    signup(app, 'publisher'),
+    signup(app, 'publisher'),
+  ]);
   const slots = [...(await slotsOf(deps, p0.id, SLOTS_PER_PUBLISHER)), ...(await slotsOf(deps, p1.id, SLOTS_PER_PUBLISHER))].map((s) => s.id);
   return { deps, app, clock, admin, advertisers: [a0, a1], publishers: [p0, p1], slots, orders: [] };
 }
@@ -208,11 +214,15 @@ const SLOT_REOPENED = new Set(['rejected', 'expired', 'cancelled']);
 async function checkInvariants(w: World): Promise<void> {
   const items = await everything(w.deps);
   const balances = new Map<LedgerAccount, number>((items.get('balance') ?? []).map((b) => [b.account as LedgerAccount, b.balanceMicros as number]));
-  expect([...balances.values()].reduce((a, b) => a + b, 0), 'balances sum to zero').toBe(0);
+  expect(
+    [...balances.values()].reduce((a, b) => a + b, 0),
+    'balances sum to zero',
+  ).toBe(0);
   for (const [account, amount] of balances) if (!mayGoNegative(account)) expect(amount, account).toBeGreaterThanOrEqual(0);
 
   const replayed = replay((items.get('ledgerLine') ?? []).map((l) => ({ postings: l.postings as Posting[] })));
-  for (const account of new Set([...balances.keys(), ...replayed.keys()])) expect(replayed.get(account) ?? 0, `replayed ${account}`).toBe(balances.get(account) ?? 0);
+  for (const account of new Set([...balances.keys(), ...replayed.keys()]))
+    expect(replayed.get(account) ?? 0, `replayed ${account}`).toBe(balances.get(account) ?? 0);
 
   const orders = (items.get('order') ?? []) as unknown as Order[];
   for (const o of orders) if (isFinal(o.state)) expect(o.heldMicros, `${o.id} in ${o.state}`).toBe(0);
@@ -224,7 +234,12 @@ async function checkInvariants(w: World): Promise<void> {
   const due = (items.get('orderDue') ?? []).map((p) => String(p.sk)).sort();
   expect(due, 'one deadline pointer per pending system action').toEqual(orders.flatMap((o) => (jobDueAt(o) ? [`${jobDueAt(o)}#${o.id}`] : [])).sort());
   const disputes = (items.get('orderDisputed') ?? []).map((p) => String(p.orderId)).sort();
-  expect(disputes, 'the operator queue holds exactly the disputed orders').toEqual(orders.filter((o) => o.state === 'disputed').map((o) => o.id).sort());
+  expect(disputes, 'the operator queue holds exactly the disputed orders').toEqual(
+    orders
+      .filter((o) => o.state === 'disputed')
+      .map((o) => o.id)
+      .sort(),
+  );
   const refs = new Map((items.get('orderRef') ?? []).map((r) => [r.orderId as string, r.state as string]));
   for (const o of orders) expect(refs.get(o.id), 'publisher pointer follows the state').toBe(o.state);
 
@@ -239,27 +254,23 @@ const NUM_RUNS = 25;
 const MAX_COMMANDS = 25;
 
 describe('direct booking, modelled', () => {
-  it(
-    `keeps the ledger whole over ${NUM_RUNS} random runs of up to ${MAX_COMMANDS} steps`,
-    async () => {
-      const stats = { runs: 0, steps: 0, orders: 0, states: new Set<string>() };
-      await fc.assert(
-        fc.asyncProperty(fc.array(command, { minLength: 10, maxLength: MAX_COMMANDS }), async (commands) => {
-          const w = await newWorld();
-          await Promise.all(w.advertisers.map((a) => fund(w.deps, a.id, 5 * PRICE)));
-          for (const c of commands) {
-            await run(w, c);
-            await checkInvariants(w);
-          }
-          stats.runs += 1;
-          stats.steps += commands.length;
-          stats.orders += w.orders.length;
-          for (const id of w.orders) stats.states.add((await readOrder(w, id)).state);
-        }),
-        { numRuns: NUM_RUNS },
-      );
-      console.info(`model: ${stats.runs} runs, ${stats.steps} steps, ${stats.orders} orders; final states seen: ${[...stats.states].sort().join(', ')}`);
-    },
-    900_000,
-  );
+  it(`keeps the ledger whole over ${NUM_RUNS} random runs of up to ${MAX_COMMANDS} steps`, async () => {
+    const stats = { runs: 0, steps: 0, orders: 0, states: new Set<string>() };
+    await fc.assert(
+      fc.asyncProperty(fc.array(command, { minLength: 10, maxLength: MAX_COMMANDS }), async (commands) => {
+        const w = await newWorld();
+        await Promise.all(w.advertisers.map((a) => fund(w.deps, a.id, 5 * PRICE)));
+        for (const c of commands) {
+          await run(w, c);
+          await checkInvariants(w);
+        }
+        stats.runs += 1;
+        stats.steps += commands.length;
+        stats.orders += w.orders.length;
+        for (const id of w.orders) stats.states.add((await readOrder(w, id)).state);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+    console.info(`model: ${stats.runs} runs, ${stats.steps} steps, ${stats.orders} orders; final states seen: ${[...stats.states].sort().join(', ')}`);
+  }, 900_000);
 });

@@ -58,7 +58,12 @@ async function expectRefused(request: () => Promise<Call>, status: number): Prom
 beforeAll(async () => {
   deps = await testDeps();
   app = createApp(deps);
-  [advertiser, otherAdvertiser, publisher, otherPublisher] = await Promise.all([signup(app, 'advertiser'), signup(app, 'advertiser'), signup(app, 'publisher'), signup(app, 'publisher')]);
+  [advertiser, otherAdvertiser, publisher, otherPublisher] = await Promise.all([
+    signup(app, 'advertiser'),
+    signup(app, 'advertiser'),
+    signup(app, 'publisher'),
+    signup(app, 'publisher'),
+  ]);
   admin = { id: 'admin', key: await adminKey(deps) };
   slotIds = (await slotsOf(deps, publisher.id, 12, { format: 'custom_article' })).map((s) => s.id);
   await fund(deps, advertiser.id, 20 * PRICE);
@@ -66,12 +71,60 @@ beforeAll(async () => {
 
 /** Each action: a state it is legal in, who may take it, who may not, and an input it refuses. */
 const ACTIONS = [
-  { action: 'accept', from: 'requested', body: undefined, bad: { note: 42 }, right: () => publisher, wrong: () => [advertiser, admin], stranger: () => otherPublisher },
-  { action: 'reject', from: 'requested', body: { reason: 'no' }, bad: { reason: '' }, right: () => publisher, wrong: () => [advertiser, admin], stranger: () => otherPublisher },
-  { action: 'cancel', from: 'requested', body: undefined, bad: { reason: ['x'] }, right: () => advertiser, wrong: () => [publisher, admin], stranger: () => otherAdvertiser },
-  { action: 'submit-draft', from: 'accepted', body: { content: 'Draft' }, bad: { previewUrl: 'https://p.example.com' }, right: () => publisher, wrong: () => [advertiser, admin], stranger: () => otherPublisher },
-  { action: 'approve', from: 'in_review', body: undefined, bad: { note: '' }, right: () => advertiser, wrong: () => [publisher, admin], stranger: () => otherAdvertiser },
-  { action: 'request-changes', from: 'in_review', body: { note: 'shorter' }, bad: { note: 7 }, right: () => advertiser, wrong: () => [publisher, admin], stranger: () => otherAdvertiser },
+  {
+    action: 'accept',
+    from: 'requested',
+    body: undefined,
+    bad: { note: 42 },
+    right: () => publisher,
+    wrong: () => [advertiser, admin],
+    stranger: () => otherPublisher,
+  },
+  {
+    action: 'reject',
+    from: 'requested',
+    body: { reason: 'no' },
+    bad: { reason: '' },
+    right: () => publisher,
+    wrong: () => [advertiser, admin],
+    stranger: () => otherPublisher,
+  },
+  {
+    action: 'cancel',
+    from: 'requested',
+    body: undefined,
+    bad: { reason: ['x'] },
+    right: () => advertiser,
+    wrong: () => [publisher, admin],
+    stranger: () => otherAdvertiser,
+  },
+  {
+    action: 'submit-draft',
+    from: 'accepted',
+    body: { content: 'Draft' },
+    bad: { previewUrl: 'https://p.example.com' },
+    right: () => publisher,
+    wrong: () => [advertiser, admin],
+    stranger: () => otherPublisher,
+  },
+  {
+    action: 'approve',
+    from: 'in_review',
+    body: undefined,
+    bad: { note: '' },
+    right: () => advertiser,
+    wrong: () => [publisher, admin],
+    stranger: () => otherAdvertiser,
+  },
+  {
+    action: 'request-changes',
+    from: 'in_review',
+    body: { note: 'shorter' },
+    bad: { note: 7 },
+    right: () => advertiser,
+    wrong: () => [publisher, admin],
+    stranger: () => otherAdvertiser,
+  },
   {
     action: 'publish',
     from: 'scheduled',
@@ -81,9 +134,33 @@ const ACTIONS = [
     wrong: () => [advertiser, admin],
     stranger: () => otherPublisher,
   },
-  { action: 'confirm', from: 'published', body: undefined, bad: { note: false }, right: () => advertiser, wrong: () => [publisher, admin], stranger: () => otherAdvertiser },
-  { action: 'dispute', from: 'published', body: { reason: 'no post' }, bad: {}, right: () => advertiser, wrong: () => [publisher, admin], stranger: () => otherAdvertiser },
-  { action: 'resolve', from: 'disputed', body: { outcome: 'refund' }, bad: { outcome: 'maybe', refundMicros: -5 }, right: () => admin, wrong: () => [advertiser, publisher], stranger: undefined },
+  {
+    action: 'confirm',
+    from: 'published',
+    body: undefined,
+    bad: { note: false },
+    right: () => advertiser,
+    wrong: () => [publisher, admin],
+    stranger: () => otherAdvertiser,
+  },
+  {
+    action: 'dispute',
+    from: 'published',
+    body: { reason: 'no post' },
+    bad: {},
+    right: () => advertiser,
+    wrong: () => [publisher, admin],
+    stranger: () => otherAdvertiser,
+  },
+  {
+    action: 'resolve',
+    from: 'disputed',
+    body: { outcome: 'refund' },
+    bad: { outcome: 'maybe', refundMicros: -5 },
+    right: () => admin,
+    wrong: () => [advertiser, publisher],
+    stranger: undefined,
+  },
 ] as const;
 
 describe.each(ACTIONS)('POST /v1/orders/{id}/$action', (a) => {
@@ -119,7 +196,10 @@ describe('POST /v1/orders', () => {
   it('refuses publishers and operators (403), bad input (400) and no key (401)', async () => {
     const body = { slotId: slotIds[0], brief: aBrief };
     for (const party of [publisher, admin]) await expectRefused(() => call(app, 'POST', '/v1/orders', { key: party.key, body }), 403);
-    await expectRefused(() => call(app, 'POST', '/v1/orders', { key: advertiser.key, body: { slotId: slotIds[0], brief: { ...aBrief, landingUrl: 'ftp://x', title: '' } } }), 400);
+    await expectRefused(
+      () => call(app, 'POST', '/v1/orders', { key: advertiser.key, body: { slotId: slotIds[0], brief: { ...aBrief, landingUrl: 'ftp://x', title: '' } } }),
+      400,
+    );
     await expectRefused(() => call(app, 'POST', '/v1/orders', { key: advertiser.key, body: { brief: aBrief } }), 400);
     await expectRefused(() => call(app, 'POST', '/v1/orders', { body }), 401);
   });

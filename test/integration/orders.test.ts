@@ -18,7 +18,11 @@ let clock: MovableClock;
 
 const HOUR = 3_600_000;
 const FEE = PRICE / 10; // default PLATFORM_FEE_BPS = 1000
-const proof = (reads?: number) => ({ postUrl: 'https://mp.example.com/s/abc', publishedAt: new Date(clock().getTime() - 60_000).toISOString(), ...(reads === undefined ? {} : { reads }) });
+const proof = (reads?: number) => ({
+  postUrl: 'https://mp.example.com/s/abc',
+  publishedAt: new Date(clock().getTime() - 60_000).toISOString(),
+  ...(reads === undefined ? {} : { reads }),
+});
 const act = (key: string, id: string, action: string, body?: unknown) => call(app, 'POST', `/v1/orders/${id}/${action}`, { key, body });
 const slotStatus = async (slotId: string) => (await getItem<{ status: string }>(deps.db, keys.slot(slotId), { consistent: true }))?.status;
 
@@ -41,9 +45,21 @@ describe('placing an order', () => {
     const slot = await newSlot('ad_card');
     const heldBefore = await balance(deps, `advertiser:${advertiser.id}:held`);
     const order = await placeOrder(app, advertiser.key, slot.id);
-    expect(order).toMatchObject({ state: 'requested', slotId: slot.id, publisherId: publisher.id, priceMicros: PRICE, heldMicros: PRICE, committedReads: COMMITTED_READS, format: 'ad_card', brief: aBrief, version: 1 });
+    expect(order).toMatchObject({
+      state: 'requested',
+      slotId: slot.id,
+      publisherId: publisher.id,
+      priceMicros: PRICE,
+      heldMicros: PRICE,
+      committedReads: COMMITTED_READS,
+      format: 'ad_card',
+      brief: aBrief,
+      version: 1,
+    });
     expect(order.allowedActions).toEqual(['cancel']);
-    expect(order.timeline).toEqual([expect.objectContaining({ action: 'request', from: null, to: 'requested', actor: { role: 'advertiser', tenantId: advertiser.id } })]);
+    expect(order.timeline).toEqual([
+      expect.objectContaining({ action: 'request', from: null, to: 'requested', actor: { role: 'advertiser', tenantId: advertiser.id } }),
+    ]);
     expect(await balance(deps, `advertiser:${advertiser.id}:held`)).toBe(heldBefore + PRICE);
     expect(await slotStatus(slot.id)).toBe('booked');
 
@@ -75,7 +91,8 @@ describe('placing an order', () => {
   it('returns the first order again for a retry with the same Idempotency-Key, holding once', async () => {
     const slot = await newSlot('ad_card');
     const held = await balance(deps, `advertiser:${advertiser.id}:held`);
-    const send = () => call(app, 'POST', '/v1/orders', { key: advertiser.key, body: { slotId: slot.id, brief: aBrief }, headers: { 'idempotency-key': `book-${slot.id}` } });
+    const send = () =>
+      call(app, 'POST', '/v1/orders', { key: advertiser.key, body: { slotId: slot.id, brief: aBrief }, headers: { 'idempotency-key': `book-${slot.id}` } });
     const first = await send();
     const retry = await send();
     expect([first.status, retry.status]).toEqual([201, 201]);
@@ -115,7 +132,11 @@ describe('an ad card order', () => {
     expect(done.status).toBe(200);
     const refund = PRICE / 4;
     const captured = PRICE - refund;
-    expect(done.body).toMatchObject({ state: 'completed', heldMicros: 0, settlement: { refundedMicros: refund, capturedMicros: captured, feeMicros: captured / 10, ownerMicros: captured * 0.9 } });
+    expect(done.body).toMatchObject({
+      state: 'completed',
+      heldMicros: 0,
+      settlement: { refundedMicros: refund, capturedMicros: captured, feeMicros: captured / 10, ownerMicros: captured * 0.9 },
+    });
     expect(done.body.timeline.map((e: { to: string }) => e.to)).toEqual(['requested', 'scheduled', 'published', 'completed']);
     expect(done.body.timeline.at(-1)).toMatchObject({ from: 'published', to: 'completed', note: 'looks good', actor: { role: 'advertiser' } });
     expect(await balance(deps, `publisher:${publisher.id}:earned`)).toBe(pub0 + captured * 0.9);

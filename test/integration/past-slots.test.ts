@@ -19,11 +19,21 @@ let app: ReturnType<typeof createApp>;
 let publisher: { id: string; key: string };
 let advertiser: { id: string; key: string };
 
-const audience = { followers: 50_000, averageReads: 5_000, gender: { female: 0.5, male: 0.5 }, ageBand: { '25-34': 0.5 }, region: { 'CN-SH': 0.3 }, interests: { technology: 0.4 } };
+const audience = {
+  followers: 50_000,
+  averageReads: 5_000,
+  gender: { female: 0.5, male: 0.5 },
+  ageBand: { '25-34': 0.5 },
+  region: { 'CN-SH': 0.3 },
+  interests: { technology: 0.4 },
+};
 const slot = (overrides: Record<string, unknown>) => ({ position: 'headline', format: 'custom_article', priceMicros: 1_000_000, ...overrides });
 
 async function anAccount(): Promise<string> {
-  const res = await call(app, 'POST', '/v1/accounts', { key: publisher.key, body: { platform: 'wechat', handle: `h${Math.random()}`, name: 'Dated', category: 'food', description: '', audience } });
+  const res = await call(app, 'POST', '/v1/accounts', {
+    key: publisher.key,
+    body: { platform: 'wechat', handle: `h${Math.random()}`, name: 'Dated', category: 'food', description: '', audience },
+  });
   expect(res.status).toBe(201);
   return res.body.id;
 }
@@ -77,9 +87,14 @@ describe('slots dated before today in the market’s time zone', () => {
     expect(hit.openSlots).toEqual({ count: 1, fromPriceMicros: 1_000_000, nextDate: '2031-03-20', slotIds: [expect.any(String)] });
     const inPast = await call(app, 'GET', '/v1/marketplace/accounts?availableFrom=2031-03-01&availableTo=2031-03-14', { key: advertiser.key });
     expect(inPast.body.items.map((h: { account: { id: string } }) => h.account.id)).not.toContain(accountId);
-    const match = await call(app, 'POST', '/v1/marketplace/match', { key: advertiser.key, body: { targeting: {}, dateFrom: '2031-03-01', dateTo: '2031-03-31' } });
+    const match = await call(app, 'POST', '/v1/marketplace/match', {
+      key: advertiser.key,
+      body: { targeting: {}, dateFrom: '2031-03-01', dateTo: '2031-03-31' },
+    });
     expect(match.status).toBe(200);
-    const dates = match.body.results.filter((r: { slot: { accountId: string } }) => r.slot.accountId === accountId).map((r: { slot: { publishDate: string } }) => r.slot.publishDate);
+    const dates = match.body.results
+      .filter((r: { slot: { accountId: string } }) => r.slot.accountId === accountId)
+      .map((r: { slot: { publishDate: string } }) => r.slot.publishDate);
     expect(dates).toEqual(['2031-03-20']);
   });
 });

@@ -24,7 +24,12 @@ beforeAll(async () => {
   serve = createServeApp(deps);
   market = await aMarket(app, deps);
   campaignId = await anActiveCampaign(app, deps, market.advertiser, market.admin, {
-    targeting: [[{ attribute: 'adUnitId', op: 'in', values: [market.unitId] }, { attribute: 'region', op: 'in', values: ['CN-SH'] }]],
+    targeting: [
+      [
+        { attribute: 'adUnitId', op: 'in', values: [market.unitId] },
+        { attribute: 'region', op: 'in', values: ['CN-SH'] },
+      ],
+    ],
   });
   (deps.clock as MovableClock).advance(1_100);
   from = new Date(deps.clock().getTime() - 3_600_000).toISOString();
@@ -32,7 +37,8 @@ beforeAll(async () => {
 
   // 4 requests: 3 filled, 1 not; 2 impressions (one replayed); 1 click.
   const ads = [];
-  for (const region of ['CN-SH', 'CN-SH', 'CN-SH', 'CN-BJ']) ads.push((await call(serve, 'POST', '/v1/decisions', { body: { adUnitId: market.unitId, viewer: { id: 'r', region } } })).body.ad);
+  for (const region of ['CN-SH', 'CN-SH', 'CN-SH', 'CN-BJ'])
+    ads.push((await call(serve, 'POST', '/v1/decisions', { body: { adUnitId: market.unitId, viewer: { id: 'r', region } } })).body.ad);
   for (const url of [ads[0].impressionUrl, ads[1].impressionUrl, ads[1].impressionUrl, ads[0].clickUrl]) await track(deps, serve, url);
   await serveEngine(deps).flush();
 });
@@ -42,7 +48,16 @@ describe('GET /v1/reports', () => {
     const res = await report(market.advertiser.key, `dimension=campaign&id=${campaignId}&granularity=day`);
     expect(res.status).toBe(200);
     expect(res.body.rows).toHaveLength(1);
-    expect(res.body.totals).toMatchObject({ fills: 3, impressions: 2, clicks: 1, invalid: 1, spendMicros: 2_000, ctr: 0.5, ecpmMicros: 1_000_000, ecpcMicros: 2_000 });
+    expect(res.body.totals).toMatchObject({
+      fills: 3,
+      impressions: 2,
+      clicks: 1,
+      invalid: 1,
+      spendMicros: 2_000,
+      ctr: 0.5,
+      ecpmMicros: 1_000_000,
+      ecpcMicros: 2_000,
+    });
   });
 
   it('gives the owner its unit and account, by hour, with requests', async () => {
@@ -54,7 +69,9 @@ describe('GET /v1/reports', () => {
   });
 
   it('answers CSV', async () => {
-    const res = await app.request(`/v1/reports?dimension=campaign&id=${campaignId}&from=${from}&to=${to}&format=csv&granularity=day`, { headers: { authorization: `Bearer ${market.advertiser.key}` } });
+    const res = await app.request(`/v1/reports?dimension=campaign&id=${campaignId}&from=${from}&to=${to}&format=csv&granularity=day`, {
+      headers: { authorization: `Bearer ${market.advertiser.key}` },
+    });
     expect(res.headers.get('content-type')).toContain('text/csv');
     const [header, row] = (await res.text()).trim().split('\r\n');
     expect(header).toBe('period,requests,fills,impressions,clicks,invalid,spendMicros,ctr,ecpmMicros,ecpcMicros');

@@ -41,13 +41,26 @@ function browser(cookie: string, method: string, path: string, body?: unknown, o
 }
 
 async function consoleSignup(role: 'advertiser' | 'publisher' = 'advertiser') {
-  const res = await call(app, 'POST', '/v1/signup', { body: { role, name: `${role} Co`, email: email(role), password: PASSWORD }, headers: { origin: ORIGIN } });
+  const res = await call(app, 'POST', '/v1/signup', {
+    body: { role, name: `${role} Co`, email: email(role), password: PASSWORD },
+    headers: { origin: ORIGIN },
+  });
   if (res.status !== 201) throw new Error(`signup: ${res.status} ${JSON.stringify(res.body)}`);
-  return { cookie: sessionCookie(res), tenantId: res.body.tenant.id as string, person: res.body.person, email: res.body.tenant.email as string, apiKey: res.body.apiKey.key as string };
+  return {
+    cookie: sessionCookie(res),
+    tenantId: res.body.tenant.id as string,
+    person: res.body.person,
+    email: res.body.tenant.email as string,
+    apiKey: res.body.apiKey.key as string,
+  };
 }
 
 async function signIn(address: string, body: { email: string; password: string }) {
-  return app.request('/v1/sessions', { method: 'POST', headers: { 'content-type': 'application/json', origin: ORIGIN }, body: JSON.stringify(body) }, { requestContext: { http: { sourceIp: address } } });
+  return app.request(
+    '/v1/sessions',
+    { method: 'POST', headers: { 'content-type': 'application/json', origin: ORIGIN }, body: JSON.stringify(body) },
+    { requestContext: { http: { sourceIp: address } } },
+  );
 }
 
 async function dump(): Promise<string> {
@@ -140,10 +153,14 @@ describe('CSRF', () => {
 
   it('takes the browser’s host from X-Forwarded-Host (the console’s CloudFront)', async () => {
     const owner = await consoleSignup();
-    const res = await call(app, 'POST', '/v1/api-keys', { headers: { cookie: owner.cookie, origin: 'https://console.placard.example', 'x-forwarded-host': 'console.placard.example' } });
+    const res = await call(app, 'POST', '/v1/api-keys', {
+      headers: { cookie: owner.cookie, origin: 'https://console.placard.example', 'x-forwarded-host': 'console.placard.example' },
+    });
     // app.request is http, so the origin differs in scheme: refused; the same scheme passes.
     expect(res.status).toBe(403);
-    const same = await call(app, 'POST', '/v1/api-keys', { headers: { cookie: owner.cookie, origin: 'http://console.placard.example', 'x-forwarded-host': 'console.placard.example' } });
+    const same = await call(app, 'POST', '/v1/api-keys', {
+      headers: { cookie: owner.cookie, origin: 'http://console.placard.example', 'x-forwarded-host': 'console.placard.example' },
+    });
     expect(same.status).toBe(201);
   });
 

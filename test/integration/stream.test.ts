@@ -17,7 +17,11 @@ describe('handleStream', () => {
         seen.push(String(change.newImage?.id));
       },
     };
-    const out = await handleStream(deps, [streamRecord('INSERT', item('a'), '1'), streamRecord('INSERT', item('b'), '2'), streamRecord('INSERT', item('c'), '3')], [flaky]);
+    const out = await handleStream(
+      deps,
+      [streamRecord('INSERT', item('a'), '1'), streamRecord('INSERT', item('b'), '2'), streamRecord('INSERT', item('c'), '3')],
+      [flaky],
+    );
     expect(out.batchItemFailures).toEqual([{ itemIdentifier: '2' }]);
     expect(seen).toEqual(['a']);
   });

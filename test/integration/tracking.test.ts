@@ -45,7 +45,6 @@ async function aDecision(unit: string, viewer = 'viewer-1') {
   return { impression: path(res.body.ad.impressionUrl), click: path(res.body.ad.clickUrl) };
 }
 
-
 beforeAll(async () => {
   // One browser sends every event here: the per-source limits (billing-rules.test.ts) are lifted,
   // since what these tests check is exactness against the budget, replays and forgeries.
@@ -83,7 +82,11 @@ describe('tracking', () => {
     expect((await track(deps, serve, '/t/i/garbage')).status).toBe(200);
     // Genuine but past its expiry (made directly: moving the shared clock back would confuse the engine's feed).
     const ref: TrackingRef = { accountId: market.accountId, publisherId: market.publisher.id, advertiserId: market.advertiser.id, viewerHash: viewerHash('v') };
-    const expired = tokensFor(deps, { decisionId: 'dec_old', campaignId: id, adUnitId: unit, chargeMicros: 1_000, chargeEvent: 'impression', ref }, deps.clock().getTime() - 1_000);
+    const expired = tokensFor(
+      deps,
+      { decisionId: 'dec_old', campaignId: id, adUnitId: unit, chargeMicros: 1_000, chargeEvent: 'impression', ref },
+      deps.clock().getTime() - 1_000,
+    );
     expect((await asBrowser(serve, `/t/i/${expired.impression}`)).status).toBe(200);
     expect(await remaining(id)).toBe(before);
     expect(await counters('campaign', id)).toMatchObject({ invalid: 1 });
@@ -118,10 +121,22 @@ describe('tracking', () => {
   it('counts a replayed click on a spent budget as invalid, like any replay', async () => {
     const unit = await unitOf(app, market);
     const charge = 1_000;
-    const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit), bidding: { model: 'cpc', bidMicros: charge }, budget: { totalMicros: charge } });
-    const ref: TrackingRef = { accountId: market.accountId, publisherId: market.publisher.id, advertiserId: market.advertiser.id, viewerHash: viewerHash('v'), landingUrl: 'https://tea.example.com/spring' };
+    const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, {
+      targeting: onUnit(unit),
+      bidding: { model: 'cpc', bidMicros: charge },
+      budget: { totalMicros: charge },
+    });
+    const ref: TrackingRef = {
+      accountId: market.accountId,
+      publisherId: market.publisher.id,
+      advertiserId: market.advertiser.id,
+      viewerHash: viewerHash('v'),
+      landingUrl: 'https://tea.example.com/spring',
+    };
     const exp = deps.clock().getTime() + 3_600_000;
-    const [paid, unpaid] = [0, 1].map((i) => tokensFor(deps, { decisionId: `dec_spent${i}`, campaignId: id, adUnitId: unit, chargeMicros: charge, chargeEvent: 'click', ref }, exp));
+    const [paid, unpaid] = [0, 1].map((i) =>
+      tokensFor(deps, { decisionId: `dec_spent${i}`, campaignId: id, adUnitId: unit, chargeMicros: charge, chargeEvent: 'click', ref }, exp),
+    );
     for (const t of [paid!, unpaid!]) await asBrowser(serve, `/t/i/${t.impression}`);
     await asBrowser(serve, `/t/c/${paid!.click}`);
     await asBrowser(serve, `/t/c/${unpaid!.click}`);
@@ -134,11 +149,23 @@ describe('tracking', () => {
   it('bills exactly 1500 of 2000 concurrent clicks against a budget for 1500; remaining 0, ledger balanced', async () => {
     const unit = await unitOf(app, market);
     const charge = 1_000;
-    const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit), bidding: { model: 'cpc', bidMicros: charge }, budget: { totalMicros: 1500 * charge } });
+    const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, {
+      targeting: onUnit(unit),
+      bidding: { model: 'cpc', bidMicros: charge },
+      budget: { totalMicros: 1500 * charge },
+    });
     // 2000 different viewers: one source's billed events are limited (SOURCE_CAMPAIGN_DAILY_LIMIT).
-    const ref = (i: number): TrackingRef => ({ accountId: market.accountId, publisherId: market.publisher.id, advertiserId: market.advertiser.id, viewerHash: viewerHash(`v${i}`), landingUrl: 'https://tea.example.com/spring' });
+    const ref = (i: number): TrackingRef => ({
+      accountId: market.accountId,
+      publisherId: market.publisher.id,
+      advertiserId: market.advertiser.id,
+      viewerHash: viewerHash(`v${i}`),
+      landingUrl: 'https://tea.example.com/spring',
+    });
     const exp = deps.clock().getTime() + 3_600_000;
-    const tokens = Array.from({ length: 2000 }, (_, i) => tokensFor(deps, { decisionId: `dec_race${i}`, campaignId: id, adUnitId: unit, chargeMicros: charge, chargeEvent: 'click', ref: ref(i) }, exp));
+    const tokens = Array.from({ length: 2000 }, (_, i) =>
+      tokensFor(deps, { decisionId: `dec_race${i}`, campaignId: id, adUnitId: unit, chargeMicros: charge, chargeEvent: 'click', ref: ref(i) }, exp),
+    );
     const started = performance.now();
     for (let i = 0; i < tokens.length; i += 200) await Promise.all(tokens.slice(i, i + 200).map((t) => asBrowser(serve, `/t/i/${t.impression}`)));
     const clicks = await Promise.all(tokens.map((t) => asBrowser(serve, `/t/c/${t.click}`)));

@@ -68,7 +68,9 @@ async function totals(campaignId: string): Promise<Record<string, number>> {
 
 /** The reasons the serve path logged for invalid events since the spy started. */
 function invalidReasons(spy: ReturnType<typeof vi.spyOn>): string[] {
-  return (spy.mock.calls as unknown[][]).filter(([message]) => message === 'invalid tracking event').map(([, attributes]) => (attributes as { outcome: string }).outcome);
+  return (spy.mock.calls as unknown[][])
+    .filter(([message]) => message === 'invalid tracking event')
+    .map(([, attributes]) => (attributes as { outcome: string }).outcome);
 }
 
 async function aCampaignOnItsUnit(unitBody: Record<string, unknown> = {}) {
@@ -116,7 +118,12 @@ describe('traffic quality', () => {
     // the rest count as invalid (over_limit).
     const billable = Math.min(SOURCE_LIMIT, deps.config.SOURCE_CAMPAIGN_DAILY_LIMIT);
     expect(billable).toBe(50);
-    expect(await totals(id)).toMatchObject({ impressions: billable, spendMicros: billable * CHARGE, invalid: SOURCE_LIMIT - billable, 'invalid:over_limit': SOURCE_LIMIT - billable });
+    expect(await totals(id)).toMatchObject({
+      impressions: billable,
+      spendMicros: billable * CHARGE,
+      invalid: SOURCE_LIMIT - billable,
+      'invalid:over_limit': SOURCE_LIMIT - billable,
+    });
     clock().advance(60_000); // the next window: the source may ask again
   }, 300_000);
 
@@ -173,11 +180,17 @@ describe('traffic quality', () => {
     expect((await decision(unit, 'v', { referer: 'https://news.example.com/2030/tea.html' })).body.ad).toMatchObject({ campaignId: id });
     expect((await decision(unit, 'v', { origin: 'https://copycat.example.net' })).body).toEqual({ ad: null });
     expect((await decision(unit, 'v')).body).toEqual({ ad: null }); // no page named: not a browser on the list, and no server key
-    const owner = await call(serve, 'POST', '/v1/decisions?debug=true', { key: market.publisher.key, headers: { origin: 'https://copycat.example.net' }, body: { adUnitId: unit, viewer: { id: 'v' } } });
+    const owner = await call(serve, 'POST', '/v1/decisions?debug=true', {
+      key: market.publisher.key,
+      headers: { origin: 'https://copycat.example.net' },
+      body: { adUnitId: unit, viewer: { id: 'v' } },
+    });
     expect(owner.body).toEqual({ ad: null, reason: 'wrong_origin' });
     expect((await decision(open.unit, 'v', { origin: 'https://anywhere.example.org' })).body.ad).toMatchObject({ campaignId: open.id });
     await serveEngine(deps).flush();
-    const counted = await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: keys.report('adUnit', unit, hourKey(clock()())), ConsistentRead: true }));
+    const counted = await deps.db.doc.send(
+      new GetCommand({ TableName: deps.db.tableName, Key: keys.report('adUnit', unit, hourKey(clock()())), ConsistentRead: true }),
+    );
     expect(counted.Item).toMatchObject({ requests: 5, fills: 2, invalid: 3 });
     const bad = await call(app, 'PATCH', `/v1/ad-units/${unit}`, { key: market.publisher.key, body: { allowedOrigins: ['https://news.example.com/path'] } });
     expect(bad.status).toBe(400);

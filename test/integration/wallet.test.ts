@@ -24,7 +24,10 @@ describe('GET /v1/wallet', () => {
     const advertiser = await signup(app, 'advertiser');
     const publisher = await signup(app, 'publisher');
     expect((await call(app, 'GET', '/v1/wallet', { key: advertiser.key })).body).toEqual({ currency: 'CNY', balances: { availableMicros: 0, heldMicros: 0 } });
-    expect((await call(app, 'GET', '/v1/wallet', { key: publisher.key })).body).toEqual({ currency: 'CNY', balances: { pendingMicros: 0, earnedMicros: 0, pendingPayoutMicros: 0, paidMicros: 0 } });
+    expect((await call(app, 'GET', '/v1/wallet', { key: publisher.key })).body).toEqual({
+      currency: 'CNY',
+      balances: { pendingMicros: 0, earnedMicros: 0, pendingPayoutMicros: 0, paidMicros: 0 },
+    });
   });
 
   it('answers 401 without a key', async () => {
@@ -133,7 +136,12 @@ describe('the ledger', () => {
     const publisher = await signup(app, 'publisher');
     const before = (await call(app, 'GET', '/v1/wallet', { key: admin })).body.balances.revenueMicros;
     await seedEarnings(deps, advertiser.id, publisher.id, 999);
-    expect((await call(app, 'GET', '/v1/wallet', { key: publisher.key })).body.balances).toEqual({ pendingMicros: 0, earnedMicros: 900, pendingPayoutMicros: 0, paidMicros: 0 });
+    expect((await call(app, 'GET', '/v1/wallet', { key: publisher.key })).body.balances).toEqual({
+      pendingMicros: 0,
+      earnedMicros: 900,
+      pendingPayoutMicros: 0,
+      paidMicros: 0,
+    });
     expect((await call(app, 'GET', '/v1/wallet', { key: admin })).body.balances.revenueMicros - before).toBe(99);
   });
 

@@ -58,6 +58,11 @@ describe('order webhooks (the notify contract with the orders store)', () => {
       })?.[0];
       return `${verifiedBy === advertiser.id ? 'advertiser' : verifiedBy === publisher.id ? 'publisher' : 'unverified'} ${body.type} ${body.data.state}`;
     });
-    expect(seen.sort()).toEqual(['advertiser order.accepted accepted', 'advertiser order.requested requested', 'publisher order.accepted accepted', 'publisher order.requested requested']);
+    expect(seen.sort()).toEqual([
+      'advertiser order.accepted accepted',
+      'advertiser order.requested requested',
+      'publisher order.accepted accepted',
+      'publisher order.requested requested',
+    ]);
   });
 });

@@ -61,7 +61,10 @@ const deliveries = async (key: string, webhookId: string) => (await call(app, 'G
 describe('webhook registration', () => {
   it('returns a Standard Webhooks secret once, and lists webhooks without it', async () => {
     const publisher = await signup(app, 'publisher');
-    const res = await call(app, 'POST', '/v1/webhooks', { key: publisher.key, body: { url: 'https://hooks.example.com/placard', events: ['order.requested', 'payout.paid'] } });
+    const res = await call(app, 'POST', '/v1/webhooks', {
+      key: publisher.key,
+      body: { url: 'https://hooks.example.com/placard', events: ['order.requested', 'payout.paid'] },
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ tenantId: publisher.id, url: 'https://hooks.example.com/placard', events: ['order.requested', 'payout.paid'] });
     expect(res.body.id).toMatch(/^whk_/);
@@ -94,7 +97,10 @@ describe('webhook registration', () => {
     const prod = await testDeps({ env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' } });
     const prodApp = createApp(prod);
     const publisher = await signup(prodApp, 'publisher');
-    const res = await call(prodApp, 'POST', '/v1/webhooks', { key: publisher.key, body: { url: receiver.url.replace('127.0.0.1', 'hooks.example.com'), events: ['payout.paid'] } });
+    const res = await call(prodApp, 'POST', '/v1/webhooks', {
+      key: publisher.key,
+      body: { url: receiver.url.replace('127.0.0.1', 'hooks.example.com'), events: ['payout.paid'] },
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors[0]).toEqual({ field: 'url', message: 'must be https' });
   });
@@ -138,7 +144,9 @@ describe('webhook delivery from the stream', () => {
     expect(event.type).toBe('payout.requested');
     expect(event.data).toMatchObject({ id: payout.id, publisherId: publisher.id, amountMicros: 2_000_000, status: 'requested', currency: 'CNY' });
     for (const hidden of ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'entity', 'notify']) expect(event.data).not.toHaveProperty(hidden);
-    expect(() => new Webhook(`whsec_${Buffer.from('another secret of enough length').toString('base64')}`).verify(got!.body, got!.headers as Record<string, string>)).toThrow();
+    expect(() =>
+      new Webhook(`whsec_${Buffer.from('another secret of enough length').toString('base64')}`).verify(got!.body, got!.headers as Record<string, string>),
+    ).toThrow();
 
     const listed = await deliveries(publisher.key, webhook.id);
     expect(listed).toHaveLength(1);
@@ -287,13 +295,20 @@ describe('the delivery runner', () => {
     const hole = await startBlackHole();
     const a = await signup(localApp, 'publisher');
     const b = await signup(localApp, 'publisher');
-    for (let i = 0; i < 4; i++) expect((await call(localApp, 'POST', '/v1/webhooks', { key: a.key, body: { url: `${hole.url}/${i}`, events: ['payout.requested'] } })).status).toBe(201);
+    for (let i = 0; i < 4; i++)
+      expect((await call(localApp, 'POST', '/v1/webhooks', { key: a.key, body: { url: `${hole.url}/${i}`, events: ['payout.requested'] } })).status).toBe(201);
     const bHook = (await call(localApp, 'POST', '/v1/webhooks', { key: b.key, body: { url: receiver.url, events: ['payout.requested'] } })).body;
     const records = [];
     for (const [i, tenant] of [a, b].entries()) {
       await seedEarnings(local, advertiser.id, tenant.id, 1_000_000);
       const payout = (await call(localApp, 'POST', '/v1/payouts', { key: tenant.key, body: { amountMicros: 500_000 } })).body;
-      records.push(streamRecord('INSERT', (await getItem<Record<string, unknown>>(local.db, keys.payout(payout.id), { consistent: true }))!, String(i + 1).padStart(12, '0')));
+      records.push(
+        streamRecord(
+          'INSERT',
+          (await getItem<Record<string, unknown>>(local.db, keys.payout(payout.id), { consistent: true }))!,
+          String(i + 1).padStart(12, '0'),
+        ),
+      );
     }
     // A's four deliveries are enqueued first, so they are the oldest due.
     expect(await handleStream(local, records)).toEqual({ batchItemFailures: [] });
@@ -301,7 +316,9 @@ describe('the delivery runner', () => {
     const run = deliveryRunner(local).run(60_000);
     await expect.poll(() => receiver.received.length, { timeout: 20_000 }).toBe(1);
     expect(JSON.parse(receiver.received[0]!.body).data.publisherId).toBe(b.id);
-    expect((await call(localApp, 'GET', `/v1/webhooks/${bHook.id}/deliveries`, { key: b.key })).body.items).toMatchObject([{ status: 'delivered', attempts: 1 }]);
+    expect((await call(localApp, 'GET', `/v1/webhooks/${bHook.id}/deliveries`, { key: b.key })).body.items).toMatchObject([
+      { status: 'delivered', attempts: 1 },
+    ]);
     // A's endpoints have answered nothing, and only two of A's four deliveries hold a connection.
     await expect.poll(hole.open, { timeout: 20_000 }).toBe(2);
     expect(hole.open()).toBe(2);
@@ -319,7 +336,9 @@ describe('the delivery runner', () => {
     const localApp = createApp(local);
     const localClock = local.clock as MovableClock;
     const publisher = await signup(localApp, 'publisher');
-    const hook = (await call(localApp, 'POST', '/v1/webhooks', { key: publisher.key, body: { url: receiver.url, events: ['payout.requested', 'payout.failed'] } })).body;
+    const hook = (
+      await call(localApp, 'POST', '/v1/webhooks', { key: publisher.key, body: { url: receiver.url, events: ['payout.requested', 'payout.failed'] } })
+    ).body;
     await seedEarnings(local, advertiser.id, publisher.id, 3_000_000);
     // Three events for the one endpoint: a payout requested, then failed, then another requested.
     const first = (await call(localApp, 'POST', '/v1/payouts', { key: publisher.key, body: { amountMicros: 1_000_000 } })).body;
@@ -333,7 +352,8 @@ describe('the delivery runner', () => {
       streamRecord('INSERT', (await getItem<Record<string, unknown>>(local.db, keys.payout(second.id), { consistent: true }))!, '000000000003'),
     ];
     await handleStream(local, records);
-    const list = async () => (await call(localApp, 'GET', `/v1/webhooks/${hook.id}/deliveries`, { key: publisher.key })).body.items as { attempts: number; status: string }[];
+    const list = async () =>
+      (await call(localApp, 'GET', `/v1/webhooks/${hook.id}/deliveries`, { key: publisher.key })).body.items as { attempts: number; status: string }[];
 
     receiver.status = 500;
     await deliver(local);
@@ -351,7 +371,11 @@ describe('the delivery runner', () => {
     localClock.advance(600_000);
     await deliver(local);
     expect(receiver.received).toHaveLength(5);
-    expect((await list()).map((d) => [d.status, d.attempts]).sort()).toEqual([['delivered', 1], ['delivered', 2], ['delivered', 2]]);
+    expect((await list()).map((d) => [d.status, d.attempts]).sort()).toEqual([
+      ['delivered', 1],
+      ['delivered', 2],
+      ['delivered', 2],
+    ]);
     expect(await getItem(local.db, keys.webhook(hook.id))).toMatchObject({ failures: 0 });
   });
 });
@@ -384,7 +408,9 @@ describe('webhook SSRF protection (private networks not allowed, as on every dep
       expect(res.status, url).toBe(400);
       expect(res.body.errors[0], url).toEqual({ field: 'url', message: 'must not point at a loopback, private, link-local or reserved address' });
     }
-    expect((await call(strictApp, 'POST', '/v1/webhooks', { key: publisher.key, body: { url: 'https://8.8.8.8/hooks', events: ['payout.paid'] } })).status).toBe(201);
+    expect(
+      (await call(strictApp, 'POST', '/v1/webhooks', { key: publisher.key, body: { url: 'https://8.8.8.8/hooks', events: ['payout.paid'] } })).status,
+    ).toBe(201);
   });
 
   it('never connects to this machine at delivery time, whether the URL names it by address or by a name that resolves to it', async () => {
@@ -400,13 +426,16 @@ describe('webhook SSRF protection (private networks not allowed, as on every dep
     }
     await seedEarnings(strict, advertiser.id, publisher.id, 1_000_000);
     const payout = (await call(permissiveApp, 'POST', '/v1/payouts', { key: publisher.key, body: { amountMicros: 500_000 } })).body;
-    await handleStream(strict, [streamRecord('INSERT', (await getItem<Record<string, unknown>>(strict.db, keys.payout(payout.id), { consistent: true }))!, '000000000001')]);
+    await handleStream(strict, [
+      streamRecord('INSERT', (await getItem<Record<string, unknown>>(strict.db, keys.payout(payout.id), { consistent: true }))!, '000000000001'),
+    ]);
 
     expect(await deliver(strict)).toBe(3);
     expect(receiver.received).toEqual([]);
     const failed = await scanEntity(strict, 'delivery');
     expect(failed).toHaveLength(3);
-    for (const d of failed) expect(d).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringMatching(/^BlockedAddressError: .*not a public address/) });
+    for (const d of failed)
+      expect(d).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringMatching(/^BlockedAddressError: .*not a public address/) });
 
     // The same deliveries, once private networks are allowed (local development), do arrive: the refusal above was the address check.
     (permissive.clock as MovableClock).advance(31_000);

@@ -24,15 +24,41 @@ function sourceOf(viewer: string): RequestSource {
  * billed event, decided long enough ago; each with the `source` its events come from (its
  * viewer's own network, or `options.source` for all).
  */
-export function tokensFor(deps: Deps, market: Market, campaignId: string, adUnitId: string, n: number, options: { charge: number; model?: 'cpm' | 'cpc'; viewer?: (i: number) => string; tag?: string; source?: RequestSource }) {
+export function tokensFor(
+  deps: Deps,
+  market: Market,
+  campaignId: string,
+  adUnitId: string,
+  n: number,
+  options: { charge: number; model?: 'cpm' | 'cpc'; viewer?: (i: number) => string; tag?: string; source?: RequestSource },
+) {
   const exp = deps.clock().getTime() + 3_600_000;
   const tag = options.tag ?? `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
   return Array.from({ length: n }, (_, i) => {
-    const ref: TrackingRef = { accountId: market.accountId, publisherId: market.publisher.id, advertiserId: market.advertiser.id, viewerHash: viewerHash(options.viewer?.(i) ?? `viewer-${tag}-${i}`), landingUrl: 'https://tea.example.com/spring' };
+    const ref: TrackingRef = {
+      accountId: market.accountId,
+      publisherId: market.publisher.id,
+      advertiserId: market.advertiser.id,
+      viewerHash: viewerHash(options.viewer?.(i) ?? `viewer-${tag}-${i}`),
+      landingUrl: 'https://tea.example.com/spring',
+    };
     const source = options.source ?? sourceOf(options.viewer?.(i) ?? `viewer-${tag}-${i}`);
     const decidedAt = deps.clock().getTime() - deps.config.MIN_IMPRESSION_DELAY_MS;
     const seen = fingerprint(source, TEST_SECRET, decidedAt);
-    const tokens = trackingTokens({ decisionId: `dec_${tag}_${i}`, campaignId, adUnitId, chargeMicros: options.charge, chargeEvent: options.model === 'cpc' ? 'click' : 'impression', decidedAt, fingerprint: seen, ref }, TEST_SECRET, exp);
+    const tokens = trackingTokens(
+      {
+        decisionId: `dec_${tag}_${i}`,
+        campaignId,
+        adUnitId,
+        chargeMicros: options.charge,
+        chargeEvent: options.model === 'cpc' ? 'click' : 'impression',
+        decidedAt,
+        fingerprint: seen,
+        ref,
+      },
+      TEST_SECRET,
+      exp,
+    );
     return { ...tokens, source, fingerprint: seen };
   });
 }
@@ -45,8 +71,13 @@ export async function booksOf(deps: Deps, campaignId: string) {
   const all = await everything(deps);
   const journal = (all.get('decisionEvent') ?? []).filter((e) => e.campaignId === campaignId && e.billed);
   const lines = (all.get('ledgerLine') ?? []).filter((l) => l.cause?.id === campaignId && l.events !== undefined && !String(l.pk).endsWith('platform'));
-  const posted = lines.flatMap((l) => l.postings as { account: string; amountMicros: number }[]).filter((p) => p.account.endsWith(':held')).reduce((s, p) => s - p.amountMicros, 0);
-  const budget = await getItem<{ totalMicros: number; remainingMicros: number; leasedMicros: number }>(deps.db, keys.campaignBudget(campaignId), { consistent: true });
+  const posted = lines
+    .flatMap((l) => l.postings as { account: string; amountMicros: number }[])
+    .filter((p) => p.account.endsWith(':held'))
+    .reduce((s, p) => s - p.amountMicros, 0);
+  const budget = await getItem<{ totalMicros: number; remainingMicros: number; leasedMicros: number }>(deps.db, keys.campaignBudget(campaignId), {
+    consistent: true,
+  });
   const leases = (all.get('lease') ?? []).filter((l) => l.campaignId === campaignId);
   return {
     journalMicros: journal.reduce((s, e) => s + e.chargeMicros, 0),

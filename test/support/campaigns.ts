@@ -14,7 +14,14 @@ export interface Tenant {
   key: string;
 }
 
-const audience = { followers: 50_000, averageReads: 5_000, gender: { female: 0.5, male: 0.5 }, ageBand: { '25-34': 0.5 }, region: { 'CN-SH': 0.3 }, interests: { technology: 0.4 } };
+const audience = {
+  followers: 50_000,
+  averageReads: 5_000,
+  gender: { female: 0.5, male: 0.5 },
+  ageBand: { '25-34': 0.5 },
+  region: { 'CN-SH': 0.3 },
+  interests: { technology: 0.4 },
+};
 
 /** A campaign body; the schedule runs from an hour ago for a week unless overridden. */
 export function aCampaign(deps: Deps, overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -43,16 +50,29 @@ export const aCreative = (overrides: Record<string, unknown> = {}) => ({
 export async function aMarket(app: App, deps: Deps, unit: Record<string, unknown> = {}, fundsMicros = 10_000_000_000) {
   const [publisher, advertiser] = await Promise.all([signup(app, 'publisher'), signup(app, 'advertiser')]);
   const admin = await adminKey(deps);
-  const account = await call(app, 'POST', '/v1/accounts', { key: publisher.key, body: { platform: 'wechat', handle: `h${Date.now()}`, name: 'Tea Daily', category: 'food', description: 'Tea', audience } });
+  const account = await call(app, 'POST', '/v1/accounts', {
+    key: publisher.key,
+    body: { platform: 'wechat', handle: `h${Date.now()}`, name: 'Tea Daily', category: 'food', description: 'Tea', audience },
+  });
   expect(account.status).toBe(201);
-  const adUnit = await call(app, 'POST', `/v1/accounts/${account.body.id}/ad-units`, { key: publisher.key, body: { placement: 'in_article', floorCpmMicros: 1_000_000, ...unit } });
+  const adUnit = await call(app, 'POST', `/v1/accounts/${account.body.id}/ad-units`, {
+    key: publisher.key,
+    body: { placement: 'in_article', floorCpmMicros: 1_000_000, ...unit },
+  });
   expect(adUnit.status).toBe(201);
   if (fundsMicros > 0) await deposit(deps, { advertiserId: advertiser.id, amountMicros: fundsMicros, reference: 'test' });
   return { publisher, advertiser, admin, accountId: account.body.id as string, unitId: adUnit.body.id as string };
 }
 
 /** Creates a campaign with an approved creative and activates it; returns its id. */
-export async function anActiveCampaign(app: App, deps: Deps, advertiser: Tenant, admin: string, overrides: Record<string, unknown> = {}, creativeOverrides: Record<string, unknown> = {}): Promise<string> {
+export async function anActiveCampaign(
+  app: App,
+  deps: Deps,
+  advertiser: Tenant,
+  admin: string,
+  overrides: Record<string, unknown> = {},
+  creativeOverrides: Record<string, unknown> = {},
+): Promise<string> {
   const created = await call(app, 'POST', '/v1/campaigns', { key: advertiser.key, body: aCampaign(deps, overrides) });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const id = created.body.id as string;
@@ -86,14 +106,21 @@ export async function asBrowser(serve: Pick<App, 'request'>, url: string): Promi
 /** Tracking tokens as the serve engine signs them, for a decision made by a browser (BROWSER_UA) a while ago. */
 export function tokensFor(deps: Deps, decision: Omit<Parameters<typeof trackingTokens>[0], 'decidedAt' | 'fingerprint'>, expiresAt: number) {
   const decidedAt = deps.clock().getTime() - deps.config.MIN_IMPRESSION_DELAY_MS;
-  return trackingTokens({ ...decision, decidedAt, fingerprint: fingerprint({ address: undefined, userAgent: BROWSER_UA }, TEST_SECRET, decidedAt) }, TEST_SECRET, expiresAt);
+  return trackingTokens(
+    { ...decision, decidedAt, fingerprint: fingerprint({ address: undefined, userAgent: BROWSER_UA }, TEST_SECRET, decidedAt) },
+    TEST_SECRET,
+    expiresAt,
+  );
 }
 
 export type Market = Awaited<ReturnType<typeof aMarket>>;
 
 /** Another ad unit on the market's account. */
 export async function aUnit(app: App, market: Market, body: Record<string, unknown> = {}): Promise<string> {
-  const res = await call(app, 'POST', `/v1/accounts/${market.accountId}/ad-units`, { key: market.publisher.key, body: { placement: 'in_article', floorCpmMicros: 1_000_000, ...body } });
+  const res = await call(app, 'POST', `/v1/accounts/${market.accountId}/ad-units`, {
+    key: market.publisher.key,
+    body: { placement: 'in_article', floorCpmMicros: 1_000_000, ...body },
+  });
   return res.body.id;
 }
 

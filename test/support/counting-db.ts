@@ -25,7 +25,8 @@ export function countReads(db: Db): ReadCounter {
       const result = await next(args);
       if (!/^(GetItem|BatchGetItem|Query|Scan|TransactGetItems)Command$/.test(context.commandName ?? '')) return result;
       const out = result.output as { Item?: unknown; Items?: unknown[]; ScannedCount?: number; Responses?: Record<string, unknown[]> };
-      const read = (out.Item ? 1 : 0) + (out.ScannedCount ?? out.Items?.length ?? 0) + Object.values(out.Responses ?? {}).reduce((n, items) => n + items.length, 0);
+      const read =
+        (out.Item ? 1 : 0) + (out.ScannedCount ?? out.Items?.length ?? 0) + Object.values(out.Responses ?? {}).reduce((n, items) => n + items.length, 0);
       counter.items += read;
       counter.calls += 1;
       return result;

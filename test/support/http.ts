@@ -13,7 +13,12 @@ export interface Call {
 export const BROWSER_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.40';
 
 /** A JSON request through the real app (`app.request`), with an optional API key, as a browser. */
-export async function call(app: App, method: string, path: string, options: { key?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Call> {
+export async function call(
+  app: App,
+  method: string,
+  path: string,
+  options: { key?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Call> {
   const headers: Record<string, string> = { 'user-agent': BROWSER_UA, ...options.headers };
   if (options.key) headers.authorization = `Bearer ${options.key}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';

@@ -22,7 +22,10 @@ export async function ledgerState(deps: Pick<Deps, 'db'>): Promise<{ replayed: M
   return {
     replayed: replay(lines),
     // A sharded balance (platform revenue) is the sum of its items.
-    stored: balances.reduce<Map<LedgerAccount, number>>((m, b) => m.set(b.account as LedgerAccount, (m.get(b.account as LedgerAccount) ?? 0) + (b.balanceMicros as number)), new Map()),
+    stored: balances.reduce<Map<LedgerAccount, number>>(
+      (m, b) => m.set(b.account as LedgerAccount, (m.get(b.account as LedgerAccount) ?? 0) + (b.balanceMicros as number)),
+      new Map(),
+    ),
   };
 }
 

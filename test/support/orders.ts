@@ -23,9 +23,21 @@ const audience = {
 };
 
 /** An account of the publisher with `count` open slots on consecutive days, alternating ad card and custom article unless told. */
-export async function slotsOf(deps: Deps, publisherId: string, count: number, options: { format?: SlotDraft['format']; priceMicros?: number } = {}): Promise<SlotRecord[]> {
+export async function slotsOf(
+  deps: Deps,
+  publisherId: string,
+  count: number,
+  options: { format?: SlotDraft['format']; priceMicros?: number } = {},
+): Promise<SlotRecord[]> {
   const store = marketplaceStore(deps.db, deps.clock, deps.ids);
-  const account = await store.createAccount(publisherId, { platform: 'wechat', handle: 'tea_daily', name: 'Tea Daily', category: 'food', description: '', audience });
+  const account = await store.createAccount(publisherId, {
+    platform: 'wechat',
+    handle: 'tea_daily',
+    name: 'Tea Daily',
+    category: 'food',
+    description: '',
+    audience,
+  });
   const drafts: SlotDraft[] = Array.from({ length: count }, (_, i) => {
     const format = options.format ?? (i % 2 === 0 ? 'ad_card' : 'custom_article');
     return {

@@ -11,7 +11,11 @@ import { createServeApp } from '../../functions/http/serve-app.js';
 import { createDb } from '../../functions/store/client.js';
 
 const config = parseConfig(process.env);
-const db = createDb(config.TABLE_NAME, { endpoint: config.DYNAMODB_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: process.env.SERVE_ACCESS_KEY ?? '', secretAccessKey: 'local' } });
+const db = createDb(config.TABLE_NAME, {
+  endpoint: config.DYNAMODB_ENDPOINT,
+  region: 'us-east-1',
+  credentials: { accessKeyId: process.env.SERVE_ACCESS_KEY ?? '', secretAccessKey: 'local' },
+});
 const deps = createDeps(config, { db });
 const server = serve({ port: 0, hostname: '127.0.0.1', fetch: createServeApp(deps).fetch }, (info) => console.log(`PORT ${info.port}`));
 process.on('SIGTERM', () => {

@@ -26,7 +26,11 @@ function toPercents(shares: Record<string, number>): Shares {
 }
 
 function toShares(percents: Shares): Shares {
-  return Object.fromEntries(Object.entries(percents).filter(([, v]) => v > 0).map(([k, v]) => [k, v / 100]));
+  return Object.fromEntries(
+    Object.entries(percents)
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => [k, v / 100]),
+  );
 }
 
 function draftOf(audience?: Schemas['AudienceProfile']): AudienceDraft {
@@ -62,8 +66,22 @@ function AudienceEditor({ draft, onChange }: { draft: AudienceDraft; onChange: (
     <fieldset>
       <legend>{t('audience')}</legend>
       <p>{t('audienceHelp')}</p>
-      <Input label={t('followers')} type="number" min={0} required value={draft.followers} onChange={(e) => onChange({ ...draft, followers: e.target.value })} />
-      <Input label={t('averageReads')} type="number" min={0} required value={draft.averageReads} onChange={(e) => onChange({ ...draft, averageReads: e.target.value })} />
+      <Input
+        label={t('followers')}
+        type="number"
+        min={0}
+        required
+        value={draft.followers}
+        onChange={(e) => onChange({ ...draft, followers: e.target.value })}
+      />
+      <Input
+        label={t('averageReads')}
+        type="number"
+        min={0}
+        required
+        value={draft.averageReads}
+        onChange={(e) => onChange({ ...draft, averageReads: e.target.value })}
+      />
       {DIMENSIONS.map((dim) => {
         const shares = draft[dim.key];
         const sum = sumOf(shares);
@@ -121,7 +139,13 @@ function VerificationBadge({ account }: { account: Schemas['Account'] }) {
 export function OwnerAccounts() {
   const { t } = useI18n();
   const list = useLoad(() => must(api.GET('/v1/accounts')), []);
-  const [form, setForm] = useState({ platform: 'wechat' as Schemas['AccountInput']['platform'], handle: '', name: '', category: 'food' as Schemas['AccountInput']['category'], description: '' });
+  const [form, setForm] = useState({
+    platform: 'wechat' as Schemas['AccountInput']['platform'],
+    handle: '',
+    name: '',
+    category: 'food' as Schemas['AccountInput']['category'],
+    description: '',
+  });
   const [audience, setAudience] = useState<AudienceDraft>(draftOf());
   const action = useAction();
   const submit = (event: FormEvent) => {
@@ -245,7 +269,16 @@ function SlotsCalendar({ accountId }: { accountId: string }) {
     [accountId, month],
   );
   const [mode, setMode] = useState<'one' | 'rule'>('one');
-  const [form, setForm] = useState({ publishDate: today(1), from: today(1), to: today(28), weekdays: [1, 3, 5], position: 'headline' as Schemas['SlotCreate']['position'], format: 'custom_article' as Schemas['SlotCreate']['format'], price: '', committedReads: '' });
+  const [form, setForm] = useState({
+    publishDate: today(1),
+    from: today(1),
+    to: today(28),
+    weekdays: [1, 3, 5],
+    position: 'headline' as Schemas['SlotCreate']['position'],
+    format: 'custom_article' as Schemas['SlotCreate']['format'],
+    price: '',
+    committedReads: '',
+  });
   const action = useAction();
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -254,7 +287,12 @@ function SlotsCalendar({ accountId }: { accountId: string }) {
       if (priceMicros === null) throw new Error(`${t('price')}?`);
       const when = mode === 'one' ? { publishDate: form.publishDate } : { from: form.from, to: form.to, weekdays: form.weekdays };
       const reads = form.format === 'ad_card' && form.committedReads ? { committedReads: Number(form.committedReads) } : {};
-      const made = await must(api.POST('/v1/accounts/{id}/slots', { params: { path: { id: accountId } }, body: { ...when, position: form.position, format: form.format, priceMicros, ...reads } }));
+      const made = await must(
+        api.POST('/v1/accounts/{id}/slots', {
+          params: { path: { id: accountId } },
+          body: { ...when, position: form.position, format: form.format, priceMicros, ...reads },
+        }),
+      );
       // Show the month of the first new slot (a rule may start next month).
       if (made.items[0]) setMonth(made.items[0].publishDate.slice(0, 7));
       slots.reload();
@@ -338,7 +376,15 @@ function SlotsCalendar({ accountId }: { accountId: string }) {
         )}
         <EnumSelect label={t('position')} values={POSITIONS} prefix="pos_" value={form.position} onChange={(position) => setForm({ ...form, position })} />
         <EnumSelect label={t('format')} values={FORMATS} prefix="fmt_" value={form.format} onChange={(format) => setForm({ ...form, format })} />
-        {form.format === 'ad_card' && <Input label={t('committedReads')} type="number" min={1} value={form.committedReads} onChange={(e) => setForm({ ...form, committedReads: e.target.value })} />}
+        {form.format === 'ad_card' && (
+          <Input
+            label={t('committedReads')}
+            type="number"
+            min={1}
+            value={form.committedReads}
+            onChange={(e) => setForm({ ...form, committedReads: e.target.value })}
+          />
+        )}
         <Input label={t('price')} inputMode="decimal" required value={form.price} onChange={(e) => setForm({ ...form, price: e.target.value })} />
         <button type="submit" disabled={action.busy}>
           {t('newSlots')}
@@ -373,7 +419,12 @@ function AdUnits({ accountId }: { accountId: string }) {
     void action.run(async () => {
       const floorCpmMicros = parseMoney(form.floor);
       if (floorCpmMicros === null) throw new Error(`${t('floorCpm')}?`);
-      await must(api.POST('/v1/accounts/{id}/ad-units', { params: { path: { id: accountId } }, body: { placement: form.placement, floorCpmMicros, blockedCategories: [], allowedOrigins: [], width: 300, height: 250, enabled: true } }));
+      await must(
+        api.POST('/v1/accounts/{id}/ad-units', {
+          params: { path: { id: accountId } },
+          body: { placement: form.placement, floorCpmMicros, blockedCategories: [], allowedOrigins: [], width: 300, height: 250, enabled: true },
+        }),
+      );
       units.reload();
       return t('saved');
     });
@@ -402,7 +453,13 @@ function AdUnits({ accountId }: { accountId: string }) {
       </Loaded>
       <h3>{t('newAdUnit')}</h3>
       <form onSubmit={submit}>
-        <EnumSelect label={t('placement')} values={PLACEMENTS} prefix="place_" value={form.placement} onChange={(placement) => setForm({ ...form, placement })} />
+        <EnumSelect
+          label={t('placement')}
+          values={PLACEMENTS}
+          prefix="place_"
+          value={form.placement}
+          onChange={(placement) => setForm({ ...form, placement })}
+        />
         <Input label={t('floorCpm')} inputMode="decimal" required value={form.floor} onChange={(e) => setForm({ ...form, floor: e.target.value })} />
         <button type="submit" disabled={action.busy}>
           {t('newAdUnit')}
@@ -412,5 +469,3 @@ function AdUnits({ accountId }: { accountId: string }) {
     </section>
   );
 }
-
-

@@ -95,7 +95,16 @@ export function SignUp() {
         </fieldset>
         <Input label={t('name')} required autoComplete="organization" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
         <Input label={t('email')} type="email" required autoComplete="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
-        <Input label={t('password')} hint={t('passwordHint')} type="password" required minLength={10} autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+        <Input
+          label={t('password')}
+          hint={t('passwordHint')}
+          type="password"
+          required
+          minLength={10}
+          autoComplete="new-password"
+          value={form.password}
+          onChange={(e) => setForm({ ...form, password: e.target.value })}
+        />
         <button type="submit" disabled={action.busy}>
           {t('signUp')}
         </button>
@@ -126,7 +135,16 @@ export function AcceptInvite() {
       <h1>{t('acceptInvite')}</h1>
       <form onSubmit={submit}>
         <Input label={t('name')} required value={name} onChange={(e) => setName(e.target.value)} />
-        <Input label={t('password')} hint={t('passwordHint')} type="password" required minLength={10} autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        <Input
+          label={t('password')}
+          hint={t('passwordHint')}
+          type="password"
+          required
+          minLength={10}
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
         <button type="submit" disabled={action.busy}>
           {t('acceptInvite')}
         </button>
@@ -151,7 +169,16 @@ export function ResetPassword() {
     <section className="narrow">
       <h1>{t('resetPassword')}</h1>
       <form onSubmit={submit}>
-        <Input label={t('password')} hint={t('passwordHint')} type="password" required minLength={10} autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        <Input
+          label={t('password')}
+          hint={t('passwordHint')}
+          type="password"
+          required
+          minLength={10}
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
         <button type="submit" disabled={action.busy}>
           {t('save')}
         </button>

@@ -51,7 +51,8 @@ export function Campaigns() {
 /** Targeting as groups (OR) of conditions (AND), each an attribute, in / not in, and values. */
 function TargetingBuilder({ groups, onChange }: { groups: Predicate[][]; onChange: (g: Predicate[][]) => void }) {
   const { t } = useI18n();
-  const setPredicate = (g: number, p: number, next: Predicate) => onChange(groups.map((group, i) => (i === g ? group.map((pred, j) => (j === p ? next : pred)) : group)));
+  const setPredicate = (g: number, p: number, next: Predicate) =>
+    onChange(groups.map((group, i) => (i === g ? group.map((pred, j) => (j === p ? next : pred)) : group)));
   return (
     <fieldset>
       <legend>{t('targeting')}</legend>
@@ -61,10 +62,30 @@ function TargetingBuilder({ groups, onChange }: { groups: Predicate[][]; onChang
           <legend>{t('orGroup', { n: g + 1 })}</legend>
           {group.map((pred, p) => (
             <div className="row" key={p}>
-              <EnumSelect label={t('attribute')} values={TARGET_ATTRIBUTES} prefix="attr_" value={pred.attribute} onChange={(attribute) => setPredicate(g, p, { ...pred, attribute })} />
-              <EnumSelect label={t('op')} values={['in', 'not_in'] as const} prefix="op_" value={pred.op} onChange={(op) => setPredicate(g, p, { ...pred, op })} />
-              <Input label={t('values')} required value={pred.values.join(', ')} onChange={(e) => setPredicate(g, p, { ...pred, values: e.target.value.split(',').map((v) => v.trim()) })} />
-              <button type="button" onClick={() => onChange(groups.map((gr, i) => (i === g ? gr.filter((_, j) => j !== p) : gr)).filter((gr) => gr.length > 0))}>
+              <EnumSelect
+                label={t('attribute')}
+                values={TARGET_ATTRIBUTES}
+                prefix="attr_"
+                value={pred.attribute}
+                onChange={(attribute) => setPredicate(g, p, { ...pred, attribute })}
+              />
+              <EnumSelect
+                label={t('op')}
+                values={['in', 'not_in'] as const}
+                prefix="op_"
+                value={pred.op}
+                onChange={(op) => setPredicate(g, p, { ...pred, op })}
+              />
+              <Input
+                label={t('values')}
+                required
+                value={pred.values.join(', ')}
+                onChange={(e) => setPredicate(g, p, { ...pred, values: e.target.value.split(',').map((v) => v.trim()) })}
+              />
+              <button
+                type="button"
+                onClick={() => onChange(groups.map((gr, i) => (i === g ? gr.filter((_, j) => j !== p) : gr)).filter((gr) => gr.length > 0))}
+              >
                 {t('remove')}
               </button>
             </div>
@@ -128,7 +149,13 @@ export function NewCampaign() {
         <EnumSelect label={t('category')} values={CATEGORIES} prefix="cat_" value={form.category} onChange={(category) => setForm({ ...form, category })} />
         <fieldset>
           <legend>{t('bidding')}</legend>
-          <EnumSelect label={t('bidModel')} values={['cpc', 'cpm'] as const} prefix="bid_" value={form.model} onChange={(model) => setForm({ ...form, model })} />
+          <EnumSelect
+            label={t('bidModel')}
+            values={['cpc', 'cpm'] as const}
+            prefix="bid_"
+            value={form.model}
+            onChange={(model) => setForm({ ...form, model })}
+          />
           <Input label={t('bid')} inputMode="decimal" required value={form.bid} onChange={(e) => setForm({ ...form, bid: e.target.value })} />
         </fieldset>
         <fieldset>
@@ -144,7 +171,13 @@ export function NewCampaign() {
         </fieldset>
         <fieldset>
           <legend>{t('frequencyCap')}</legend>
-          <Input label={t('capImpressions')} type="number" min={1} value={form.capImpressions} onChange={(e) => setForm({ ...form, capImpressions: e.target.value })} />
+          <Input
+            label={t('capImpressions')}
+            type="number"
+            min={1}
+            value={form.capImpressions}
+            onChange={(e) => setForm({ ...form, capImpressions: e.target.value })}
+          />
           <Input label={t('capHours')} type="number" min={1} value={form.capHours} onChange={(e) => setForm({ ...form, capHours: e.target.value })} />
         </fieldset>
         <TargetingBuilder groups={targeting} onChange={setTargeting} />
@@ -183,7 +216,9 @@ export function CampaignPage({ id }: { id: string }) {
     void action.run(async () => {
       const amountMicros = parseMoney(topUp);
       if (amountMicros === null) throw new Error(`${t('amount')}?`);
-      await must(api.POST('/v1/campaigns/{id}/top-up', { params: { path: { id }, header: { 'idempotency-key': idempotencyKey() } as never }, body: { amountMicros } }));
+      await must(
+        api.POST('/v1/campaigns/{id}/top-up', { params: { path: { id }, header: { 'idempotency-key': idempotencyKey() } as never }, body: { amountMicros } }),
+      );
       campaign.reload();
       return t('saved');
     });
@@ -224,7 +259,15 @@ export function CampaignPage({ id }: { id: string }) {
             <dd>
               {c.targeting.length === 0
                 ? t('anyOption')
-                : c.targeting.map((g) => g.map((p) => `${label(t, 'attr_', p.attribute)} ${label(t, 'op_', p.op)} ${p.values.map((v) => valueText(t, p.attribute, v)).join(', ')}`).join(' & ')).join(' | ')}
+                : c.targeting
+                    .map((g) =>
+                      g
+                        .map(
+                          (p) => `${label(t, 'attr_', p.attribute)} ${label(t, 'op_', p.op)} ${p.values.map((v) => valueText(t, p.attribute, v)).join(', ')}`,
+                        )
+                        .join(' & '),
+                    )
+                    .join(' | ')}
             </dd>
           </dl>
           <div className="buttons">
@@ -259,7 +302,12 @@ export function CampaignPage({ id }: { id: string }) {
               <Table
                 caption={t('creatives')}
                 head={[t('title'), t('body'), t('callToAction'), t('review')]}
-                rows={page.items.map((cr) => [cr.title, cr.body, cr.callToAction, `${label(t, 'rev_', cr.review.status)}${cr.review.reason ? ` — ${cr.review.reason}` : ''}`])}
+                rows={page.items.map((cr) => [
+                  cr.title,
+                  cr.body,
+                  cr.callToAction,
+                  `${label(t, 'rev_', cr.review.status)}${cr.review.reason ? ` — ${cr.review.reason}` : ''}`,
+                ])}
               />
             )}
           </Loaded>
@@ -267,9 +315,26 @@ export function CampaignPage({ id }: { id: string }) {
           <form onSubmit={addCreative}>
             <Input label={t('title')} required value={creative.title} onChange={(e) => setCreative({ ...creative, title: e.target.value })} />
             <Input label={t('body')} required value={creative.body} onChange={(e) => setCreative({ ...creative, body: e.target.value })} />
-            <Input label={t('imageUrl')} type="url" required value={creative.imageUrl} onChange={(e) => setCreative({ ...creative, imageUrl: e.target.value })} />
-            <Input label={t('landingUrl')} type="url" required value={creative.landingUrl} onChange={(e) => setCreative({ ...creative, landingUrl: e.target.value })} />
-            <Input label={t('callToAction')} required value={creative.callToAction} onChange={(e) => setCreative({ ...creative, callToAction: e.target.value })} />
+            <Input
+              label={t('imageUrl')}
+              type="url"
+              required
+              value={creative.imageUrl}
+              onChange={(e) => setCreative({ ...creative, imageUrl: e.target.value })}
+            />
+            <Input
+              label={t('landingUrl')}
+              type="url"
+              required
+              value={creative.landingUrl}
+              onChange={(e) => setCreative({ ...creative, landingUrl: e.target.value })}
+            />
+            <Input
+              label={t('callToAction')}
+              required
+              value={creative.callToAction}
+              onChange={(e) => setCreative({ ...creative, callToAction: e.target.value })}
+            />
             <button type="submit" disabled={action.busy}>
               {t('newCreative')}
             </button>

@@ -11,7 +11,10 @@ const IN_PROGRESS = ['requested', 'accepted', 'in_review', 'scheduled', 'publish
 export function Earnings() {
   const { t, lang } = useI18n();
   const balances = useLoad(async () => {
-    const [wallet, ...pages] = await Promise.all([must(api.GET('/v1/wallet')), ...IN_PROGRESS.map((state) => must(api.GET('/v1/orders', { params: { query: { state, limit: 100 } } })))]);
+    const [wallet, ...pages] = await Promise.all([
+      must(api.GET('/v1/wallet')),
+      ...IN_PROGRESS.map((state) => must(api.GET('/v1/orders', { params: { query: { state, limit: 100 } } }))),
+    ]);
     return { wallet, pendingMicros: pages.flatMap((p) => p.items).reduce((sum, o) => sum + o.heldMicros, 0) };
   }, []);
   const payouts = useLoad(() => must(api.GET('/v1/payouts')), []);

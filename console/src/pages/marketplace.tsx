@@ -11,7 +11,18 @@ type Query = NonNullable<paths['/v1/marketplace/accounts']['get']['parameters'][
 export function Marketplace() {
   const { t, lang } = useI18n();
   const fmt = useMoney();
-  const [filters, setFilters] = useState({ platform: '' as Schemas['Account']['platform'] | '', category: '' as Schemas['Account']['category'] | '', region: '' as (typeof REGIONS)[number] | '', interest: '' as (typeof INTERESTS)[number] | '', minFollowers: '', maxPrice: '', verifiedOnly: false, availableFrom: today(), availableTo: today(30), sort: 'followers' as 'followers' | 'averageReads' | 'price' });
+  const [filters, setFilters] = useState({
+    platform: '' as Schemas['Account']['platform'] | '',
+    category: '' as Schemas['Account']['category'] | '',
+    region: '' as (typeof REGIONS)[number] | '',
+    interest: '' as (typeof INTERESTS)[number] | '',
+    minFollowers: '',
+    maxPrice: '',
+    verifiedOnly: false,
+    availableFrom: today(),
+    availableTo: today(30),
+    sort: 'followers' as 'followers' | 'averageReads' | 'price',
+  });
   const [query, setQuery] = useState<Query>({ availableFrom: filters.availableFrom, availableTo: filters.availableTo, sort: 'followers', limit: 20 });
   const results = useLoad(() => must(api.GET('/v1/marketplace/accounts', { params: { query } })), [JSON.stringify(query)]);
   const submit = (event: FormEvent) => {
@@ -35,15 +46,53 @@ export function Marketplace() {
     <section>
       <h1>{t('marketplaceTitle')}</h1>
       <form onSubmit={submit} className="filters" role="search" aria-label={t('filters')}>
-        <EnumSelect label={t('platform')} values={PLATFORMS} prefix="plat_" value={filters.platform} onChange={(platform) => setFilters({ ...filters, platform })} any />
-        <EnumSelect label={t('category')} values={CATEGORIES} prefix="cat_" value={filters.category} onChange={(category) => setFilters({ ...filters, category })} any />
+        <EnumSelect
+          label={t('platform')}
+          values={PLATFORMS}
+          prefix="plat_"
+          value={filters.platform}
+          onChange={(platform) => setFilters({ ...filters, platform })}
+          any
+        />
+        <EnumSelect
+          label={t('category')}
+          values={CATEGORIES}
+          prefix="cat_"
+          value={filters.category}
+          onChange={(category) => setFilters({ ...filters, category })}
+          any
+        />
         <EnumSelect label={t('dimRegion')} values={REGIONS} prefix="r_" value={filters.region} onChange={(region) => setFilters({ ...filters, region })} any />
-        <EnumSelect label={t('dimInterests')} values={INTERESTS} prefix="i_" value={filters.interest} onChange={(interest) => setFilters({ ...filters, interest })} any />
-        <Input label={t('minFollowers')} type="number" min={0} value={filters.minFollowers} onChange={(e) => setFilters({ ...filters, minFollowers: e.target.value })} />
+        <EnumSelect
+          label={t('dimInterests')}
+          values={INTERESTS}
+          prefix="i_"
+          value={filters.interest}
+          onChange={(interest) => setFilters({ ...filters, interest })}
+          any
+        />
+        <Input
+          label={t('minFollowers')}
+          type="number"
+          min={0}
+          value={filters.minFollowers}
+          onChange={(e) => setFilters({ ...filters, minFollowers: e.target.value })}
+        />
         <Input label={t('maxPrice')} inputMode="decimal" value={filters.maxPrice} onChange={(e) => setFilters({ ...filters, maxPrice: e.target.value })} />
-        <Input label={t('availableFrom')} type="date" value={filters.availableFrom} onChange={(e) => setFilters({ ...filters, availableFrom: e.target.value })} />
+        <Input
+          label={t('availableFrom')}
+          type="date"
+          value={filters.availableFrom}
+          onChange={(e) => setFilters({ ...filters, availableFrom: e.target.value })}
+        />
         <Input label={t('availableTo')} type="date" value={filters.availableTo} onChange={(e) => setFilters({ ...filters, availableTo: e.target.value })} />
-        <EnumSelect label={t('sort')} values={['followers', 'averageReads', 'price'] as const} prefix="sort_" value={filters.sort} onChange={(sort) => setFilters({ ...filters, sort })} />
+        <EnumSelect
+          label={t('sort')}
+          values={['followers', 'averageReads', 'price'] as const}
+          prefix="sort_"
+          value={filters.sort}
+          onChange={(sort) => setFilters({ ...filters, sort })}
+        />
         <label className="inline">
           <input type="checkbox" checked={filters.verifiedOnly} onChange={(e) => setFilters({ ...filters, verifiedOnly: e.target.checked })} />
           {t('verifiedOnly')}
@@ -65,7 +114,11 @@ export function Marketplace() {
                 label(t, 'src_', account.audience.source),
                 openSlots.count === 0
                   ? t('noOpenSlots')
-                  : [t('slotCount', { n: openSlots.count }), openSlots.fromPriceMicros !== null ? t('fromPrice', { price: fmt(openSlots.fromPriceMicros) }) : '', openSlots.nextDate ? t('nextDate', { date: day(openSlots.nextDate, lang) }) : '']
+                  : [
+                      t('slotCount', { n: openSlots.count }),
+                      openSlots.fromPriceMicros !== null ? t('fromPrice', { price: fmt(openSlots.fromPriceMicros) }) : '',
+                      openSlots.nextDate ? t('nextDate', { date: day(openSlots.nextDate, lang) }) : '',
+                    ]
                       .filter(Boolean)
                       .join(' · '),
               ])}
@@ -91,7 +144,8 @@ export function MarketAccountPage({ id }: { id: string }) {
           </p>
           <h1>{a.name}</h1>
           <p>
-            {label(t, 'plat_', a.platform)} · {label(t, 'cat_', a.category)} · {t('followers')} {num(a.audience.followers, lang)} · {t('averageReads')} {num(a.audience.averageReads, lang)} · {label(t, 'src_', a.audience.source)}
+            {label(t, 'plat_', a.platform)} · {label(t, 'cat_', a.category)} · {t('followers')} {num(a.audience.followers, lang)} · {t('averageReads')}{' '}
+            {num(a.audience.averageReads, lang)} · {label(t, 'src_', a.audience.source)}
           </p>
           {a.description && <p>{a.description}</p>}
           <div className="charts">

@@ -31,7 +31,19 @@ function explain(t: T, lang: 'en' | 'zh-CN', e: Matched['explanations'][number])
   return `${title ? t(title) : e.dimension}: ${values} ${percent(e.share, lang)}`;
 }
 
-function MultiCheck<V extends string>({ legend, values, prefix, chosen, onChange }: { legend: string; values: readonly V[]; prefix: string; chosen: V[]; onChange: (v: V[]) => void }) {
+function MultiCheck<V extends string>({
+  legend,
+  values,
+  prefix,
+  chosen,
+  onChange,
+}: {
+  legend: string;
+  values: readonly V[];
+  prefix: string;
+  chosen: V[];
+  onChange: (v: V[]) => void;
+}) {
   const { t } = useI18n();
   return (
     <fieldset className="checks">
@@ -65,7 +77,12 @@ export function MatchPlan() {
       const budgetMicros = parseMoney(budget);
       setAnswer(
         await match({
-          targeting: { ...(gender.length ? { gender } : {}), ...(ageBands.length ? { ageBands } : {}), ...(regions.length ? { regions } : {}), ...(interests.length ? { interests } : {}) },
+          targeting: {
+            ...(gender.length ? { gender } : {}),
+            ...(ageBands.length ? { ageBands } : {}),
+            ...(regions.length ? { regions } : {}),
+            ...(interests.length ? { interests } : {}),
+          },
           dateFrom: dates.from,
           dateTo: dates.to,
           ...(budgetMicros !== null ? { budgetMicros } : {}),
@@ -119,7 +136,9 @@ export function MatchPlan() {
           {answer.plan && (
             <section aria-labelledby="plan-title" className="card">
               <h2 id="plan-title">{t('plan')}</h2>
-              <p>{t('planTotals', { n: answer.plan.slots.length, cost: fmt(answer.plan.totals.costMicros), reach: num(answer.plan.totals.targetedReach, lang) })}</p>
+              <p>
+                {t('planTotals', { n: answer.plan.slots.length, cost: fmt(answer.plan.totals.costMicros), reach: num(answer.plan.totals.targetedReach, lang) })}
+              </p>
               <Table caption={t('plan')} head={head} rows={rows(answer.plan.slots)} />
               {answer.plan.slots.length > 0 && (
                 <form onSubmit={bookPlan}>

@@ -37,10 +37,17 @@ export function Queues() {
               `${label(t, 'plat_', a.platform)} · ${a.handle}`,
               a.audience.followers,
               <div className="buttons">
-                <button type="button" onClick={() => decide(() => must(api.POST('/v1/admin/accounts/{id}/verify', { ...id(a.id), body: {} })), accounts.reload)}>
+                <button
+                  type="button"
+                  onClick={() => decide(() => must(api.POST('/v1/admin/accounts/{id}/verify', { ...id(a.id), body: {} })), accounts.reload)}
+                >
                   {`${t('verify')} ${a.name}`}
                 </button>
-                <button type="button" disabled={!reason} onClick={() => decide(() => must(api.POST('/v1/admin/accounts/{id}/reject', { ...id(a.id), body: { reason } })), accounts.reload)}>
+                <button
+                  type="button"
+                  disabled={!reason}
+                  onClick={() => decide(() => must(api.POST('/v1/admin/accounts/{id}/reject', { ...id(a.id), body: { reason } })), accounts.reload)}
+                >
                   {`${t('reject')} ${a.name}`}
                 </button>
               </div>,
@@ -59,10 +66,17 @@ export function Queues() {
               c.body,
               c.landingUrl,
               <div className="buttons">
-                <button type="button" onClick={() => decide(() => must(api.POST('/v1/admin/creatives/{id}/approve', { ...id(c.id), body: {} })), creatives.reload)}>
+                <button
+                  type="button"
+                  onClick={() => decide(() => must(api.POST('/v1/admin/creatives/{id}/approve', { ...id(c.id), body: {} })), creatives.reload)}
+                >
                   {`${t('approve')} ${c.title}`}
                 </button>
-                <button type="button" disabled={!reason} onClick={() => decide(() => must(api.POST('/v1/admin/creatives/{id}/reject', { ...id(c.id), body: { reason } })), creatives.reload)}>
+                <button
+                  type="button"
+                  disabled={!reason}
+                  onClick={() => decide(() => must(api.POST('/v1/admin/creatives/{id}/reject', { ...id(c.id), body: { reason } })), creatives.reload)}
+                >
                   {`${t('reject')} ${c.title}`}
                 </button>
               </div>,
@@ -115,7 +129,12 @@ export function Deposits() {
     void action.run(async () => {
       const amountMicros = parseMoney(form.amount);
       if (amountMicros === null) throw new Error(`${t('amount')}?`);
-      await must(api.POST('/v1/admin/deposits', { params: { header: { 'idempotency-key': `console-${form.reference}` } }, body: { advertiserId: form.advertiserId, amountMicros, reference: form.reference } }));
+      await must(
+        api.POST('/v1/admin/deposits', {
+          params: { header: { 'idempotency-key': `console-${form.reference}` } },
+          body: { advertiserId: form.advertiserId, amountMicros, reference: form.reference },
+        }),
+      );
       list.reload();
       return t('saved');
     });
@@ -156,4 +175,3 @@ export function Revenue() {
     </section>
   );
 }
-

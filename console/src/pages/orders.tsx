@@ -61,7 +61,15 @@ function localNow(): string {
 function ActionForm({ order, action, done }: { order: Order; action: Action; done: () => void }) {
   const { t } = useI18n();
   const fields = ACTION_FIELDS[action] ?? [];
-  const [form, setForm] = useState({ content: '', postUrl: '', publishedAt: localNow(), reads: '', reason: '', outcome: 'pay' as 'pay' | 'refund' | 'partial', refund: '' });
+  const [form, setForm] = useState({
+    content: '',
+    postUrl: '',
+    publishedAt: localNow(),
+    reads: '',
+    reason: '',
+    outcome: 'pay' as 'pay' | 'refund' | 'partial',
+    refund: '',
+  });
   const run = useAction();
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -71,7 +79,8 @@ function ActionForm({ order, action, done }: { order: Order; action: Action; don
       if (fields.includes('postUrl')) Object.assign(body, { postUrl: form.postUrl, publishedAt: new Date(form.publishedAt).toISOString() });
       if (fields.includes('reads') && form.reads) body.reads = Number(form.reads);
       if (fields.includes('reason')) body.reason = form.reason;
-      if (fields.includes('outcome')) Object.assign(body, { outcome: form.outcome }, form.outcome === 'partial' ? { refundMicros: parseMoney(form.refund) ?? 0 } : {});
+      if (fields.includes('outcome'))
+        Object.assign(body, { outcome: form.outcome }, form.outcome === 'partial' ? { refundMicros: parseMoney(form.refund) ?? 0 } : {});
       await must(
         api.POST(`/v1/orders/{id}/${action}` as '/v1/orders/{id}/accept', {
           params: { path: { id: order.id }, header: { 'idempotency-key': idempotencyKey() } as never },
@@ -83,15 +92,39 @@ function ActionForm({ order, action, done }: { order: Order; action: Action; don
   };
   return (
     <form onSubmit={submit} className="action">
-      {fields.includes('content') && <Input label={t('draftContent')} required value={form.content} onChange={(e) => setForm({ ...form, content: e.target.value })} />}
-      {fields.includes('postUrl') && <Input label={t('postUrl')} type="url" required value={form.postUrl} onChange={(e) => setForm({ ...form, postUrl: e.target.value })} />}
-      {fields.includes('publishedAt') && <Input label={t('publishedAt')} type="datetime-local" required value={form.publishedAt} onChange={(e) => setForm({ ...form, publishedAt: e.target.value })} />}
-      {fields.includes('reads') && order.format === 'ad_card' && <Input label={t('reads')} type="number" min={0} required value={form.reads} onChange={(e) => setForm({ ...form, reads: e.target.value })} />}
-      {fields.includes('reason') && <Input label={t('disputeReason')} required value={form.reason} onChange={(e) => setForm({ ...form, reason: e.target.value })} />}
+      {fields.includes('content') && (
+        <Input label={t('draftContent')} required value={form.content} onChange={(e) => setForm({ ...form, content: e.target.value })} />
+      )}
+      {fields.includes('postUrl') && (
+        <Input label={t('postUrl')} type="url" required value={form.postUrl} onChange={(e) => setForm({ ...form, postUrl: e.target.value })} />
+      )}
+      {fields.includes('publishedAt') && (
+        <Input
+          label={t('publishedAt')}
+          type="datetime-local"
+          required
+          value={form.publishedAt}
+          onChange={(e) => setForm({ ...form, publishedAt: e.target.value })}
+        />
+      )}
+      {fields.includes('reads') && order.format === 'ad_card' && (
+        <Input label={t('reads')} type="number" min={0} required value={form.reads} onChange={(e) => setForm({ ...form, reads: e.target.value })} />
+      )}
+      {fields.includes('reason') && (
+        <Input label={t('disputeReason')} required value={form.reason} onChange={(e) => setForm({ ...form, reason: e.target.value })} />
+      )}
       {fields.includes('outcome') && (
         <>
-          <EnumSelect label={t('outcome')} values={['pay', 'refund', 'partial'] as const} prefix="outcome_" value={form.outcome} onChange={(outcome) => setForm({ ...form, outcome })} />
-          {form.outcome === 'partial' && <Input label={t('refundAmount')} inputMode="decimal" required value={form.refund} onChange={(e) => setForm({ ...form, refund: e.target.value })} />}
+          <EnumSelect
+            label={t('outcome')}
+            values={['pay', 'refund', 'partial'] as const}
+            prefix="outcome_"
+            value={form.outcome}
+            onChange={(outcome) => setForm({ ...form, outcome })}
+          />
+          {form.outcome === 'partial' && (
+            <Input label={t('refundAmount')} inputMode="decimal" required value={form.refund} onChange={(e) => setForm({ ...form, refund: e.target.value })} />
+          )}
         </>
       )}
       <button type="submit" disabled={run.busy}>

@@ -37,7 +37,11 @@ function Chart({ report }: { report: Report }) {
         width: Math.max(320, Math.min(el.clientWidth || 800, 960)),
         height: 300,
         scales: { n: {}, m: {} },
-        axes: [{}, { scale: 'n', label: `${t('impressions')} / ${t('clicks')}` }, { scale: 'm', side: 1, label: `${t('spend')} / ${t('ecpm')}`, values: (_u, ticks) => ticks.map((v) => fmt(v * 1_000_000)), grid: { show: false } }],
+        axes: [
+          {},
+          { scale: 'n', label: `${t('impressions')} / ${t('clicks')}` },
+          { scale: 'm', side: 1, label: `${t('spend')} / ${t('ecpm')}`, values: (_u, ticks) => ticks.map((v) => fmt(v * 1_000_000)), grid: { show: false } },
+        ],
         series: [
           {},
           { label: t('impressions'), scale: 'n', stroke: '#1d4ed8', width: 2 },
@@ -46,7 +50,13 @@ function Chart({ report }: { report: Report }) {
           { label: t('ecpm'), scale: 'm', stroke: '#7c3aed', width: 2, dash: [6, 4], value: (_u, v) => (v === null ? '—' : fmt(v * 1_000_000)) },
         ],
       },
-      [rows.map((r) => Date.parse(r.period) / 1000), rows.map((r) => r.impressions), rows.map((r) => r.clicks), rows.map((r) => r.spendMicros / 1_000_000), rows.map((r) => r.ecpmMicros / 1_000_000)],
+      [
+        rows.map((r) => Date.parse(r.period) / 1000),
+        rows.map((r) => r.impressions),
+        rows.map((r) => r.clicks),
+        rows.map((r) => r.spendMicros / 1_000_000),
+        rows.map((r) => r.ecpmMicros / 1_000_000),
+      ],
       el,
     );
     return () => plot.destroy();
@@ -65,7 +75,13 @@ export function Reports() {
   const action = useAction();
   const query = () => {
     const [dimension, id] = choice.split('|') as [Dimension, string];
-    return { dimension, id, from: new Date(`${form.from}T00:00:00`).toISOString(), to: new Date(`${form.to}T23:59:59.999`).toISOString(), granularity: form.granularity };
+    return {
+      dimension,
+      id,
+      from: new Date(`${form.from}T00:00:00`).toISOString(),
+      to: new Date(`${form.to}T23:59:59.999`).toISOString(),
+      granularity: form.granularity,
+    };
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -103,7 +119,13 @@ export function Reports() {
             </Field>
             <Input label={t('from')} type="date" required value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} />
             <Input label={t('to')} type="date" required value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} />
-            <EnumSelect label={t('granularity')} values={['day', 'hour'] as const} prefix="gran_" value={form.granularity} onChange={(granularity) => setForm({ ...form, granularity })} />
+            <EnumSelect
+              label={t('granularity')}
+              values={['day', 'hour'] as const}
+              prefix="gran_"
+              value={form.granularity}
+              onChange={(granularity) => setForm({ ...form, granularity })}
+            />
             <button type="submit" disabled={action.busy || !choice}>
               {t('show')}
             </button>

@@ -49,7 +49,10 @@ export async function ruleInvalidTraffic(deps: Deps, ruling: Ruling): Promise<Ru
     const from = new Date(intervalStart(Date.parse(ruling.from), deps.config.POSTING_INTERVAL_SECONDS)).toISOString();
     for (const e of await entriesOfUnit(deps, ruling.adUnitId, from, new Date(ruling.to).toISOString())) {
       if (e.clearedAt !== undefined || e.openChargeMicros === 0) continue;
-      await attempt(() => refund(deps, e, { chargeMicros: e.openChargeMicros, ownerMicros: e.openOwnerMicros, feeMicros: e.openFeeMicros }, memo, fields), e.openChargeMicros);
+      await attempt(
+        () => refund(deps, e, { chargeMicros: e.openChargeMicros, ownerMicros: e.openOwnerMicros, feeMicros: e.openFeeMicros }, memo, fields),
+        e.openChargeMicros,
+      );
     }
   }
   if (ruling.fingerprint) {

@@ -48,7 +48,14 @@ export async function settleLease(deps: Deps, leaseId: string): Promise<void> {
     const key = `${e.adUnitId}|${e.interval}`;
     let group = billed.get(key);
     if (group === undefined) {
-      const target: PostingTarget = { lease, adUnitId: e.adUnitId, accountId: e.accountId, publisherId: e.publisherId, interval: e.interval, intervalSeconds: deps.config.POSTING_INTERVAL_SECONDS };
+      const target: PostingTarget = {
+        lease,
+        adUnitId: e.adUnitId,
+        accountId: e.accountId,
+        publisherId: e.publisherId,
+        interval: e.interval,
+        intervalSeconds: deps.config.POSTING_INTERVAL_SECONDS,
+      };
       billed.set(key, (group = { target, batch: emptyBatch() }));
     }
     addTo(group.batch, e);

@@ -11,13 +11,22 @@ export type CreateSlotsInput = SlotFields & { publishDate?: IsoDate; from?: IsoD
  * 2. Expands a weekday rule (core).
  * 3. Writes them all or none (store; 404 for another tenant's account, 409 for a taken date).
  */
-export async function createSlots(deps: Pick<Deps, 'db' | 'clock' | 'ids' | 'config'>, owner: string, accountId: string, input: CreateSlotsInput): Promise<SlotRecord[]> {
+export async function createSlots(
+  deps: Pick<Deps, 'db' | 'clock' | 'ids' | 'config'>,
+  owner: string,
+  accountId: string,
+  input: CreateSlotsInput,
+): Promise<SlotRecord[]> {
   const { publishDate, from, to, weekdays, ...fields } = input;
   const today = localDate(deps.clock(), deps.config.MARKET_TIMEZONE);
   const first = publishDate === undefined ? { field: 'from', date: from } : { field: 'publishDate', date: publishDate };
   if (first.date !== undefined && isPast(first.date, today)) {
-    throw new ValidationError('Slots cannot be listed in the past', [{ field: first.field, message: `must be today (${today} in ${deps.config.MARKET_TIMEZONE}) or later` }]);
+    throw new ValidationError('Slots cannot be listed in the past', [
+      { field: first.field, message: `must be today (${today} in ${deps.config.MARKET_TIMEZONE}) or later` },
+    ]);
   }
-  const drafts: SlotDraft[] = publishDate ? [{ ...fields, publishDate }] : expandRecurrence({ ...fields, from: from ?? '', to: to ?? '', weekdays: weekdays ?? [] });
+  const drafts: SlotDraft[] = publishDate
+    ? [{ ...fields, publishDate }]
+    : expandRecurrence({ ...fields, from: from ?? '', to: to ?? '', weekdays: weekdays ?? [] });
   return marketplaceStore(deps.db, deps.clock, deps.ids).createSlots(owner, accountId, drafts);
 }

@@ -29,7 +29,12 @@ const BATCH = 100;
  *    not shown; the walk ends at the first line before `from`.
  * 3. The cursor carries where to resume and the running balances there.
  */
-export async function ledgerPage(deps: Pick<Deps, 'db'>, role: Role, tenantId: string, query: LedgerQuery): Promise<{ items: LedgerLineWithBalance[]; nextCursor?: string }> {
+export async function ledgerPage(
+  deps: Pick<Deps, 'db'>,
+  role: Role,
+  tenantId: string,
+  query: LedgerQuery,
+): Promise<{ items: LedgerLineWithBalance[]; nextCursor?: string }> {
   const owner = ledgerOwnerOf(role, tenantId);
   const accounts = ledgerAccountsOf(role, tenantId);
   const resumed = resumeFrom(query.cursor);
@@ -58,7 +63,8 @@ function before(running: Map<LedgerAccount, number>, postings: readonly Posting[
   return next;
 }
 
-const named = (balances: Map<LedgerAccount, number>): Record<string, number> => Object.fromEntries([...balances].map(([account, micros]) => [`${account.split(':').at(-1)}Micros`, micros]));
+const named = (balances: Map<LedgerAccount, number>): Record<string, number> =>
+  Object.fromEntries([...balances].map(([account, micros]) => [`${account.split(':').at(-1)}Micros`, micros]));
 
 function resumeFrom(cursor: string | undefined): { after: string; running: Map<LedgerAccount, number> } | undefined {
   const state = decodeCursor(cursor);

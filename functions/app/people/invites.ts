@@ -31,7 +31,10 @@ export async function createInvite(deps: Deps, tenantId: string, invitedBy: stri
  * The invited person accepts: the invite is used up (once, unexpired) and the person created
  * in one transaction, then signed in.
  */
-export async function acceptInvite(deps: Deps, input: { token: string; name: string; password: string }): Promise<{ person: Person; tenant: Tenant; session: StartedSession }> {
+export async function acceptInvite(
+  deps: Deps,
+  input: { token: string; name: string; password: string },
+): Promise<{ person: Person; tenant: Tenant; session: StartedSession }> {
   const store = peopleStore(deps.db);
   const hash = hashSecret(input.token);
   const invite = await store.invite(hash);

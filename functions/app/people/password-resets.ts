@@ -9,7 +9,11 @@ const RESET_PREFIX = 'plr_';
  * A password-reset link for a person, made by their tenant's owner (tenantId given) or by an
  * operator (any person). No mail is sent: whoever made it hands the link over.
  */
-export async function createPasswordReset(deps: Deps, tenantId: string | undefined, personId: string): Promise<{ personId: string; expiresAt: string; token: string }> {
+export async function createPasswordReset(
+  deps: Deps,
+  tenantId: string | undefined,
+  personId: string,
+): Promise<{ personId: string; expiresAt: string; token: string }> {
   const store = peopleStore(deps.db);
   const person = await store.person(tenantId, personId);
   const { token, hash } = newSecret(RESET_PREFIX);

@@ -18,12 +18,20 @@ let decoyHash: Promise<string> | undefined;
  * 2. Verifies the password (scrypt); an unknown email and a wrong password answer alike.
  * 3. Starts a session.
  */
-export async function signIn(deps: Deps, input: { email: string; password: string; address: string }): Promise<{ person: Person; tenant: Tenant; session: StartedSession }> {
+export async function signIn(
+  deps: Deps,
+  input: { email: string; password: string; address: string },
+): Promise<{ person: Person; tenant: Tenant; session: StartedSession }> {
   const { config } = deps;
   const store = peopleStore(deps.db);
   const window = attemptWindow(deps.clock(), config.SIGNIN_WINDOW_SECONDS);
-  const addressHash = createHmac('sha256', await deps.trackingSecret()).update(`sign-in:${input.address}`).digest('hex');
-  const [perAccount, perAddress] = await Promise.all([store.countAttempt('account', hashSecret(input.email), window), store.countAttempt('address', addressHash, window)]);
+  const addressHash = createHmac('sha256', await deps.trackingSecret())
+    .update(`sign-in:${input.address}`)
+    .digest('hex');
+  const [perAccount, perAddress] = await Promise.all([
+    store.countAttempt('account', hashSecret(input.email), window),
+    store.countAttempt('address', addressHash, window),
+  ]);
   if (perAccount > config.SIGNIN_MAX_PER_ACCOUNT || perAddress > config.SIGNIN_MAX_PER_ADDRESS) {
     const retryAfter = window.end - Math.floor(deps.clock().getTime() / 1000);
     throw new RateLimitedError(`Too many sign-in attempts; try again in ${retryAfter} seconds`, retryAfter);

@@ -22,7 +22,16 @@ export async function signUp(deps: Deps, input: { role: Role; name: string; emai
   const passwordHash = await hashPassword(password, deps.config.SCRYPT_COST);
   let owner: PersonRecord | undefined;
   const { tenant, key } = await tenantStore(deps.db, deps.clock, deps.ids).create(tenantInput, (t) => {
-    owner = { id: deps.ids('psn'), tenantId: t.id, email: t.email, name: t.name, role: 'owner', createdAt: t.createdAt, passwordHash, sessionsValidFrom: t.createdAt };
+    owner = {
+      id: deps.ids('psn'),
+      tenantId: t.id,
+      email: t.email,
+      name: t.name,
+      role: 'owner',
+      createdAt: t.createdAt,
+      passwordHash,
+      sessionsValidFrom: t.createdAt,
+    };
     return peopleStore(deps.db).personOps(owner);
   });
   if (!owner) throw new Error('signup made no owner');

@@ -29,11 +29,18 @@ export interface Earnings {
 const UNITS_PER_ACCOUNT = 100;
 const MS_PER_HOUR = 3_600_000;
 
-export async function readDeliveryReport(deps: Pick<Deps, 'db'>, who: { role: string; tenantId: string }, q: ReportQuery): Promise<{ rows: ReportRow[]; totals: ReportRow; earnings?: Earnings }> {
+export async function readDeliveryReport(
+  deps: Pick<Deps, 'db'>,
+  who: { role: string; tenantId: string },
+  q: ReportQuery,
+): Promise<{ rows: ReportRow[]; totals: ReportRow; earnings?: Earnings }> {
   await assertReportAccess(deps.db, who, q.dimension, q.id);
   const report = await readReport(deps.db, q.dimension, q.id, hourKey(Date.parse(q.from)), hourKey(Date.parse(q.to)), q.granularity);
   if (q.dimension !== 'adUnit' && q.dimension !== 'account') return report;
-  const units = q.dimension === 'adUnit' ? [q.id] : (await queryPage<{ id: string }>(deps.db, { pk: keys.accountAdUnits(q.id), index: 'gsi1', limit: UNITS_PER_ACCOUNT })).items.map((u) => u.id);
+  const units =
+    q.dimension === 'adUnit'
+      ? [q.id]
+      : (await queryPage<{ id: string }>(deps.db, { pk: keys.accountAdUnits(q.id), index: 'gsi1', limit: UNITS_PER_ACCOUNT })).items.map((u) => u.id);
   const earnings: Earnings = { pendingMicros: 0, clearedMicros: 0, refundedMicros: 0 };
   // Whole hours, as the counters are: an interval starting in the last hour asked for is in.
   const to = new Date(Math.floor(Date.parse(q.to) / MS_PER_HOUR) * MS_PER_HOUR + MS_PER_HOUR - 1).toISOString();

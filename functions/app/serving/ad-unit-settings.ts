@@ -23,7 +23,10 @@ export function publicAdUnit(unit: AdUnitRecord): PublicAdUnit {
 export async function updateAdUnit(deps: UnitDeps, owner: string, unitId: string, patch: AdUnitPatch): Promise<PublicAdUnit> {
   const store = marketplaceStore(deps.db, deps.clock, deps.ids);
   const { floorCpmMicros, ...rest } = patch;
-  const floor = floorCpmMicros === undefined ? {} : floorChange(await store.getAdUnit(owner, unitId), floorCpmMicros, deps.clock().getTime(), deps.config.FLOOR_CHANGE_DELAY_HOURS * MS_PER_HOUR);
+  const floor =
+    floorCpmMicros === undefined
+      ? {}
+      : floorChange(await store.getAdUnit(owner, unitId), floorCpmMicros, deps.clock().getTime(), deps.config.FLOOR_CHANGE_DELAY_HOURS * MS_PER_HOUR);
   return publicAdUnit(await store.updateAdUnit(owner, unitId, { ...rest, ...floor }));
 }
 

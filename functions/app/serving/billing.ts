@@ -82,7 +82,9 @@ export class Biller {
       interval,
       fingerprint: source.fingerprint,
       // Past the token's expiry (then the token itself is refused) and, when billed, past the clearing period (rulings read it).
-      keepUntil: Math.ceil(Math.max(payload.exp * MS_PER_SECOND + MS_PER_HOUR, charge.chargeMicros > 0 ? now + (config.CLEARING_DAYS + 2) * MS_PER_DAY : 0) / MS_PER_SECOND),
+      keepUntil: Math.ceil(
+        Math.max(payload.exp * MS_PER_SECOND + MS_PER_HOUR, charge.chargeMicros > 0 ? now + (config.CLEARING_DAYS + 2) * MS_PER_DAY : 0) / MS_PER_SECOND,
+      ),
     };
     let lease: LiveLease | undefined;
     if (charge.chargeMicros > 0) {
@@ -108,7 +110,9 @@ export class Biller {
     }
     if (campaign?.frequencyCap && entry.event === 'IMP' && input.caps && (outcome === 'billed' || outcome === 'recorded')) {
       // Housekeeping, not money: a failure is logged and the viewer still gets a normal answer.
-      await tidyViewer(this.deps.db, payload.ref.viewerHash, input.caps, now).catch((error: unknown) => this.deps.logger.warn('frequency item tidy-up failed', { error }));
+      await tidyViewer(this.deps.db, payload.ref.viewerHash, input.caps, now).catch((error: unknown) =>
+        this.deps.logger.warn('frequency item tidy-up failed', { error }),
+      );
     }
     if (lease) {
       lease.inflight -= 1;
@@ -117,7 +121,14 @@ export class Biller {
         const key = `${payload.adUnitId}|${interval}`;
         let p = lease.pending.get(key);
         if (p === undefined) {
-          const target: PostingTarget = { lease, adUnitId: payload.adUnitId, accountId: payload.ref.accountId, publisherId: payload.ref.publisherId, interval, intervalSeconds: config.POSTING_INTERVAL_SECONDS };
+          const target: PostingTarget = {
+            lease,
+            adUnitId: payload.adUnitId,
+            accountId: payload.ref.accountId,
+            publisherId: payload.ref.publisherId,
+            interval,
+            intervalSeconds: config.POSTING_INTERVAL_SECONDS,
+          };
           lease.pending.set(key, (p = { target, batch: emptyBatch() }));
         }
         addTo(p.batch, charge);
@@ -193,7 +204,8 @@ export class Biller {
         // Taken over by the job, or an unknown outcome: the job posts what the journal holds.
         lease.dirty = true;
         lease.pending.clear();
-        if (!(error instanceof LeaseTaken)) this.deps.logger.warn('posting failed; the settlement job will settle the lease', { leaseId: lease.leaseId, error });
+        if (!(error instanceof LeaseTaken))
+          this.deps.logger.warn('posting failed; the settlement job will settle the lease', { leaseId: lease.leaseId, error });
         return;
       }
     }
@@ -239,7 +251,11 @@ export class Biller {
   }
 
   private usable(lease: LiveLease, campaign: Campaign | undefined, now: number): boolean {
-    return !lease.dirty && now < lease.endsAt && (lease.dailyDate === undefined || campaign === undefined || lease.dailyDate === localDate(new Date(now), campaign.schedule.timezone));
+    return (
+      !lease.dirty &&
+      now < lease.endsAt &&
+      (lease.dailyDate === undefined || campaign === undefined || lease.dailyDate === localDate(new Date(now), campaign.schedule.timezone))
+    );
   }
 
   /**
@@ -255,7 +271,13 @@ export class Biller {
     this.retire(id);
     const dailyMicros = campaign?.budget.dailyMicros ?? undefined;
     const day = dailyMicros == null ? undefined : localDate(new Date(now), campaign!.schedule.timezone);
-    let size = sliceMicros({ ratePerSecond: this.rates.get(id) ?? 0, chargeMicros: charge, leaseSeconds: config.LEASE_SECONDS, minEvents: config.LEASE_MIN_EVENTS, maxMicros: config.LEASE_MAX_MICROS });
+    let size = sliceMicros({
+      ratePerSecond: this.rates.get(id) ?? 0,
+      chargeMicros: charge,
+      leaseSeconds: config.LEASE_SECONDS,
+      minEvents: config.LEASE_MIN_EVENTS,
+      maxMicros: config.LEASE_MAX_MICROS,
+    });
     if (dailyMicros != null) size = Math.min(size, dailyMicros);
     for (let tries = 0; ; tries++) {
       const lease: Lease = {

@@ -21,6 +21,8 @@ export class Counters {
   async flush(db: Db, logger: Logger): Promise<void> {
     const batch = [...this.pending.values()];
     this.pending = new Map();
-    await Promise.all(batch.map((c) => addCounters(db, c.target, c.inc).catch((error: unknown) => logger.warn('counter flush failed', { error, target: c.target }))));
+    await Promise.all(
+      batch.map((c) => addCounters(db, c.target, c.inc).catch((error: unknown) => logger.warn('counter flush failed', { error, target: c.target }))),
+    );
   }
 }

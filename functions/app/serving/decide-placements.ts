@@ -21,7 +21,11 @@ export interface PlacementsRequest extends Omit<DecisionRequest, 'adUnitId'> {
 
 export type PlacementDecision = DecisionResponse & { adUnitId: string; width: number; height: number; fallbackHtml?: string };
 
-export async function decidePlacements(deps: Deps, req: PlacementsRequest, caller: DecisionCaller): Promise<{ decisions: PlacementDecision[]; frequencyToken?: string }> {
+export async function decidePlacements(
+  deps: Deps,
+  req: PlacementsRequest,
+  caller: DecisionCaller,
+): Promise<{ decisions: PlacementDecision[]; frequencyToken?: string }> {
   const engine = serveEngine(deps);
   const { placements, uniqueAdvertisers, ...shared } = req;
   // Every unit is checked before any decision is made: an unknown one fails the request, having counted nothing.

@@ -148,7 +148,11 @@ export class ServeEngine {
     const access = unitAccess(unit, caller);
     if (access === 'bad_key') throw new UnauthorizedError(`Unknown server key for ad unit ${unit.id}`);
     if (access === 'wrong_origin') {
-      for (const [dimension, id] of [['adUnit', unit.id], ['account', unit.accountId]] as const) this.counters.add({ dimension, id, period: hourKey(now) }, countsOf('wrong_origin', 0, 'i'));
+      for (const [dimension, id] of [
+        ['adUnit', unit.id],
+        ['account', unit.accountId],
+      ] as const)
+        this.counters.add({ dimension, id, period: hourKey(now) }, countsOf('wrong_origin', 0, 'i'));
       return { ad: null, reason: 'wrong_origin' };
     }
     const capOf = (id: string) => this.runtimes.get(id)?.frequencyCap;
@@ -157,12 +161,19 @@ export class ServeEngine {
     const counts = servedCounts(fromToken, remembered);
     // A server-to-server caller keeps no token: read what billing counted (one GetItem, batched).
     if (access === 'server' && req.frequencyToken === undefined && this.maxCapHours > 0) {
-      for (const [id, n] of frequencyCounts(countersOf(await this.reader.get(keys.viewerFrequency(hash))), capOf, now)) counts.set(id, Math.max(n, counts.get(id) ?? 0));
+      for (const [id, n] of frequencyCounts(countersOf(await this.reader.get(keys.viewerFrequency(hash))), capOf, now))
+        counts.set(id, Math.max(n, counts.get(id) ?? 0));
     }
     const result = decide({
       index: this.index!,
       campaigns: this.runtimes,
-      adUnit: { id: unit.id, accountId: unit.accountId, accountCategory: unit.category, floorCpmMicros: effectiveFloor(unit, now), blockedCategories: unit.blockedCategories },
+      adUnit: {
+        id: unit.id,
+        accountId: unit.accountId,
+        accountCategory: unit.category,
+        floorCpmMicros: effectiveFloor(unit, now),
+        blockedCategories: unit.blockedCategories,
+      },
       viewer: viewerContext(req.viewer),
       frequencyCounts: counts,
       now,
@@ -172,7 +183,12 @@ export class ServeEngine {
     void this.flushIfDue(now);
     if (result.ad === null) return { ad: null, reason: result.reason };
     const ad = result.ad;
-    for (const [dimension, id] of [['adUnit', unit.id], ['account', unit.accountId], ['campaign', ad.campaignId]] as const) this.count(dimension, id, now, 'fills');
+    for (const [dimension, id] of [
+      ['adUnit', unit.id],
+      ['account', unit.accountId],
+      ['campaign', ad.campaignId],
+    ] as const)
+      this.count(dimension, id, now, 'fills');
     // Both views converge on the longer one plus this decision, when it counts towards a cap.
     const known = fromToken.length >= remembered.length ? fromToken : remembered;
     const served = capOf(ad.campaignId) == null ? known : withServed(known, ad.campaignId, now);
@@ -180,9 +196,28 @@ export class ServeEngine {
     const creative = ad.creative[Math.floor(Math.random() * ad.creative.length)]!;
     const campaign = this.feed.items.get(ad.campaignId)!;
     const decisionId = this.deps.ids('dec');
-    const ref: TrackingRef = { accountId: unit.accountId, publisherId: unit.ownerTenantId, advertiserId: campaign.advertiserId, viewerHash: hash, landingUrl: creative.landingUrl };
+    const ref: TrackingRef = {
+      accountId: unit.accountId,
+      publisherId: unit.ownerTenantId,
+      advertiserId: campaign.advertiserId,
+      viewerHash: hash,
+      landingUrl: creative.landingUrl,
+    };
     const exp = now + this.deps.config.TRACKING_TOKEN_TTL_HOURS * MS_PER_HOUR;
-    const tokens = trackingTokens({ decisionId, campaignId: ad.campaignId, adUnitId: unit.id, chargeMicros: ad.chargeMicros, chargeEvent: ad.chargeEvent, decidedAt: now, fingerprint: source, ref }, secret, exp);
+    const tokens = trackingTokens(
+      {
+        decisionId,
+        campaignId: ad.campaignId,
+        adUnitId: unit.id,
+        chargeMicros: ad.chargeMicros,
+        chargeEvent: ad.chargeEvent,
+        decidedAt: now,
+        fingerprint: source,
+        ref,
+      },
+      secret,
+      exp,
+    );
     const base = this.deps.config.PUBLIC_BASE_URL ?? '';
     return {
       decisionId,
@@ -196,7 +231,10 @@ export class ServeEngine {
     const now = this.deps.clock().getTime();
     if (this.perSource.take(source, now) && this.perViewer.take(`${source}|${hash}`, now)) return;
     const { DECISIONS_PER_SOURCE_PER_MINUTE: perSource, DECISIONS_PER_VIEWER_PER_MINUTE: perViewer } = this.deps.config;
-    throw new RateLimitedError(`Too many decisions from this source: at most ${perSource} a minute, ${perViewer} per viewer id`, this.perSource.retryAfterSeconds(now));
+    throw new RateLimitedError(
+      `Too many decisions from this source: at most ${perSource} a minute, ${perViewer} per viewer id`,
+      this.perSource.retryAfterSeconds(now),
+    );
   }
 
   /**
@@ -211,7 +249,11 @@ export class ServeEngine {
     const now = this.deps.clock();
     const verified = verifyToken(token, secret, now);
     // An expired token is genuine: read it (as of time 0) to count it against its campaign.
-    const genuine = verified.ok ? verified.payload : verified.reason === 'expired' ? (verifyToken(token, secret, 0) as { payload?: TrackingPayload }).payload : undefined;
+    const genuine = verified.ok
+      ? verified.payload
+      : verified.reason === 'expired'
+        ? (verifyToken(token, secret, 0) as { payload?: TrackingPayload }).payload
+        : undefined;
     if (genuine?.ref === undefined || genuine.event !== event) {
       const outcome = verified.ok ? 'malformed' : verified.reason;
       this.counters.add({ dimension: 'platform', id: 'all', period: hourKey(now) }, countsOf(outcome, 0, event));
@@ -250,7 +292,9 @@ export class ServeEngine {
    */
   readonly flush = coalesced(async () => {
     this.flushedAt = this.deps.clock().getTime();
-    await Promise.all([this.biller.flush(), this.counters.flush(this.deps.db, this.deps.logger)]).catch((error: unknown) => this.deps.logger.warn('flush failed', { error }));
+    await Promise.all([this.biller.flush(), this.counters.flush(this.deps.db, this.deps.logger)]).catch((error: unknown) =>
+      this.deps.logger.warn('flush failed', { error }),
+    );
   });
 
   /** Returns every lease (what it did not bill goes back to the budget) and flushes everything. */
@@ -306,7 +350,8 @@ export class ServeEngine {
     for (const c of this.feed.items.values()) if (c.status !== 'active') this.biller.retire(c.id);
     // Paused and exhausted campaigns may serve again: their counters are kept, as long as their windows.
     const caps = new Map<string, FrequencyCap | null>();
-    for (const c of this.feed.items.values()) if (TERMINAL.has(c.status) || c.frequencyCap != null) caps.set(c.id, TERMINAL.has(c.status) ? null : c.frequencyCap!);
+    for (const c of this.feed.items.values())
+      if (TERMINAL.has(c.status) || c.frequencyCap != null) caps.set(c.id, TERMINAL.has(c.status) ? null : c.frequencyCap!);
     const longest = Math.max(0, ...[...caps.values()].map((cap) => cap?.perHours ?? 0));
     Object.assign(this.caps, { capOf: (id: string) => caps.get(id), maxPerHours: longest });
     this.runtimes = new Map(active.map((c) => [c.id, this.runtime(c)]));
@@ -341,7 +386,11 @@ export class ServeEngine {
   private async refreshBudgets(): Promise<void> {
     const now = this.deps.clock();
     const active = [...this.runtimes.values()];
-    const wanted = active.flatMap((r): { pk: string; sk: string }[] => [keys.campaignBudget(r.id), keys.campaignSpend(r.id, localDate(now, r.schedule.timezone)), keys.report('campaign', r.id, LIFETIME)]);
+    const wanted = active.flatMap((r): { pk: string; sk: string }[] => [
+      keys.campaignBudget(r.id),
+      keys.campaignSpend(r.id, localDate(now, r.schedule.timezone)),
+      keys.report('campaign', r.id, LIFETIME),
+    ]);
     const found = await batchGetItems(this.deps.db, wanted);
     const get = (k: { pk: string; sk: string }) => found.get(itemId(k));
     for (const r of active) {
@@ -350,12 +399,18 @@ export class ServeEngine {
         // Not leased anywhere, plus what this instance's own lease still holds.
         remainingMicros: Number(get(keys.campaignBudget(r.id))?.remainingMicros ?? 0) + this.biller.available(r.id),
         // The day's spend counts leases as spent when claimed: less what this instance's lease has not billed.
-        spentTodayMicros: Number(get(keys.campaignSpend(r.id, localDate(now, r.schedule.timezone)))?.spentMicros ?? 0) - (r.dailyBudgetMicros === null ? 0 : this.biller.available(r.id)),
+        spentTodayMicros:
+          Number(get(keys.campaignSpend(r.id, localDate(now, r.schedule.timezone)))?.spentMicros ?? 0) -
+          (r.dailyBudgetMicros === null ? 0 : this.biller.available(r.id)),
         impressions: Number(totals?.impressions ?? 0),
         clicks: Number(totals?.clicks ?? 0),
       };
       this.budgets.set(r.id, view);
-      Object.assign(r, { remainingMicros: view.remainingMicros, spentTodayMicros: view.spentTodayMicros, ctrStats: { impressions: view.impressions, clicks: view.clicks } });
+      Object.assign(r, {
+        remainingMicros: view.remainingMicros,
+        spentTodayMicros: view.spentTodayMicros,
+        ctrStats: { impressions: view.impressions, clicks: view.clicks },
+      });
     }
     this.budgetsAt = now.getTime();
   }

@@ -33,7 +33,10 @@ export async function imageDecision(deps: Deps, req: ImageTagRequest): Promise<I
   const stored = await getImageTagDecision(deps.db, req.adUnitId, keyHash, now);
   if (stored !== undefined) return stored;
   // An image request names no page: there is no origin to hold to the unit's list.
-  const decision = await serveEngine(deps).decide({ adUnitId: req.adUnitId, viewer: { ...req.viewer, id: viewerId } }, { ...req.source, origin: undefined, serverKey: undefined });
+  const decision = await serveEngine(deps).decide(
+    { adUnitId: req.adUnitId, viewer: { ...req.viewer, id: viewerId } },
+    { ...req.source, origin: undefined, serverKey: undefined },
+  );
   if (decision.ad === null) return undefined;
   // No later than the tokens' own expiry, which the engine sets from its clock a moment after this.
   const expiresAt = Math.floor(now.getTime() / MS_PER_SECOND) + deps.config.TRACKING_TOKEN_TTL_HOURS * SECONDS_PER_HOUR;

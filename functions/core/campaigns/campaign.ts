@@ -111,13 +111,17 @@ export function transition(status: CampaignStatus, action: CampaignAction): Camp
 
 /** A top-up adds to a funded campaign's held budget; a campaign whose budget was spent serves again. */
 export function afterTopUp(campaign: Campaign): CampaignStatus {
-  if (!campaign.funded) throw new ConflictError('Only an activated campaign can be topped up; a draft changes its total budget instead', { status: campaign.status });
+  if (!campaign.funded)
+    throw new ConflictError('Only an activated campaign can be topped up; a draft changes its total budget instead', { status: campaign.status });
   const status = transition(campaign.status, 'top_up');
   return status === 'budget_exhausted' ? 'active' : status;
 }
 
 /** What a campaign has spent and has left: nothing is spent before activation; after it, the budget item counts down. */
-export function budgetProgress(campaign: Pick<Campaign, 'budget' | 'funded'>, held: { totalMicros: number; remainingMicros: number; releasedMicros?: number } | undefined): { spentMicros: number; remainingMicros: number } {
+export function budgetProgress(
+  campaign: Pick<Campaign, 'budget' | 'funded'>,
+  held: { totalMicros: number; remainingMicros: number; releasedMicros?: number } | undefined,
+): { spentMicros: number; remainingMicros: number } {
   if (!held) return { spentMicros: 0, remainingMicros: campaign.budget.totalMicros };
   return { spentMicros: held.totalMicros - held.remainingMicros - (held.releasedMicros ?? 0), remainingMicros: held.remainingMicros };
 }
@@ -134,8 +138,10 @@ export function validateCampaign(fields: CampaignFields, impressionsPerMille: nu
   const { schedule, budget, bidding } = fields;
   if (!(Date.parse(schedule.end) > Date.parse(schedule.start))) issues.push({ field: 'schedule.end', message: 'must be after schedule.start' });
   if (!isTimeZone(schedule.timezone)) issues.push({ field: 'schedule.timezone', message: 'must be an IANA time zone such as Asia/Shanghai' });
-  if (budget.dailyMicros != null && budget.dailyMicros > budget.totalMicros) issues.push({ field: 'budget.dailyMicros', message: 'must not exceed budget.totalMicros' });
-  if (bidding.model === 'cpm' && bidding.bidMicros < impressionsPerMille) issues.push({ field: 'bidding.bidMicros', message: `a CPM bid must be at least ${impressionsPerMille} micros` });
+  if (budget.dailyMicros != null && budget.dailyMicros > budget.totalMicros)
+    issues.push({ field: 'budget.dailyMicros', message: 'must not exceed budget.totalMicros' });
+  if (bidding.model === 'cpm' && bidding.bidMicros < impressionsPerMille)
+    issues.push({ field: 'bidding.bidMicros', message: `a CPM bid must be at least ${impressionsPerMille} micros` });
   return issues;
 }
 

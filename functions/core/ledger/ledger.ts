@@ -11,10 +11,7 @@ export type AdvertiserBucket = 'available' | 'held';
 export type PublisherBucket = 'pending' | 'earned' | 'pendingPayout' | 'paid';
 export type PlatformBucket = 'revenue' | 'cash';
 
-export type LedgerAccount =
-  | `advertiser:${string}:${AdvertiserBucket}`
-  | `publisher:${string}:${PublisherBucket}`
-  | `platform:${PlatformBucket}`;
+export type LedgerAccount = `advertiser:${string}:${AdvertiserBucket}` | `publisher:${string}:${PublisherBucket}` | `platform:${PlatformBucket}`;
 
 export interface Posting {
   account: LedgerAccount;
@@ -39,10 +36,8 @@ export interface LedgerTransaction {
   shardKey?: string;
 }
 
-export const advertiser = (tenantId: string, bucket: AdvertiserBucket): LedgerAccount =>
-  `advertiser:${tenantId}:${bucket}`;
-export const publisher = (tenantId: string, bucket: PublisherBucket): LedgerAccount =>
-  `publisher:${tenantId}:${bucket}`;
+export const advertiser = (tenantId: string, bucket: AdvertiserBucket): LedgerAccount => `advertiser:${tenantId}:${bucket}`;
+export const publisher = (tenantId: string, bucket: PublisherBucket): LedgerAccount => `publisher:${tenantId}:${bucket}`;
 export const platform = (bucket: PlatformBucket): LedgerAccount => `platform:${bucket}`;
 
 /** The tenant an account belongs to, or undefined for the platform's own accounts. */
@@ -73,10 +68,8 @@ const move = (from: LedgerAccount, to: LedgerAccount, amountMicros: number): Pos
 ];
 
 export const postings = {
-  deposit: (advertiserId: string, amountMicros: number): Posting[] =>
-    move(platform('cash'), advertiser(advertiserId, 'available'), amountMicros),
-  hold: (advertiserId: string, amountMicros: number): Posting[] =>
-    move(advertiser(advertiserId, 'available'), advertiser(advertiserId, 'held'), amountMicros),
+  deposit: (advertiserId: string, amountMicros: number): Posting[] => move(platform('cash'), advertiser(advertiserId, 'available'), amountMicros),
+  hold: (advertiserId: string, amountMicros: number): Posting[] => move(advertiser(advertiserId, 'available'), advertiser(advertiserId, 'held'), amountMicros),
   release: (advertiserId: string, amountMicros: number): Posting[] =>
     move(advertiser(advertiserId, 'held'), advertiser(advertiserId, 'available'), amountMicros),
   /** Held money paid out for delivery: the owner earns the amount less the fee, the platform the fee. */

@@ -45,7 +45,11 @@ export const IDENTITY_FIELDS = ['platform', 'handle', 'name', 'category'] as con
  * change of the audience figures or of the account's identity (platform, handle, name, category)
  * makes the profile self-reported and unverified again; a new description keeps it.
  */
-export function applyAccountEdit<A extends OfficialAccount & { verification: { status: string }; updatedAt: string }>(current: A, edit: AccountEdit, at: string): A {
+export function applyAccountEdit<A extends OfficialAccount & { verification: { status: string }; updatedAt: string }>(
+  current: A,
+  edit: AccountEdit,
+  at: string,
+): A {
   const { audience, ...fields } = edit;
   const next: A = { ...current, ...fields, updatedAt: at };
   const audienceChanged = audience !== undefined && Object.keys(audience).length > 0;

@@ -1,16 +1,5 @@
 import type { FieldIssue } from '../shared/errors.js';
-import {
-  AGE_BANDS,
-  AUDIENCE_SOURCES,
-  GENDERS,
-  INTERESTS,
-  REGIONS,
-  isOneOf,
-  type AgeBand,
-  type AudienceSource,
-  type Gender,
-  type Interest,
-} from './catalog.js';
+import { AGE_BANDS, AUDIENCE_SOURCES, GENDERS, INTERESTS, REGIONS, isOneOf, type AgeBand, type AudienceSource, type Gender, type Interest } from './catalog.js';
 
 /**
  * Share of readers per value of one dimension, as a fraction in [0, 1]. Shares sum to at most
@@ -65,10 +54,7 @@ const KNOWN_KEYS: Record<Exclude<DistributionDimension, 'region'>, readonly stri
  * `unknown`-ish input on purpose: the http layer calls it from a zod `superRefine` where the
  * object may only be partly typed, and the store may call it on old items.
  */
-export function validateAudience(
-  profile: AudienceProfile,
-  options: Partial<AudienceValidationOptions> = {},
-): FieldIssue[] {
+export function validateAudience(profile: AudienceProfile, options: Partial<AudienceValidationOptions> = {}): FieldIssue[] {
   const opts = { ...DEFAULT_AUDIENCE_VALIDATION, ...options };
   const at = (field: string): string => (opts.pathPrefix ? `${opts.pathPrefix}.${field}` : field);
   const issues: FieldIssue[] = [];
@@ -96,12 +82,7 @@ export function validateAudience(
   return issues;
 }
 
-function validateDistribution(
-  distribution: unknown,
-  known: readonly string[],
-  path: string,
-  sumTolerance: number,
-): FieldIssue[] {
+function validateDistribution(distribution: unknown, known: readonly string[], path: string, sumTolerance: number): FieldIssue[] {
   if (typeof distribution !== 'object' || distribution === null || Array.isArray(distribution)) {
     return [{ field: path, message: 'must be an object mapping values to shares' }];
   }

@@ -70,7 +70,8 @@ interface SortKey {
 
 /** Filters, sorts and pages; assumes a query that passed validation. */
 export function searchAccounts(accounts: readonly MarketAccount[], query: AccountSearch): AccountPage {
-  const slotFilter = query.minPriceMicros !== undefined || query.maxPriceMicros !== undefined || query.availableFrom !== undefined || query.availableTo !== undefined;
+  const slotFilter =
+    query.minPriceMicros !== undefined || query.maxPriceMicros !== undefined || query.availableFrom !== undefined || query.availableTo !== undefined;
   const hits: AccountHit[] = [];
   for (const account of accounts) {
     if (!accountFits(account, query)) continue;

@@ -99,7 +99,10 @@ export function matchShare(
     const listed = values.filter((v) => distribution[v] !== undefined);
     // Clamp: a stored profile should already sum to ≤ 1, but a share above 1 must never
     // inflate reach beyond the account's reads.
-    const dimShare = Math.min(1, values.reduce((sum, v) => sum + (distribution[v] ?? 0), 0));
+    const dimShare = Math.min(
+      1,
+      values.reduce((sum, v) => sum + (distribution[v] ?? 0), 0),
+    );
     share *= dimShare;
     const missing = listed.length === 0 ? ' (not in the audience profile)' : '';
     explanations.push({
@@ -114,11 +117,7 @@ export function matchShare(
 }
 
 /** Whole targeted reads: averageReads × share, rounded down. */
-export function targetedReach(
-  averageReads: number,
-  share: number,
-  options: typeof MATCHING_OPTIONS = MATCHING_OPTIONS,
-): number {
+export function targetedReach(averageReads: number, share: number, options: typeof MATCHING_OPTIONS = MATCHING_OPTIONS): number {
   return Math.max(0, Math.floor(averageReads * share + options.reachRoundingSlack));
 }
 
@@ -126,22 +125,14 @@ export function targetedReach(
  * Cost per thousand targeted reads in micros, rounded half up; null when reach is 0.
  * BigInt keeps price × 1000 exact for prices above 2^53 / 1000 micros (9 billion CNY).
  */
-export function cptrMicros(
-  priceMicros: number,
-  reach: number,
-  options: typeof MATCHING_OPTIONS = MATCHING_OPTIONS,
-): number | null {
+export function cptrMicros(priceMicros: number, reach: number, options: typeof MATCHING_OPTIONS = MATCHING_OPTIONS): number | null {
   if (reach <= 0) return null;
   const numerator = BigInt(priceMicros) * BigInt(options.readsPerCptrUnit);
   const r = BigInt(reach);
   return Number((2n * numerator + r) / (2n * r));
 }
 
-export function scoreSlot(
-  candidate: Candidate,
-  targeting: Targeting,
-  options: typeof MATCHING_OPTIONS = MATCHING_OPTIONS,
-): SlotScore {
+export function scoreSlot(candidate: Candidate, targeting: Targeting, options: typeof MATCHING_OPTIONS = MATCHING_OPTIONS): SlotScore {
   const { share, explanations } = matchShare(candidate.account.audience, targeting, options);
   const reach = targetedReach(candidate.account.audience.averageReads, share, options);
   return {
@@ -157,11 +148,7 @@ export function scoreSlot(
  * The share depends on the account only, so it is worked out once per account (a year of
  * slots is ~100 000 candidates over a few hundred accounts) and its explanations shared.
  */
-export function scoreSlots(
-  candidates: readonly Candidate[],
-  targeting: Targeting,
-  options: typeof MATCHING_OPTIONS = MATCHING_OPTIONS,
-): RankedSlot[] {
+export function scoreSlots(candidates: readonly Candidate[], targeting: Targeting, options: typeof MATCHING_OPTIONS = MATCHING_OPTIONS): RankedSlot[] {
   const shares = new Map<OfficialAccount, ReturnType<typeof matchShare>>();
   const out: RankedSlot[] = [];
   for (const candidate of candidates) {

@@ -105,11 +105,7 @@ export interface Plan {
 }
 
 /** Builds the reach-maximising plan from scored slots (see the module docblock). */
-export function buildPlan(
-  ranked: readonly RankedSlot[],
-  budgetMicros: number,
-  options: PlanOptions = PLAN_OPTIONS,
-): Plan {
+export function buildPlan(ranked: readonly RankedSlot[], budgetMicros: number, options: PlanOptions = PLAN_OPTIONS): Plan {
   const items = ranked.map((r) => ({
     group: `${r.account.id}\u0000${r.slot.publishDate}`,
     costMicros: r.slot.priceMicros,
@@ -119,10 +115,7 @@ export function buildPlan(
   const slots = solution.chosen
     .map((i) => ranked[i])
     .filter((r): r is RankedSlot => r !== undefined)
-    .sort(
-      (a, b) =>
-        cmp(a.slot.publishDate, b.slot.publishDate) || cmp(a.account.id, b.account.id) || cmp(a.slot.id, b.slot.id),
-    );
+    .sort((a, b) => cmp(a.slot.publishDate, b.slot.publishDate) || cmp(a.account.id, b.account.id) || cmp(a.slot.id, b.slot.id));
   const costMicros = slots.reduce((s, r) => s + r.slot.priceMicros, 0);
   const reach = slots.reduce((s, r) => s + r.targetedReach, 0);
   const plan: Plan = {
@@ -151,11 +144,7 @@ interface Group {
  * total reach. Items must have integer costs ≥ 0 and integer reach; items with reach ≤ 0 or
  * cost above the budget are never chosen.
  */
-export function solveMultipleChoiceKnapsack(
-  items: readonly KnapsackItem[],
-  budgetMicros: number,
-  options: PlanOptions = PLAN_OPTIONS,
-): KnapsackSolution {
+export function solveMultipleChoiceKnapsack(items: readonly KnapsackItem[], budgetMicros: number, options: PlanOptions = PLAN_OPTIONS): KnapsackSolution {
   const groups = buildGroups(items, budgetMicros);
   if (groups.length === 0) return { chosen: [], method: 'exact' };
 
@@ -193,9 +182,7 @@ function solveByDp(groups: readonly Group[], budgetMicros: number, relaxation: R
   const costWork = unit > 0 ? n * (Math.floor(budgetMicros / unit) + 1) : Infinity;
   const reachWork = n * (upperBound + 1);
   if (Math.min(costWork, reachWork) <= options.workLimit) {
-    const picks = costWork <= reachWork
-      ? costDp(groups, budgetMicros, unit, spend)
-      : reachDp(groups, budgetMicros, 1, upperBound, spend);
+    const picks = costWork <= reachWork ? costDp(groups, budgetMicros, unit, spend) : reachDp(groups, budgetMicros, 1, upperBound, spend);
     return { chosen: sortedIndexes(picks), method: 'exact' };
   }
 
@@ -251,7 +238,14 @@ interface Relaxation {
  * then goes on with any later segment that still fits.
  */
 function lpRelaxation(groups: readonly Group[], budget: number): Relaxation {
-  interface Segment { group: number; to: Option; from: Option | undefined; dc: number; dv: number; slope: number }
+  interface Segment {
+    group: number;
+    to: Option;
+    from: Option | undefined;
+    dc: number;
+    dv: number;
+    slope: number;
+  }
   const segments: Segment[] = [];
   groups.forEach((g, gi) => {
     const hull: Array<Option | undefined> = [undefined];
@@ -368,9 +362,7 @@ function costDp(groups: readonly Group[], budget: number, unit: number, spend: M
  * fits, and the cheapest such.
  */
 function reachDp(groups: readonly Group[], budget: number, scale: number, upperBound: number, spend: Meter): Option[] {
-  const scaled = groups.map((g) =>
-    g.options.map((o) => ({ o, v: Math.floor(o.reach / scale) })).filter((x) => x.v > 0),
-  );
+  const scaled = groups.map((g) => g.options.map((o) => ({ o, v: Math.floor(o.reach / scale) })).filter((x) => x.v > 0));
   const maxValue = Math.floor(upperBound / scale);
   const cost = new Float64Array(maxValue + 1).fill(Infinity);
   cost[0] = 0;

@@ -1,15 +1,7 @@
 import type { FieldIssue } from '../shared/errors.js';
 import { isMicros } from '../shared/money.js';
 import { AGE_BANDS, CATEGORIES, GENDERS, INTERESTS, PLATFORMS, REGIONS, type Category, type Platform } from './catalog.js';
-import {
-  INDEPENDENCE_NOTE,
-  MATCHING_OPTIONS,
-  compareRanked,
-  scoreSlots,
-  type Candidate,
-  type RankedSlot,
-  type Targeting,
-} from './matching.js';
+import { INDEPENDENCE_NOTE, MATCHING_OPTIONS, compareRanked, scoreSlots, type Candidate, type RankedSlot, type Targeting } from './matching.js';
 import { PLAN_OPTIONS, buildPlan, type Plan, type PlanOptions } from './plan.js';
 import { daysBetween, isIsoDate, type IsoDate } from './slots.js';
 
@@ -98,11 +90,7 @@ export function validateMatchQuery(query: MatchQuery, options: Partial<MatchOpti
 }
 
 /** Filters, scores, ranks and (with a budget) plans. Assumes a query that passed validation. */
-export function matchSlots(
-  candidates: readonly Candidate[],
-  query: MatchQuery,
-  options: MatchOptions = MATCH_OPTIONS,
-): MatchResult {
+export function matchSlots(candidates: readonly Candidate[], query: MatchQuery, options: MatchOptions = MATCH_OPTIONS): MatchResult {
   const categories = query.categories?.length ? new Set<string>(query.categories) : undefined;
   const platforms = query.platforms?.length ? new Set<string>(query.platforms) : undefined;
   const eligible = candidates.filter(

@@ -1,13 +1,6 @@
 import { ValidationError, type FieldIssue } from '../shared/errors.js';
 import { isMicros } from '../shared/money.js';
-import {
-  SLOT_FORMATS,
-  SLOT_POSITIONS,
-  isOneOf,
-  type SlotFormat,
-  type SlotPosition,
-  type SlotStatus,
-} from './catalog.js';
+import { SLOT_FORMATS, SLOT_POSITIONS, isOneOf, type SlotFormat, type SlotPosition, type SlotStatus } from './catalog.js';
 
 /** A calendar date `YYYY-MM-DD`. Slots are dated in UTC so every region agrees on "the day". */
 export type IsoDate = string;
@@ -138,10 +131,7 @@ export function validateSlotFields(fields: SlotFields, pathPrefix = ''): FieldIs
  * (UTC dates, both included). Throws a ValidationError listing every problem, including a rule
  * spanning more than `limits.maxRangeDays` days, so nothing partial is ever listed.
  */
-export function expandRecurrence(
-  rule: RecurrenceRule,
-  limits: typeof RECURRENCE_LIMITS = RECURRENCE_LIMITS,
-): SlotDraft[] {
+export function expandRecurrence(rule: RecurrenceRule, limits: typeof RECURRENCE_LIMITS = RECURRENCE_LIMITS): SlotDraft[] {
   const { from, to, weekdays, ...fields } = rule;
   const issues: FieldIssue[] = [];
   if (!isIsoDate(from)) issues.push({ field: 'from', message: 'must be a date YYYY-MM-DD' });
@@ -169,7 +159,5 @@ export function expandRecurrence(
 
 function copyFields(fields: SlotFields): SlotFields {
   const { position, format, committedReads, priceMicros } = fields;
-  return committedReads === undefined
-    ? { position, format, priceMicros }
-    : { position, format, committedReads, priceMicros };
+  return committedReads === undefined ? { position, format, priceMicros } : { position, format, committedReads, priceMicros };
 }

@@ -23,14 +23,7 @@ export const ORDER_STATES = [
 export type OrderState = (typeof ORDER_STATES)[number];
 
 /** States an order never leaves; each one holds nothing. */
-export const FINAL_STATES = [
-  'completed',
-  'rejected',
-  'expired',
-  'cancelled',
-  'refunded',
-  'partially_refunded',
-] as const satisfies readonly OrderState[];
+export const FINAL_STATES = ['completed', 'rejected', 'expired', 'cancelled', 'refunded', 'partially_refunded'] as const satisfies readonly OrderState[];
 export type FinalState = (typeof FINAL_STATES)[number];
 
 export function isFinal(state: OrderState): state is FinalState {

@@ -1,12 +1,6 @@
 import type { SlotFormat } from '../marketplace/catalog.js';
 import { isBalanced, postings as ledgerPostings, type Posting } from '../ledger/ledger.js';
-import {
-  ConflictError,
-  ForbiddenError,
-  InvalidTransitionError,
-  ValidationError,
-  type FieldIssue,
-} from '../shared/errors.js';
+import { ConflictError, ForbiddenError, InvalidTransitionError, ValidationError, type FieldIssue } from '../shared/errors.js';
 import type { IdSource } from '../shared/ids.js';
 import { isMicros } from '../shared/money.js';
 import {
@@ -255,7 +249,8 @@ function readInput<A extends OrderAction>(action: A, raw: unknown, order: Order,
         const refund = r.refundMicros;
         if (typeof refund !== 'number' || !isMicros(refund)) issues.add('refundMicros', 'is required for a partial outcome: a non-negative integer');
         // 0 and everything are the `pay` and `refund` outcomes; saying so keeps the state honest.
-        else if (refund === 0 || refund >= order.heldMicros) issues.add('refundMicros', `must be between 1 and ${order.heldMicros - 1} (use pay or refund otherwise)`);
+        else if (refund === 0 || refund >= order.heldMicros)
+          issues.add('refundMicros', `must be between 1 and ${order.heldMicros - 1} (use pay or refund otherwise)`);
       } else if (r.refundMicros !== undefined) {
         issues.add('refundMicros', 'is only for a partial outcome');
       }
@@ -367,8 +362,7 @@ export function applyAction<A extends OrderAction>(order: Order, action: A, inpu
   const entry: TimelineEntry = { at, actor: copyActor(ctx.actor), action, from: order.state, to: next, ...(note === undefined ? {} : { note }) };
   // The review window runs from when the proof arrives, not the claimed publication time: the
   // advertiser cannot review before seeing the proof, and a backdated publishedAt must not shorten it.
-  const deadlines =
-    action === 'publish' ? { ...order.deadlines, reviewEndsAt: addHours(ctx.now, ctx.config.reviewWindowHours) } : order.deadlines;
+  const deadlines = action === 'publish' ? { ...order.deadlines, reviewEndsAt: addHours(ctx.now, ctx.config.reviewWindowHours) } : order.deadlines;
 
   const result: Order = {
     ...order,
@@ -413,7 +407,10 @@ function assertInvariants(order: Order, lines: readonly Posting[]): void {
 // ---------------------------------------------------------------------------------------------
 
 /** What a new order starts from: the parties, the slot's terms and the brief. */
-export type NewOrderInput = Pick<Order, 'advertiserId' | 'publisherId' | 'accountId' | 'slotId' | 'format' | 'committedReads' | 'priceMicros' | 'currency' | 'brief'>;
+export type NewOrderInput = Pick<
+  Order,
+  'advertiserId' | 'publisherId' | 'accountId' | 'slotId' | 'format' | 'committedReads' | 'priceMicros' | 'currency' | 'brief'
+>;
 
 export interface NewOrderContext {
   ids: IdSource;
@@ -423,7 +420,8 @@ export interface NewOrderContext {
 
 export function checkOrderConfig(config: OrderConfig): void {
   const issues = new Issues();
-  if (!Number.isInteger(config.feeBps) || config.feeBps < 0 || config.feeBps > BPS_PER_WHOLE) issues.add('feeBps', `must be an integer from 0 to ${BPS_PER_WHOLE}`);
+  if (!Number.isInteger(config.feeBps) || config.feeBps < 0 || config.feeBps > BPS_PER_WHOLE)
+    issues.add('feeBps', `must be an integer from 0 to ${BPS_PER_WHOLE}`);
   if (!(config.ownerResponseHours > 0)) issues.add('ownerResponseHours', 'must be positive');
   if (!(config.reviewWindowHours > 0)) issues.add('reviewWindowHours', 'must be positive');
   issues.throwIfAny('order config');

@@ -32,7 +32,19 @@ export type Outcome =
   | 'wrong_origin';
 
 /** Outcomes counted as invalid traffic, each under its own reason; `budget` is a campaign running dry, not the viewer's fault. */
-export const INVALID: ReadonlySet<Outcome> = new Set<Outcome>(['replay', 'no_impression', 'expired', 'forged', 'malformed', 'over_limit', 'cap', 'bot', 'fingerprint_mismatch', 'too_fast', 'wrong_origin']);
+export const INVALID: ReadonlySet<Outcome> = new Set<Outcome>([
+  'replay',
+  'no_impression',
+  'expired',
+  'forged',
+  'malformed',
+  'over_limit',
+  'cap',
+  'bot',
+  'fingerprint_mismatch',
+  'too_fast',
+  'wrong_origin',
+]);
 
 const MS_PER_SECOND = 1000;
 

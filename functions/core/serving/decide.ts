@@ -143,7 +143,10 @@ export function decide<C>(input: DecideInput<C>, options: DecideOptions = {}): D
       drop((last = 'out_of_schedule'));
       continue;
     }
-    if (c.remainingMicros < auctionOptions.minChargeMicros || (c.dailyBudgetMicros !== null && c.dailyBudgetMicros - c.spentTodayMicros < auctionOptions.minChargeMicros)) {
+    if (
+      c.remainingMicros < auctionOptions.minChargeMicros ||
+      (c.dailyBudgetMicros !== null && c.dailyBudgetMicros - c.spentTodayMicros < auctionOptions.minChargeMicros)
+    ) {
       drop((last = 'budget'));
       continue;
     }

@@ -40,7 +40,9 @@ export function networkOf(address: string | undefined): string {
 
 /** The day's salt: HMAC of the date (UTC) under the tracking secret. */
 function daySalt(secret: string, at: number): string {
-  return createHmac('sha256', secret).update(`fingerprint:${new Date(Math.floor(at / MS_PER_DAY) * MS_PER_DAY).toISOString().slice(0, 10)}`).digest('base64url');
+  return createHmac('sha256', secret)
+    .update(`fingerprint:${new Date(Math.floor(at / MS_PER_DAY) * MS_PER_DAY).toISOString().slice(0, 10)}`)
+    .digest('base64url');
 }
 
 /**

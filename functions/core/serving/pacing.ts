@@ -24,7 +24,6 @@ export const PACING_OPTIONS = {
 export type PacingMode = 'even' | 'probabilistic';
 export type PacingOptions = typeof PACING_OPTIONS;
 
-
 export interface LocalTime {
   year: number;
   /** 1–12. */
@@ -76,14 +75,29 @@ export function localTime(epochMs: number, timeZone: string): LocalTime {
   const t: LocalTime = { year: 0, month: 0, day: 0, weekday: 0, hour: 0, minute: 0, second: 0 };
   for (const part of formatter(timeZone).formatToParts(epochMs)) {
     switch (part.type) {
-      case 'year': t.year = Number(part.value); break;
-      case 'month': t.month = Number(part.value); break;
-      case 'day': t.day = Number(part.value); break;
-      case 'weekday': t.weekday = WEEKDAYS[part.value] ?? 0; break;
-      case 'hour': t.hour = Number(part.value); break;
-      case 'minute': t.minute = Number(part.value); break;
-      case 'second': t.second = Number(part.value); break;
-      default: break;
+      case 'year':
+        t.year = Number(part.value);
+        break;
+      case 'month':
+        t.month = Number(part.value);
+        break;
+      case 'day':
+        t.day = Number(part.value);
+        break;
+      case 'weekday':
+        t.weekday = WEEKDAYS[part.value] ?? 0;
+        break;
+      case 'hour':
+        t.hour = Number(part.value);
+        break;
+      case 'minute':
+        t.minute = Number(part.value);
+        break;
+      case 'second':
+        t.second = Number(part.value);
+        break;
+      default:
+        break;
     }
   }
   return t;

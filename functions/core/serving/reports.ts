@@ -49,7 +49,10 @@ export function withRates(period: string, c: Counts, invalidByReason: Record<str
 }
 
 /** Rows from hour counters, summed per day when asked, in time order; plus the total over all. */
-export function buildReport(hours: readonly ({ hour: string } & Partial<Counts> & Record<string, unknown>)[], granularity: Granularity): { rows: ReportRow[]; totals: ReportRow } {
+export function buildReport(
+  hours: readonly ({ hour: string } & Partial<Counts> & Record<string, unknown>)[],
+  granularity: Granularity,
+): { rows: ReportRow[]; totals: ReportRow } {
   const periods = new Map<string, { c: Counts; reasons: Record<string, number> }>();
   const totals = { c: emptyCounts(), reasons: {} as Record<string, number> };
   for (const h of hours) {

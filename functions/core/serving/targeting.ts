@@ -13,17 +13,7 @@
  *   what an advertiser who targets nothing means.
  */
 
-export const ATTRIBUTES = [
-  'region',
-  'gender',
-  'ageBand',
-  'interest',
-  'device',
-  'os',
-  'accountCategory',
-  'accountId',
-  'adUnitId',
-] as const;
+export const ATTRIBUTES = ['region', 'gender', 'ageBand', 'interest', 'device', 'os', 'accountCategory', 'accountId', 'adUnitId'] as const;
 
 export type Attribute = (typeof ATTRIBUTES)[number];
 

@@ -65,19 +65,24 @@ export function signToken(payload: TrackingPayload, secret: string | readonly st
   const { macBytes } = { ...TRACKING_OPTIONS, ...options };
   const signing = typeof secret === 'string' ? secret : secret[0];
   if (signing === undefined) throw new Error('signToken needs a secret');
-  const fields: unknown[] = [FORMAT_VERSION, payload.decisionId, payload.event, payload.campaignId, payload.adUnitId, payload.chargeMicros, payload.exp, payload.decidedAt, payload.fingerprint];
+  const fields: unknown[] = [
+    FORMAT_VERSION,
+    payload.decisionId,
+    payload.event,
+    payload.campaignId,
+    payload.adUnitId,
+    payload.chargeMicros,
+    payload.exp,
+    payload.decidedAt,
+    payload.fingerprint,
+  ];
   const r = payload.ref;
   if (r !== undefined) fields.push(r.accountId, r.publisherId, r.advertiserId, r.viewerHash, r.landingUrl ?? '');
   const body = Buffer.from(JSON.stringify(fields)).toString('base64url');
   return `${body}.${mac(body, signing, macBytes).toString('base64url')}`;
 }
 
-export function verifyToken(
-  token: string,
-  secret: string | readonly string[],
-  now: Date | number,
-  options: Partial<TrackingOptions> = {},
-): VerifyResult {
+export function verifyToken(token: string, secret: string | readonly string[], now: Date | number, options: Partial<TrackingOptions> = {}): VerifyResult {
   const { macBytes } = { ...TRACKING_OPTIONS, ...options };
   const dot = token.indexOf('.');
   if (dot <= 0 || dot !== token.lastIndexOf('.')) return { ok: false, reason: 'malformed' };
@@ -113,11 +118,29 @@ function parse(body: string): TrackingPayload | undefined {
   if (typeof decisionId !== 'string' || typeof campaignId !== 'string' || typeof adUnitId !== 'string' || typeof fingerprint !== 'string') return undefined;
   if (event !== 'i' && event !== 'c') return undefined;
   if (!Number.isSafeInteger(chargeMicros) || (chargeMicros as number) < 0 || !Number.isSafeInteger(exp) || !Number.isSafeInteger(decidedAt)) return undefined;
-  const payload: TrackingPayload = { decisionId, event, campaignId, adUnitId, chargeMicros: chargeMicros as number, exp: exp as number, decidedAt: decidedAt as number, fingerprint };
+  const payload: TrackingPayload = {
+    decisionId,
+    event,
+    campaignId,
+    adUnitId,
+    chargeMicros: chargeMicros as number,
+    exp: exp as number,
+    decidedAt: decidedAt as number,
+    fingerprint,
+  };
   if (rest.length === 0) return payload;
   if (!rest.every((f) => typeof f === 'string')) return undefined;
   const [accountId, publisherId, advertiserId, viewerHash, landingUrl] = rest as string[];
-  return { ...payload, ref: { accountId: accountId ?? '', publisherId: publisherId ?? '', advertiserId: advertiserId ?? '', viewerHash: viewerHash ?? '', ...(landingUrl ? { landingUrl } : {}) } };
+  return {
+    ...payload,
+    ref: {
+      accountId: accountId ?? '',
+      publisherId: publisherId ?? '',
+      advertiserId: advertiserId ?? '',
+      viewerHash: viewerHash ?? '',
+      ...(landingUrl ? { landingUrl } : {}),
+    },
+  };
 }
 
 /**
@@ -125,18 +148,42 @@ function parse(body: string): TrackingPayload | undefined {
  * other carries 0 (a CPM campaign pays nothing per click, a CPC campaign nothing per impression).
  */
 export function trackingTokens(
-  decision: { decisionId: string; campaignId: string; adUnitId: string; chargeMicros: number; chargeEvent: 'impression' | 'click'; decidedAt: number; fingerprint: string; ref?: TrackingRef },
+  decision: {
+    decisionId: string;
+    campaignId: string;
+    adUnitId: string;
+    chargeMicros: number;
+    chargeEvent: 'impression' | 'click';
+    decidedAt: number;
+    fingerprint: string;
+    ref?: TrackingRef;
+  },
   secret: string | readonly string[],
   expiresAt: Date | number,
   options: Partial<TrackingOptions> = {},
 ): { impression: string; click: string } {
   const expMs = typeof expiresAt === 'number' ? expiresAt : expiresAt.getTime();
   const exp = Math.ceil(expMs / MS_PER_SECOND);
-  const base = { decisionId: decision.decisionId, campaignId: decision.campaignId, adUnitId: decision.adUnitId, exp, decidedAt: decision.decidedAt, fingerprint: decision.fingerprint };
+  const base = {
+    decisionId: decision.decisionId,
+    campaignId: decision.campaignId,
+    adUnitId: decision.adUnitId,
+    exp,
+    decidedAt: decision.decidedAt,
+    fingerprint: decision.fingerprint,
+  };
   const ref = decision.ref;
   const impressionRef = ref === undefined ? {} : { ref: { ...ref, landingUrl: undefined } };
   return {
-    impression: signToken({ ...base, ...impressionRef, event: 'i', chargeMicros: decision.chargeEvent === 'impression' ? decision.chargeMicros : 0 }, secret, options),
-    click: signToken({ ...base, ...(ref === undefined ? {} : { ref }), event: 'c', chargeMicros: decision.chargeEvent === 'click' ? decision.chargeMicros : 0 }, secret, options),
+    impression: signToken(
+      { ...base, ...impressionRef, event: 'i', chargeMicros: decision.chargeEvent === 'impression' ? decision.chargeMicros : 0 },
+      secret,
+      options,
+    ),
+    click: signToken(
+      { ...base, ...(ref === undefined ? {} : { ref }), event: 'c', chargeMicros: decision.chargeEvent === 'click' ? decision.chargeMicros : 0 },
+      secret,
+      options,
+    ),
   };
 }

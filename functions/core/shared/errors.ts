@@ -33,7 +33,11 @@ export abstract class DomainError extends Error {
 
 export class ValidationError extends DomainError {
   readonly code = 'validation';
-  constructor(message: string, readonly errors: FieldIssue[], options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly errors: FieldIssue[],
+    options?: ErrorOptions,
+  ) {
     super(message, { errors }, options);
   }
 }
@@ -60,7 +64,12 @@ export class InsufficientFundsError extends DomainError {
 
 export class InvalidTransitionError extends DomainError {
   readonly code = 'invalid_transition';
-  constructor(readonly state: string, readonly action: string, readonly allowed: readonly string[], options?: ErrorOptions) {
+  constructor(
+    readonly state: string,
+    readonly action: string,
+    readonly allowed: readonly string[],
+    options?: ErrorOptions,
+  ) {
     super(`Cannot ${action} an order in state ${state}`, { state, allowedActions: allowed }, options);
   }
 }
@@ -79,7 +88,11 @@ export class PayloadTooLargeError extends DomainError {
 
 export class RateLimitedError extends DomainError {
   readonly code = 'rate_limited';
-  constructor(message: string, readonly retryAfterSeconds: number, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    options?: ErrorOptions,
+  ) {
     super(message, { retryAfterSeconds }, options);
   }
 }

@@ -3,8 +3,24 @@ import type { Clock } from './clock.js';
 
 /** Prefixes of the ids Placard hands out: prefixed, sortable, ULID-based. */
 export type IdPrefix =
-  | 'tnt' | 'key' | 'acct' | 'slot' | 'unit' | 'ord' | 'cmp' | 'crv' | 'dec'
-  | 'pay' | 'dep' | 'txn' | 'whk' | 'dlv' | 'rule' | 'lse' | 'psn' | 'inv';
+  | 'tnt'
+  | 'key'
+  | 'acct'
+  | 'slot'
+  | 'unit'
+  | 'ord'
+  | 'cmp'
+  | 'crv'
+  | 'dec'
+  | 'pay'
+  | 'dep'
+  | 'txn'
+  | 'whk'
+  | 'dlv'
+  | 'rule'
+  | 'lse'
+  | 'psn'
+  | 'inv';
 
 export type IdSource = (prefix: IdPrefix) => string;
 

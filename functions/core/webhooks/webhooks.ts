@@ -24,7 +24,11 @@ export interface Notify {
   version: number;
 }
 
-export const notify = (events: readonly string[], tenantIds: readonly string[], version: number): Notify => ({ events: [...events], tenantIds: [...new Set(tenantIds)], version });
+export const notify = (events: readonly string[], tenantIds: readonly string[], version: number): Notify => ({
+  events: [...events],
+  tenantIds: [...new Set(tenantIds)],
+  version,
+});
 
 /** The notification a changed item raises, or none: new or changed images whose `notify` belongs to this very version. */
 export function raisedNotify(newImage: Record<string, unknown> | undefined, oldImage: Record<string, unknown> | undefined): Notify | undefined {
@@ -65,7 +69,10 @@ export function validateWebhookUrl(url: string, allowPrivateNetworks: boolean): 
     return [{ field: 'url', message: 'must be an absolute URL' }];
   }
   if (parsed.username || parsed.password) return [{ field: 'url', message: 'must not carry credentials' }];
-  if (!allowPrivateNetworks && (parsed.hostname === 'localhost' || (isIP(parsed.hostname.replace(/^\[|\]$/g, '')) !== 0 && !isPublicAddress(parsed.hostname)))) {
+  if (
+    !allowPrivateNetworks &&
+    (parsed.hostname === 'localhost' || (isIP(parsed.hostname.replace(/^\[|\]$/g, '')) !== 0 && !isPublicAddress(parsed.hostname)))
+  ) {
     return [{ field: 'url', message: 'must not point at a loopback, private, link-local or reserved address' }];
   }
   if (parsed.protocol === 'https:') return [];
@@ -89,7 +96,9 @@ export const webhookPayload = (event: string, at: Date, item: Record<string, unk
  * so a stream batch that is delivered again finds its deliveries already made.
  */
 export function deliveryKey(item: { pk: unknown; sk: unknown; version: unknown }, webhookId: string, event: string): string {
-  return createHash('sha256').update(JSON.stringify([item.pk, item.sk, item.version, webhookId, event])).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify([item.pk, item.sk, item.version, webhookId, event]))
+    .digest('base64url');
 }
 
 export interface RetryPolicy {

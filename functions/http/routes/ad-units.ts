@@ -61,7 +61,8 @@ const serverKey = createRoute({
   path: '/v1/ad-units/{id}/server-key',
   tags,
   summary: 'A new server key for server-to-server decisions (replaces the previous one)',
-  description: 'Shown once; the unit keeps only its hash. Send it as `X-Placard-Unit-Key` with POST /v1/decisions: the origin check is skipped, and without a `frequencyToken` the viewer’s frequency is read from the table.',
+  description:
+    'Shown once; the unit keeps only its hash. Send it as `X-Placard-Unit-Key` with POST /v1/decisions: the origin check is skipped, and without a `frequencyToken` the viewer’s frequency is read from the table.',
   ...access('publisher'),
   request: { params: IdParam('unit') },
   responses: { 201: jsonContent(NewUnitKeySchema, 'Created; the key is shown once'), ...ownerErrors },

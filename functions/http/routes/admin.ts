@@ -32,7 +32,14 @@ const reviewRoute = (verdict: 'verify' | 'reject', body: z.ZodType, summary: str
     summary,
     ...access('admin'),
     request: { params: IdParam('acct'), ...jsonBody(body) },
-    responses: { 200: jsonContent(AccountSchema, 'The account'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404], 409: errorResponses[409] },
+    responses: {
+      200: jsonContent(AccountSchema, 'The account'),
+      400: errorResponses[400],
+      401: errorResponses[401],
+      403: errorResponses[403],
+      404: errorResponses[404],
+      409: errorResponses[409],
+    },
   });
 
 const VerifyBody = z.object({ note: z.string().trim().max(1000).optional() }).openapi('AccountVerify');
@@ -75,8 +82,16 @@ const reviews = (c: Context<AppEnv>) => {
 
 const RulingBody = z
   .object({
-    adUnitId: z.string().regex(/^unit_[0-9a-z]{1,40}$/).optional().openapi({ description: 'Rule all traffic of this ad unit in the range' }),
-    fingerprint: z.string().regex(/^[0-9A-Za-z_-]{1,128}$/).optional().openapi({ description: 'Rule the traffic of this source fingerprint in the range' }),
+    adUnitId: z
+      .string()
+      .regex(/^unit_[0-9a-z]{1,40}$/)
+      .optional()
+      .openapi({ description: 'Rule all traffic of this ad unit in the range' }),
+    fingerprint: z
+      .string()
+      .regex(/^[0-9A-Za-z_-]{1,128}$/)
+      .optional()
+      .openapi({ description: 'Rule the traffic of this source fingerprint in the range' }),
     from: z.iso.datetime({ offset: true }),
     to: z.iso.datetime({ offset: true }),
     reason: z.string().trim().min(1).max(200),
@@ -117,12 +132,12 @@ export const adminRoutes = router()
     return c.json(await reviews(c).reviewAccount(c.req.valid('param').id, { verdict: 'rejected', reason }), 200);
   })
   .openapi(stats, async (c) => {
-  const { db } = c.var.deps;
-  const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.stats() }));
-  const counts = Object.fromEntries(
-    Object.entries(out.Item ?? {})
-      .filter(([name]) => name.startsWith('count_'))
-      .map(([name, value]) => [name.slice('count_'.length), Number(value)]),
-  );
-  return c.json({ counts }, 200);
-});
+    const { db } = c.var.deps;
+    const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.stats() }));
+    const counts = Object.fromEntries(
+      Object.entries(out.Item ?? {})
+        .filter(([name]) => name.startsWith('count_'))
+        .map(([name, value]) => [name.slice('count_'.length), Number(value)]),
+    );
+    return c.json({ counts }, 200);
+  });

@@ -16,9 +16,15 @@ const tags = ['Campaigns'];
 const errors = { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] };
 const CreativeParams = z.object({ id: Id('cmp'), creativeId: Id('crv') });
 
-
 const common = { tags, ...access('advertiser') };
-const create = createRoute({ ...common, method: 'post', path: '/v1/campaigns', summary: 'Create a campaign (draft)', request: jsonBody(CampaignInputSchema), responses: { 201: jsonContent(CampaignSchema, 'Created'), ...errors } });
+const create = createRoute({
+  ...common,
+  method: 'post',
+  path: '/v1/campaigns',
+  summary: 'Create a campaign (draft)',
+  request: jsonBody(CampaignInputSchema),
+  responses: { 201: jsonContent(CampaignSchema, 'Created'), ...errors },
+});
 const list = createRoute({
   ...common,
   method: 'get',
@@ -27,7 +33,14 @@ const list = createRoute({
   request: { query: PageQuery },
   responses: { 200: jsonContent(page(CampaignSchema), 'A page of campaigns'), ...errors },
 });
-const get = createRoute({ ...common, method: 'get', path: '/v1/campaigns/{id}', summary: 'One campaign', request: { params: IdParam('cmp') }, responses: { 200: jsonContent(CampaignSchema, 'The campaign'), ...errors } });
+const get = createRoute({
+  ...common,
+  method: 'get',
+  path: '/v1/campaigns/{id}',
+  summary: 'One campaign',
+  request: { params: IdParam('cmp') },
+  responses: { 200: jsonContent(CampaignSchema, 'The campaign'), ...errors },
+});
 const update = createRoute({
   ...common,
   method: 'patch',
@@ -50,16 +63,31 @@ const actionRoute = (action: keyof typeof ACTIONS) =>
     path: `/v1/campaigns/{id}/${action}`,
     summary: ACTIONS[action],
     request: { params: IdParam('cmp') },
-    responses: { 200: jsonContent(CampaignSchema, 'The campaign'), ...errors, 402: problemContent('The available balance does not cover the budget'), 409: errorResponses[409] },
+    responses: {
+      200: jsonContent(CampaignSchema, 'The campaign'),
+      ...errors,
+      402: problemContent('The available balance does not cover the budget'),
+      409: errorResponses[409],
+    },
   });
 
 const topUp = createRoute({
   ...common,
   method: 'post',
   path: '/v1/campaigns/{id}/top-up',
-  summary: 'Add to an activated campaign’s budget: the amount is held from the available balance; a campaign whose budget was spent serves again (needs an Idempotency-Key)',
-  request: { params: IdParam('cmp'), headers: z.object({ 'idempotency-key': z.string().optional().openapi({ description: 'Required' }) }), ...jsonBody(z.object({ amountMicros: microsInput('Added to the budget and held from the available balance') }).openapi('CampaignTopUp')) },
-  responses: { 200: jsonContent(CampaignSchema, 'The campaign with its new budget'), ...errors, 402: problemContent('The available balance does not cover the amount'), 409: problemContent('The campaign is a draft, ended or archived') },
+  summary:
+    'Add to an activated campaign’s budget: the amount is held from the available balance; a campaign whose budget was spent serves again (needs an Idempotency-Key)',
+  request: {
+    params: IdParam('cmp'),
+    headers: z.object({ 'idempotency-key': z.string().optional().openapi({ description: 'Required' }) }),
+    ...jsonBody(z.object({ amountMicros: microsInput('Added to the budget and held from the available balance') }).openapi('CampaignTopUp')),
+  },
+  responses: {
+    200: jsonContent(CampaignSchema, 'The campaign with its new budget'),
+    ...errors,
+    402: problemContent('The available balance does not cover the amount'),
+    409: problemContent('The campaign is a draft, ended or archived'),
+  },
 });
 
 const addCreative = createRoute({
@@ -87,7 +115,10 @@ const editCreative = createRoute({
   responses: { 200: jsonContent(CreativeSchema, 'The creative, pending review'), ...errors, 409: errorResponses[409] },
 });
 
-const VERDICTS = { approve: z.object({}).openapi('CreativeApprove'), reject: z.object({ reason: z.string().trim().min(1).max(1000) }).openapi('CreativeReject') };
+const VERDICTS = {
+  approve: z.object({}).openapi('CreativeApprove'),
+  reject: z.object({ reason: z.string().trim().min(1).max(1000) }).openapi('CreativeReject'),
+};
 const reviewRoute = (verdict: keyof typeof VERDICTS) =>
   createRoute({
     method: 'post',
@@ -100,7 +131,8 @@ const reviewRoute = (verdict: keyof typeof VERDICTS) =>
   });
 
 /** One campaign with its spend and what is left. */
-const shown = async (c: Context<AppEnv>, campaign: Campaign) => (await withBudget(c.var.deps, [campaign]))[0] as Campaign & { spentMicros: number; remainingMicros: number };
+const shown = async (c: Context<AppEnv>, campaign: Campaign) =>
+  (await withBudget(c.var.deps, [campaign]))[0] as Campaign & { spentMicros: number; remainingMicros: number };
 
 const advertiser = (c: Context<AppEnv>) => ({ store: campaignStore(c.var.deps), me: caller(c).tenantId });
 const reviewer = (c: Context<AppEnv>) => campaignStore(c.var.deps);
@@ -125,7 +157,10 @@ export const campaignRoutes = router()
   })
   .openapi(topUp, async (c) => {
     const { store, me } = advertiser(c);
-    if (!c.req.valid('header')['idempotency-key']) throw new ValidationError('A top-up needs an Idempotency-Key', [{ field: 'Idempotency-Key', message: 'is required: a retry with the same key tops up once' }]);
+    if (!c.req.valid('header')['idempotency-key'])
+      throw new ValidationError('A top-up needs an Idempotency-Key', [
+        { field: 'Idempotency-Key', message: 'is required: a retry with the same key tops up once' },
+      ]);
     const { campaign, held } = await store.topUp(me, c.req.valid('param').id, c.req.valid('json').amountMicros);
     return c.json({ ...campaign, ...budgetProgress(campaign, held) }, 200);
   })

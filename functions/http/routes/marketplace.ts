@@ -75,7 +75,11 @@ const accountPage = createRoute({
   summary: 'One account as advertisers see it: its audience and verification',
   ...access(),
   request: { params: IdParam('acct') },
-  responses: { 200: jsonContent(MarketAccountSchema.extend({ verification: AccountSchema.shape.verification }), 'The account'), ...errors, 404: errorResponses[404] },
+  responses: {
+    200: jsonContent(MarketAccountSchema.extend({ verification: AccountSchema.shape.verification }), 'The account'),
+    ...errors,
+    404: errorResponses[404],
+  },
 });
 
 const accountSlots = createRoute({
@@ -98,7 +102,10 @@ const MatchBody = z
     }),
     dateFrom: IsoDateSchema,
     dateTo: IsoDateSchema,
-    budgetMicros: microsInput('The budget', 0).optional().openapi({ description: 'With a budget, the answer carries the plan that reaches the most targeted readers for it, found within bounded work and time (`method: approximate` with its proven `bound` past them)' }),
+    budgetMicros: microsInput('The budget', 0).optional().openapi({
+      description:
+        'With a budget, the answer carries the plan that reaches the most targeted readers for it, found within bounded work and time (`method: approximate` with its proven `bound` past them)',
+    }),
     categories: z.array(z.enum(CATEGORIES)).optional(),
     platforms: z.array(z.enum(PLATFORMS)).optional(),
     limit: z.number().int().optional(),
@@ -109,7 +116,11 @@ const MatchBody = z
 const MatchedSlotSchema = z
   .object({
     slot: SlotSchema.omit({ createdAt: true, updatedAt: true, orderId: true }),
-    account: MarketAccountSchema.omit({ description: true, audience: true }).extend({ followers: z.number().int(), averageReads: z.number().int(), audienceSource: AudienceSchema.shape.source }),
+    account: MarketAccountSchema.omit({ description: true, audience: true }).extend({
+      followers: z.number().int(),
+      averageReads: z.number().int(),
+      audienceSource: AudienceSchema.shape.source,
+    }),
     matchShare: z.number(),
     targetedReach: z.number().int(),
     cptrMicros: z.number().int().openapi({ description: 'Cost per thousand targeted reads' }),
@@ -146,11 +157,35 @@ const match = createRoute({
   },
 });
 
-const marketAccountView = ({ id, platform, handle, name, category, description, audience }: MarketAccount) => ({ id, platform, handle, name, category, description, audience });
+const marketAccountView = ({ id, platform, handle, name, category, description, audience }: MarketAccount) => ({
+  id,
+  platform,
+  handle,
+  name,
+  category,
+  description,
+  audience,
+});
 
-const matchedView = ({ slot: { id, accountId, publishDate, position, format, committedReads, priceMicros, status }, account: a, matchShare, targetedReach, cptrMicros, explanations }: RankedSlot) => ({
+const matchedView = ({
   slot: { id, accountId, publishDate, position, format, committedReads, priceMicros, status },
-  account: { id: a.id, platform: a.platform, handle: a.handle, name: a.name, category: a.category, followers: a.audience.followers, averageReads: a.audience.averageReads, audienceSource: a.audience.source },
+  account: a,
+  matchShare,
+  targetedReach,
+  cptrMicros,
+  explanations,
+}: RankedSlot) => ({
+  slot: { id, accountId, publishDate, position, format, committedReads, priceMicros, status },
+  account: {
+    id: a.id,
+    platform: a.platform,
+    handle: a.handle,
+    name: a.name,
+    category: a.category,
+    followers: a.audience.followers,
+    averageReads: a.audience.averageReads,
+    audienceSource: a.audience.source,
+  },
   matchShare,
   targetedReach,
   cptrMicros,
@@ -186,6 +221,10 @@ export const marketplaceRoutes = router()
     const timeLimit = { ms: c.var.deps.config.MATCH_PLAN_TIME_MS, elapsedMs: () => performance.now() - started };
     const query = c.req.valid('json');
     // Slots before today are past: the range starts today at the earliest.
-    const { results, totalMatches, plan, note } = matchSlots((await market(c)).candidates, { ...query, dateFrom: [query.dateFrom, today(c)].sort()[1]! }, { ...MATCH_OPTIONS, plan: { ...MATCH_OPTIONS.plan, timeLimit } });
+    const { results, totalMatches, plan, note } = matchSlots(
+      (await market(c)).candidates,
+      { ...query, dateFrom: [query.dateFrom, today(c)].sort()[1]! },
+      { ...MATCH_OPTIONS, plan: { ...MATCH_OPTIONS.plan, timeLimit } },
+    );
     return c.json({ results: results.map(matchedView), totalMatches, ...(plan ? { plan: { ...plan, slots: plan.slots.map(matchedView) } } : {}), note }, 200);
   });

@@ -13,9 +13,7 @@ const tags = ['Orders'];
 const HttpUrl = z.url({ protocol: /^https?$/ }).max(2000);
 const Text = (max: number) => z.string().trim().min(1).max(max);
 
-const BriefSchema = z
-  .object({ title: Text(200), copy: Text(5000), landingUrl: HttpUrl, imageUrl: HttpUrl.optional() })
-  .openapi('OrderBrief');
+const BriefSchema = z.object({ title: Text(200), copy: Text(5000), landingUrl: HttpUrl, imageUrl: HttpUrl.optional() }).openapi('OrderBrief');
 
 const PlaceOrderSchema = z.object({ slotId: Id('slot'), brief: BriefSchema }).openapi('PlaceOrder');
 
@@ -40,9 +38,18 @@ const OrderSchema = z
     disputeReason: z.string().optional(),
     deadlines: z.object({ respondBy: z.iso.datetime().optional(), reviewEndsAt: z.iso.datetime().optional() }),
     heldMicros: z.number().int().openapi({ description: 'Still held in escrow for this order' }),
-    settlement: z.object({ refundedMicros: z.number().int(), capturedMicros: z.number().int(), ownerMicros: z.number().int(), feeMicros: z.number().int() }).optional(),
+    settlement: z
+      .object({ refundedMicros: z.number().int(), capturedMicros: z.number().int(), ownerMicros: z.number().int(), feeMicros: z.number().int() })
+      .optional(),
     timeline: z.array(
-      z.object({ at: z.iso.datetime(), actor: ActorSchema, action: z.string(), from: z.enum(ORDER_STATES).nullable(), to: z.enum(ORDER_STATES), note: z.string().optional() }),
+      z.object({
+        at: z.iso.datetime(),
+        actor: ActorSchema,
+        action: z.string(),
+        from: z.enum(ORDER_STATES).nullable(),
+        to: z.enum(ORDER_STATES),
+        note: z.string().optional(),
+      }),
     ),
     allowedActions: z.array(z.enum(ORDER_ACTIONS)).openapi({ description: 'What the caller may do now' }),
     version: z.number().int(),
@@ -61,12 +68,21 @@ const Reason = z.object({ reason: Text(2000).optional() });
 const ACTION_ROUTES: ReadonlyArray<{ action: Exclude<OrderAction, 'expire' | 'auto-complete'>; body: z.ZodObject; required: boolean; summary: string }> = [
   { action: 'accept', body: Note, required: false, summary: 'Owner: take the order (ad cards are scheduled at once; articles wait for a draft)' },
   { action: 'reject', body: Reason, required: false, summary: 'Owner: turn the order down; the hold goes back to the advertiser and the slot reopens' },
-  { action: 'submit-draft', body: z.object({ content: Text(50_000), previewUrl: HttpUrl.optional() }), required: true, summary: 'Owner: submit the custom article’s draft for approval' },
+  {
+    action: 'submit-draft',
+    body: z.object({ content: Text(50_000), previewUrl: HttpUrl.optional() }),
+    required: true,
+    summary: 'Owner: submit the custom article’s draft for approval',
+  },
   { action: 'approve', body: Note, required: false, summary: 'Advertiser: approve the draft; the order is scheduled' },
   { action: 'request-changes', body: Note, required: false, summary: 'Advertiser: send the draft back with notes' },
   {
     action: 'publish',
-    body: z.object({ postUrl: HttpUrl, publishedAt: z.iso.datetime({ offset: true }), reads: z.number().int().min(0).optional().openapi({ description: 'Required for ad cards: reads at the time of proof' }) }),
+    body: z.object({
+      postUrl: HttpUrl,
+      publishedAt: z.iso.datetime({ offset: true }),
+      reads: z.number().int().min(0).optional().openapi({ description: 'Required for ad cards: reads at the time of proof' }),
+    }),
     required: true,
     summary: 'Owner: proof of publication; the review window starts',
   },

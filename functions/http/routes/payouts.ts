@@ -75,7 +75,13 @@ const settleRoute = (outcome: 'paid' | 'failed', summary: string) =>
     summary,
     ...access('admin'),
     request: { params: IdParam('pay') },
-    responses: { 200: jsonContent(PayoutSchema, 'The payout'), 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404], 409: problemContent('The payout is not requested any more') },
+    responses: {
+      200: jsonContent(PayoutSchema, 'The payout'),
+      401: errorResponses[401],
+      403: errorResponses[403],
+      404: errorResponses[404],
+      409: problemContent('The payout is not requested any more'),
+    },
   });
 
 const paid = settleRoute('paid', 'Mark a requested payout paid: pendingPayout → paid');

@@ -15,7 +15,10 @@ import { PasswordSchema, PersonSchema, TenantSchema } from '../people-schemas.js
 
 const tags = ['People'];
 
-const EmailSchema = z.email().max(320).transform((e) => e.toLowerCase());
+const EmailSchema = z
+  .email()
+  .max(320)
+  .transform((e) => e.toLowerCase());
 const TokenSchema = z.string().min(1).max(200);
 
 const SignedInSchema = z.object({ tenant: TenantSchema, person: PersonSchema }).openapi('SignedIn');
@@ -32,7 +35,10 @@ const signInRoute = createRoute({
   summary: 'Sign in with email and password: sets the session cookie',
   request: jsonBody(z.object({ email: EmailSchema, password: z.string().min(1).max(PASSWORD_MAX) }).openapi('SignIn')),
   responses: {
-    201: { ...jsonContent(SignedInSchema, 'Signed in'), headers: { 'Set-Cookie': { schema: { type: 'string' }, description: `${SESSION_COOKIE}=…; HttpOnly; SameSite=Lax; Path=/; Secure (but on localhost)` } } },
+    201: {
+      ...jsonContent(SignedInSchema, 'Signed in'),
+      headers: { 'Set-Cookie': { schema: { type: 'string' }, description: `${SESSION_COOKIE}=…; HttpOnly; SameSite=Lax; Path=/; Secure (but on localhost)` } },
+    },
     400: errorResponses[400],
     401: problemContent('Wrong email or password'),
     403: problemContent('The request came from another origin'),
@@ -46,7 +52,11 @@ const signOutRoute = createRoute({
   tags,
   summary: 'Sign out: the session is revoked and the cookie cleared',
   security: sessionSecurity,
-  responses: { 204: { description: 'Signed out' }, 401: errorResponses[401], 403: problemContent('Not signed in by cookie (API keys are revoked with DELETE /v1/api-keys/{id}), or another origin') },
+  responses: {
+    204: { description: 'Signed out' },
+    401: errorResponses[401],
+    403: problemContent('Not signed in by cookie (API keys are revoked with DELETE /v1/api-keys/{id}), or another origin'),
+  },
 });
 
 const listRoute = createRoute({
@@ -65,7 +75,13 @@ const removeRoute = createRoute({
   summary: 'Remove a member (owner only): their sessions end at once',
   ...access(),
   request: { params: IdParam('psn') },
-  responses: { 204: { description: 'Removed' }, 401: errorResponses[401], 403: ownerOnly, 404: errorResponses[404], 409: problemContent('The owner cannot be removed') },
+  responses: {
+    204: { description: 'Removed' },
+    401: errorResponses[401],
+    403: ownerOnly,
+    404: errorResponses[404],
+    409: problemContent('The owner cannot be removed'),
+  },
 });
 
 const inviteRoute = createRoute({
@@ -119,7 +135,9 @@ const resetRoute = createRoute({
   request: jsonBody(z.object({ personId: Id('psn') }).openapi('PasswordResetInput')),
   responses: {
     201: jsonContent(
-      z.object({ personId: z.string(), expiresAt: z.iso.datetime(), token: z.string().openapi({ description: 'Shown once' }), path: z.string() }).openapi('PasswordReset'),
+      z
+        .object({ personId: z.string(), expiresAt: z.iso.datetime(), token: z.string().openapi({ description: 'Shown once' }), path: z.string() })
+        .openapi('PasswordReset'),
       'The reset link',
     ),
     400: errorResponses[400],
@@ -135,7 +153,12 @@ const completeResetRoute = createRoute({
   tags,
   summary: 'Set a new password with a reset link: every session of the person ends',
   request: jsonBody(z.object({ token: TokenSchema, password: PasswordSchema }).openapi('PasswordResetComplete')),
-  responses: { 204: { description: 'Password changed; sign in with it' }, 400: errorResponses[400], 403: problemContent('The request came from another origin'), 404: problemContent('The reset is unknown, used or expired') },
+  responses: {
+    204: { description: 'Password changed; sign in with it' },
+    400: errorResponses[400],
+    403: problemContent('The request came from another origin'),
+    404: problemContent('The reset is unknown, used or expired'),
+  },
 });
 
 export const peopleRoutes = router()

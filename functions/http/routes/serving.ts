@@ -23,7 +23,11 @@ export const SERVER_KEY_HEADER = 'x-placard-unit-key';
 
 /** Device, OS and region from the request's headers (user agent, CDN viewer location): the caller's own values win. */
 export function headerViewer(c: Context<AppEnv>): ViewerInput {
-  return viewerFromHeaders({ userAgent: c.req.header('user-agent'), country: c.req.header('cloudfront-viewer-country'), countryRegion: c.req.header('cloudfront-viewer-country-region') });
+  return viewerFromHeaders({
+    userAgent: c.req.header('user-agent'),
+    country: c.req.header('cloudfront-viewer-country'),
+    countryRegion: c.req.header('cloudfront-viewer-country-region'),
+  });
 }
 
 /** One unit (`adUnitId`) or several (`placements`), with the viewer completed from the headers. */

@@ -27,7 +27,10 @@ const list = createRoute({
   tags,
   summary: 'An account’s slots by date, optionally between two dates and in one status',
   ...access('publisher'),
-  request: { params: IdParam('acct'), query: PageQuery.extend({ from: IsoDateSchema.optional(), to: IsoDateSchema.optional(), status: z.enum(SLOT_STATUSES).optional() }) },
+  request: {
+    params: IdParam('acct'),
+    query: PageQuery.extend({ from: IsoDateSchema.optional(), to: IsoDateSchema.optional(), status: z.enum(SLOT_STATUSES).optional() }),
+  },
   responses: { 200: jsonContent(page(SlotSchema), 'A page of slots'), ...ownerErrors },
 });
 
@@ -82,7 +85,9 @@ export const slotRoutes = router()
   })
   .openapi(list, async (c) => {
     const { store, owner } = publisherStore(c);
-    const out = await paged(c, c.req.valid('query'), ({ limit, cursor, ...filter }) => store.listSlots(owner, c.req.valid('param').id, filter, { limit, cursor }));
+    const out = await paged(c, c.req.valid('query'), ({ limit, cursor, ...filter }) =>
+      store.listSlots(owner, c.req.valid('param').id, filter, { limit, cursor }),
+    );
     return c.json({ ...out, items: out.items.map(slotView) }, 200);
   })
   .openapi(update, async (c) => {

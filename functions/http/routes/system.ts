@@ -44,7 +44,8 @@ const docsPage = `<!doctype html>
 const docsInit = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', deepLinking: true });`;
 
 /** Only this origin's scripts, styles (swagger-ui also sets inline styles), images and API; never framed. */
-const DOCS_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const DOCS_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /** Interactive docs whose assets come from the swagger-ui-dist package: nothing from a CDN. */
 export const docsRoutes = router()

@@ -27,7 +27,9 @@ const ETAG = `W/"${TAG_VERSION}"`;
 
 function imageRequest(c: Context<AppEnv>): ImageTagRequest | Response {
   const parsed = ImageTagParamsSchema.safeParse(c.req.param());
-  return parsed.success ? { adUnitId: parsed.data.unit, key: parsed.data.key, viewer: headerViewer(c), source: requestSource(c) } : validationProblem(fieldIssues(parsed.error.issues));
+  return parsed.success
+    ? { adUnitId: parsed.data.unit, key: parsed.data.key, viewer: headerViewer(c), source: requestSource(c) }
+    : validationProblem(fieldIssues(parsed.error.issues));
 }
 
 export const tagRoutes = new Hono<AppEnv>()

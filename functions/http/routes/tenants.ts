@@ -13,7 +13,6 @@ import { PasswordSchema, PersonSchema, TenantSchema } from '../people-schemas.js
 
 const ownerOnly = problemContent('Members may not manage API keys');
 
-
 const ApiKeySchema = z
   .object({ id: z.string(), prefix: z.string().openapi({ description: 'The key’s first characters, to tell keys apart' }), createdAt: z.iso.datetime() })
   .openapi('ApiKey');
@@ -25,7 +24,9 @@ const SignupSchema = z
     role: z.enum(signupRoles),
     name: z.string().trim().min(1).max(200),
     email: z.email().max(320),
-    password: PasswordSchema.optional().openapi({ description: 'The console’s signup: also creates the owner person with this password and signs them in (session cookie)' }),
+    password: PasswordSchema.optional().openapi({
+      description: 'The console’s signup: also creates the owner person with this password and signs them in (session cookie)',
+    }),
   })
   .openapi('Signup');
 
@@ -36,7 +37,10 @@ const signup = createRoute({
   summary: 'Create an advertiser or publisher tenant; returns its first API key once',
   request: jsonBody(SignupSchema),
   responses: {
-    201: jsonContent(z.object({ tenant: TenantSchema, apiKey: NewApiKeySchema, person: PersonSchema.optional() }), 'Created (with a password: signed in, Set-Cookie)'),
+    201: jsonContent(
+      z.object({ tenant: TenantSchema, apiKey: NewApiKeySchema, person: PersonSchema.optional() }),
+      'Created (with a password: signed in, Set-Cookie)',
+    ),
     400: errorResponses[400],
     409: problemContent('The email is taken (also the answer to a repeated signup: an Idempotency-Key replays nothing without an API key)'),
   },
@@ -48,7 +52,10 @@ const me = createRoute({
   tags: ['Tenants'],
   summary: 'The tenant of the key or session, and the signed-in person',
   ...access(),
-  responses: { 200: jsonContent(TenantSchema.extend({ person: PersonSchema.optional().openapi({ description: 'Present when signed in by session' }) }), 'The tenant'), 401: errorResponses[401] },
+  responses: {
+    200: jsonContent(TenantSchema.extend({ person: PersonSchema.optional().openapi({ description: 'Present when signed in by session' }) }), 'The tenant'),
+    401: errorResponses[401],
+  },
 });
 
 const listKeys = createRoute({

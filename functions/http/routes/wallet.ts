@@ -13,7 +13,9 @@ const micros = (description: string) => z.number().int().openapi({ description }
 
 /** An ISO instant, or a date: its start (`from`) or end (`to`) is meant, in UTC; normalised to toISOString form. */
 const instantOf = (end: boolean) =>
-  z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((v) => (v.length === 10 ? `${v}T${end ? '23:59:59.999' : '00:00:00.000'}Z` : new Date(v).toISOString()));
+  z
+    .union([z.iso.datetime({ offset: true }), z.iso.date()])
+    .transform((v) => (v.length === 10 ? `${v}T${end ? '23:59:59.999' : '00:00:00.000'}Z` : new Date(v).toISOString()));
 const Instant = instantOf(false);
 
 const WalletSchema = z
@@ -21,8 +23,16 @@ const WalletSchema = z
     currency: z.string(),
     balances: z.union([
       z.object({ availableMicros: micros('Spendable'), heldMicros: micros('Held in escrow for open orders') }).openapi('AdvertiserBalances'),
-      z.object({ earnedMicros: micros('Earned, not yet withdrawn'), pendingPayoutMicros: micros('Requested payouts not yet paid'), paidMicros: micros('Paid out') }).openapi('PublisherBalances'),
-      z.object({ revenueMicros: micros('Platform fees earned'), cashMicros: micros('Counterpart of deposits and payouts: minus the money held for tenants') }).openapi('PlatformBalances'),
+      z
+        .object({
+          earnedMicros: micros('Earned, not yet withdrawn'),
+          pendingPayoutMicros: micros('Requested payouts not yet paid'),
+          paidMicros: micros('Paid out'),
+        })
+        .openapi('PublisherBalances'),
+      z
+        .object({ revenueMicros: micros('Platform fees earned'), cashMicros: micros('Counterpart of deposits and payouts: minus the money held for tenants') })
+        .openapi('PlatformBalances'),
     ]),
   })
   .openapi('Wallet');
@@ -34,13 +44,21 @@ const LedgerEntrySchema = z
     cause: z.object({ type: z.enum(CAUSE_TYPES), id: z.string() }),
     memo: z.string(),
     currency: z.string(),
-    postings: z.array(z.object({ account: z.string(), amountMicros: z.number().int() })).openapi({ description: 'This owner’s postings of the transaction (the other side is on the counterpart’s ledger)' }),
-    balancesAfter: z.record(z.string(), z.number().int()).openapi({ description: 'The running balance: the caller’s balances (as in GET /v1/wallet) right after this entry' }),
+    postings: z
+      .array(z.object({ account: z.string(), amountMicros: z.number().int() }))
+      .openapi({ description: 'This owner’s postings of the transaction (the other side is on the counterpart’s ledger)' }),
+    balancesAfter: z
+      .record(z.string(), z.number().int())
+      .openapi({ description: 'The running balance: the caller’s balances (as in GET /v1/wallet) right after this entry' }),
   })
   .openapi('LedgerEntry');
 
 const DepositSchema = z
-  .object({ advertiserId: Id('tnt'), amountMicros: microsInput('The amount paid in'), reference: z.string().trim().min(1).max(200).openapi({ description: 'The bank or payment reference' }) })
+  .object({
+    advertiserId: Id('tnt'),
+    amountMicros: microsInput('The amount paid in'),
+    reference: z.string().trim().min(1).max(200).openapi({ description: 'The bank or payment reference' }),
+  })
   .openapi('DepositInput');
 
 const wallet = createRoute({
@@ -112,7 +130,10 @@ export const walletRoutes = router()
   })
   .openapi(deposits, async (c) => c.json(await paged(c, c.req.valid('query'), (page) => listDeposits(c.var.deps.db, page)), 200))
   .openapi(createDeposit, async (c) => {
-    if (!c.req.valid('header')['idempotency-key']) throw new ValidationError('Deposits need an Idempotency-Key', [{ field: 'Idempotency-Key', message: 'is required: a retry with the same key records the deposit once' }]);
+    if (!c.req.valid('header')['idempotency-key'])
+      throw new ValidationError('Deposits need an Idempotency-Key', [
+        { field: 'Idempotency-Key', message: 'is required: a retry with the same key records the deposit once' },
+      ]);
     const input = c.req.valid('json');
     const { depositId } = await depositToAdvertiser(c.var.deps, input);
     return c.json({ id: depositId, ...input, currency: c.var.deps.config.CURRENCY }, 201);

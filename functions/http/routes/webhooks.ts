@@ -18,7 +18,9 @@ const WebhookInput = z
   })
   .openapi('WebhookInput');
 
-const WebhookSchema = z.object({ id: z.string(), tenantId: z.string(), url: z.string(), events: z.array(z.enum(WEBHOOK_EVENTS)), createdAt: z.iso.datetime() }).openapi('Webhook');
+const WebhookSchema = z
+  .object({ id: z.string(), tenantId: z.string(), url: z.string(), events: z.array(z.enum(WEBHOOK_EVENTS)), createdAt: z.iso.datetime() })
+  .openapi('Webhook');
 const NewWebhookSchema = WebhookSchema.extend({
   secret: z.string().openapi({ description: 'The signing secret (whsec_…): shown once, on create. Verify deliveries with any Standard Webhooks library.' }),
 }).openapi('NewWebhook');
@@ -52,7 +54,9 @@ const create = createRoute({
     400: errorResponses[400],
     401: errorResponses[401],
     403: errorResponses[403],
-    409: problemContent('At the cap of webhooks per tenant; or a replay of a creation with the same Idempotency-Key, which names the webhook (`created`) without its secret'),
+    409: problemContent(
+      'At the cap of webhooks per tenant; or a replay of a creation with the same Idempotency-Key, which names the webhook (`created`) without its secret',
+    ),
   },
 });
 
@@ -93,7 +97,13 @@ const deliveries = createRoute({
   summary: 'Deliveries to a webhook, newest first: status, attempts, last HTTP status, next attempt',
   ...access('advertiser', 'publisher'),
   request: { params: IdParam('whk'), query: PageQuery },
-  responses: { 200: jsonContent(page(DeliverySchema), 'Deliveries'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
+  responses: {
+    200: jsonContent(page(DeliverySchema), 'Deliveries'),
+    400: errorResponses[400],
+    401: errorResponses[401],
+    403: errorResponses[403],
+    404: errorResponses[404],
+  },
 });
 
 /** Webhooks belong to advertisers and publishers: the parties events are about. */

@@ -33,8 +33,18 @@ describe('ledger postings', () => {
   });
 
   it('refuses unbalanced or fractional postings', () => {
-    expect(isBalanced([{ account: 'platform:cash', amountMicros: -5 }, { account: 'advertiser:t:available', amountMicros: 4 }])).toBe(false);
-    expect(isBalanced([{ account: 'platform:cash', amountMicros: -0.5 }, { account: 'advertiser:t:available', amountMicros: 0.5 }])).toBe(false);
+    expect(
+      isBalanced([
+        { account: 'platform:cash', amountMicros: -5 },
+        { account: 'advertiser:t:available', amountMicros: 4 },
+      ]),
+    ).toBe(false);
+    expect(
+      isBalanced([
+        { account: 'platform:cash', amountMicros: -0.5 },
+        { account: 'advertiser:t:available', amountMicros: 0.5 },
+      ]),
+    ).toBe(false);
   });
 });
 
@@ -52,7 +62,11 @@ describe('normalise', () => {
 
 describe('replay and accounts', () => {
   it('replays transactions into balances that sum to zero', () => {
-    const balances = replay([{ postings: postings.deposit('a', 500) }, { postings: postings.hold('a', 200) }, { postings: postings.capture('a', 'p', 200, 1000) }]);
+    const balances = replay([
+      { postings: postings.deposit('a', 500) },
+      { postings: postings.hold('a', 200) },
+      { postings: postings.capture('a', 'p', 200, 1000) },
+    ]);
     expect(Object.fromEntries(balances)).toEqual({
       'platform:cash': -500,
       'advertiser:a:available': 300,

@@ -29,12 +29,7 @@ describe('validateAudience', () => {
 
   it('does check counts, source and timestamp', () => {
     const profile = { ...anAudience(), followers: -1, averageReads: 1.5, source: 'guess', updatedAt: 'yesterday' } as unknown as AudienceProfile;
-    expect(validateAudience(profile).map((i) => i.field)).toEqual([
-      'audience.followers',
-      'audience.averageReads',
-      'audience.source',
-      'audience.updatedAt',
-    ]);
+    expect(validateAudience(profile).map((i) => i.field)).toEqual(['audience.followers', 'audience.averageReads', 'audience.source', 'audience.updatedAt']);
   });
 
   it('does use the given path prefix and region list', () => {

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  cptrMicros,
-  formatPercent,
-  matchShare,
-  rankSlots,
-  scoreSlot,
-  targetedReach,
-} from '../../../functions/core/marketplace/matching.js';
+import { cptrMicros, formatPercent, matchShare, rankSlots, scoreSlot, targetedReach } from '../../../functions/core/marketplace/matching.js';
 import { CNY, aSlot, anAccount, anAudience } from './fixtures.js';
 
 // A: 10 000 reads; female 60%; CN-SH 20% + CN-BJ 10%.

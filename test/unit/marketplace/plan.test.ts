@@ -1,10 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  PLAN_OPTIONS,
-  solveMultipleChoiceKnapsack,
-  type KnapsackItem,
-} from '../../../functions/core/marketplace/plan.js';
+import { PLAN_OPTIONS, solveMultipleChoiceKnapsack, type KnapsackItem } from '../../../functions/core/marketplace/plan.js';
 
 /** Best reach over every choice of at most one item per group (exponential: small inputs only). */
 function bruteForce(items: readonly KnapsackItem[], budget: number): number {
@@ -166,7 +162,7 @@ describe('solveMultipleChoiceKnapsack', () => {
     for (let i = 0; i < 1000; i++) {
       const reach = Math.floor(500 + rand() * 300_000);
       // About 20–300 CNY per thousand reads, at arbitrary micros.
-      const costMicros = Math.floor(reach * (20_000 + rand() * 280_000) / 1000 * 1000) + Math.floor(rand() * 1000);
+      const costMicros = Math.floor(((reach * (20_000 + rand() * 280_000)) / 1000) * 1000) + Math.floor(rand() * 1000);
       items.push({ group: `acct${i % 300}|day${Math.floor(i / 300)}`, costMicros, reach });
     }
     const total = items.reduce((s, i) => s + i.costMicros, 0);

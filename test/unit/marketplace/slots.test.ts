@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../functions/core/shared/errors.js';
-import {
-  addDays,
-  datesInRange,
-  expandRecurrence,
-  isIsoDate,
-  validateSlotFields,
-  weekdayOf,
-} from '../../../functions/core/marketplace/slots.js';
+import { addDays, datesInRange, expandRecurrence, isIsoDate, validateSlotFields, weekdayOf } from '../../../functions/core/marketplace/slots.js';
 import { CNY } from './fixtures.js';
 
 const fields = { position: 'headline', format: 'ad_card', committedReads: 5_000, priceMicros: 800 * CNY } as const;
@@ -41,9 +34,7 @@ describe('date helpers', () => {
 describe('expandRecurrence', () => {
   it('does create one draft per matching weekday, both ends included', () => {
     const drafts = expandRecurrence({ from: '2025-03-01', to: '2025-03-14', weekdays: [1, 3, 5], ...fields });
-    expect(drafts.map((d) => d.publishDate)).toEqual([
-      '2025-03-03', '2025-03-05', '2025-03-07', '2025-03-10', '2025-03-12', '2025-03-14',
-    ]);
+    expect(drafts.map((d) => d.publishDate)).toEqual(['2025-03-03', '2025-03-05', '2025-03-07', '2025-03-10', '2025-03-12', '2025-03-14']);
     expect(drafts[0]).toEqual({ ...fields, publishDate: '2025-03-03' });
   });
 

@@ -1,12 +1,6 @@
 import { postings as ledgerPostings, replay, type LedgerAccount, type Posting } from '../../../functions/core/ledger/ledger.js';
 import { DEFAULT_ORDER_CONFIG, type Order, type OrderAction, type OrderActor, type OrderActorRole } from '../../../functions/core/orders/order.js';
-import {
-  applyAction,
-  newOrder,
-  type ActionInputs,
-  type ActionResult,
-  type NewOrderInput,
-} from '../../../functions/core/orders/state-machine.js';
+import { applyAction, newOrder, type ActionInputs, type ActionResult, type NewOrderInput } from '../../../functions/core/orders/state-machine.js';
 import { sequentialIds } from '../../../functions/core/shared/ids.js';
 
 export const ADVERTISER = 'tnt_adv';

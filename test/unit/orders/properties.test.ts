@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { advertiser, isBalanced, mayGoNegative, platform, publisher } from '../../../functions/core/ledger/ledger.js';
-import { ORDER_ACTIONS, ORDER_ACTOR_ROLES, ORDER_STATES, isFinal, type Order, type OrderAction, type OrderActor, type OrderState } from '../../../functions/core/orders/order.js';
+import {
+  ORDER_ACTIONS,
+  ORDER_ACTOR_ROLES,
+  ORDER_STATES,
+  isFinal,
+  type Order,
+  type OrderAction,
+  type OrderActor,
+  type OrderState,
+} from '../../../functions/core/orders/order.js';
 import { allowedActions, applyAction, dueJobs, type ActionInputs } from '../../../functions/core/orders/state-machine.js';
 import { DomainError } from '../../../functions/core/shared/errors.js';
 import { ADVERTISER, Books, HOUR, PUBLISHER, actors, anAdCardInput, anOrderInput, book, config, hoursAfter } from './builders.js';
@@ -28,10 +37,7 @@ const attemptArb: fc.Arbitrary<Attempt> = fc.record({
   role: fc.constantFrom(...ORDER_ACTOR_ROLES),
   foreignTenant: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
   // Mostly short steps, sometimes past a deadline.
-  laterHours: fc.oneof(
-    { arbitrary: fc.integer({ min: 0, max: 6 }), weight: 4 },
-    { arbitrary: fc.integer({ min: 7, max: 100 }), weight: 1 },
-  ),
+  laterHours: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 6 }), weight: 4 }, { arbitrary: fc.integer({ min: 7, max: 100 }), weight: 1 }),
   reads: fc.option(fc.integer({ min: 0, max: 30_000 }), { nil: undefined }),
   // Mostly a sensible share of what is held; sometimes none, none at all, everything, or more.
   refundShare: fc.oneof(

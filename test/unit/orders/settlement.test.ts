@@ -32,14 +32,19 @@ describe('settle', () => {
 
   it('does always balance and add up to what was held', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 10_000 }), (held, share, feeBps) => {
-        const refund = Math.floor(held * share);
-        const { postings, settlement: s } = settle({ ...parties, heldMicros: held, feeBps }, Math.min(refund, held));
-        expect(isBalanced(postings)).toBe(true);
-        expect(s.refundedMicros + s.capturedMicros).toBe(held);
-        expect(s.ownerMicros + s.feeMicros).toBe(s.capturedMicros);
-        expect(s.feeMicros).toBe(Number((BigInt(s.capturedMicros) * BigInt(feeBps)) / 10_000n));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 0, max: 10_000 }),
+        (held, share, feeBps) => {
+          const refund = Math.floor(held * share);
+          const { postings, settlement: s } = settle({ ...parties, heldMicros: held, feeBps }, Math.min(refund, held));
+          expect(isBalanced(postings)).toBe(true);
+          expect(s.refundedMicros + s.capturedMicros).toBe(held);
+          expect(s.ownerMicros + s.feeMicros).toBe(s.capturedMicros);
+          expect(s.feeMicros).toBe(Number((BigInt(s.capturedMicros) * BigInt(feeBps)) / 10_000n));
+        },
+      ),
     );
   });
 });
@@ -84,7 +89,12 @@ describe('shortfallRefundMicros', () => {
 describe('completion money', () => {
   it('does pay a 999-micro custom article as 900 to the owner and 99 to the platform', () => {
     const order = orderIn('published', anOrderInput({ priceMicros: 999 }));
-    expect(act(order, 'confirm', undefined, 'advertiser').order.settlement).toEqual({ refundedMicros: 0, capturedMicros: 999, ownerMicros: 900, feeMicros: 99 });
+    expect(act(order, 'confirm', undefined, 'advertiser').order.settlement).toEqual({
+      refundedMicros: 0,
+      capturedMicros: 999,
+      ownerMicros: 900,
+      feeMicros: 99,
+    });
   });
 
   it('does use the fee rate fixed at booking, not a later one', () => {
@@ -96,7 +106,11 @@ describe('completion money', () => {
     const order = orderIn('scheduled', anAdCardInput({ priceMicros: 5_000, committedReads: 100 }));
     const published = act(order, 'publish', { postUrl: 'https://x.example/p', publishedAt: order.updatedAt, reads: 0 }, 'owner').order;
     const r = act(published, 'confirm', undefined, 'advertiser');
-    expect(r.order).toMatchObject({ state: 'completed', heldMicros: 0, settlement: { refundedMicros: 5_000, capturedMicros: 0, ownerMicros: 0, feeMicros: 0 } });
+    expect(r.order).toMatchObject({
+      state: 'completed',
+      heldMicros: 0,
+      settlement: { refundedMicros: 5_000, capturedMicros: 0, ownerMicros: 0, feeMicros: 0 },
+    });
     expect(isBalanced(r.postings)).toBe(true);
   });
 });

@@ -1,31 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { advertiser, isBalanced, platform, publisher } from '../../../functions/core/ledger/ledger.js';
-import { ORDER_ACTIONS, ORDER_ACTOR_ROLES, ORDER_STATES, type Order, type OrderAction, type OrderActorRole, type OrderState } from '../../../functions/core/orders/order.js';
 import {
-  allowedActions,
-  applyAction,
-  dueJobs,
-  jobDueAt,
-  newOrder,
-  type ActionInputs,
-} from '../../../functions/core/orders/state-machine.js';
+  ORDER_ACTIONS,
+  ORDER_ACTOR_ROLES,
+  ORDER_STATES,
+  type Order,
+  type OrderAction,
+  type OrderActorRole,
+  type OrderState,
+} from '../../../functions/core/orders/order.js';
+import { allowedActions, applyAction, dueJobs, jobDueAt, newOrder, type ActionInputs } from '../../../functions/core/orders/state-machine.js';
 import { ConflictError, ForbiddenError, InvalidTransitionError, ValidationError } from '../../../functions/core/shared/errors.js';
 import { sequentialIds } from '../../../functions/core/shared/ids.js';
-import {
-  ADVERTISER,
-  Books,
-  PUBLISHER,
-  T0,
-  aProof,
-  act,
-  actors,
-  anAdCardInput,
-  anOrderInput,
-  book,
-  config,
-  hoursAfter,
-  orderIn,
-} from './builders.js';
+import { ADVERTISER, Books, PUBLISHER, T0, aProof, act, actors, anAdCardInput, anOrderInput, book, config, hoursAfter, orderIn } from './builders.js';
 
 const PRICE = 1_000_000_000;
 
@@ -387,7 +374,9 @@ describe('applyAction: deadlines and input', () => {
     const order = orderIn('scheduled');
     const now = hoursAfter(order.updatedAt, 1);
     expect(fields(() => act(order, 'publish', { postUrl: 'not a url', publishedAt: 'yesterday' }, 'owner', now))).toEqual(['postUrl', 'publishedAt']);
-    expect(fields(() => act(order, 'publish', { postUrl: 'https://x.example', publishedAt: hoursAfter(now, 1).toISOString() }, 'owner', now))).toEqual(['publishedAt']);
+    expect(fields(() => act(order, 'publish', { postUrl: 'https://x.example', publishedAt: hoursAfter(now, 1).toISOString() }, 'owner', now))).toEqual([
+      'publishedAt',
+    ]);
     expect(fields(() => act(order, 'publish', { ...aProof(), reads: -1 }, 'owner', now))).toEqual(['reads']);
     const adCard = orderIn('scheduled', anAdCardInput());
     expect(fields(() => act(adCard, 'publish', aProof(), 'owner'))).toEqual(['reads']);

@@ -75,8 +75,18 @@ describe('runAuction', () => {
 
   it('never charges above the bid nor clears below the floor', () => {
     const candidate = fc.oneof(
-      fc.record({ campaignId: fc.string({ maxLength: 3 }), model: fc.constant('cpm' as const), bidMicros: fc.integer({ min: 1, max: 50_000_000 }), ctr: fc.constant(0) }),
-      fc.record({ campaignId: fc.string({ maxLength: 3 }), model: fc.constant('cpc' as const), bidMicros: fc.integer({ min: 1, max: 5_000_000 }), ctr: fc.double({ min: 0.0001, max: 0.5, noNaN: true }) }),
+      fc.record({
+        campaignId: fc.string({ maxLength: 3 }),
+        model: fc.constant('cpm' as const),
+        bidMicros: fc.integer({ min: 1, max: 50_000_000 }),
+        ctr: fc.constant(0),
+      }),
+      fc.record({
+        campaignId: fc.string({ maxLength: 3 }),
+        model: fc.constant('cpc' as const),
+        bidMicros: fc.integer({ min: 1, max: 5_000_000 }),
+        ctr: fc.double({ min: 0.0001, max: 0.5, noNaN: true }),
+      }),
     );
     fc.assert(
       fc.property(fc.array(candidate, { maxLength: 8 }), fc.integer({ min: 0, max: 20_000_000 }), (candidates, floor) => {

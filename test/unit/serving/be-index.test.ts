@@ -20,7 +20,10 @@ const context: fc.Arbitrary<TargetingContext> = fc.dictionary(attribute, fc.arra
 const campaigns: fc.Arbitrary<IndexEntry[]> = fc.array(targeting, { maxLength: 40 }).map((ts) => ts.map((t, i) => ({ id: `cmp_${i}`, targeting: t })));
 
 const bruteForce = (entries: readonly IndexEntry[], ctx: TargetingContext): string[] =>
-  entries.filter((e) => evaluate(e.targeting, ctx)).map((e) => e.id).sort();
+  entries
+    .filter((e) => evaluate(e.targeting, ctx))
+    .map((e) => e.id)
+    .sort();
 
 describe('buildIndex', () => {
   it('returns exactly the campaigns brute-force evaluation returns', () => {
@@ -48,14 +51,21 @@ describe('buildIndex', () => {
       fc.func(fc.double({ min: -1, max: 2, noNaN: true })),
     );
     fc.assert(
-      fc.property(campaigns, fc.array(context, { minLength: 1, maxLength: 10 }), fc.boolean(), fc.boolean(), frequencies, (entries, contexts, pairs, triples, keyFrequency) => {
-        const index = buildIndex(entries, { pairs, triples, ...(keyFrequency ? { keyFrequency } : {}) });
-        for (const ctx of contexts) {
-          const got = index.match(ctx);
-          expect(new Set(got).size).toBe(got.length);
-          expect([...got].sort()).toEqual(bruteForce(entries, ctx));
-        }
-      }),
+      fc.property(
+        campaigns,
+        fc.array(context, { minLength: 1, maxLength: 10 }),
+        fc.boolean(),
+        fc.boolean(),
+        frequencies,
+        (entries, contexts, pairs, triples, keyFrequency) => {
+          const index = buildIndex(entries, { pairs, triples, ...(keyFrequency ? { keyFrequency } : {}) });
+          for (const ctx of contexts) {
+            const got = index.match(ctx);
+            expect(new Set(got).size).toBe(got.length);
+            expect([...got].sort()).toEqual(bruteForce(entries, ctx));
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -64,12 +74,14 @@ describe('buildIndex', () => {
     const entries: IndexEntry[] = [
       {
         id: 'c',
-        targeting: [[
-          { attribute: 'region', op: 'in', values: ['r1', 'r2'] },
-          { attribute: 'gender', op: 'in', values: ['f'] },
-          { attribute: 'ageBand', op: 'in', values: ['a'] },
-          { attribute: 'interest', op: 'not_in', values: ['x'] },
-        ]],
+        targeting: [
+          [
+            { attribute: 'region', op: 'in', values: ['r1', 'r2'] },
+            { attribute: 'gender', op: 'in', values: ['f'] },
+            { attribute: 'ageBand', op: 'in', values: ['a'] },
+            { attribute: 'interest', op: 'not_in', values: ['x'] },
+          ],
+        ],
       },
     ];
     // Every value is carried by half the requests: gender × ageBand (one pair key, 1/4) beats
@@ -89,16 +101,26 @@ describe('buildIndex', () => {
     const entries: IndexEntry[] = [
       {
         id: 'c',
-        targeting: [[
-          { attribute: 'region', op: 'in', values: ['r1'] },
-          { attribute: 'gender', op: 'in', values: ['f'] },
-          { attribute: 'ageBand', op: 'in', values: ['a', 'b'] },
-          { attribute: 'device', op: 'in', values: ['m'] },
-          { attribute: 'interest', op: 'not_in', values: ['x'] },
-        ]],
+        targeting: [
+          [
+            { attribute: 'region', op: 'in', values: ['r1'] },
+            { attribute: 'gender', op: 'in', values: ['f'] },
+            { attribute: 'ageBand', op: 'in', values: ['a', 'b'] },
+            { attribute: 'device', op: 'in', values: ['m'] },
+            { attribute: 'interest', op: 'not_in', values: ['x'] },
+          ],
+        ],
       },
       // Shares the triple's prefix pair only (region × gender), posted under the pair.
-      { id: 'd', targeting: [[{ attribute: 'region', op: 'in', values: ['r1'] }, { attribute: 'gender', op: 'in', values: ['f'] }]] },
+      {
+        id: 'd',
+        targeting: [
+          [
+            { attribute: 'region', op: 'in', values: ['r1'] },
+            { attribute: 'gender', op: 'in', values: ['f'] },
+          ],
+        ],
+      },
     ];
     // Every value on half the requests: region × gender × device (1/8, one posting) beats any pair (≥ 1/4).
     expect(buildIndex(entries, { keyFrequency: () => 0.5 }).stats.tripleKeys).toBe(0); // small index: off by default
@@ -118,7 +140,15 @@ describe('buildIndex', () => {
 
   it('pivots on the key requests carry least often, as keyFrequency says', () => {
     const entries: IndexEntry[] = [
-      { id: 'c', targeting: [[{ attribute: 'interest', op: 'in', values: ['tech'] }, { attribute: 'region', op: 'in', values: ['r1', 'r2', 'r3'] }]] },
+      {
+        id: 'c',
+        targeting: [
+          [
+            { attribute: 'interest', op: 'in', values: ['tech'] },
+            { attribute: 'region', op: 'in', values: ['r1', 'r2', 'r3'] },
+          ],
+        ],
+      },
     ];
     // Rare interest: posted once under it; rare regions: three postings, one per region.
     expect(buildIndex(entries, { pairs: false, keyFrequency: (a) => (a === 'interest' ? 0.01 : 0.3) }).stats.postings).toBe(1);
@@ -181,17 +211,21 @@ describe('buildIndex', () => {
     const index = buildIndex([
       {
         id: 'c',
-        targeting: [[
-          { attribute: 'interest', op: 'in', values: ['tech', 'games'] },
-          { attribute: 'region', op: 'in', values: ['CN-SH'] },
-        ]],
+        targeting: [
+          [
+            { attribute: 'interest', op: 'in', values: ['tech', 'games'] },
+            { attribute: 'region', op: 'in', values: ['CN-SH'] },
+          ],
+        ],
       },
       {
         id: 'twice',
-        targeting: [[
-          { attribute: 'interest', op: 'in', values: ['tech'] },
-          { attribute: 'interest', op: 'in', values: ['tech', 'food'] },
-        ]],
+        targeting: [
+          [
+            { attribute: 'interest', op: 'in', values: ['tech'] },
+            { attribute: 'interest', op: 'in', values: ['tech', 'food'] },
+          ],
+        ],
       },
     ]);
     expect(index.match({ interest: ['tech', 'games'], region: ['CN-BJ'] })).toEqual(['twice']);
@@ -219,12 +253,14 @@ describe('buildIndex', () => {
     const index = buildIndex([
       {
         id: 'c',
-        targeting: [[
-          { attribute: 'accountId', op: 'in', values: ['acct_1'] },
-          { attribute: 'adUnitId', op: 'in', values: ['unit_1'] },
-          { attribute: 'gender', op: 'in', values: ['f'] },
-          { attribute: 'device', op: 'not_in', values: ['tablet'] },
-        ]],
+        targeting: [
+          [
+            { attribute: 'accountId', op: 'in', values: ['acct_1'] },
+            { attribute: 'adUnitId', op: 'in', values: ['unit_1'] },
+            { attribute: 'gender', op: 'in', values: ['f'] },
+            { attribute: 'device', op: 'not_in', values: ['tablet'] },
+          ],
+        ],
       },
     ]);
     const ctx = { accountId: ['acct_1'], adUnitId: ['unit_1'], gender: ['f'], device: ['mobile'] };
@@ -236,7 +272,15 @@ describe('buildIndex', () => {
 
   it('stays exact over many requests on one index (stamps are never cleared)', () => {
     const index = buildIndex([
-      { id: 'f', targeting: [[{ attribute: 'gender', op: 'in', values: ['f'] }, { attribute: 'region', op: 'in', values: ['x', 'y'] }]] },
+      {
+        id: 'f',
+        targeting: [
+          [
+            { attribute: 'gender', op: 'in', values: ['f'] },
+            { attribute: 'region', op: 'in', values: ['x', 'y'] },
+          ],
+        ],
+      },
       { id: 'not-x', targeting: [[{ attribute: 'region', op: 'not_in', values: ['x'] }]] },
     ]);
     for (let i = 0; i < 1000; i++) {
@@ -249,7 +293,15 @@ describe('buildIndex', () => {
 
   it('counts postings and memory for the benchmark', () => {
     const index = buildIndex([
-      { id: 'a', targeting: [[{ attribute: 'gender', op: 'in', values: ['f', 'm'] }, { attribute: 'os', op: 'not_in', values: ['ios'] }]] },
+      {
+        id: 'a',
+        targeting: [
+          [
+            { attribute: 'gender', op: 'in', values: ['f', 'm'] },
+            { attribute: 'os', op: 'not_in', values: ['ios'] },
+          ],
+        ],
+      },
       { id: 'b', targeting: [] },
     ]);
     // a is posted under its one `in` (2 values; the not_in is checked, not posted), + 1 Z entry for b.

@@ -41,19 +41,34 @@ function input(campaigns: Fixture[], overrides: Partial<DecideInput<string>> = {
 
 describe('decide', () => {
   it('picks the highest eCPM among matching campaigns and charges the second price', () => {
-    const d = decide(input([aCampaign({ id: 'a', bidMicros: 8_000_000 }), aCampaign({ id: 'b', bidMicros: 5_000_000 }), aCampaign({ id: 'men', bidMicros: 50_000_000, targeting: [[{ attribute: 'gender', op: 'in', values: ['m'] }]] })]));
+    const d = decide(
+      input([
+        aCampaign({ id: 'a', bidMicros: 8_000_000 }),
+        aCampaign({ id: 'b', bidMicros: 5_000_000 }),
+        aCampaign({ id: 'men', bidMicros: 50_000_000, targeting: [[{ attribute: 'gender', op: 'in', values: ['m'] }]] }),
+      ]),
+    );
     expect(d.ad).toMatchObject({ campaignId: 'a', creative: 'creative of a', clearingCpmMicros: 5_000_001, chargeMicros: 5_001, chargeEvent: 'impression' });
     expect(d.matched).toBe(2);
   });
 
   it('matches on the page: ad unit, account and account category', () => {
-    const onUnit: Targeting = [[{ attribute: 'adUnitId', op: 'in', values: ['unit_1'] }, { attribute: 'accountCategory', op: 'not_in', values: ['news'] }]];
+    const onUnit: Targeting = [
+      [
+        { attribute: 'adUnitId', op: 'in', values: ['unit_1'] },
+        { attribute: 'accountCategory', op: 'not_in', values: ['news'] },
+      ],
+    ];
     const d = decide(input([aCampaign({ id: 'page', targeting: onUnit })], { viewer: {} }));
     expect(d.ad?.campaignId).toBe('page');
   });
 
   it('never picks an excluded campaign (one already on the page): the next best wins at its own second price', () => {
-    const campaigns = [aCampaign({ id: 'a', bidMicros: 8_000_000 }), aCampaign({ id: 'b', bidMicros: 5_000_000 }), aCampaign({ id: 'c', bidMicros: 3_000_000 })];
+    const campaigns = [
+      aCampaign({ id: 'a', bidMicros: 8_000_000 }),
+      aCampaign({ id: 'b', bidMicros: 5_000_000 }),
+      aCampaign({ id: 'c', bidMicros: 3_000_000 }),
+    ];
     const d = decide(input(campaigns, { exclude: new Set(['a']) }));
     expect(d.ad).toMatchObject({ campaignId: 'b', clearingCpmMicros: 3_000_001 });
     expect(decide(input(campaigns, { exclude: new Set(['a', 'b', 'c']) }))).toMatchObject({ ad: null, reason: 'no_match' });
@@ -64,12 +79,19 @@ describe('decide', () => {
   });
 
   it('drops campaigns in a category the unit blocks', () => {
-    expect(decide(input([aCampaign({ id: 'a', category: 'gambling' })]))).toMatchObject({ ad: null, reason: 'blocked_category', dropped: { blocked_category: 1 } });
+    expect(decide(input([aCampaign({ id: 'a', category: 'gambling' })]))).toMatchObject({
+      ad: null,
+      reason: 'blocked_category',
+      dropped: { blocked_category: 1 },
+    });
   });
 
   it('drops campaigns out of schedule or daypart', () => {
     const later = aCampaign({ id: 'later', schedule: { start: '2025-04-01T00:00:00Z', timezone: 'Asia/Shanghai' } });
-    const nights = aCampaign({ id: 'nights', schedule: { start: '2025-03-01T00:00:00Z', timezone: 'Asia/Shanghai', dayparts: [{ days: [1], startHour: 20, endHour: 23 }] } });
+    const nights = aCampaign({
+      id: 'nights',
+      schedule: { start: '2025-03-01T00:00:00Z', timezone: 'Asia/Shanghai', dayparts: [{ days: [1], startHour: 20, endHour: 23 }] },
+    });
     expect(decide(input([later, nights]))).toMatchObject({ ad: null, reason: 'out_of_schedule', dropped: { out_of_schedule: 2 } });
   });
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { counterAttribute, countersOf, frequencyCounts, frequencyWindow, isOverCap, staleCounters, viewerExpiry, windowCount } from '../../../functions/core/serving/frequency.js';
+import {
+  counterAttribute,
+  countersOf,
+  frequencyCounts,
+  frequencyWindow,
+  isOverCap,
+  staleCounters,
+  viewerExpiry,
+  windowCount,
+} from '../../../functions/core/serving/frequency.js';
 
 describe('frequencyWindow', () => {
   it('reads the current hour and the ones before it, and increments the current one', () => {
@@ -44,18 +53,46 @@ describe('the viewer’s frequency item', () => {
   const hour = Math.floor(now.getTime() / 3_600_000);
 
   it('reads one attribute per campaign and bucket, and counts only each cap’s window', () => {
-    const item = { pk: 'FREQ#v', sk: 'FREQ', expiresAt: 1, entity: 'frequency', [counterAttribute('cmp_a', `fq${hour}`)]: 2, [counterAttribute('cmp_a', `fq${hour - 3}`)]: 5, [counterAttribute('cmp_b', `fq${hour}`)]: 1 };
+    const item = {
+      pk: 'FREQ#v',
+      sk: 'FREQ',
+      expiresAt: 1,
+      entity: 'frequency',
+      [counterAttribute('cmp_a', `fq${hour}`)]: 2,
+      [counterAttribute('cmp_a', `fq${hour - 3}`)]: 5,
+      [counterAttribute('cmp_b', `fq${hour}`)]: 1,
+    };
     const counters = countersOf(item);
     expect(counters).toHaveLength(3);
-    const caps = new Map([['cmp_a', { impressions: 3, perHours: 2 }], ['cmp_b', { impressions: 3, perHours: 24 }]]);
-    expect(frequencyCounts(counters, (id) => caps.get(id), now)).toEqual(new Map([['cmp_a', 2], ['cmp_b', 1]]));
+    const caps = new Map([
+      ['cmp_a', { impressions: 3, perHours: 2 }],
+      ['cmp_b', { impressions: 3, perHours: 24 }],
+    ]);
+    expect(frequencyCounts(counters, (id) => caps.get(id), now)).toEqual(
+      new Map([
+        ['cmp_a', 2],
+        ['cmp_b', 1],
+      ]),
+    );
   });
 
   it('names as stale the buckets past their window and the counters of campaigns that never serve again', () => {
-    const names = ['pk', 'expiresAt', counterAttribute('cmp_a', `fq${hour}`), counterAttribute('cmp_a', `fq${hour - 2}`), counterAttribute('cmp_ended', `fq${hour}`), counterAttribute('cmp_new', `fq${hour - 5}`), counterAttribute('cmp_new', `fq${hour - 30}`)];
+    const names = [
+      'pk',
+      'expiresAt',
+      counterAttribute('cmp_a', `fq${hour}`),
+      counterAttribute('cmp_a', `fq${hour - 2}`),
+      counterAttribute('cmp_ended', `fq${hour}`),
+      counterAttribute('cmp_new', `fq${hour - 5}`),
+      counterAttribute('cmp_new', `fq${hour - 30}`),
+    ];
     const capOf = (id: string) => (id === 'cmp_a' ? { impressions: 1, perHours: 2 } : id === 'cmp_ended' ? null : undefined);
     // cmp_new is unknown here: its buckets are kept for the longest live window (24 h).
-    expect(staleCounters(names, capOf, 24, now)).toEqual([counterAttribute('cmp_a', `fq${hour - 2}`), counterAttribute('cmp_ended', `fq${hour}`), counterAttribute('cmp_new', `fq${hour - 30}`)]);
+    expect(staleCounters(names, capOf, 24, now)).toEqual([
+      counterAttribute('cmp_a', `fq${hour - 2}`),
+      counterAttribute('cmp_ended', `fq${hour}`),
+      counterAttribute('cmp_new', `fq${hour - 30}`),
+    ]);
   });
 
   it('keeps the item until the longest live window that reads the current bucket has passed', () => {

@@ -123,6 +123,14 @@ describe('inSchedule', () => {
   });
 
   it('reads local weekdays and hours through Intl', () => {
-    expect(localTime(Date.parse('2025-03-09T16:00:00Z'), 'Asia/Shanghai')).toEqual({ year: 2025, month: 3, day: 10, weekday: 1, hour: 0, minute: 0, second: 0 });
+    expect(localTime(Date.parse('2025-03-09T16:00:00Z'), 'Asia/Shanghai')).toEqual({
+      year: 2025,
+      month: 3,
+      day: 10,
+      weekday: 1,
+      hour: 0,
+      minute: 0,
+      second: 0,
+    });
   });
 });

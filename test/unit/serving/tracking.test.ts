@@ -29,7 +29,9 @@ describe('tracking tokens', () => {
 
   it('rejects a tampered payload as forged', () => {
     const [, sig] = signToken(payload, secret).split('.');
-    const richer = Buffer.from(JSON.stringify([2, payload.decisionId, 'i', payload.campaignId, payload.adUnitId, 9_999_999, payload.exp, payload.decidedAt, payload.fingerprint])).toString('base64url');
+    const richer = Buffer.from(
+      JSON.stringify([2, payload.decisionId, 'i', payload.campaignId, payload.adUnitId, 9_999_999, payload.exp, payload.decidedAt, payload.fingerprint]),
+    ).toString('base64url');
     expect(verifyToken(`${richer}.${sig}`, secret, now)).toEqual({ ok: false, reason: 'forged' });
   });
 
@@ -58,7 +60,19 @@ describe('tracking tokens', () => {
 
   it('puts the charge on the billed event only', () => {
     const exp = new Date(payload.exp * 1000);
-    const cpc = trackingTokens({ decisionId: 'dec_1', campaignId: 'cmp_1', adUnitId: 'unit_1', chargeMicros: 300_001, chargeEvent: 'click', decidedAt: now.getTime(), fingerprint: 'fp' }, secret, exp);
+    const cpc = trackingTokens(
+      {
+        decisionId: 'dec_1',
+        campaignId: 'cmp_1',
+        adUnitId: 'unit_1',
+        chargeMicros: 300_001,
+        chargeEvent: 'click',
+        decidedAt: now.getTime(),
+        fingerprint: 'fp',
+      },
+      secret,
+      exp,
+    );
     const click = verifyToken(cpc.click, secret, now);
     const impression = verifyToken(cpc.impression, secret, now);
     expect(click.ok && click.payload).toMatchObject({ event: 'c', chargeMicros: 300_001 });

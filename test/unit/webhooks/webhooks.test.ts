@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import { deliveryKey, eventData, newWebhookSalt, nextAttemptAt, raisedNotify, validateWebhookUrl, webhookSecret } from '../../../functions/core/webhooks/webhooks.js';
+import {
+  deliveryKey,
+  eventData,
+  newWebhookSalt,
+  nextAttemptAt,
+  raisedNotify,
+  validateWebhookUrl,
+  webhookSecret,
+} from '../../../functions/core/webhooks/webhooks.js';
 
 const policy = { baseSeconds: 30, maxSeconds: 3600, maxAttempts: 8 };
 const t0 = new Date('2026-11-24T12:00:00Z');
@@ -42,7 +50,10 @@ describe('validateWebhookUrl', () => {
 
 describe('webhook payload pieces', () => {
   it('does strip storage attributes from event data', () => {
-    expect(eventData({ pk: 'P', sk: 'S', gsi1pk: 'G', gsi2sk: 'H', entity: 'payout', notify: {}, id: 'pay_1', version: 2 })).toEqual({ id: 'pay_1', version: 2 });
+    expect(eventData({ pk: 'P', sk: 'S', gsi1pk: 'G', gsi2sk: 'H', entity: 'payout', notify: {}, id: 'pay_1', version: 2 })).toEqual({
+      id: 'pay_1',
+      version: 2,
+    });
   });
   it('does key deliveries by item version, webhook and event', () => {
     const item = { pk: 'PAYOUT#1', sk: 'PAYOUT', version: 1 };
@@ -61,6 +72,8 @@ describe('webhook payload pieces', () => {
     const wh = new Webhook(secret);
     const now = new Date();
     const signature = wh.sign('msg_1', now, '{}');
-    expect(wh.verify('{}', { 'webhook-id': 'msg_1', 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': signature })).toEqual({});
+    expect(wh.verify('{}', { 'webhook-id': 'msg_1', 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': signature })).toEqual(
+      {},
+    );
   });
 });
