@@ -15,7 +15,7 @@ import {
   type CreativeContent,
 } from '../core/campaigns/campaign.js';
 import { postings } from '../core/ledger/ledger.js';
-import { AUCTION_OPTIONS } from '../core/serving/auction.js';
+import { IMPRESSIONS_PER_MILLE } from '../core/serving/auction.js';
 import { ConflictError, NotFoundError } from '../core/shared/errors.js';
 import type { Deps } from '../deps.js';
 import { notify } from '../core/webhooks/webhooks.js';
@@ -149,7 +149,7 @@ export function campaignStore(deps: StoreDeps) {
 
   return {
     async create(advertiserId: string, fields: CampaignFields): Promise<Campaign> {
-      assertValidCampaign(fields, AUCTION_OPTIONS.impressionsPerMille);
+      assertValidCampaign(fields, IMPRESSIONS_PER_MILLE);
       const at = now();
       const c: Campaign = { ...fields, id: ids('cmp'), advertiserId, status: 'draft', funded: false, creatives: [], createdAt: at, updatedAt: at };
       await transact(db, [putOp(db, campaignItem(c, 1), null, `Campaign ${c.id}`)]);
@@ -169,7 +169,7 @@ export function campaignStore(deps: StoreDeps) {
       const stored = await read(id, advertiserId);
       const c = strip<Campaign>(stored);
       const fields = applyPatch(c, patch);
-      assertValidCampaign(fields, AUCTION_OPTIONS.impressionsPerMille);
+      assertValidCampaign(fields, IMPRESSIONS_PER_MILLE);
       const next: Campaign = { ...c, ...fields, updatedAt: now() };
       // A funded campaign's end-date pointer moves with its schedule.
       const moved = c.funded && next.schedule.end !== c.schedule.end ? [endingPointer(db, c, false), endingPointer(db, next, true)] : [];

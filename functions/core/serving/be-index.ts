@@ -98,6 +98,13 @@ export interface IndexStats {
 export interface TargetingIndex {
   /** Ids of the campaigns whose targeting matches, each once, in no particular order. */
   match(ctx: TargetingContext): string[];
+  /**
+   * The same answer as campaign ordinals (positions in `campaignIds`), without making strings:
+   * a view of the index's scratch, valid until the next call.
+   */
+  matchOrdinals(ctx: TargetingContext): Int32Array;
+  /** Campaign ids by ordinal: each distinct id of the entries, in the order first given. */
+  readonly campaignIds: readonly string[];
   readonly stats: IndexStats;
   /** Approximate bytes held by the index's arrays (postings, key tables, scratch). */
   memoryBytes(): number;
@@ -634,7 +641,7 @@ export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions
     return found;
   }
 
-  function match(ctx: TargetingContext): string[] {
+  function matchOrdinals(ctx: TargetingContext): Int32Array {
     if (++epoch === MAX_EPOCH) {
       zState.fill(0);
       campaignStamp.fill(0);
@@ -707,14 +714,16 @@ export function buildIndex(entries: readonly IndexEntry[], options: BuildOptions
       }
     }
 
-    const result = new Array<string>(found);
-    for (let i = 0; i < found; i++) result[i] = campaignIds[out[i] as number] as string;
-    return result;
+    return out.subarray(0, found);
+  }
+
+  function match(ctx: TargetingContext): string[] {
+    return Array.from(matchOrdinals(ctx), (o) => campaignIds[o] as string);
   }
 
   function memoryBytes(): number {
     return bytes;
   }
 
-  return { match, stats, memoryBytes };
+  return { match, matchOrdinals, campaignIds, stats, memoryBytes };
 }
