@@ -16,7 +16,7 @@ const world = await startWorld();
 const serving = await seedServing(world, {
   campaigns,
   units: 5,
-  budgetMicros: 1_000_000_000_000,
+  budgetMicros: 100_000_000_000,
   bidMicros: 2_000_000,
   frequencyCap: { impressions: 3, perHours: 24 },
 });

@@ -63,6 +63,11 @@ const schema = z.object({
   BUDGET_REFRESH_SECONDS: z._default(z.coerce.number().check(z.positive()), 5),
   COUNTER_FLUSH_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 1000),
   /**
+   * A decision waits for the campaign feed and budget view to refresh only when they are older
+   * than this; younger, the refresh runs behind it. 0: every decision waits for a due refresh.
+   */
+  SERVE_STATE_MAX_AGE_SECONDS: z._default(z.coerce.number().check(z.minimum(0)), 5),
+  /**
    * The auction (core/serving/auction.ts): the step above the runner-up's eCPM a winner pays, and
    * the smallest charge of a billed event (a free one would never settle). A winner that cannot
    * afford its charge is passed over, at most AUCTION_MAX_ROUNDS times a decision.

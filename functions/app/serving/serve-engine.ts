@@ -107,6 +107,8 @@ export class ServeEngine {
   private readonly caps: FrequencyCaps = { capOf: () => undefined, maxPerHours: 0 };
   private readonly reader: BatchReader;
   private budgetsAt = -Infinity;
+  /** When the last refresh (feed and, when due, budgets) completed. */
+  private refreshedAt = -Infinity;
   private readonly units: LruMap<string, { unit: AdUnitRecord | null; until: number }>;
   private readonly recent: LruMap<string, Served[]>;
   private readonly perSource: RateLimiter;
@@ -144,7 +146,7 @@ export class ServeEngine {
     const hash = viewerHash(req.viewer.id);
     const source = fingerprint(caller, secret, this.deps.clock().getTime());
     this.admit(source, hash);
-    const [unit] = await Promise.all([this.adUnit(req.adUnitId), this.refresh()]);
+    const [unit] = await Promise.all([this.adUnit(req.adUnitId), this.current()]);
     // Another tenant's unit is not theirs to debug: as if it did not exist.
     if (caller.debugTenantId !== undefined && caller.debugTenantId !== unit.ownerTenantId) throw new NotFoundError(`Ad unit ${unit.id} not found`);
     const now = this.deps.clock().getTime();
@@ -329,8 +331,22 @@ export class ServeEngine {
    * up to date. Concurrent callers share one refresh.
    */
   refresh(): Promise<void> {
-    this.refreshing ??= this.update().finally(() => (this.refreshing = undefined));
+    this.refreshing ??= this.update().finally(() => {
+      this.refreshing = undefined;
+    });
     return this.refreshing;
+  }
+
+  /**
+   * The state a decision may use. A refresh always starts when one is due, but a decision waits
+   * for it only when the last one completed more than SERVE_STATE_MAX_AGE_SECONDS ago: otherwise
+   * it runs behind the decision, which does not wait on DynamoDB.
+   */
+  private current(): Promise<void> {
+    const refreshing = this.refresh();
+    if (this.deps.clock().getTime() - this.refreshedAt > this.deps.config.SERVE_STATE_MAX_AGE_SECONDS * MS_PER_SECOND) return refreshing;
+    refreshing.catch((error: unknown) => this.deps.logger.warn('refresh failed', { error }));
+    return Promise.resolve();
   }
 
   /**
@@ -347,6 +363,7 @@ export class ServeEngine {
     const changed = await this.feed.refresh();
     if (changed > 0 || this.ranking === undefined) this.rebuild();
     if (this.deps.clock().getTime() - this.budgetsAt >= this.deps.config.BUDGET_REFRESH_SECONDS * MS_PER_SECOND) await this.refreshBudgets();
+    this.refreshedAt = this.deps.clock().getTime();
   }
 
   private rebuild(): void {
