@@ -1,10 +1,11 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type Batch, shardOf } from '../core/serving/billing.js';
-import { postings } from '../core/ledger/ledger.js';
+import { advertiser, postings, type Shards } from '../core/ledger/ledger.js';
 import type { Deps } from '../deps.js';
 import { queryAll } from './items.js';
 import { keys } from './keys.js';
 import { transact, type TxOp } from './transact.js';
+import { shardMove } from './ledger.js';
 import { ledgerTxn } from './wallet.js';
 
 /**
@@ -106,6 +107,7 @@ export async function claimLease(
       },
     },
   ];
+  ops.push(...shardMove(db, advertiser(lease.advertiserId, 'held'), s, undefined, lease.leaseId));
   if (daily) {
     ops.push({
       item: {
@@ -223,7 +225,7 @@ export async function post(deps: LeaseDeps, target: PostingTarget, batch: Batch,
       { type: 'campaign', id: lease.campaignId },
       `${batch.events} billed events on ${adUnitId} for ${lease.campaignId}, ${from} – ${to}`,
       postings.accrue(lease.advertiserId, target.publisherId, batch),
-      { shardKey: clearingKey.pk + clearingKey.sk, fields: { interval: { from, to }, events: batch.events, adUnitId } },
+      { shards: postingShards(lease.leaseId, clearingKey), fields: { interval: { from, to }, events: batch.events, adUnitId } },
     ),
   ];
   await transact(db, ops, Number.POSITIVE_INFINITY, deadline(deps));
@@ -280,7 +282,12 @@ export async function closeLease(deps: LeaseDeps, lease: Lease, usedMicros: numb
     onConditionFail: () => new BudgetClosed(),
   });
   try {
-    await transact(db, [leaseOp, back(true), ...daily], Number.POSITIVE_INFINITY, deadline(deps));
+    await transact(
+      db,
+      [leaseOp, back(true), ...daily, ...shardMove(db, advertiser(lease.advertiserId, 'held'), unused, lease.leaseId, undefined)],
+      Number.POSITIVE_INFINITY,
+      deadline(deps),
+    );
   } catch (error) {
     if (!(error instanceof BudgetClosed)) throw error;
     const release =
@@ -290,6 +297,7 @@ export async function closeLease(deps: LeaseDeps, lease: Lease, usedMicros: numb
             { type: 'campaign', id: lease.campaignId },
             `Lease ${lease.leaseId} ended after its campaign closed: release unspent budget`,
             postings.release(lease.advertiserId, unused),
+            { shards: { held: lease.leaseId } },
           )
         : [];
     await transact(db, [leaseOp, back(false), ...release], Number.POSITIVE_INFINITY, deadline(deps));
@@ -297,6 +305,13 @@ export async function closeLease(deps: LeaseDeps, lease: Lease, usedMicros: numb
 }
 
 class BudgetClosed extends Error {}
+
+/** A posting spends from its lease's shard of held funds and credits its clearing entry's shards of pending earnings and revenue (ledger.ts). */
+const postingShards = (leaseId: string, clearingKey: { pk: string; sk: string }): Shards => ({
+  held: leaseId,
+  pending: clearingKey.pk + clearingKey.sk,
+  revenue: clearingKey.pk + clearingKey.sk,
+});
 
 /** Moves a live lease to `settling`, so that its instance (if it still runs) posts no more. */
 export async function takeOver(deps: LeaseDeps, lease: Lease): Promise<void> {
