@@ -53,7 +53,9 @@ export async function seedServing(
   const advertisers = await Promise.all(
     Array.from({ length: Math.min(10, options.campaigns) }, () => fundedAdvertiser(world, options.budgetMicros * options.campaigns)),
   );
-  const unitOwners = new Map(inventories.flatMap((i) => i.units.map((u) => [u.id, { accountId: i.account.id as string, publisherId: i.publisher.id }] as const)));
+  const unitOwners = new Map(
+    inventories.flatMap((i) => i.units.map((u) => [u.id, { accountId: i.account.id as string, publisherId: i.publisher.id }] as const)),
+  );
   const advertiserOf = new Map<string, string>();
   const unitIds = [...unitOwners.keys()];
   const now = Date.now();

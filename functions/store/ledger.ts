@@ -1,6 +1,15 @@
 import { ConflictError, InsufficientFundsError } from '../core/shared/errors.js';
 import { MAX_MICROS } from '../core/shared/money.js';
-import { accountTenant, isBalanced, mayGoNegative, normalise, type LedgerAccount, type LedgerTransaction, type Posting, type Shards } from '../core/ledger/ledger.js';
+import {
+  accountTenant,
+  isBalanced,
+  mayGoNegative,
+  normalise,
+  type LedgerAccount,
+  type LedgerTransaction,
+  type Posting,
+  type Shards,
+} from '../core/ledger/ledger.js';
 import { batchGetItems } from './batch-get.js';
 import type { Db } from './client.js';
 import { shardOf } from '../core/serving/billing.js';
@@ -142,9 +151,7 @@ const limitOf = (p: Posting): number =>
 export async function getBalances(db: Db, accounts: readonly LedgerAccount[]): Promise<Map<LedgerAccount, number>> {
   const result = new Map<LedgerAccount, number>(accounts.map((a) => [a, 0]));
   if (accounts.length === 0) return result;
-  const wanted = [...new Set(accounts)].flatMap((a) =>
-    isSharded(a) ? Array.from({ length: BALANCE_SHARDS }, (_, i) => shardKeyOf(a, i)) : [keys.balance(a)],
-  );
+  const wanted = [...new Set(accounts)].flatMap((a) => (isSharded(a) ? Array.from({ length: BALANCE_SHARDS }, (_, i) => shardKeyOf(a, i)) : [keys.balance(a)]));
   const found = await batchGetItems(db, wanted);
   for (const item of found.values())
     result.set(item.account as LedgerAccount, (result.get(item.account as LedgerAccount) ?? 0) + (item.balanceMicros as number));
