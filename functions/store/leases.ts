@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type Batch, shardOf } from '../core/serving/billing.js';
 import { advertiser, postings, type Shards } from '../core/ledger/ledger.js';
 import type { Deps } from '../deps.js';
+import { batchGetItems } from './batch-get.js';
 import { queryAll } from './items.js';
 import { keys } from './keys.js';
 import { transact, type TxOp } from './transact.js';
@@ -107,7 +108,14 @@ export async function claimLease(
       },
     },
   ];
-  ops.push(...shardMove(db, advertiser(lease.advertiserId, 'held'), s, undefined, lease.leaseId));
+  ops.push(
+    {
+      item: {
+        Put: { TableName: db.tableName, Item: { ...keys.campaignLease(lease.campaignId, lease.leaseId), entity: 'campaignLease', leaseId: lease.leaseId } },
+      },
+    },
+    ...shardMove(db, advertiser(lease.advertiserId, 'held'), s, undefined, lease.leaseId),
+  );
   if (daily) {
     ops.push({
       item: {
@@ -162,10 +170,10 @@ export async function post(deps: LeaseDeps, target: PostingTarget, batch: Batch,
         Update: {
           TableName: db.tableName,
           Key: keys.lease(lease.leaseId),
-          UpdateExpression: 'ADD flushes :one',
+          UpdateExpression: 'ADD flushes :one, postedMicros :c',
           ConditionExpression: '#status = :expect',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':one': 1, ':expect': expect },
+          ExpressionAttributeValues: { ':one': 1, ':expect': expect, ':c': batch.chargeMicros },
         },
       },
       onConditionFail: () => new LeaseTaken(),
@@ -274,17 +282,19 @@ export async function closeLease(deps: LeaseDeps, lease: Lease, usedMicros: numb
       Update: {
         TableName: db.tableName,
         Key: keys.campaignBudget(lease.campaignId),
-        UpdateExpression: open ? 'ADD remainingMicros :u, leasedMicros :minus' : 'ADD leasedMicros :minus',
+        // After the campaign closed, what the lease did not bill is released (counted with the rest released).
+        UpdateExpression: open ? 'ADD remainingMicros :u, leasedMicros :minus' : 'ADD leasedMicros :minus, releasedMicros :u',
         ConditionExpression: open ? 'attribute_not_exists(closedAt)' : 'attribute_exists(closedAt)',
-        ExpressionAttributeValues: { ':minus': -lease.grantedMicros, ...(open ? { ':u': unused } : {}) },
+        ExpressionAttributeValues: { ':minus': -lease.grantedMicros, ':u': unused },
       },
     },
     onConditionFail: () => new BudgetClosed(),
   });
+  const pointer: TxOp = { item: { Delete: { TableName: db.tableName, Key: keys.campaignLease(lease.campaignId, lease.leaseId) } } };
   try {
     await transact(
       db,
-      [leaseOp, back(true), ...daily, ...shardMove(db, advertiser(lease.advertiserId, 'held'), unused, lease.leaseId, undefined)],
+      [leaseOp, pointer, back(true), ...daily, ...shardMove(db, advertiser(lease.advertiserId, 'held'), unused, lease.leaseId, undefined)],
       Number.POSITIVE_INFINITY,
       deadline(deps),
     );
@@ -300,7 +310,7 @@ export async function closeLease(deps: LeaseDeps, lease: Lease, usedMicros: numb
             { shards: { held: lease.leaseId } },
           )
         : [];
-    await transact(db, [leaseOp, back(false), ...release], Number.POSITIVE_INFINITY, deadline(deps));
+    await transact(db, [leaseOp, pointer, back(false), ...release], Number.POSITIVE_INFINITY, deadline(deps));
   }
 }
 
@@ -362,4 +372,28 @@ export async function leasesEndedBy(deps: Pick<Deps, 'db'>, shard: number, at: n
     }),
   );
   return (out.Items ?? []).map((i) => i.leaseId as string);
+}
+
+/**
+ * What the live (not yet closed) leases of each campaign have posted so far, for campaigns that
+ * have money leased: a Query of its lease pointers, then one BatchGet of the leases.
+ */
+export async function livePostedMicros(deps: Pick<Deps, 'db'>, campaignIds: readonly string[]): Promise<Map<string, number>> {
+  const pointers = await Promise.all(
+    campaignIds.map((id) =>
+      queryAll<{ leaseId: string }>(deps.db, {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :lease)',
+        ExpressionAttributeValues: { ':pk': keys.campaignBudget(id).pk, ':lease': 'LEASE#' },
+      }),
+    ),
+  );
+  const leases = await batchGetItems(
+    deps.db,
+    pointers.flat().map((p) => keys.lease(p.leaseId)),
+  );
+  const posted = new Map<string, number>(campaignIds.map((id) => [id, 0]));
+  for (const l of leases.values())
+    if (l.status === 'live' || l.status === 'settling')
+      posted.set(l.campaignId as string, (posted.get(l.campaignId as string) ?? 0) + Number(l.postedMicros ?? 0));
+  return posted;
 }

@@ -81,6 +81,23 @@ describe('budget leases', { timeout: 300_000 }, () => {
     expect(await expectSettled(deps, id)).toEqual(books);
   });
 
+  it('shows a campaign spent what was billed, not what is leased: spent = billed after a flush, remaining = budget − billed', async () => {
+    const { id, unit } = await aCampaignFor(100 * CHARGE);
+    const engine = new ServeEngine(deps);
+    const progress = async () => {
+      const body = (await call(app, 'GET', `/v1/campaigns/${id}`, { key: market.advertiser.key })).body;
+      return { spentMicros: body.spentMicros, remainingMicros: body.remainingMicros };
+    };
+    // Seven billed events: more than one lease of four charges, the last one live with one unbilled charge.
+    for (const t of tokensFor(deps, market, id, unit, 7, { charge: CHARGE })) expect((await engine.track(t.impression, 'i', t.source)).outcome).toBe('billed');
+    clock().advance(deps.config.POSTING_INTERVAL_SECONDS * 1000);
+    await engine.flush();
+    expect((await booksOf(deps, id)).openLeases).toBe(1);
+    expect(await progress()).toEqual({ spentMicros: 7 * CHARGE, remainingMicros: 93 * CHARGE });
+    await engine.stop();
+    expect(await progress()).toEqual({ spentMicros: 7 * CHARGE, remainingMicros: 93 * CHARGE });
+  });
+
   it('spreads pending earnings and held funds over several balance items, and every reader sees their sum, also after the campaign ends mid-lease', async () => {
     // A market of its own: its wallets hold only this campaign's money.
     const own = await aMarket(app, deps);
