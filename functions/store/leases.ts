@@ -155,8 +155,18 @@ export async function budgetLeft(
   };
 }
 
-/** One aggregated posting (see above). `expect` is the lease status its poster holds it in; `postedBefore` makes the job's posting idempotent. */
-export async function post(deps: LeaseDeps, target: PostingTarget, batch: Batch, expect: 'live' | 'settling', postedBefore?: number): Promise<void> {
+/**
+ * One aggregated posting (see above). `expect` is the lease status its poster holds it in; `postedBefore` makes the job's posting idempotent;
+ * conflicts are retried until `by` (epoch ms, real time) at the latest.
+ */
+export async function post(
+  deps: LeaseDeps,
+  target: PostingTarget,
+  batch: Batch,
+  expect: 'live' | 'settling',
+  postedBefore?: number,
+  by = deadline(deps),
+): Promise<void> {
   const { db } = deps;
   const { lease, adUnitId, interval } = target;
   const clearingKey = keys.clearing(adUnitId, interval, lease.campaignId);
@@ -236,7 +246,7 @@ export async function post(deps: LeaseDeps, target: PostingTarget, batch: Batch,
       { shards: postingShards(lease.leaseId, clearingKey), fields: { interval: { from, to }, events: batch.events, adUnitId } },
     ),
   ];
-  await transact(db, ops, Number.POSITIVE_INFINITY, deadline(deps));
+  await transact(db, ops, Number.POSITIVE_INFINITY, Math.min(by, deadline(deps)));
 }
 
 /**

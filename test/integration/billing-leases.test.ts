@@ -129,6 +129,26 @@ describe('budget leases', { timeout: 300_000 }, () => {
     expect(stored).toEqual(replayed);
   });
 
+  it('stops a flush at its deadline: what it could not post waits for the next flush or the settlement job, and nothing is dropped', async () => {
+    const units = [await aUnit(app, market), await aUnit(app, market), await aUnit(app, market)];
+    const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, {
+      targeting: [[{ attribute: 'adUnitId', op: 'in', values: units }]],
+      budget: { totalMicros: 100 * CHARGE },
+    });
+    // A deadline shorter than any write: a flush starts at most one posting per lease, then stops.
+    const engine = new ServeEngine({ ...deps, config: { ...deps.config, BILLING_DEADLINE_MS: 1 } });
+    const tokens = units.flatMap((unit) => tokensFor(deps, market, id, unit, 2, { charge: CHARGE }));
+    for (const t of tokens) expect((await engine.track(t.impression, 'i', t.source)).outcome).toBe('billed');
+    clock().advance(deps.config.POSTING_INTERVAL_SECONDS * 1000);
+    await engine.flush();
+    const cut = await booksOf(deps, id);
+    expect(cut.journalMicros).toBe(6 * CHARGE);
+    expect(cut.postedMicros).toBeLessThan(cut.journalMicros);
+    await engine.stop();
+    await settleAll();
+    expect((await expectSettled(deps, id)).journalMicros).toBe(6 * CHARGE);
+  });
+
   it('keeps the books exact over random sequences of events, flushes and crashes across instances', async () => {
     type Cmd = { kind: 'event'; engine: number; replay: boolean } | { kind: 'flush'; engine: number } | { kind: 'crash'; engine: number } | { kind: 'settle' };
     const cmd: fc.Arbitrary<Cmd> = fc.oneof(
