@@ -139,7 +139,7 @@ const steps: Step[] = [
       if (!serve) throw new Error('no serve bundle');
       progress('fresh process: import the serve bundle and answer one decision');
       const world = await startWorld();
-      let cold;
+      let cold: ReturnType<typeof coldStart>;
       try {
         const serving = await seedServing(world, { campaigns: 20, units: 1, budgetMicros: 1_000_000_000, bidMicros: 2_000_000 });
         cold = coldStart(serve.path, world.env, {

@@ -129,7 +129,8 @@ export class Biller {
             interval,
             intervalSeconds: config.POSTING_INTERVAL_SECONDS,
           };
-          lease.pending.set(key, (p = { target, batch: emptyBatch() }));
+          p = { target, batch: emptyBatch() };
+          lease.pending.set(key, p);
         }
         addTo(p.batch, charge);
       } else lease.used -= charge.chargeMicros;
