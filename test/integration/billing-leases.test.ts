@@ -132,10 +132,12 @@ describe('budget leases', { timeout: 300_000 }, () => {
   it('stops a flush at its deadline: what it could not post waits for the next flush or the settlement job, and nothing is dropped', async () => {
     const units = [await aUnit(app, market), await aUnit(app, market), await aUnit(app, market)];
     const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, {
+      // Enough that no lease claim is refused (a refused claim flushes on its own).
       targeting: [[{ attribute: 'adUnitId', op: 'in', values: units }]],
-      budget: { totalMicros: 100 * CHARGE },
+      budget: { totalMicros: 1_000 * CHARGE },
     });
     // A deadline shorter than any write: a flush starts at most one posting per lease, then stops.
+    // Two leases (four charges, then the rest) hold three postings (a unit each), so one flush cannot post them all.
     const engine = new ServeEngine({ ...deps, config: { ...deps.config, BILLING_DEADLINE_MS: 1 } });
     const tokens = units.flatMap((unit) => tokensFor(deps, market, id, unit, 2, { charge: CHARGE }));
     for (const t of tokens) expect((await engine.track(t.impression, 'i', t.source)).outcome).toBe('billed');
