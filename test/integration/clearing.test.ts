@@ -162,6 +162,7 @@ describe('clearing', { timeout: 300_000 }, () => {
     try {
       // Two events clear; three more are billed after, and are pending when the account is rejected.
       await bill(id, other.unitId, 2);
+      await clearEarnings(deps, deps.clock()); // the job runs all along (every minute on AWS)
       clock().advance(31 * DAY);
       await clearEarnings(deps, deps.clock());
       expect(await wallet(other.publisher.key)).toMatchObject({ pendingMicros: 0, earnedMicros: 2 * OWNER });
@@ -194,6 +195,32 @@ describe('clearing', { timeout: 300_000 }, () => {
     } finally {
       market = saved;
     }
+  });
+
+  it('shows the owner, in GET /v1/reports, what of a unit’s earnings is pending, cleared and refunded', async () => {
+    const unit = await aUnit(app, market);
+    const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit) });
+    const start = deps.clock().toISOString();
+    await bill(id, unit, 2);
+    await clearEarnings(deps, deps.clock()); // the job runs all along (every minute on AWS)
+    clock().advance(31 * DAY);
+    await clearEarnings(deps, deps.clock());
+    const sources = await bill(id, unit, 3, (i) => (i === 0 ? `refunded-${start}` : `kept-${i}-${start}`));
+    const ruled = await call(app, 'POST', '/v1/admin/invalid-traffic', {
+      key: market.admin,
+      body: { fingerprint: sources[0], from: start, to: deps.clock().toISOString(), reason: 'bot' },
+    });
+    expect(ruled.body.refunds).toBe(1);
+    const report = await call(app, 'GET', `/v1/reports?dimension=adUnit&id=${unit}&from=${start}&to=${deps.clock().toISOString()}`, {
+      key: market.publisher.key,
+    });
+    expect(report.status).toBe(200);
+    expect(report.body.earnings).toEqual({ pendingMicros: 2 * OWNER, clearedMicros: 2 * OWNER, refundedMicros: OWNER });
+    // The advertiser sees its campaign's report, not the owner's earnings.
+    const theirs = await call(app, 'GET', `/v1/reports?dimension=campaign&id=${id}&from=${start}&to=${deps.clock().toISOString()}`, {
+      key: market.advertiser.key,
+    });
+    expect(theirs.body.earnings).toBeUndefined();
   });
 
   it('refuses a ruling naming both or neither of a unit and a fingerprint, and anyone but the operator', async () => {

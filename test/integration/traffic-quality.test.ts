@@ -162,6 +162,39 @@ describe('traffic quality', () => {
     logged.mockRestore();
   });
 
+  it('counts each kind of invalid traffic under its reason in the reports of the campaign, the unit and the account', async () => {
+    const { unit, id } = await aCampaignOnItsUnit({ allowedOrigins: ['https://news.example.com'] });
+    const report = async (key: string, dimension: string, of: string) => {
+      await serveEngine(deps).flush();
+      const range = `from=${new Date(clock()().getTime() - 3_600_000).toISOString()}&to=${new Date(clock()().getTime() + 3_600_000).toISOString()}`;
+      const res = await call(app, 'GET', `/v1/reports?dimension=${dimension}&id=${of}&${range}`, { key });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.totals;
+    };
+    // The account's other units had traffic in earlier tests: its report is compared with what it said before.
+    const accountBefore = await report(market.publisher.key, 'account', market.accountId);
+    const page = { origin: 'https://news.example.com' };
+    const d = await decision(unit, 'reader', page);
+    expect(await hit(d.body.ad.clickUrl)).toBe(302); // a click before its impression: no_impression
+    expect(await hit(d.body.ad.impressionUrl)).toBe(200); // 0 ms after the decision: too_fast
+    clock().advance(deps.config.MIN_IMPRESSION_DELAY_MS);
+    expect(await hit(d.body.ad.impressionUrl, { 'user-agent': `${BROWSER_UA} Replayer/1.0` })).toBe(200); // fingerprint_mismatch
+    expect(await hit(d.body.ad.impressionUrl)).toBe(200); // billed
+    expect(await hit(d.body.ad.impressionUrl)).toBe(200); // replay
+    const crawled = await decision(unit, 'crawler', { ...page, 'user-agent': 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)' });
+    clock().advance(deps.config.MIN_IMPRESSION_DELAY_MS);
+    expect(await hit(crawled.body.ad.impressionUrl, { 'user-agent': 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)' })).toBe(200); // bot
+    expect((await decision(unit, 'reader', { origin: 'https://copycat.example.net' })).body).toEqual({ ad: null }); // wrong_origin
+    await serveEngine(deps).flush();
+    const onEvents = { no_impression: 1, too_fast: 1, fingerprint_mismatch: 1, replay: 1, bot: 1 };
+    expect(await report(market.advertiser.key, 'campaign', id)).toMatchObject({ impressions: 1, invalid: 5, invalidByReason: onEvents });
+    const withOrigin = { ...onEvents, wrong_origin: 1 };
+    expect(await report(market.publisher.key, 'adUnit', unit)).toMatchObject({ impressions: 1, invalid: 6, invalidByReason: withOrigin });
+    const account = await report(market.publisher.key, 'account', market.accountId);
+    for (const [reason, n] of Object.entries(withOrigin))
+      expect(account.invalidByReason[reason] - (accountBefore.invalidByReason[reason] ?? 0), reason).toBe(n);
+  });
+
   it('answers the public {ad: null} without a reason; the unit’s owner sees it with ?debug=true, nobody else', async () => {
     const { unit } = await aCampaignOnItsUnit({ floorCpmMicros: 50_000_000 });
     expect((await decision(unit, 'v')).body).toEqual({ ad: null });
