@@ -172,7 +172,8 @@ async function run(w: World, c: Command): Promise<void> {
         let entry = w.entries.get(key);
         if (entry === undefined) {
           const clearsAt = billed.interval + CLEARING_DAYS * DAY;
-          w.entries.set(key, (entry = { clearsAt, dueDay: dayOf(clearsAt), cleared: false, events: [] }));
+          entry = { clearsAt, dueDay: dayOf(clearsAt), cleared: false, events: [] };
+          w.entries.set(key, entry);
         }
         entry.events.push(event);
       }
