@@ -11,6 +11,7 @@ import { countReads } from '../support/counting-db.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
 import { BROWSER_UA, call, signup } from '../support/http.js';
 import { listen } from '../support/server.js';
+import { everything } from '../support/table.js';
 
 /**
  * Issue 10: what one source can make the platform bill, over real HTTP (the serve app on a local
@@ -244,6 +245,25 @@ describe('traffic quality', () => {
     expect(JSON.stringify(shown.body)).not.toContain('serverKeyHash');
     const stored = await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: keys.adUnit(unit) }));
     expect(JSON.stringify(stored.Item)).not.toContain(key);
+  });
+
+  it('keeps no source address: neither the socket’s nor a claimed X-Forwarded-For is stored or logged', async () => {
+    const { unit, id } = await aCampaignOnItsUnit();
+    const spies = (['debug', 'info', 'warn', 'error'] as const).map((level) => vi.spyOn(deps.logger, level));
+    const claimed = { 'x-forwarded-for': '198.51.100.23' };
+    const d = await decision(unit, 'private-reader', claimed);
+    clock().advance(deps.config.MIN_IMPRESSION_DELAY_MS);
+    expect(await hit(d.body.ad.impressionUrl, claimed)).toBe(200);
+    expect(await hit(d.body.ad.impressionUrl, { ...claimed, 'user-agent': `${BROWSER_UA} Replayer/1.0` })).toBe(200); // logged as invalid
+    await serveEngine(deps).returnLeases();
+    expect(await totals(id)).toMatchObject({ impressions: 1, invalid: 1 });
+    const table = JSON.stringify([...(await everything(deps)).values()]);
+    const logs = JSON.stringify(spies.flatMap((spy) => spy.mock.calls));
+    for (const address of ['127.0.0.1', '198.51.100.23']) {
+      expect(table).not.toContain(address);
+      expect(logs).not.toContain(address);
+    }
+    for (const spy of spies) spy.mockRestore();
   });
 
   it('bounds the cache of unknown ad units (LRU of SERVE_MEMORY_ENTRIES): the least recently asked is read again', async () => {
