@@ -266,6 +266,40 @@ describe('traffic quality', () => {
     for (const spy of spies) spy.mockRestore();
   });
 
+  it('takes the address API Gateway saw, and a forwarded one only from as many proxies as TRUSTED_PROXY_HOPS names', async () => {
+    const { unit, id } = await aCampaignOnItsUnit();
+    const logged = vi.spyOn(deps.logger, 'info');
+    // In process, as the Lambda adapter hands a request over: the source address in requestContext.
+    const viaGateway = (app: typeof serve, sourceIp: string, path: string, init: RequestInit = {}) =>
+      app.request(path, { ...init, headers: { 'user-agent': BROWSER_UA, ...init.headers } }, { requestContext: { http: { sourceIp } } });
+    const decide = async (app: typeof serve, sourceIp: string, headers: Record<string, string> = {}) =>
+      (await (
+        await viaGateway(app, sourceIp, '/v1/decisions', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ adUnitId: unit, viewer: { id: 'gateway-reader' } }),
+        })
+      ).json()) as { ad: { impressionUrl: string } };
+    const show = async (app: typeof serve, sourceIp: string, url: string, headers: Record<string, string> = {}) =>
+      expect((await viaGateway(app, sourceIp, urlPath(url), { headers })).status).toBe(200);
+
+    // No trusted proxy: the gateway's address decides; a claimed X-Forwarded-For changes nothing.
+    const direct = await decide(serve, '203.0.113.5', { 'x-forwarded-for': '192.0.2.1' });
+    clock().advance(deps.config.MIN_IMPRESSION_DELAY_MS);
+    await show(serve, '192.0.2.1', direct.ad.impressionUrl, { 'x-forwarded-for': '203.0.113.5' }); // another network
+    await show(serve, '203.0.113.77', direct.ad.impressionUrl); // the same /24: billed
+
+    // One trusted proxy in front: the entry it appended (the last) is the client; what the client put before it is not.
+    const proxied = createServeApp({ ...deps, config: { ...deps.config, TRUSTED_PROXY_HOPS: 1 } });
+    const behind = await decide(proxied, '10.0.0.9', { 'x-forwarded-for': '192.0.2.1, 203.0.113.5' });
+    clock().advance(deps.config.MIN_IMPRESSION_DELAY_MS);
+    await show(proxied, '10.0.0.9', behind.ad.impressionUrl, { 'x-forwarded-for': '203.0.113.5, 192.0.2.1' }); // the client is 192.0.2.1 now
+    await show(proxied, '10.0.0.9', behind.ad.impressionUrl, { 'x-forwarded-for': '192.0.2.1, 203.0.113.6' }); // billed
+    expect(await totals(id)).toMatchObject({ impressions: 2, invalid: 2 });
+    expect(invalidReasons(logged)).toEqual(['fingerprint_mismatch', 'fingerprint_mismatch']);
+    logged.mockRestore();
+  });
+
   it('bounds the cache of unknown ad units (LRU of SERVE_MEMORY_ENTRIES): the least recently asked is read again', async () => {
     const reads = countReads(deps.db);
     const ask = async (id: string) => expect((await call(serve, 'POST', '/v1/decisions', { body: { adUnitId: id, viewer: { id: 'v' } } })).status).toBe(404);
