@@ -19,11 +19,12 @@ import { benchPlans, benchRuleRefusal } from './bounds.js';
 import { config } from '../functions/config.js';
 import { seedServing } from './serving-world.js';
 import { benchTags, median } from './tags.js';
+import { benchTraffic, falseRefusals } from './traffic.js';
 import { startWorld } from './world.js';
 import { percentile, printTable, progress, type StepResult } from './report.js';
 
 const quick = process.argv.includes('--quick');
-/** `--only=http,cost` runs just those steps (by result name: engine, http, cost, bundles, exactness, tags, console, bounds, scale). */
+/** `--only=http,cost` runs just those steps (by result name: engine, http, cost, bundles, exactness, tags, console, bounds, scale, traffic). */
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
@@ -355,6 +356,72 @@ const steps: Step[] = [
           },
         ],
         measured: refusal.requests > 0 && plans.every((p) => p.planned > 0),
+      };
+    },
+  },
+  {
+    name: 'Traffic quality: a scripted attacker, honest readers (carrier-grade NAT included), the cost of the checks',
+    key: 'traffic',
+    run: async () => {
+      const t = await benchTraffic({ quick });
+      const limits = config();
+      const bound = Math.min(5 * limits.SOURCE_CAMPAIGN_DAILY_LIMIT, limits.SOURCE_UNIT_HOURLY_LIMIT);
+      const population = (p: (typeof t.honest)[number]) => {
+        const { refused, rate } = falseRefusals(p);
+        return {
+          population: p.name,
+          decisions: p.decisions,
+          '429': p.rateLimited,
+          impressions: p.impressions,
+          billed: p.billed,
+          'micros moved': p.micros,
+          'refused (invalid)': Object.entries(p.invalidByReason)
+            .map(([reason, n]) => `${reason} ${n}`)
+            .join(', '),
+          'false refusals': `${refused} (${(rate * 100).toFixed(2)} %)`,
+        };
+      };
+      const attack = (p: typeof t.attacker) => ({
+        ...population(p),
+        'false refusals': '',
+      });
+      return {
+        step: 'traffic',
+        rows: [
+          attack(t.attacker),
+          attack(t.attackerRulesOff),
+          ...t.honest.map(population),
+          { population: 'CPU of the traffic checks per decision (fingerprint, 2 rate limits, origins, UA parse), µs', decisions: t.cpu.decisionUs.toFixed(1) },
+          { population: 'CPU of the traffic checks per tracking event (fingerprint, bot list, validity), µs', decisions: t.cpu.eventUs.toFixed(1) },
+          {
+            population: 'DynamoDB reads / item writes of the traffic checks per decision (in memory)',
+            decisions: `0 / ${t.io.decisionSourceItems.toFixed(2)}`,
+          },
+          {
+            population: 'DynamoDB reads / item writes of the traffic checks per billed event (SOURCE#, in its transaction)',
+            decisions: `0 / ${t.io.sourceWritesPerBilled.toFixed(2)}`,
+          },
+        ],
+        checks: [
+          {
+            target: `attacker bills ≤ the per-source limits (${bound}) per 1 000 requests from one address (rules off: ${t.attackerRulesOff.billed})`,
+            value: `${t.attacker.billed} billed, ${t.attacker.micros} micros`,
+            met: t.attacker.billed <= bound,
+          },
+          ...t.honest.map((p) => ({
+            target: `false refusals 0: ${p.name}`,
+            value: `${falseRefusals(p).refused} of ${p.decisions}`,
+            met: falseRefusals(p).refused === 0,
+          })),
+          { target: 'traffic checks < 50 µs CPU per decision', value: `${t.cpu.decisionUs.toFixed(1)} µs`, met: t.cpu.decisionUs < 50 },
+          { target: 'traffic checks < 50 µs CPU per tracking event', value: `${t.cpu.eventUs.toFixed(1)} µs`, met: t.cpu.eventUs < 50 },
+          {
+            target: 'per-source limits: one item write per billed event, inside its transaction (decision checks are in memory)',
+            value: `${t.io.sourceWritesPerBilled.toFixed(2)} source-limit writes per billed event`,
+            met: t.io.sourceWritesPerBilled <= 1.001 && t.io.decisionSourceItems === 0,
+          },
+        ],
+        measured: t.attacker.decisions > 0 && t.honest.every((p) => p.billed > 0),
       };
     },
   },

@@ -8,6 +8,8 @@ import { tokensFor } from '../support/billing.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
 import { call } from '../support/http.js';
 import { ledgerState, total } from '../support/money.js';
+import { getItem } from '../../functions/store/items.js';
+import { keys } from '../../functions/store/keys.js';
 
 /**
  * Clearing (DESIGN §9) with a movable clock: programmatic earnings are pending for CLEARING_DAYS,
@@ -148,6 +150,77 @@ describe('clearing', { timeout: 300_000 }, () => {
     expect(w.pendingMicros).toBe(2 * OWNER);
     expect(w.earnedMicros).toBe(0);
     await expectBooksBalanced();
+  });
+
+  it('gives a rejected account’s uncleared earnings back to the advertisers exactly, with ledger lines naming why; cleared earnings stay', async () => {
+    const other = await aMarket(app, deps);
+    expect((await call(app, 'POST', `/v1/admin/accounts/${other.accountId}/verify`, { key: other.admin, body: {} })).status).toBe(200);
+    const id = await anActiveCampaign(app, deps, other.advertiser, other.admin, { targeting: onUnit(other.unitId) });
+    const budget = async () => (await getItem<{ remainingMicros: number }>(deps.db, keys.campaignBudget(id), { consistent: true }))!.remainingMicros;
+    const saved = market;
+    market = other;
+    try {
+      // Two events clear; three more are billed after, and are pending when the account is rejected.
+      await bill(id, other.unitId, 2);
+      await clearEarnings(deps, deps.clock()); // the job runs all along (every minute on AWS)
+      clock().advance(31 * DAY);
+      await clearEarnings(deps, deps.clock());
+      expect(await wallet(other.publisher.key)).toMatchObject({ pendingMicros: 0, earnedMicros: 2 * OWNER });
+      const budgetBefore = await budget();
+      const heldBefore = (await wallet(other.advertiser.key)).heldMicros;
+      await bill(id, other.unitId, 3);
+      expect(await budget()).toBe(budgetBefore - 3 * CHARGE);
+      expect((await wallet(other.publisher.key)).pendingMicros).toBe(3 * OWNER);
+      clock().advance(DAY);
+
+      const rejected = await call(app, 'POST', `/v1/admin/accounts/${other.accountId}/reject`, { key: other.admin, body: { reason: 'bought followers' } });
+      expect(rejected.status).toBe(200);
+      expect(rejected.body.verification).toMatchObject({ status: 'rejected', reason: 'bought followers' });
+      // The campaign's budget and the advertiser's held funds are back to the micro; the cleared two stay earned.
+      expect(await budget()).toBe(budgetBefore);
+      expect((await wallet(other.advertiser.key)).heldMicros).toBe(heldBefore);
+      expect(await wallet(other.publisher.key)).toMatchObject({ pendingMicros: 0, earnedMicros: 2 * OWNER });
+      await expectBooksBalanced();
+      const lines = (await call(app, 'GET', '/v1/wallet/ledger?limit=100', { key: other.advertiser.key })).body.items as {
+        memo: string;
+        postings: { account: string; amountMicros: number }[];
+      }[];
+      const refunds = lines.filter((l) => l.memo.includes(`account ${other.accountId} rejected: bought followers`));
+      const backToHeld = refunds.flatMap((l) => l.postings).filter((p) => p.account === `advertiser:${other.advertiser.id}:held`);
+      expect(backToHeld.reduce((sum, p) => sum + p.amountMicros, 0)).toBe(3 * CHARGE);
+      // Rejecting again finds nothing left to give back.
+      expect((await call(app, 'POST', `/v1/admin/accounts/${other.accountId}/reject`, { key: other.admin, body: { reason: 'again' } })).status).toBe(200);
+      expect(await budget()).toBe(budgetBefore);
+      await expectBooksBalanced();
+    } finally {
+      market = saved;
+    }
+  });
+
+  it('shows the owner, in GET /v1/reports, what of a unit’s earnings is pending, cleared and refunded', async () => {
+    const unit = await aUnit(app, market);
+    const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit) });
+    const start = deps.clock().toISOString();
+    await bill(id, unit, 2);
+    await clearEarnings(deps, deps.clock()); // the job runs all along (every minute on AWS)
+    clock().advance(31 * DAY);
+    await clearEarnings(deps, deps.clock());
+    const sources = await bill(id, unit, 3, (i) => (i === 0 ? `refunded-${start}` : `kept-${i}-${start}`));
+    const ruled = await call(app, 'POST', '/v1/admin/invalid-traffic', {
+      key: market.admin,
+      body: { fingerprint: sources[0], from: start, to: deps.clock().toISOString(), reason: 'bot' },
+    });
+    expect(ruled.body.refunds).toBe(1);
+    const report = await call(app, 'GET', `/v1/reports?dimension=adUnit&id=${unit}&from=${start}&to=${deps.clock().toISOString()}`, {
+      key: market.publisher.key,
+    });
+    expect(report.status).toBe(200);
+    expect(report.body.earnings).toEqual({ pendingMicros: 2 * OWNER, clearedMicros: 2 * OWNER, refundedMicros: OWNER });
+    // The advertiser sees its campaign's report, not the owner's earnings.
+    const theirs = await call(app, 'GET', `/v1/reports?dimension=campaign&id=${id}&from=${start}&to=${deps.clock().toISOString()}`, {
+      key: market.advertiser.key,
+    });
+    expect(theirs.body.earnings).toBeUndefined();
   });
 
   it('refuses a ruling naming both or neither of a unit and a fingerprint, and anyone but the operator', async () => {

@@ -11,6 +11,7 @@ import { countReads } from '../support/counting-db.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
 import { BROWSER_UA, call, signup } from '../support/http.js';
 import { listen } from '../support/server.js';
+import { everything } from '../support/table.js';
 
 /**
  * Issue 10: what one source can make the platform bill, over real HTTP (the serve app on a local
@@ -162,6 +163,39 @@ describe('traffic quality', () => {
     logged.mockRestore();
   });
 
+  it('counts each kind of invalid traffic under its reason in the reports of the campaign, the unit and the account', async () => {
+    const { unit, id } = await aCampaignOnItsUnit({ allowedOrigins: ['https://news.example.com'] });
+    const report = async (key: string, dimension: string, of: string) => {
+      await serveEngine(deps).flush();
+      const range = `from=${new Date(clock()().getTime() - 3_600_000).toISOString()}&to=${new Date(clock()().getTime() + 3_600_000).toISOString()}`;
+      const res = await call(app, 'GET', `/v1/reports?dimension=${dimension}&id=${of}&${range}`, { key });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.totals;
+    };
+    // The account's other units had traffic in earlier tests: its report is compared with what it said before.
+    const accountBefore = await report(market.publisher.key, 'account', market.accountId);
+    const page = { origin: 'https://news.example.com' };
+    const d = await decision(unit, 'reader', page);
+    expect(await hit(d.body.ad.clickUrl)).toBe(302); // a click before its impression: no_impression
+    expect(await hit(d.body.ad.impressionUrl)).toBe(200); // 0 ms after the decision: too_fast
+    clock().advance(deps.config.MIN_IMPRESSION_DELAY_MS);
+    expect(await hit(d.body.ad.impressionUrl, { 'user-agent': `${BROWSER_UA} Replayer/1.0` })).toBe(200); // fingerprint_mismatch
+    expect(await hit(d.body.ad.impressionUrl)).toBe(200); // billed
+    expect(await hit(d.body.ad.impressionUrl)).toBe(200); // replay
+    const crawled = await decision(unit, 'crawler', { ...page, 'user-agent': 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)' });
+    clock().advance(deps.config.MIN_IMPRESSION_DELAY_MS);
+    expect(await hit(crawled.body.ad.impressionUrl, { 'user-agent': 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)' })).toBe(200); // bot
+    expect((await decision(unit, 'reader', { origin: 'https://copycat.example.net' })).body).toEqual({ ad: null }); // wrong_origin
+    await serveEngine(deps).flush();
+    const onEvents = { no_impression: 1, too_fast: 1, fingerprint_mismatch: 1, replay: 1, bot: 1 };
+    expect(await report(market.advertiser.key, 'campaign', id)).toMatchObject({ impressions: 1, invalid: 5, invalidByReason: onEvents });
+    const withOrigin = { ...onEvents, wrong_origin: 1 };
+    expect(await report(market.publisher.key, 'adUnit', unit)).toMatchObject({ impressions: 1, invalid: 6, invalidByReason: withOrigin });
+    const account = await report(market.publisher.key, 'account', market.accountId);
+    for (const [reason, n] of Object.entries(withOrigin))
+      expect(account.invalidByReason[reason] - (accountBefore.invalidByReason[reason] ?? 0), reason).toBe(n);
+  });
+
   it('answers the public {ad: null} without a reason; the unit’s owner sees it with ?debug=true, nobody else', async () => {
     const { unit } = await aCampaignOnItsUnit({ floorCpmMicros: 50_000_000 });
     expect((await decision(unit, 'v')).body).toEqual({ ad: null });
@@ -211,6 +245,59 @@ describe('traffic quality', () => {
     expect(JSON.stringify(shown.body)).not.toContain('serverKeyHash');
     const stored = await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: keys.adUnit(unit) }));
     expect(JSON.stringify(stored.Item)).not.toContain(key);
+  });
+
+  it('keeps no source address: neither the socket’s nor a claimed X-Forwarded-For is stored or logged', async () => {
+    const { unit, id } = await aCampaignOnItsUnit();
+    const spies = (['debug', 'info', 'warn', 'error'] as const).map((level) => vi.spyOn(deps.logger, level));
+    const claimed = { 'x-forwarded-for': '198.51.100.23' };
+    const d = await decision(unit, 'private-reader', claimed);
+    clock().advance(deps.config.MIN_IMPRESSION_DELAY_MS);
+    expect(await hit(d.body.ad.impressionUrl, claimed)).toBe(200);
+    expect(await hit(d.body.ad.impressionUrl, { ...claimed, 'user-agent': `${BROWSER_UA} Replayer/1.0` })).toBe(200); // logged as invalid
+    await serveEngine(deps).returnLeases();
+    expect(await totals(id)).toMatchObject({ impressions: 1, invalid: 1 });
+    const table = JSON.stringify([...(await everything(deps)).values()]);
+    const logs = JSON.stringify(spies.flatMap((spy) => spy.mock.calls));
+    for (const address of ['127.0.0.1', '198.51.100.23']) {
+      expect(table).not.toContain(address);
+      expect(logs).not.toContain(address);
+    }
+    for (const spy of spies) spy.mockRestore();
+  });
+
+  it('takes the address API Gateway saw, and a forwarded one only from as many proxies as TRUSTED_PROXY_HOPS names', async () => {
+    const { unit, id } = await aCampaignOnItsUnit();
+    const logged = vi.spyOn(deps.logger, 'info');
+    // In process, as the Lambda adapter hands a request over: the source address in requestContext.
+    const viaGateway = (app: typeof serve, sourceIp: string, path: string, init: RequestInit = {}) =>
+      app.request(path, { ...init, headers: { 'user-agent': BROWSER_UA, ...init.headers } }, { requestContext: { http: { sourceIp } } });
+    const decide = async (app: typeof serve, sourceIp: string, headers: Record<string, string> = {}) =>
+      (await (
+        await viaGateway(app, sourceIp, '/v1/decisions', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ adUnitId: unit, viewer: { id: 'gateway-reader' } }),
+        })
+      ).json()) as { ad: { impressionUrl: string } };
+    const show = async (app: typeof serve, sourceIp: string, url: string, headers: Record<string, string> = {}) =>
+      expect((await viaGateway(app, sourceIp, urlPath(url), { headers })).status).toBe(200);
+
+    // No trusted proxy: the gateway's address decides; a claimed X-Forwarded-For changes nothing.
+    const direct = await decide(serve, '203.0.113.5', { 'x-forwarded-for': '192.0.2.1' });
+    clock().advance(deps.config.MIN_IMPRESSION_DELAY_MS);
+    await show(serve, '192.0.2.1', direct.ad.impressionUrl, { 'x-forwarded-for': '203.0.113.5' }); // another network
+    await show(serve, '203.0.113.77', direct.ad.impressionUrl); // the same /24: billed
+
+    // One trusted proxy in front: the entry it appended (the last) is the client; what the client put before it is not.
+    const proxied = createServeApp({ ...deps, config: { ...deps.config, TRUSTED_PROXY_HOPS: 1 } });
+    const behind = await decide(proxied, '10.0.0.9', { 'x-forwarded-for': '192.0.2.1, 203.0.113.5' });
+    clock().advance(deps.config.MIN_IMPRESSION_DELAY_MS);
+    await show(proxied, '10.0.0.9', behind.ad.impressionUrl, { 'x-forwarded-for': '203.0.113.5, 192.0.2.1' }); // the client is 192.0.2.1 now
+    await show(proxied, '10.0.0.9', behind.ad.impressionUrl, { 'x-forwarded-for': '192.0.2.1, 203.0.113.6' }); // billed
+    expect(await totals(id)).toMatchObject({ impressions: 2, invalid: 2 });
+    expect(invalidReasons(logged)).toEqual(['fingerprint_mismatch', 'fingerprint_mismatch']);
+    logged.mockRestore();
   });
 
   it('bounds the cache of unknown ad units (LRU of SERVE_MEMORY_ENTRIES): the least recently asked is read again', async () => {

@@ -1813,7 +1813,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reject an account’s audience data: it stays self-reported, with the reason */
+        /** Reject an account’s audience data: it stays self-reported, with the reason; its uncleared programmatic earnings go back to the advertisers */
         post: {
             parameters: {
                 query?: never;

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ruleInvalidTraffic } from '../../app/billing/rule-invalid-traffic.js';
+import { rejectAccount } from '../../app/marketplace/reject-account.js';
 import type { Context } from 'hono';
 import { campaignStore } from '../../store/campaigns.js';
 import { keys } from '../../store/keys.js';
@@ -45,7 +46,11 @@ const reviewRoute = (verdict: 'verify' | 'reject', body: z.ZodType, summary: str
 const VerifyBody = z.object({ note: z.string().trim().max(1000).optional() }).openapi('AccountVerify');
 const RejectBody = z.object({ reason: z.string().trim().min(1).max(1000) }).openapi('AccountReject');
 const verify = reviewRoute('verify', VerifyBody, 'Mark an account’s audience data as verified');
-const reject = reviewRoute('reject', RejectBody, 'Reject an account’s audience data: it stays self-reported, with the reason');
+const reject = reviewRoute(
+  'reject',
+  RejectBody,
+  'Reject an account’s audience data: it stays self-reported, with the reason; its uncleared programmatic earnings go back to the advertisers',
+);
 
 const operatorErrors = { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] };
 
@@ -129,7 +134,7 @@ export const adminRoutes = router()
   })
   .openapi(reject, async (c) => {
     const { reason } = c.req.valid('json') as z.infer<typeof RejectBody>;
-    return c.json(await reviews(c).reviewAccount(c.req.valid('param').id, { verdict: 'rejected', reason }), 200);
+    return c.json((await rejectAccount(c.var.deps, c.req.valid('param').id, reason)).account, 200);
   })
   .openapi(stats, async (c) => {
     const { db } = c.var.deps;
