@@ -72,6 +72,12 @@ export function localDate(instant: Date, timeZone: string): IsoDate {
 /** A slot dated before `today` is past: it cannot be listed, booked or shown as open. */
 export const isPast = (publishDate: IsoDate, today: IsoDate): boolean => publishDate < today;
 
+/** Refuses (400, naming `field`) a slot date before `today` in the market's time zone: a past slot can never run. */
+export function assertNotPast(field: string, date: IsoDate, today: IsoDate, timeZone: string): void {
+  if (isPast(date, today))
+    throw new ValidationError('Slots cannot be dated in the past', [{ field, message: `must be today (${today} in ${timeZone}) or later` }]);
+}
+
 /** The UTC calendar date of an instant. */
 export function formatIsoDate(instant: Date): IsoDate {
   return instant.toISOString().slice(0, 10);
