@@ -1,6 +1,7 @@
 import { ValidationError, type FieldIssue } from '../shared/errors.js';
 import { isMicros } from '../shared/money.js';
 import { SLOT_FORMATS, SLOT_POSITIONS, isOneOf, type SlotFormat, type SlotPosition, type SlotStatus } from './catalog.js';
+import { MS_PER_DAY } from '../shared/time.js';
 
 /** A calendar date `YYYY-MM-DD`. Slots are dated in UTC so every region agrees on "the day". */
 export type IsoDate = string;
@@ -40,7 +41,6 @@ export interface RecurrenceRule extends SlotFields {
   weekdays: readonly number[];
 }
 
-const MS_PER_DAY = 86_400_000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAYS_PER_WEEK = 7;
 

@@ -15,6 +15,7 @@ import {
   type TimelineEntry,
 } from './order.js';
 import { settle, settleCompletion, settleFullRefund, type Settlement } from './settlement.js';
+import { MS_PER_HOUR } from '../shared/time.js';
 
 /**
  * The order state machine (DESIGN §4). Pure: the caller passes the actor, the time and the config,
@@ -134,7 +135,6 @@ export interface ActionResult {
   events: OrderEvent[];
 }
 
-const MS_PER_HOUR = 3_600_000;
 const BPS_PER_WHOLE = 10_000;
 
 const addHours = (at: Date, hours: number): string => new Date(at.getTime() + hours * MS_PER_HOUR).toISOString();
