@@ -7,7 +7,7 @@ import { actorRole, orderStore } from '../../store/orders.js';
 import { caller } from '../auth.js';
 import type { AppEnv } from '../env.js';
 import { page } from '../marketplace-schemas.js';
-import { access, errorResponses, Id, IdParam, jsonBody, jsonContent, microsInput, PageQuery, problemContent, router } from '../openapi.js';
+import { access, errorResponses, Id, IdParam, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
 import { paged } from '../pagination.js';
 
 const tags = ['Orders'];
