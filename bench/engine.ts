@@ -245,7 +245,11 @@ function makeConjunction(rng: Rng, world: World): Conjunction {
   const predicates: Predicate[] = [];
   while (predicates.length < size) {
     let r = rng() * PROFILE_WEIGHT;
-    const profile = ATTRIBUTE_PROFILE.find((a) => (r -= a.weight) < 0) ?? (ATTRIBUTE_PROFILE[0] as (typeof ATTRIBUTE_PROFILE)[number]);
+    const profile =
+      ATTRIBUTE_PROFILE.find((a) => {
+        r -= a.weight;
+        return r < 0;
+      }) ?? (ATTRIBUTE_PROFILE[0] as (typeof ATTRIBUTE_PROFILE)[number]);
     if (used.has(profile.attribute)) continue;
     used.add(profile.attribute);
     const op = rng() < ENGINE_BENCH_DEFAULTS.notInShare ? 'not_in' : 'in';

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchEngine } from './engine.js';
 import { synthBundles } from './bundles.js';
-import { coldStart } from './cold-start.js';
+import { coldStart, type ColdStart } from './cold-start.js';
 import { benchConsole } from './console.js';
 import { benchCost } from './cost.js';
 import { benchExactness } from './exactness.js';
@@ -139,7 +139,7 @@ const steps: Step[] = [
       if (!serve) throw new Error('no serve bundle');
       progress('fresh process: import the serve bundle and answer one decision');
       const world = await startWorld();
-      let cold;
+      let cold: ColdStart | undefined;
       try {
         const serving = await seedServing(world, { campaigns: 20, units: 1, budgetMicros: 1_000_000_000, bidMicros: 2_000_000 });
         cold = coldStart(serve.path, world.env, {

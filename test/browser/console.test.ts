@@ -444,7 +444,7 @@ describe('console', { timeout: 300_000 }, () => {
             !(el instanceof HTMLInputElement && el.type === 'radio' && !el.checked) &&
             !(el.tagName !== 'SUMMARY' && el.closest('details:not([open])')),
         );
-        visible.forEach((el, i) => (el.dataset.kb = String(i)));
+        for (const [i, el] of visible.entries()) el.dataset.kb = String(i);
         return visible.length;
       });
       const seen = new Set<string>();

@@ -403,7 +403,7 @@ function reachDp(groups: readonly Group[], budget: number, scale: number, upperB
 /** Spends what the budget has left on the upgrades that add the most reach, one at a time. */
 function spendLeftover(groups: readonly Group[], picks: readonly Option[], budget: number, spend: Meter): Option[] {
   const chosen = new Map<Option, number>();
-  groups.forEach((g, gi) => g.options.forEach((o) => chosen.set(o, gi)));
+  for (const [gi, g] of groups.entries()) for (const o of g.options) chosen.set(o, gi);
   const current: Array<Option | undefined> = groups.map(() => undefined);
   for (const p of picks) current[chosen.get(p)!] = p;
   let remaining = budget - totalCost(picks);
