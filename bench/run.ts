@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchEngine } from './engine.js';
 import { synthBundles } from './bundles.js';
-import { coldStart, type ColdStart } from './cold-start.js';
+import { coldStart } from './cold-start.js';
 import { benchConsole } from './console.js';
 import { benchCost } from './cost.js';
 import { benchExactness } from './exactness.js';
@@ -139,7 +139,7 @@ const steps: Step[] = [
       if (!serve) throw new Error('no serve bundle');
       progress('fresh process: import the serve bundle and answer one decision');
       const world = await startWorld();
-      let cold: ColdStart | undefined;
+      let cold: ReturnType<typeof coldStart>;
       try {
         const serving = await seedServing(world, { campaigns: 20, units: 1, budgetMicros: 1_000_000_000, bidMicros: 2_000_000 });
         cold = coldStart(serve.path, world.env, {
@@ -233,16 +233,25 @@ const steps: Step[] = [
     name: 'Billing at scale: writes by item key over a billing load (several serve instances, one table)',
     key: 'scale',
     run: async () => {
-      const r = await benchScale({ events: quick ? 300 : 2_000, instances: 3, concurrency: 8 });
+      const load = quick
+        ? { events: 2_000, eventsPerSecond: 500, instances: 3, campaigns: 6, publishers: 4, unitsPerPublisher: 2, concurrency: 8 }
+        : { events: 20_000, eventsPerSecond: 1_000, instances: 4, campaigns: 12, publishers: 8, unitsPerPublisher: 2, concurrency: 8 };
+      const r = await benchScale(load);
       return {
         step: 'scale',
         rows: [
+          {
+            figure: 'load',
+            value: `${load.events} CPM impressions at a simulated ${load.eventsPerSecond}/s (${r.simulatedSeconds} s), ${load.instances} instances, ${load.campaigns} campaigns, ${load.publishers} publishers × ${load.unitsPerPublisher} units`,
+          },
           { figure: 'billed events', value: r.billed },
           { figure: 'tracking calls that failed (DynamoDB Local lock timeouts)', value: r.errors },
-          { figure: 'events per second (DynamoDB Local, this machine)', value: Math.round(r.billed / r.seconds) },
+          { figure: 'events per second reached (DynamoDB Local, this machine)', value: Math.round(r.billed / r.seconds) },
           { figure: 'WCU per billed event (events, leases, postings, counters)', value: r.wcuPerEvent.toFixed(2) },
           { figure: 'item writes per billed event', value: r.writesPerEvent.toFixed(2) },
+          ...r.byKind.slice(0, 12).map(([kind, n]) => ({ figure: `  ${kind} per billed event`, value: n.toFixed(3) })),
           { figure: 'hottest item', value: r.hottestItem },
+          { figure: 'hottest item WCU per simulated second', value: r.hottestWcuPerSecond.toFixed(1) },
           { figure: 'transactional writes to the hottest item per billed event', value: r.hottestTxPerEvent.toFixed(4) },
           { figure: 'implied ceiling at 1 000 WCU/s per item (events/s)', value: Math.round(r.ceilingEventsPerSecond) },
         ],

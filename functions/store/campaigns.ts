@@ -7,6 +7,7 @@ import {
   assertValidCampaign,
   releasesOn,
   transition,
+  type BudgetHeld,
   type Campaign,
   type CampaignAction,
   type CampaignFields,
@@ -24,6 +25,7 @@ import { feedKeys } from './change-feed.js';
 import type { Db } from './client.js';
 import { getItem, getOwned, queryPage, strip, type Stored } from './items.js';
 import { keys } from './keys.js';
+import { livePostedMicros } from './leases.js';
 import type { Page } from './pagination.js';
 import { isConditionFailure, transact, type TxOp } from './transact.js';
 import { ledgerTxn } from './wallet.js';
@@ -266,11 +268,7 @@ export function campaignStore(deps: StoreDeps) {
      * Adds to a funded campaign's budget: the budget item's total and remaining grow, the money is
      * held (available → held) and the campaign saved, in one transaction (402 without the funds).
      */
-    async topUp(
-      advertiserId: string,
-      id: string,
-      amountMicros: number,
-    ): Promise<{ campaign: Campaign; held: { totalMicros: number; remainingMicros: number; releasedMicros?: number } }> {
+    async topUp(advertiserId: string, id: string, amountMicros: number): Promise<{ campaign: Campaign; held: BudgetHeld }> {
       const stored = await read(id, advertiserId);
       // Read before the write: inside an Idempotency-Key request the write is held back until the response is ready.
       const before = (await this.budgets([id])).get(id);
@@ -293,26 +291,39 @@ export function campaignStore(deps: StoreDeps) {
       return {
         campaign,
         held: {
-          ...(before ?? { totalMicros: 0, remainingMicros: 0 }),
+          ...(before ?? { totalMicros: 0, remainingMicros: 0, releasedMicros: 0, leasedMicros: 0, livePostedMicros: 0 }),
           totalMicros: (before?.totalMicros ?? 0) + amountMicros,
           remainingMicros: (before?.remainingMicros ?? 0) + amountMicros,
         },
       };
     },
 
-    /** The held budget items of these campaigns (absent before activation), by campaign id. */
-    async budgets(ids: readonly string[]): Promise<Map<string, { totalMicros: number; remainingMicros: number; releasedMicros?: number }>> {
-      const found = await batchGetItems(
-        db,
-        ids.map((i) => keys.campaignBudget(i)),
+    /**
+     * The held budget items of these campaigns (absent before activation), by campaign id, with
+     * what their live leases have posted so far (read only for campaigns with money leased).
+     */
+    async budgets(ids: readonly string[]): Promise<Map<string, BudgetHeld>> {
+      const found = [
+        ...(
+          await batchGetItems(
+            db,
+            ids.map((i) => keys.campaignBudget(i)),
+          )
+        ).values(),
+      ];
+      const posted = await livePostedMicros(
+        deps,
+        found.filter((b) => Number(b.leasedMicros ?? 0) > 0).map((b) => b.campaignId as string),
       );
       return new Map(
-        [...found.values()].map((b) => [
+        found.map((b) => [
           b.campaignId as string,
           {
             totalMicros: Number(b.totalMicros),
             remainingMicros: Number(b.remainingMicros),
-            releasedMicros: b.releasedMicros === undefined ? undefined : Number(b.releasedMicros),
+            releasedMicros: Number(b.releasedMicros ?? 0),
+            leasedMicros: Number(b.leasedMicros ?? 0),
+            livePostedMicros: posted.get(b.campaignId as string) ?? 0,
           },
         ]),
       );

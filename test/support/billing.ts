@@ -62,7 +62,7 @@ export function tokensFor(
       TEST_SECRET,
       exp,
     );
-    return { ...tokens, source, fingerprint: seen };
+    return { ...tokens, decisionId: `dec_${tag}_${i}`, source, fingerprint: seen };
   });
 }
 
