@@ -26,9 +26,6 @@ let app: ReturnType<typeof createApp>;
 let serve: ReturnType<typeof createServeApp>;
 let market: Market;
 
-const remaining = (campaignId: string): Promise<number> => remainingBudget(deps, campaignId);
-const counters = (dimension: string, id: string): Promise<Record<string, number>> => reportTotals(deps, dimension, id);
-
 beforeAll(async () => {
   // 2000 viewers from one browser: the per-source limits (billing-rules.test.ts) are lifted, since
   // what this checks is exactness against the budget under concurrency.
@@ -62,12 +59,12 @@ describe('tracking under concurrency', () => {
     const clicks = await Promise.all(tokens.map((t) => asBrowser(serve, `/t/c/${t.click}`)));
     const seconds = (performance.now() - started) / 1000;
     expect(clicks.every((r) => r.status === 302)).toBe(true);
-    expect(await remaining(id)).toBe(0);
+    expect(await remainingBudget(deps, id)).toBe(0);
     const { stored, replayed } = await ledgerState(deps);
     expect(total(stored)).toBe(0);
     expect(stored).toEqual(replayed);
     expect(stored.get(`advertiser:${market.advertiser.id}:held`)).toBeGreaterThanOrEqual(0);
-    expect(await counters('campaign', id)).toMatchObject({ impressions: 2000, clicks: 2000, spendMicros: 1500 * charge });
+    expect(await reportTotals(deps, 'campaign', id)).toMatchObject({ impressions: 2000, clicks: 2000, spendMicros: 1500 * charge });
     const campaign = await call(app, 'GET', `/v1/campaigns/${id}`, { key: market.advertiser.key });
     expect(campaign.body.status).toBe('budget_exhausted');
     console.log(`2000 impressions + 2000 concurrent clicks: ${seconds.toFixed(1)} s`);

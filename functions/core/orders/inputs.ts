@@ -8,7 +8,7 @@ import type { OrderAction } from './order.js';
  * takes the parsed types and checks only what depends on the order (deadlines, reads, refunds).
  */
 
-export const RESOLVE_OUTCOMES = ['pay', 'refund', 'partial'] as const;
+const RESOLVE_OUTCOMES = ['pay', 'refund', 'partial'] as const;
 export type ResolveOutcome = (typeof RESOLVE_OUTCOMES)[number];
 
 const HttpUrl = z.url({ protocol: /^https?$/ }).max(2000);
