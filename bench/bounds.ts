@@ -1,5 +1,7 @@
-import { generateMarketplace } from '../functions/core/marketplace/seed.js';
-import { MATCH_OPTIONS, matchSlots } from '../functions/core/marketplace/search.js';
+import { generateMarketplace } from '../scripts/seed-data.js';
+import { planOptions } from '../functions/app/marketplace/match-slots.js';
+import { MATCH_LIMITS, matchSlots } from '../functions/core/marketplace/search.js';
+import { parseConfig } from '../functions/config.js';
 import type { Candidate } from '../functions/core/marketplace/matching.js';
 import { call, signup } from '../test/support/http.js';
 import { percentile } from './report.js';
@@ -67,13 +69,13 @@ export function benchPlans(accounts: number, budgets: readonly number[], timeLim
   const byId = new Map(market.accounts.map((a) => [a.id, a]));
   const candidates: Candidate[] = market.slots.map((slot) => ({ slot, account: byId.get(slot.accountId)! }));
   const query = { targeting: { gender: ['female' as const] }, dateFrom: '2031-01-01', dateTo: '2031-12-31' };
+  const config = { ...parseConfig({}), MATCH_PLAN_TIME_MS: timeLimitMs };
   return budgets.map((budgetMicros) => {
     const unplanned = performance.now();
-    matchSlots(candidates, query);
+    matchSlots(candidates, query, { ...MATCH_LIMITS, plan: planOptions(config, () => 0) });
     const unplannedMs = performance.now() - unplanned;
     const started = performance.now();
-    const timeLimit = { ms: timeLimitMs, elapsedMs: () => performance.now() - started };
-    const { plan } = matchSlots(candidates, { ...query, budgetMicros }, { ...MATCH_OPTIONS, plan: { ...MATCH_OPTIONS.plan, timeLimit } });
+    const { plan } = matchSlots(candidates, { ...query, budgetMicros }, { ...MATCH_LIMITS, plan: planOptions(config, () => performance.now() - started) });
     return {
       budgetMicros,
       slots: candidates.length,

@@ -132,6 +132,14 @@ const schema = z.object({
   SIGNIN_MAX_PER_ADDRESS: z._default(z.coerce.number().check(z.int(), z.positive()), 50),
   /** Wall time one marketplace plan may take before it answers with its certified greedy plan (work is bounded too). */
   MATCH_PLAN_TIME_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 500),
+  /**
+   * The match plan's work bounds (functions/core/marketplace/plan.ts): DP cell updates before the
+   * solver coarsens its scale, the worst relative loss its FPTAS aims for, and the cell updates one
+   * plan may use in all before it answers with the greedy plan.
+   */
+  MATCH_PLAN_WORK_LIMIT: z._default(z.coerce.number().check(z.int(), z.positive()), 20_000_000),
+  MATCH_PLAN_MAX_EPSILON: z._default(z.coerce.number().check(z.positive(), z.lt(1)), 0.05),
+  MATCH_PLAN_MAX_WORK: z._default(z.coerce.number().check(z.int(), z.positive()), 60_000_000),
   /** How long a list's nextCursor stays valid. */
   CURSOR_TTL_HOURS: z._default(z.coerce.number().check(z.positive()), 24),
   /** Where the interactive docs' static assets are (the Lambda bundle copies them here). */

@@ -10,7 +10,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../functions/config.js';
-import { generateMarketplace } from '../functions/core/marketplace/seed.js';
+import { generateMarketplace } from './seed-data.js';
 import { formatIsoDate } from '../functions/core/marketplace/slots.js';
 import { createDeps, type Deps } from '../functions/deps.js';
 import { batchWrite, marketIsEmpty, marketItems, type AccountRecord, type AdUnitRecord, type SlotRecord } from '../functions/store/marketplace.js';

@@ -16,14 +16,7 @@ export function router(): OpenAPIHono<AppEnv> {
   });
 }
 
-/** A money amount in a JSON body: integer micros from `min` to MAX_MICROS (400 beyond). */
-export const microsInput = (description: string, min = 1) =>
-  z
-    .number()
-    .int()
-    .min(min)
-    .max(MAX_MICROS)
-    .openapi({ description: `${description}, in micros (1 unit = 1 000 000 micros; at most ${MAX_MICROS})` });
+export { microsInput } from '../core/shared/money.js';
 
 /** A money amount in a query string: integer micros from 0 to MAX_MICROS (400 beyond). */
 export const microsQuery = z.coerce

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { openCursor, sealCursor } from '../core/shared/cursor.js';
+import { MS_PER_HOUR } from '../core/shared/time.js';
 import type { AppEnv } from './env.js';
 
 /** The list a request reads: the caller, the path and every query parameter but the page's own. */
@@ -26,5 +27,5 @@ export async function paged<Q extends { cursor?: string | undefined }, P extends
   const cursor = query.cursor ? openCursor(key, scope, query.cursor, now) : undefined;
   const page = await load({ ...query, cursor });
   if (page.nextCursor === undefined) return page;
-  return { ...page, nextCursor: sealCursor(key, scope, page.nextCursor, now + config.CURSOR_TTL_HOURS * 3_600_000) };
+  return { ...page, nextCursor: sealCursor(key, scope, page.nextCursor, now + config.CURSOR_TTL_HOURS * MS_PER_HOUR) };
 }

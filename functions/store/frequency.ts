@@ -2,6 +2,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { staleCounters, type FrequencyCap } from '../core/serving/frequency.js';
 import type { Db } from './client.js';
 import { keys } from './keys.js';
+import { MS_PER_HOUR } from '../core/shared/time.js';
 
 /**
  * Housekeeping of a viewer's frequency item (one item per viewer: the hourly buckets decisions
@@ -18,7 +19,6 @@ export interface FrequencyCaps {
   maxPerHours: number;
 }
 
-const MS_PER_HOUR = 3_600_000;
 /** `cap#<campaign>#<perHours>h<window>`: the billing counter of one cap window (journal.ts). */
 const CAP_WINDOW = /^cap#.+#(\d+)h(\d+)$/;
 

@@ -3,6 +3,7 @@ import type { Db } from './client.js';
 import { getItem, strip } from './items.js';
 import { keys } from './keys.js';
 import { isConditionFailure } from './transact.js';
+import { MS_PER_SECOND } from '../core/shared/time.js';
 
 /**
  * The image tag's decisions: the open of `/e/i/{unit}/{key}` makes one, and its click
@@ -19,8 +20,6 @@ export interface ImageTagDecision {
   /** Epoch seconds. */
   expiresAt: number;
 }
-
-const MS_PER_SECOND = 1000;
 
 export async function getImageTagDecision(db: Db, adUnitId: string, keyHash: string, now: Date): Promise<ImageTagDecision | undefined> {
   const item = await getItem<ImageTagDecision>(db, keys.imageTagDecision(adUnitId, keyHash), { consistent: true });

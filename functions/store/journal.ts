@@ -4,6 +4,7 @@ import type { Db } from './client.js';
 import { queryAll } from './items.js';
 import { keys } from './keys.js';
 import { isConditionFailure, transact, type TxOp } from './transact.js';
+import { MS_PER_DAY } from '../core/shared/time.js';
 
 /**
  * The event journal (DESIGN §8): one item per tracking event, `DEC#<decision> / IMP|CLK`, which
@@ -53,8 +54,6 @@ class Refused extends Error {
     super(outcome);
   }
 }
-
-const MS_PER_DAY = 86_400_000;
 
 function journalItem(e: JournalEntry, refused?: Outcome): Record<string, unknown> {
   const billed = e.charge.chargeMicros > 0 && refused === undefined;

@@ -8,6 +8,7 @@ import { keys } from './keys.js';
 import { transact, type TxOp } from './transact.js';
 import { shardMove } from './ledger.js';
 import { ledgerTxn } from './wallet.js';
+import { MS_PER_DAY, MS_PER_SECOND } from '../core/shared/time.js';
 
 /**
  * Budget leases and aggregated postings (DESIGN §8).
@@ -69,8 +70,6 @@ export class LeaseRefused extends Error {
 /** The lease's posting or closing found it no longer in the status its writer expected (the job took it over). */
 export class LeaseTaken extends Error {}
 
-const MS_PER_SECOND = 1000;
-const MS_PER_DAY = 86_400_000;
 const deadline = (deps: LeaseDeps): number => Date.now() + deps.config.BILLING_DEADLINE_MS;
 const leaseIndex = (lease: Pick<Lease, 'leaseId' | 'campaignId' | 'endsAt'>) => ({
   gsi1pk: keys.leasesEnding(shardOf(lease.campaignId, LEASE_SHARDS)),

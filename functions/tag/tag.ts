@@ -105,7 +105,10 @@ const TOKEN_KEY = 'placard:frequency';
   };
 
   const render = (slot: HTMLElement, p: Placement): void => {
-    if (!p.ad) return empty(slot, p.fallbackHtml);
+    if (!p.ad) {
+      empty(slot, p.fallbackHtml);
+      return;
+    }
     const { creative, impressionUrl, clickUrl } = p.ad;
     // A box (about as tall as wide) stacks image over text; a banner puts a square image beside it.
     const tall = p.height >= p.width * 0.6;
@@ -154,9 +157,11 @@ const TOKEN_KEY = 'placard:frequency';
       .then((res) => (res.ok ? res.json() : Promise.reject(new Error(String(res.status)))))
       .then((res: { decisions: Placement[]; frequencyToken?: string }) => {
         if (res.frequencyToken) save(TOKEN_KEY, res.frequencyToken);
-        res.decisions.forEach((p, i) => render(slots[i]!, p));
+        for (const [i, p] of res.decisions.entries()) render(slots[i]!, p);
       })
-      .catch(() => slots.forEach((slot) => empty(slot)));
+      .catch(() => {
+        for (const slot of slots) empty(slot);
+      });
   };
 
   if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', run);

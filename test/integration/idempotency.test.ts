@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
 import { aCampaign, aCreative } from '../support/campaigns.js';
-import { crashAfterFirst } from '../support/crash.js';
+import { crashAfterFirst, pauseBeforeFirst } from '../support/crash.js';
 import { adminKey, movableClock, testDeps, type MovableClock } from '../support/deps.js';
 import { call, signup } from '../support/http.js';
 import { seedEarnings } from '../support/money.js';
@@ -160,14 +160,15 @@ describe('Idempotency-Key', () => {
     const { key } = await signup(app, 'advertiser');
     const headers = { 'idempotency-key': 'slow-one' };
     const body = campaign();
-    const [first, second] = await Promise.all([
-      call(app, 'POST', '/v1/campaigns', { key, body, headers }),
-      call(app, 'POST', '/v1/campaigns', { key, body, headers }),
-    ]);
-    const statuses = [first.status, second.status].sort();
-    // Either the second saw the first still running (409) or arrived after it finished (replay).
-    expect(statuses[0]).toBe(201);
-    expect([201, 409]).toContain(statuses[1]);
+    // The first request holds its key and stops before its commit; the second arrives meanwhile.
+    const paused = pauseBeforeFirst(deps.db, TransactWriteCommand);
+    const first = call(createApp({ ...deps, db: paused.db }), 'POST', '/v1/campaigns', { key, body, headers });
+    await paused.reached;
+    const second = await call(app, 'POST', '/v1/campaigns', { key, body, headers });
+    expect(second.status).toBe(409);
+    expect(second.headers.get('content-type')).toContain('application/problem+json');
+    paused.resume();
+    expect((await first).status).toBe(201);
     expect((await call(app, 'GET', '/v1/campaigns', { key })).body.items).toHaveLength(1);
   });
 

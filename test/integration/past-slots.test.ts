@@ -61,6 +61,21 @@ describe('slots dated before today in the market’s time zone', () => {
     expect((await create(slot({ publishDate: '2031-03-11' }))).status).toBe(201);
   });
 
+  it('are refused when an edit moves a slot there, with 400 naming publishDate, and the slot keeps its date', async () => {
+    clock.set(NOW);
+    const accountId = await anAccount();
+    const created = await call(app, 'POST', `/v1/accounts/${accountId}/slots`, { key: publisher.key, body: slot({ publishDate: '2031-03-12' }) });
+    const slotId = created.body.items[0].id;
+    const moved = await call(app, 'PATCH', `/v1/slots/${slotId}`, { key: publisher.key, body: { publishDate: '2031-03-10' } }); // still today in UTC
+    expect(moved.status).toBe(400);
+    expect(moved.headers.get('content-type')).toContain('application/problem+json');
+    expect(moved.body.errors[0].field).toBe('publishDate');
+    expect((await call(app, 'GET', `/v1/slots/${slotId}`, { key: publisher.key })).body.publishDate).toBe('2031-03-12');
+    const today = await call(app, 'PATCH', `/v1/slots/${slotId}`, { key: publisher.key, body: { publishDate: '2031-03-11' } });
+    expect(today.status).toBe(200);
+    expect(today.body.publishDate).toBe('2031-03-11');
+  });
+
   it('are refused at booking with 409, holding nothing', async () => {
     clock.set(NOW);
     const accountId = await anAccount();

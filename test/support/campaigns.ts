@@ -1,9 +1,12 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
 import { createServeApp } from '../../functions/http/serve-app.js';
 import { fingerprint } from '../../functions/core/serving/fingerprint.js';
 import { trackingTokens } from '../../functions/core/serving/tracking.js';
+import { serveEngine } from '../../functions/app/serving/serve-engine.js';
+import { keys } from '../../functions/store/keys.js';
 import { deposit } from '../../functions/store/wallet.js';
 import { adminKey, TEST_SECRET, type MovableClock } from './deps.js';
 import { BROWSER_UA, call, signup } from './http.js';
@@ -129,4 +132,18 @@ export async function serveWorld(deps: Deps) {
   const app = createApp(deps);
   const serve = createServeApp(deps);
   return { app, serve, market: await aMarket(app, deps) };
+}
+
+/** The budget a campaign has left once this instance has returned its leases and posted what it billed. */
+export async function remainingBudget(deps: Deps, campaignId: string): Promise<number> {
+  await serveEngine(deps).returnLeases();
+  const out = await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: keys.campaignBudget(campaignId), ConsistentRead: true }));
+  return out.Item?.remainingMicros as number;
+}
+
+/** The all-time report counters of one campaign, ad unit or account, once this instance has flushed its own. */
+export async function reportTotals(deps: Deps, dimension: string, id: string): Promise<Record<string, number>> {
+  await serveEngine(deps).flush();
+  const out = await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: keys.report(dimension, id, 'TOTAL'), ConsistentRead: true }));
+  return (out.Item ?? {}) as Record<string, number>;
 }

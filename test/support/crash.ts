@@ -21,3 +21,30 @@ export function crashAfterFirst(db: Db, kind: abstract new (...args: never[]) =>
   }) as Db['doc']['send'];
   return { ...db, doc };
 }
+
+/**
+ * The same table through a process that stops before sending the first command of a kind, until
+ * `resume()`: a request that reaches that write stays in progress, so the test decides what runs
+ * meanwhile instead of racing two requests.
+ */
+export function pauseBeforeFirst(db: Db, kind: abstract new (...args: never[]) => object): { db: Db; reached: Promise<void>; resume(): void } {
+  let reach!: () => void;
+  let resume!: () => void;
+  const reached = new Promise<void>((r) => {
+    reach = r;
+  });
+  const resumed = new Promise<void>((r) => {
+    resume = r;
+  });
+  let paused = false;
+  const doc = Object.create(db.doc) as Db['doc'];
+  doc.send = (async (command: Command) => {
+    if (command instanceof kind && !paused) {
+      paused = true;
+      reach();
+      await resumed;
+    }
+    return db.doc.send(command as never);
+  }) as Db['doc']['send'];
+  return { db: { ...db, doc }, reached, resume };
+}

@@ -2496,7 +2496,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a slot that is not booked (or close / reopen it) */
+        /** Change a slot that is not booked (or close / reopen it); a new date must be today or later in the market’s time zone (400 before) */
         patch: {
             parameters: {
                 query?: never;

@@ -2,6 +2,7 @@ import type { Job } from '../../background/jobs.js';
 import type { Deps } from '../../deps.js';
 import { accountVerified, clearEntry, clearingCursor, entriesDue, EntryMoved, postpone, setClearingCursor } from '../../store/clearing.js';
 import { LEASE_SHARDS } from '../../store/leases.js';
+import { MS_PER_DAY } from '../../core/shared/time.js';
 
 /**
  * Clearing (DESIGN §9): programmatic earnings wait in the owner's `pending` balance for
@@ -12,7 +13,6 @@ import { LEASE_SHARDS } from '../../store/leases.js';
  * 3. a past day with nothing left moves the cursor on.
  */
 
-const MS_PER_DAY = 86_400_000;
 const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
 
 export async function clearEarnings(deps: Deps, now: Date): Promise<number> {

@@ -3,6 +3,7 @@ import { addTo, emptyBatch, type Batch } from '../../core/serving/billing.js';
 import type { Deps } from '../../deps.js';
 import { journalOfLease } from '../../store/journal.js';
 import { closeLease, LEASE_SHARDS, leasesEndedBy, LeaseTaken, post, readLease, takeOver, type PostingTarget } from '../../store/leases.js';
+import { MS_PER_SECOND } from '../../core/shared/time.js';
 
 /**
  * Settles budget leases whose instance did not close them (it died, or a write's outcome was
@@ -17,7 +18,6 @@ import { closeLease, LEASE_SHARDS, leasesEndedBy, LeaseTaken, post, readLease, t
  */
 
 const PAGE = 100;
-const MS_PER_SECOND = 1000;
 
 export async function settleExpiredLeases(deps: Deps, now: Date): Promise<number> {
   const by = now.getTime() - deps.config.LEASE_GRACE_SECONDS * MS_PER_SECOND;

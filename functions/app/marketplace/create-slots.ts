@@ -1,5 +1,4 @@
-import { expandRecurrence, isPast, localDate, type IsoDate, type SlotDraft, type SlotFields } from '../../core/marketplace/slots.js';
-import { ValidationError } from '../../core/shared/errors.js';
+import { assertNotPast, expandRecurrence, localDate, type IsoDate, type SlotDraft, type SlotFields } from '../../core/marketplace/slots.js';
 import type { Deps } from '../../deps.js';
 import { marketplaceStore, type SlotRecord } from '../../store/marketplace.js';
 
@@ -20,11 +19,7 @@ export async function createSlots(
   const { publishDate, from, to, weekdays, ...fields } = input;
   const today = localDate(deps.clock(), deps.config.MARKET_TIMEZONE);
   const first = publishDate === undefined ? { field: 'from', date: from } : { field: 'publishDate', date: publishDate };
-  if (first.date !== undefined && isPast(first.date, today)) {
-    throw new ValidationError('Slots cannot be listed in the past', [
-      { field: first.field, message: `must be today (${today} in ${deps.config.MARKET_TIMEZONE}) or later` },
-    ]);
-  }
+  if (first.date !== undefined) assertNotPast(first.field, first.date, today, deps.config.MARKET_TIMEZONE);
   const drafts: SlotDraft[] = publishDate
     ? [{ ...fields, publishDate }]
     : expandRecurrence({ ...fields, from: from ?? '', to: to ?? '', weekdays: weekdays ?? [] });

@@ -5,6 +5,7 @@ import { entriesOfUnit } from '../../store/clearing.js';
 import { queryPage } from '../../store/items.js';
 import { keys } from '../../store/keys.js';
 import { assertReportAccess, readReport } from '../../store/reports.js';
+import { MS_PER_HOUR } from '../../core/shared/time.js';
 
 /**
  * A delivery report: who may read it (404 otherwise), the hour counters summed as asked, and —
@@ -27,7 +28,6 @@ export interface Earnings {
 }
 
 const UNITS_PER_ACCOUNT = 100;
-const MS_PER_HOUR = 3_600_000;
 
 export async function readDeliveryReport(
   deps: Pick<Deps, 'db'>,

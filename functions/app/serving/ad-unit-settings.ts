@@ -2,6 +2,7 @@ import { floorChange } from '../../core/serving/floor.js';
 import { generateUnitKey } from '../../core/serving/unit-access.js';
 import type { Deps } from '../../deps.js';
 import { marketplaceStore, type AdUnitPatch, type AdUnitRecord } from '../../store/marketplace.js';
+import { MS_PER_HOUR } from '../../core/shared/time.js';
 
 /**
  * An owner's changes to an ad unit's serving rules (README, "Traffic quality"):
@@ -11,7 +12,6 @@ import { marketplaceStore, type AdUnitPatch, type AdUnitRecord } from '../../sto
  */
 
 type UnitDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config'>;
-const MS_PER_HOUR = 3_600_000;
 
 export type PublicAdUnit = Omit<AdUnitRecord, 'serverKeyHash' | 'allowedOrigins'> & { allowedOrigins: string[] };
 

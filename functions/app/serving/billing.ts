@@ -10,6 +10,7 @@ import { capWindowAttribute, tidyViewer, type FrequencyCaps } from '../../store/
 import { recordUnbilled, writeEvent, type EventRules, type JournalEntry } from '../../store/journal.js';
 import { coalesced } from './coalesce.js';
 import { budgetLeft, claimLease, closeLease, LeaseRefused, LeaseTaken, post, type Lease, type PostingTarget } from '../../store/leases.js';
+import { MS_PER_DAY, MS_PER_HOUR, MS_PER_SECOND } from '../../core/shared/time.js';
 
 /**
  * Billing verified tracking events against budget leases (DESIGN §8), an app-level service that
@@ -47,9 +48,6 @@ interface LiveLease extends Lease {
   pending: Map<string, { target: PostingTarget; batch: Batch }>;
 }
 
-const MS_PER_SECOND = 1000;
-const MS_PER_HOUR = 3_600_000;
-const MS_PER_DAY = 86_400_000;
 /** How many times a claim that lost a race for the last of a budget tries again. */
 const CLAIM_TRIES = 5;
 

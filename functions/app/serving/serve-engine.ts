@@ -28,6 +28,7 @@ import { LIFETIME, type CounterDimension, type Increments } from '../../store/re
 import { Biller, type BillInput } from './billing.js';
 import { coalesced } from './coalesce.js';
 import { Counters } from './counters.js';
+import { MS_PER_HOUR, MS_PER_SECOND } from '../../core/shared/time.js';
 
 /**
  * The serve function's state and its two use cases, decisions and tracking (README,
@@ -91,9 +92,6 @@ interface BudgetView {
   impressions: number;
   clicks: number;
 }
-
-const MS_PER_SECOND = 1000;
-const MS_PER_HOUR = 3_600_000;
 
 export class ServeEngine {
   private readonly feed: ChangeFeed<Campaign>;

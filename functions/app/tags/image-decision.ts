@@ -3,6 +3,7 @@ import { viewerHash, type ViewerInput } from '../../core/serving/viewer.js';
 import type { Deps } from '../../deps.js';
 import { getImageTagDecision, putImageTagDecision, type ImageTagDecision } from '../../store/image-tags.js';
 import { serveEngine } from '../serving/serve-engine.js';
+import { MS_PER_SECOND, SECONDS_PER_HOUR } from '../../core/shared/time.js';
 
 /**
  * The image tag's decision for one unit and one recipient key: the stored one, or a new one.
@@ -22,9 +23,6 @@ export interface ImageTagRequest {
   /** Who sent the request, as the platform saw it: rate limits and the bot rule apply to it. */
   source: RequestSource;
 }
-
-const SECONDS_PER_HOUR = 3600;
-const MS_PER_SECOND = 1000;
 
 export async function imageDecision(deps: Deps, req: ImageTagRequest): Promise<ImageTagDecision | undefined> {
   const now = deps.clock();

@@ -173,7 +173,7 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-export type CampaignPatch = Partial<Omit<CampaignFields, 'budget'>> & { budget?: Partial<CampaignBudget> };
+export type CampaignPatch = Partial<Omit<CampaignFields, 'budget' | 'schedule'>> & { budget?: Partial<CampaignBudget>; schedule?: Partial<CampaignSchedule> };
 
 /**
  * Applies a patch. The total budget is what activation holds, so it only changes in draft; a
@@ -191,7 +191,7 @@ export function applyPatch(campaign: Campaign, patch: CampaignPatch): CampaignFi
   }
   const { name, category, bidding, budget, schedule, targeting, frequencyCap } = campaign;
   const base: CampaignFields = { name, category, bidding, budget, schedule, targeting, frequencyCap };
-  return { ...base, ...patch, budget: { ...budget, ...patch.budget }, schedule: { ...schedule, ...patch.schedule } } as CampaignFields;
+  return { ...base, ...patch, budget: { ...budget, ...patch.budget }, schedule: { ...schedule, ...patch.schedule } };
 }
 
 /** Activation needs something to show: at least one approved creative. */

@@ -34,6 +34,7 @@ import { cptrMicros, type RankedSlot } from './matching.js';
  * runs out answers with the greedy plan (LB ≥ UB/2), reported as approximate with its bound.
  */
 
+/** The plan's bounds, from the config (MATCH_PLAN_*): see functions/app/marketplace/match-slots.ts. */
 export interface PlanOptions {
   /** Cell updates a DP may use before the solver falls back to a coarser scale. */
   workLimit: number;
@@ -44,12 +45,6 @@ export interface PlanOptions {
   /** Wall-time bound: the caller's stopwatch (core reads no clock) and its limit. */
   timeLimit?: { ms: number; elapsedMs: () => number };
 }
-
-export const PLAN_OPTIONS: PlanOptions = {
-  workLimit: 20_000_000,
-  maxEpsilon: 0.05,
-  maxWork: 60_000_000,
-};
 
 /** Thrown by the meter when a plan has used its work or time; caught by the solver. */
 class PlanBudgetSpent extends Error {}
@@ -105,7 +100,7 @@ export interface Plan {
 }
 
 /** Builds the reach-maximising plan from scored slots (see the module docblock). */
-export function buildPlan(ranked: readonly RankedSlot[], budgetMicros: number, options: PlanOptions = PLAN_OPTIONS): Plan {
+export function buildPlan(ranked: readonly RankedSlot[], budgetMicros: number, options: PlanOptions): Plan {
   const items = ranked.map((r) => ({
     group: `${r.account.id}\u0000${r.slot.publishDate}`,
     costMicros: r.slot.priceMicros,
@@ -144,7 +139,7 @@ interface Group {
  * total reach. Items must have integer costs ≥ 0 and integer reach; items with reach ≤ 0 or
  * cost above the budget are never chosen.
  */
-export function solveMultipleChoiceKnapsack(items: readonly KnapsackItem[], budgetMicros: number, options: PlanOptions = PLAN_OPTIONS): KnapsackSolution {
+export function solveMultipleChoiceKnapsack(items: readonly KnapsackItem[], budgetMicros: number, options: PlanOptions): KnapsackSolution {
   const groups = buildGroups(items, budgetMicros);
   if (groups.length === 0) return { chosen: [], method: 'exact' };
 
@@ -408,7 +403,7 @@ function reachDp(groups: readonly Group[], budget: number, scale: number, upperB
 /** Spends what the budget has left on the upgrades that add the most reach, one at a time. */
 function spendLeftover(groups: readonly Group[], picks: readonly Option[], budget: number, spend: Meter): Option[] {
   const chosen = new Map<Option, number>();
-  groups.forEach((g, gi) => g.options.forEach((o) => chosen.set(o, gi)));
+  for (const [gi, g] of groups.entries()) for (const o of g.options) chosen.set(o, gi);
   const current: Array<Option | undefined> = groups.map(() => undefined);
   for (const p of picks) current[chosen.get(p)!] = p;
   let remaining = budget - totalCost(picks);

@@ -2,7 +2,7 @@ import type { FieldIssue } from '../shared/errors.js';
 import { isMicros } from '../shared/money.js';
 import { AGE_BANDS, CATEGORIES, GENDERS, INTERESTS, PLATFORMS, REGIONS, type Category, type Platform } from './catalog.js';
 import { INDEPENDENCE_NOTE, MATCHING_OPTIONS, compareRanked, scoreSlots, type Candidate, type RankedSlot, type Targeting } from './matching.js';
-import { PLAN_OPTIONS, buildPlan, type Plan, type PlanOptions } from './plan.js';
+import { buildPlan, type Plan, type PlanOptions } from './plan.js';
 import { daysBetween, isIsoDate, type IsoDate } from './slots.js';
 
 /**
@@ -25,22 +25,25 @@ export interface MatchQuery {
   limit?: number;
 }
 
-export interface MatchOptions {
+export interface MatchLimits {
   defaultLimit: number;
   maxLimit: number;
   /** Longest date range one query may cover, in days (inclusive range length). */
   maxRangeDays: number;
   matching: typeof MATCHING_OPTIONS;
-  plan: PlanOptions;
 }
 
-export const MATCH_OPTIONS: MatchOptions = {
+export const MATCH_LIMITS: MatchLimits = {
   defaultLimit: 20,
   maxLimit: 100,
   maxRangeDays: 366,
   matching: MATCHING_OPTIONS,
-  plan: PLAN_OPTIONS,
 };
+
+/** The limits, and the plan's bounds (tunables from the config). */
+export interface MatchOptions extends MatchLimits {
+  plan: PlanOptions;
+}
 
 export interface MatchResult {
   results: RankedSlot[];
@@ -52,8 +55,8 @@ export interface MatchResult {
 }
 
 /** Problems with a match query (empty when valid); pure, for use from a zod superRefine. */
-export function validateMatchQuery(query: MatchQuery, options: Partial<MatchOptions> = {}): FieldIssue[] {
-  const opts = { ...MATCH_OPTIONS, ...options };
+export function validateMatchQuery(query: MatchQuery, options: Partial<MatchLimits> = {}): FieldIssue[] {
+  const opts = { ...MATCH_LIMITS, ...options };
   const issues: FieldIssue[] = [];
   const lists: Array<[string, readonly unknown[] | undefined, readonly string[]]> = [
     ['targeting.gender', query.targeting.gender, GENDERS],
@@ -90,7 +93,7 @@ export function validateMatchQuery(query: MatchQuery, options: Partial<MatchOpti
 }
 
 /** Filters, scores, ranks and (with a budget) plans. Assumes a query that passed validation. */
-export function matchSlots(candidates: readonly Candidate[], query: MatchQuery, options: MatchOptions = MATCH_OPTIONS): MatchResult {
+export function matchSlots(candidates: readonly Candidate[], query: MatchQuery, options: MatchOptions): MatchResult {
   const categories = query.categories?.length ? new Set<string>(query.categories) : undefined;
   const platforms = query.platforms?.length ? new Set<string>(query.platforms) : undefined;
   const eligible = candidates.filter(

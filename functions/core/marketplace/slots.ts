@@ -1,6 +1,7 @@
 import { ValidationError, type FieldIssue } from '../shared/errors.js';
 import { isMicros } from '../shared/money.js';
 import { SLOT_FORMATS, SLOT_POSITIONS, isOneOf, type SlotFormat, type SlotPosition, type SlotStatus } from './catalog.js';
+import { MS_PER_DAY } from '../shared/time.js';
 
 /** A calendar date `YYYY-MM-DD`. Slots are dated in UTC so every region agrees on "the day". */
 export type IsoDate = string;
@@ -40,7 +41,6 @@ export interface RecurrenceRule extends SlotFields {
   weekdays: readonly number[];
 }
 
-const MS_PER_DAY = 86_400_000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAYS_PER_WEEK = 7;
 
@@ -71,6 +71,12 @@ export function localDate(instant: Date, timeZone: string): IsoDate {
 
 /** A slot dated before `today` is past: it cannot be listed, booked or shown as open. */
 export const isPast = (publishDate: IsoDate, today: IsoDate): boolean => publishDate < today;
+
+/** Refuses (400, naming `field`) a slot date before `today` in the market's time zone: a past slot can never run. */
+export function assertNotPast(field: string, date: IsoDate, today: IsoDate, timeZone: string): void {
+  if (isPast(date, today))
+    throw new ValidationError('Slots cannot be dated in the past', [{ field, message: `must be today (${today} in ${timeZone}) or later` }]);
+}
 
 /** The UTC calendar date of an instant. */
 export function formatIsoDate(instant: Date): IsoDate {

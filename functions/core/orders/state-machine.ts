@@ -14,16 +14,15 @@ import {
   type OrderState,
   type TimelineEntry,
 } from './order.js';
+import type { ActionInputs, ResolveOutcome } from './inputs.js';
 import { settle, settleCompletion, settleFullRefund, type Settlement } from './settlement.js';
+import { MS_PER_HOUR } from '../shared/time.js';
 
 /**
  * The order state machine (DESIGN §4). Pure: the caller passes the actor, the time and the config,
  * and gets back the next order, the ledger postings to write in the same transaction, and the
  * webhook events to emit. The caller (store) is responsible for the optimistic `version` check.
  */
-
-export const RESOLVE_OUTCOMES = ['pay', 'refund', 'partial'] as const;
-export type ResolveOutcome = (typeof RESOLVE_OUTCOMES)[number];
 
 /** Where an action leads: one state, or a state chosen by the order's format or the operator's outcome. */
 export type TransitionTarget =
@@ -105,21 +104,7 @@ export const ORDER_EVENTS = [
 ] as const;
 export type OrderEvent = (typeof ORDER_EVENTS)[number];
 
-/** What each action takes. Every action accepts a free-text note for the timeline. */
-export interface ActionInputs {
-  accept: { note?: string };
-  reject: { reason?: string };
-  cancel: { reason?: string };
-  expire: { note?: string };
-  'submit-draft': { content: string; previewUrl?: string };
-  approve: { note?: string };
-  'request-changes': { note?: string };
-  publish: { postUrl: string; publishedAt: string; reads?: number };
-  confirm: { note?: string };
-  dispute: { reason: string };
-  'auto-complete': { note?: string };
-  resolve: { outcome: ResolveOutcome; refundMicros?: number; note?: string };
-}
+export type { ActionInputs } from './inputs.js';
 
 export interface ActionContext {
   actor: OrderActor;
@@ -134,7 +119,6 @@ export interface ActionResult {
   events: OrderEvent[];
 }
 
-const MS_PER_HOUR = 3_600_000;
 const BPS_PER_WHOLE = 10_000;
 
 const addHours = (at: Date, hours: number): string => new Date(at.getTime() + hours * MS_PER_HOUR).toISOString();
@@ -188,79 +172,40 @@ export function jobDueAt(order: Order): string | undefined {
 // Input checks. The HTTP layer validates shapes with zod; these repeat the rules that money and
 // deadlines depend on, so the core is safe whoever calls it.
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function isHttpUrl(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
-}
-
-const isText = (v: unknown): v is string => typeof v === 'string' && v.trim().length > 0;
-
 class Issues {
   readonly list: FieldIssue[] = [];
   add(field: string, message: string): void {
     this.list.push({ field, message });
-  }
-  optionalText(input: Record<string, unknown>, field: string): void {
-    if (input[field] !== undefined && typeof input[field] !== 'string') this.add(field, 'must be a string');
   }
   throwIfAny(what: string): void {
     if (this.list.length > 0) throw new ValidationError(`Invalid ${what}`, this.list);
   }
 }
 
-function readInput<A extends OrderAction>(action: A, raw: unknown, order: Order, now: Date): ActionInputs[A] {
-  const input = raw === undefined ? {} : raw;
+/**
+ * The rules on an action's input that depend on the order or the time; its shape (types, URLs,
+ * text lengths, the outcome) is the action's schema's (inputs.ts), checked where the request came in.
+ */
+function checkInput<A extends OrderAction>(action: A, raw: ActionInputs[A] | undefined, order: Order, now: Date): ActionInputs[A] {
+  const input = (raw ?? {}) as Partial<ActionInputs['publish'] & ActionInputs['resolve']>;
   const issues = new Issues();
-  if (!isRecord(input)) {
-    issues.add('', 'must be an object');
-    issues.throwIfAny(`input for ${action}`);
+  if (action === 'publish') {
+    if (input.publishedAt !== undefined && Date.parse(input.publishedAt) > now.getTime()) issues.add('publishedAt', 'cannot be in the future');
+    // Without reads a shortfall could not be measured, and the commitment would mean nothing.
+    if (order.committedReads !== undefined && input.reads === undefined) issues.add('reads', 'is required: the slot commits to a number of reads');
   }
-  const r = input as Record<string, unknown>;
-  for (const field of ['note', 'reason']) issues.optionalText(r, field);
-  switch (action) {
-    case 'submit-draft':
-      if (!isText(r.content)) issues.add('content', 'is required');
-      if (r.previewUrl !== undefined && !isHttpUrl(r.previewUrl)) issues.add('previewUrl', 'must be an http(s) URL');
-      break;
-    case 'publish': {
-      if (!isHttpUrl(r.postUrl)) issues.add('postUrl', 'must be an http(s) URL');
-      const at = typeof r.publishedAt === 'string' ? Date.parse(r.publishedAt) : Number.NaN;
-      if (Number.isNaN(at)) issues.add('publishedAt', 'must be an ISO 8601 timestamp');
-      else if (at > now.getTime()) issues.add('publishedAt', 'cannot be in the future');
-      if (r.reads !== undefined && !isMicros(r.reads as number)) issues.add('reads', 'must be a non-negative integer');
-      // Without reads a shortfall could not be measured, and the commitment would mean nothing.
-      if (order.committedReads !== undefined && r.reads === undefined) issues.add('reads', 'is required: the slot commits to a number of reads');
-      break;
+  if (action === 'resolve') {
+    const refund = input.refundMicros;
+    if (input.outcome === 'partial') {
+      if (refund === undefined) issues.add('refundMicros', 'is required for a partial outcome: a non-negative integer');
+      // 0 and everything are the `pay` and `refund` outcomes; saying so keeps the state honest.
+      else if (refund >= order.heldMicros) issues.add('refundMicros', `must be between 1 and ${order.heldMicros - 1} (use pay or refund otherwise)`);
+    } else if (refund !== undefined) {
+      issues.add('refundMicros', 'is only for a partial outcome');
     }
-    case 'dispute':
-      if (!isText(r.reason)) issues.add('reason', 'is required');
-      break;
-    case 'resolve': {
-      const outcome = r.outcome;
-      if (!RESOLVE_OUTCOMES.includes(outcome as ResolveOutcome)) issues.add('outcome', `must be one of ${RESOLVE_OUTCOMES.join(', ')}`);
-      if (outcome === 'partial') {
-        const refund = r.refundMicros;
-        if (typeof refund !== 'number' || !isMicros(refund)) issues.add('refundMicros', 'is required for a partial outcome: a non-negative integer');
-        // 0 and everything are the `pay` and `refund` outcomes; saying so keeps the state honest.
-        else if (refund === 0 || refund >= order.heldMicros)
-          issues.add('refundMicros', `must be between 1 and ${order.heldMicros - 1} (use pay or refund otherwise)`);
-      } else if (r.refundMicros !== undefined) {
-        issues.add('refundMicros', 'is only for a partial outcome');
-      }
-      break;
-    }
-    default:
-      break;
   }
   issues.throwIfAny(`input for ${action}`);
-  return r as ActionInputs[A];
+  return (raw ?? {}) as ActionInputs[A];
 }
 
 function checkActor(order: Order, action: OrderAction, actor: OrderActor, rule: TransitionRule, now: Date): void {
@@ -340,7 +285,7 @@ function fieldsFor<A extends OrderAction>(action: A, input: ActionInputs[A], ctx
  * Applies one action to an order.
  * 1. Checks the actor: the role may take the action at all (ForbiddenError), and the order is theirs.
  * 2. Checks the state (InvalidTransitionError listing what this actor may do) and the time gate (ConflictError).
- * 3. Checks the input (ValidationError).
+ * 3. Checks what the input's schema cannot: deadlines, reads and refunds against the order (ValidationError).
  * 4. Moves to the next state, settling escrow when the state is final, and records the step on the timeline.
  */
 export function applyAction<A extends OrderAction>(order: Order, action: A, input: ActionInputs[A] | undefined, ctx: ActionContext): ActionResult {
@@ -353,7 +298,7 @@ export function applyAction<A extends OrderAction>(order: Order, action: A, inpu
     throw new InvalidTransitionError(order.state, action, allowedActions(order, ctx.actor.role, ctx.now));
   }
   if (!gateOpen(order, rule.gate, ctx.now)) throw gateError(order, action, rule.gate as TimeGate, ctx.actor.role, ctx.now);
-  const checked = readInput(action, input, order, ctx.now);
+  const checked = checkInput(action, input, order, ctx.now);
 
   const next = targetState(order, rule, checked as { outcome?: ResolveOutcome });
   const money = settlementFor(order, next, checked as { refundMicros?: number });
@@ -380,10 +325,11 @@ export function applyAction<A extends OrderAction>(order: Order, action: A, inpu
   return { order: result, postings: lines, events: eventsFor(rule, next) };
 }
 
-function noteOf(input: unknown): string | undefined {
-  if (!isRecord(input)) return undefined;
-  const text = input.reason ?? input.note;
-  return typeof text === 'string' && text.length > 0 ? text : undefined;
+/** The free text an action carries for the timeline: a reason, or a note. */
+function noteOf(input: object): string | undefined {
+  if ('reason' in input && typeof input.reason === 'string') return input.reason;
+  if ('note' in input && typeof input.note === 'string') return input.note;
+  return undefined;
 }
 
 const copyActor = (actor: OrderActor): OrderActor => ({ role: actor.role, ...(actor.tenantId === undefined ? {} : { tenantId: actor.tenantId }) });
@@ -435,7 +381,7 @@ export function newOrder(input: NewOrderInput, ctx: NewOrderContext): ActionResu
   checkOrderConfig(ctx.config);
   const issues = new Issues();
   for (const field of ['advertiserId', 'publisherId', 'accountId', 'slotId', 'currency'] as const) {
-    if (!isText(input[field])) issues.add(field, 'is required');
+    if (input[field].trim() === '') issues.add(field, 'is required');
   }
   if (!isMicros(input.priceMicros) || input.priceMicros <= 0) issues.add('priceMicros', 'must be a positive integer number of micros');
   if (input.format === 'ad_card') {
@@ -446,14 +392,6 @@ export function newOrder(input: NewOrderInput, ctx: NewOrderContext): ActionResu
     if (input.committedReads !== undefined) issues.add('committedReads', 'is only for ad_card');
   } else {
     issues.add('format', 'must be ad_card or custom_article');
-  }
-  const brief: unknown = input.brief;
-  if (!isRecord(brief)) issues.add('brief', 'is required');
-  else {
-    if (!isText(brief.title)) issues.add('brief.title', 'is required');
-    if (!isText(brief.copy)) issues.add('brief.copy', 'is required');
-    if (!isHttpUrl(brief.landingUrl)) issues.add('brief.landingUrl', 'must be an http(s) URL');
-    if (brief.imageUrl !== undefined && !isHttpUrl(brief.imageUrl)) issues.add('brief.imageUrl', 'must be an http(s) URL');
   }
   issues.throwIfAny('order');
 

@@ -1,4 +1,5 @@
 import { splitFee } from '../shared/money.js';
+import { MS_PER_SECOND } from '../shared/time.js';
 
 /**
  * What happened to one tracking event, and the pure arithmetic of programmatic billing: the
@@ -45,8 +46,6 @@ export const INVALID: ReadonlySet<Outcome> = new Set<Outcome>([
   'too_fast',
   'wrong_origin',
 ]);
-
-const MS_PER_SECOND = 1000;
 
 /** The start (epoch ms) of the posting interval an instant falls in. */
 export function intervalStart(at: number, intervalSeconds: number): number {

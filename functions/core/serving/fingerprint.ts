@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import { isbot } from 'isbot';
+import { MS_PER_DAY } from '../shared/time.js';
 
 /**
  * The platform's own view of where a request comes from (DESIGN §9): the source address, cut to
@@ -19,7 +20,6 @@ export interface RequestSource {
 
 /** 96 bits: collisions between distinct sources stay out of reach, and tokens stay short. */
 const FINGERPRINT_BYTES = 12;
-const MS_PER_DAY = 86_400_000;
 
 /** The network an address belongs to: /24 of IPv4 (IPv4-mapped IPv6 too), /48 of IPv6; '' when unknown. */
 export function networkOf(address: string | undefined): string {

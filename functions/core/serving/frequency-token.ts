@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FrequencyCap } from './frequency.js';
+import { MS_PER_HOUR, MS_PER_SECOND } from '../shared/time.js';
 
 /**
  * The client-held frequency token (DESIGN §8, "decisions read nothing"): the decisions a viewer
@@ -19,8 +20,6 @@ export type Served = readonly [campaignId: string, decidedAtSeconds: number];
 
 const VERSION = 1;
 const MAC_BYTES = 16;
-const MS_PER_SECOND = 1000;
-const MS_PER_HOUR = 3_600_000;
 export const FREQUENCY_TOKEN_OPTIONS = { maxEntries: 50 };
 
 const keyFor = (secret: string): string => createHmac('sha256', secret).update('frequency-token').digest('base64url');

@@ -1,3 +1,5 @@
+import { MS_PER_HOUR, MS_PER_SECOND } from '../shared/time.js';
+
 /**
  * Frequency caps: at most `impressions` of a campaign per viewer per `perHours` hours.
  *
@@ -18,9 +20,6 @@ export interface FrequencyCap {
   impressions: number;
   perHours: number;
 }
-
-const MS_PER_HOUR = 60 * 60 * 1000;
-const MS_PER_SECOND = 1000;
 
 export const FREQUENCY_OPTIONS = {
   bucketMs: MS_PER_HOUR,

@@ -1,3 +1,5 @@
+import { MS_PER_SECOND } from '../shared/time.js';
+
 /**
  * Even daily pacing and schedules, in the campaign's own time zone.
  *
@@ -9,8 +11,6 @@
  * Local days come from Intl (tz database), so DST days of 23 or 25 hours pace over their real
  * length. Formatters are cached per zone: creating one costs far more than using it.
  */
-
-const MS_PER_SECOND = 1000;
 
 export interface PacingOptions {
   /** How far ahead of the even line a campaign may spend, as a span of the day (config: PACING_LOOK_AHEAD_SECONDS). */

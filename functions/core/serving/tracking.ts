@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { MS_PER_SECOND } from '../shared/time.js';
 
 /**
  * Signed, expiring tracking tokens that carry a decision to the impression and click
@@ -54,7 +55,6 @@ export const TRACKING_OPTIONS = {
 export type TrackingOptions = typeof TRACKING_OPTIONS;
 
 const FORMAT_VERSION = 2;
-const MS_PER_SECOND = 1000;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 function mac(data: string, secret: string, macBytes: number): Buffer {

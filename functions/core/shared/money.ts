@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** Money is an integer number of micros: 1 unit of currency = 1 000 000 micros. */
 export const MICROS_PER_UNIT = 1_000_000;
 
@@ -6,6 +8,15 @@ export const MICROS_PER_UNIT = 1_000_000;
  * a billion units): far inside 2^53, so sums of two of them stay exact in a JavaScript number.
  */
 export const MAX_MICROS = 1_000_000_000_000_000;
+
+/** A money amount in a JSON body: integer micros from `min` to MAX_MICROS. */
+export const microsInput = (description: string, min = 1) =>
+  z
+    .number()
+    .int()
+    .min(min)
+    .max(MAX_MICROS)
+    .meta({ description: `${description}, in micros (1 unit = 1 000 000 micros; at most ${MAX_MICROS})` });
 
 export interface Money {
   amountMicros: number;

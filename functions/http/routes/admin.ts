@@ -25,7 +25,7 @@ const stats = createRoute({
   },
 });
 
-const reviewRoute = (verdict: 'verify' | 'reject', body: z.ZodType, summary: string) =>
+const reviewRoute = <B extends z.ZodType>(verdict: 'verify' | 'reject', body: B, summary: string) =>
   createRoute({
     method: 'post',
     path: `/v1/admin/accounts/{id}/${verdict}`,
@@ -122,18 +122,18 @@ const ruling = createRoute({
 
 export const adminRoutes = router()
   .openapi(ruling, async (c) => {
-    return c.json(await ruleInvalidTraffic(c.var.deps, c.req.valid('json') as z.infer<typeof RulingBody>), 200);
+    return c.json(await ruleInvalidTraffic(c.var.deps, c.req.valid('json')), 200);
   })
   .openapi(accountQueue, async (c) => c.json(await paged(c, c.req.valid('query'), (page) => reviews(c).verificationQueue(page)), 200))
   .openapi(creativeQueue, async (c) => c.json(await paged(c, c.req.valid('query'), (page) => campaignStore(c.var.deps).reviewQueue(page)), 200))
   .openapi(readAccount, async (c) => c.json(await getAccount(c.var.deps.db, c.req.valid('param').id), 200))
   .openapi(readCreative, async (c) => c.json(await campaignStore(c.var.deps).findCreative(c.req.valid('param').id), 200))
   .openapi(verify, async (c) => {
-    const { note } = c.req.valid('json') as z.infer<typeof VerifyBody>;
+    const { note } = c.req.valid('json');
     return c.json(await reviews(c).reviewAccount(c.req.valid('param').id, { verdict: 'verified', note }), 200);
   })
   .openapi(reject, async (c) => {
-    const { reason } = c.req.valid('json') as z.infer<typeof RejectBody>;
+    const { reason } = c.req.valid('json');
     return c.json((await rejectAccount(c.var.deps, c.req.valid('param').id, reason)).account, 200);
   })
   .openapi(stats, async (c) => {

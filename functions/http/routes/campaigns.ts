@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { CampaignFields, CampaignPatch } from '../../core/campaigns/campaign.js';
 import { withBudget } from '../../app/campaigns/with-budget.js';
 import { budgetProgress, type Campaign } from '../../core/campaigns/campaign.js';
 import { ValidationError } from '../../core/shared/errors.js';
@@ -131,8 +130,7 @@ const reviewRoute = (verdict: keyof typeof VERDICTS) =>
   });
 
 /** One campaign with its spend and what is left. */
-const shown = async (c: Context<AppEnv>, campaign: Campaign) =>
-  (await withBudget(c.var.deps, [campaign]))[0] as Campaign & { spentMicros: number; remainingMicros: number };
+const shown = async (c: Context<AppEnv>, campaign: Campaign) => (await withBudget(c.var.deps, [campaign]))[0]!;
 
 const advertiser = (c: Context<AppEnv>) => ({ store: campaignStore(c.var.deps), me: caller(c).tenantId });
 const reviewer = (c: Context<AppEnv>) => campaignStore(c.var.deps);
@@ -140,7 +138,7 @@ const reviewer = (c: Context<AppEnv>) => campaignStore(c.var.deps);
 export const campaignRoutes = router()
   .openapi(create, async (c) => {
     const { store, me } = advertiser(c);
-    return c.json(await shown(c, await store.create(me, c.req.valid('json') as CampaignFields)), 201);
+    return c.json(await shown(c, await store.create(me, c.req.valid('json'))), 201);
   })
   .openapi(list, async (c) => {
     const { store, me } = advertiser(c);
@@ -153,7 +151,7 @@ export const campaignRoutes = router()
   })
   .openapi(update, async (c) => {
     const { store, me } = advertiser(c);
-    return c.json(await shown(c, await store.update(me, c.req.valid('param').id, c.req.valid('json') as CampaignPatch)), 200);
+    return c.json(await shown(c, await store.update(me, c.req.valid('param').id, c.req.valid('json'))), 200);
   })
   .openapi(topUp, async (c) => {
     const { store, me } = advertiser(c);

@@ -3,7 +3,8 @@ import type { Context } from 'hono';
 import { ACCOUNT_SORTS, SLOT_IDS_SHOWN, searchAccounts, type MarketAccount } from '../../core/marketplace/browse.js';
 import { AGE_BANDS, CATEGORIES, GENDERS, INTERESTS, PLATFORMS, REGIONS } from '../../core/marketplace/catalog.js';
 import type { RankedSlot } from '../../core/marketplace/matching.js';
-import { MATCH_OPTIONS, matchSlots, validateMatchQuery } from '../../core/marketplace/search.js';
+import { validateMatchQuery } from '../../core/marketplace/search.js';
+import { matchSlots } from '../../app/marketplace/match-slots.js';
 import { localDate } from '../../core/marketplace/slots.js';
 import { marketSnapshot } from '../../store/market-snapshot.js';
 import type { AppEnv } from '../env.js';
@@ -217,14 +218,6 @@ export const marketplaceRoutes = router()
     return c.json({ ...page, items: page.items.map((h) => ({ account: marketAccountView(h.account), openSlots: h.openSlots })) }, 200);
   })
   .openapi(match, async (c) => {
-    const started = performance.now();
-    const timeLimit = { ms: c.var.deps.config.MATCH_PLAN_TIME_MS, elapsedMs: () => performance.now() - started };
-    const query = c.req.valid('json');
-    // Slots before today are past: the range starts today at the earliest.
-    const { results, totalMatches, plan, note } = matchSlots(
-      (await market(c)).candidates,
-      { ...query, dateFrom: [query.dateFrom, today(c)].sort()[1]! },
-      { ...MATCH_OPTIONS, plan: { ...MATCH_OPTIONS.plan, timeLimit } },
-    );
+    const { results, totalMatches, plan, note } = await matchSlots(c.var.deps, c.req.valid('json'));
     return c.json({ results: results.map(matchedView), totalMatches, ...(plan ? { plan: { ...plan, slots: plan.slots.map(matchedView) } } : {}), note }, 200);
   });

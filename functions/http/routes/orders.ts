@@ -1,19 +1,17 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { ORDER_ACTIONS, ORDER_ACTOR_ROLES, ORDER_STATES, type Order, type OrderAction } from '../../core/orders/order.js';
-import { RESOLVE_OUTCOMES, allowedActions } from '../../core/orders/state-machine.js';
+import { ACTION_INPUTS, OrderBriefInput, type ActionInputs } from '../../core/orders/inputs.js';
+import { allowedActions } from '../../core/orders/state-machine.js';
 import { actorRole, orderStore } from '../../store/orders.js';
 import { caller } from '../auth.js';
 import type { AppEnv } from '../env.js';
 import { page } from '../marketplace-schemas.js';
-import { access, errorResponses, Id, IdParam, jsonBody, jsonContent, microsInput, PageQuery, problemContent, router } from '../openapi.js';
+import { access, errorResponses, Id, IdParam, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
 import { paged } from '../pagination.js';
 
 const tags = ['Orders'];
-const HttpUrl = z.url({ protocol: /^https?$/ }).max(2000);
-const Text = (max: number) => z.string().trim().min(1).max(max);
-
-const BriefSchema = z.object({ title: Text(200), copy: Text(5000), landingUrl: HttpUrl, imageUrl: HttpUrl.optional() }).openapi('OrderBrief');
+const BriefSchema = OrderBriefInput.openapi('OrderBrief');
 
 const PlaceOrderSchema = z.object({ slotId: Id('slot'), brief: BriefSchema }).openapi('PlaceOrder');
 
@@ -58,44 +56,25 @@ const OrderSchema = z
   })
   .openapi('Order');
 
-const Note = z.object({ note: Text(2000).optional() });
-const Reason = z.object({ reason: Text(2000).optional() });
+type PartyAction = Exclude<OrderAction, 'expire' | 'auto-complete'>;
 
 /**
- * The actions a party takes with `POST /v1/orders/{id}/<action>`: the body each takes, whether it
- * may be left out, and who takes it. The state machine (core/orders) decides what is legal when.
+ * The actions a party takes with `POST /v1/orders/{id}/<action>`: whether the body (its schema is
+ * the core's) may be left out, and who takes it. The state machine (core/orders) decides what is
+ * legal when.
  */
-const ACTION_ROUTES: ReadonlyArray<{ action: Exclude<OrderAction, 'expire' | 'auto-complete'>; body: z.ZodObject; required: boolean; summary: string }> = [
-  { action: 'accept', body: Note, required: false, summary: 'Owner: take the order (ad cards are scheduled at once; articles wait for a draft)' },
-  { action: 'reject', body: Reason, required: false, summary: 'Owner: turn the order down; the hold goes back to the advertiser and the slot reopens' },
-  {
-    action: 'submit-draft',
-    body: z.object({ content: Text(50_000), previewUrl: HttpUrl.optional() }),
-    required: true,
-    summary: 'Owner: submit the custom article’s draft for approval',
-  },
-  { action: 'approve', body: Note, required: false, summary: 'Advertiser: approve the draft; the order is scheduled' },
-  { action: 'request-changes', body: Note, required: false, summary: 'Advertiser: send the draft back with notes' },
-  {
-    action: 'publish',
-    body: z.object({
-      postUrl: HttpUrl,
-      publishedAt: z.iso.datetime({ offset: true }),
-      reads: z.number().int().min(0).optional().openapi({ description: 'Required for ad cards: reads at the time of proof' }),
-    }),
-    required: true,
-    summary: 'Owner: proof of publication; the review window starts',
-  },
-  { action: 'confirm', body: Note, required: false, summary: 'Advertiser: confirm delivery; the owner is paid' },
-  { action: 'dispute', body: z.object({ reason: Text(2000) }), required: true, summary: 'Advertiser: dispute the delivery, within the review window' },
-  { action: 'cancel', body: Reason, required: false, summary: 'Advertiser: withdraw the request before the owner accepts; the hold is released' },
-  {
-    action: 'resolve',
-    body: z.object({ outcome: z.enum(RESOLVE_OUTCOMES), refundMicros: microsInput('The part of the price to refund').optional(), note: Text(2000).optional() }),
-    required: true,
-    summary: 'Operator: settle a dispute — pay the owner, refund the advertiser, or refund part',
-  },
-];
+const ACTION_ROUTES: { [A in PartyAction]: { required: boolean; summary: string } } = {
+  accept: { required: false, summary: 'Owner: take the order (ad cards are scheduled at once; articles wait for a draft)' },
+  reject: { required: false, summary: 'Owner: turn the order down; the hold goes back to the advertiser and the slot reopens' },
+  'submit-draft': { required: true, summary: 'Owner: submit the custom article’s draft for approval' },
+  approve: { required: false, summary: 'Advertiser: approve the draft; the order is scheduled' },
+  'request-changes': { required: false, summary: 'Advertiser: send the draft back with notes' },
+  publish: { required: true, summary: 'Owner: proof of publication; the review window starts' },
+  confirm: { required: false, summary: 'Advertiser: confirm delivery; the owner is paid' },
+  dispute: { required: true, summary: 'Advertiser: dispute the delivery, within the review window' },
+  cancel: { required: false, summary: 'Advertiser: withdraw the request before the owner accepts; the hold is released' },
+  resolve: { required: true, summary: 'Operator: settle a dispute — pay the owner, refund the advertiser, or refund part' },
+};
 
 const orderResponses = { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] };
 
@@ -134,14 +113,14 @@ const get = createRoute({
   responses: { 200: jsonContent(OrderSchema, 'The order'), ...orderResponses },
 });
 
-const actionRoute = (a: (typeof ACTION_ROUTES)[number]) =>
+const actionRoute = <A extends PartyAction>(action: A) =>
   createRoute({
     method: 'post',
-    path: `/v1/orders/{id}/${a.action}`,
+    path: `/v1/orders/{id}/${action}`,
     tags,
-    summary: a.summary,
+    summary: ACTION_ROUTES[action].summary,
     ...access(),
-    request: { params: IdParam('ord'), body: { content: { 'application/json': { schema: a.body } }, required: a.required } },
+    request: { params: IdParam('ord'), body: { content: { 'application/json': { schema: ACTION_INPUTS[action] } }, required: ACTION_ROUTES[action].required } },
     responses: {
       200: jsonContent(OrderSchema, 'The order after the action'),
       ...orderResponses,
@@ -162,9 +141,18 @@ export const orderRoutes = router()
   })
   .openapi(get, async (c) => c.json(view(c, await store(c).get(caller(c), c.req.valid('param').id)), 200));
 
-for (const a of ACTION_ROUTES) {
-  orderRoutes.openapi(actionRoute(a), async (c) => {
-    const order = await store(c).act(caller(c), c.req.valid('param').id, a.action, c.req.valid('json') as never);
-    return c.json(view(c, order), 200);
-  });
-}
+/** Takes one action on the caller's order and answers the order as they now see it. */
+const act = async <A extends PartyAction>(c: Context<AppEnv>, action: A, id: string, input: ActionInputs[A] | undefined) =>
+  c.json(view(c, await store(c).act(caller(c), id, action, input)), 200);
+
+orderRoutes
+  .openapi(actionRoute('accept'), (c) => act(c, 'accept', c.req.valid('param').id, c.req.valid('json')))
+  .openapi(actionRoute('reject'), (c) => act(c, 'reject', c.req.valid('param').id, c.req.valid('json')))
+  .openapi(actionRoute('submit-draft'), (c) => act(c, 'submit-draft', c.req.valid('param').id, c.req.valid('json')))
+  .openapi(actionRoute('approve'), (c) => act(c, 'approve', c.req.valid('param').id, c.req.valid('json')))
+  .openapi(actionRoute('request-changes'), (c) => act(c, 'request-changes', c.req.valid('param').id, c.req.valid('json')))
+  .openapi(actionRoute('publish'), (c) => act(c, 'publish', c.req.valid('param').id, c.req.valid('json')))
+  .openapi(actionRoute('confirm'), (c) => act(c, 'confirm', c.req.valid('param').id, c.req.valid('json')))
+  .openapi(actionRoute('dispute'), (c) => act(c, 'dispute', c.req.valid('param').id, c.req.valid('json')))
+  .openapi(actionRoute('cancel'), (c) => act(c, 'cancel', c.req.valid('param').id, c.req.valid('json')))
+  .openapi(actionRoute('resolve'), (c) => act(c, 'resolve', c.req.valid('param').id, c.req.valid('json')));

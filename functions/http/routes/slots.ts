@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { SLOT_STATUSES } from '../../core/marketplace/catalog.js';
 import { createSlots } from '../../app/marketplace/create-slots.js';
+import { updateSlot } from '../../app/marketplace/update-slot.js';
 import { marketplaceStore, type SlotRecord } from '../../store/marketplace.js';
 import { access, errorResponses, IdParam, jsonBody, jsonContent, PageQuery, router } from '../openapi.js';
 import { paged } from '../pagination.js';
@@ -48,7 +49,7 @@ const update = createRoute({
   method: 'patch',
   path: '/v1/slots/{id}',
   tags,
-  summary: 'Change a slot that is not booked (or close / reopen it)',
+  summary: 'Change a slot that is not booked (or close / reopen it); a new date must be today or later in the market’s time zone (400 before)',
   ...access('publisher'),
   request: { params: IdParam('slot'), ...jsonBody(SlotPatchSchema) },
   responses: { 200: jsonContent(SlotSchema, 'The changed slot'), ...ownerErrors, 409: errorResponses[409] },
@@ -91,8 +92,8 @@ export const slotRoutes = router()
     return c.json({ ...out, items: out.items.map(slotView) }, 200);
   })
   .openapi(update, async (c) => {
-    const { store, owner } = publisherStore(c);
-    return c.json(slotView(await store.updateSlot(owner, c.req.valid('param').id, c.req.valid('json'))), 200);
+    const slot = await updateSlot(c.var.deps, caller(c, 'publisher').tenantId, c.req.valid('param').id, c.req.valid('json'));
+    return c.json(slotView(slot), 200);
   })
   .openapi(remove, async (c) => {
     const { store, owner } = publisherStore(c);

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PLAN_OPTIONS, solveMultipleChoiceKnapsack, type KnapsackItem } from '../../../functions/core/marketplace/plan.js';
+import { solveMultipleChoiceKnapsack, type KnapsackItem, type PlanOptions } from '../../../functions/core/marketplace/plan.js';
+
+/** The config's defaults (MATCH_PLAN_WORK_LIMIT, MATCH_PLAN_MAX_EPSILON, MATCH_PLAN_MAX_WORK), as README states them. */
+const PLAN_OPTIONS: PlanOptions = { workLimit: 20_000_000, maxEpsilon: 0.05, maxWork: 60_000_000 };
 
 /** Best reach over every choice of at most one item per group (exponential: small inputs only). */
 function bruteForce(items: readonly KnapsackItem[], budget: number): number {
@@ -44,7 +47,7 @@ describe('solveMultipleChoiceKnapsack', () => {
       { group: 'a', costMicros: 300, reach: 25 },
       { group: 'b', costMicros: 200, reach: 30 },
     ];
-    const s = solveMultipleChoiceKnapsack(items, 1_000);
+    const s = solveMultipleChoiceKnapsack(items, 1_000, PLAN_OPTIONS);
     expect(s).toEqual({ chosen: [1, 2], method: 'exact' });
   });
 
@@ -56,20 +59,20 @@ describe('solveMultipleChoiceKnapsack', () => {
       { group: 'b', costMicros: 200, reach: 30 },
       { group: 'c', costMicros: 500, reach: 50 },
     ];
-    const s = solveMultipleChoiceKnapsack(items, 500);
+    const s = solveMultipleChoiceKnapsack(items, 500, PLAN_OPTIONS);
     expect(s.chosen).toEqual([1, 2]);
     expect(s.method).toBe('exact');
   });
 
   it('does return an empty exact plan when nothing fits or reaches anyone', () => {
-    expect(solveMultipleChoiceKnapsack([{ group: 'a', costMicros: 10, reach: 5 }], 9)).toEqual({ chosen: [], method: 'exact' });
-    expect(solveMultipleChoiceKnapsack([{ group: 'a', costMicros: 1, reach: 0 }], 9)).toEqual({ chosen: [], method: 'exact' });
+    expect(solveMultipleChoiceKnapsack([{ group: 'a', costMicros: 10, reach: 5 }], 9, PLAN_OPTIONS)).toEqual({ chosen: [], method: 'exact' });
+    expect(solveMultipleChoiceKnapsack([{ group: 'a', costMicros: 1, reach: 0 }], 9, PLAN_OPTIONS)).toEqual({ chosen: [], method: 'exact' });
   });
 
   it('does match the brute-force optimum on small random inputs', () => {
     fc.assert(
       fc.property(fc.array(itemArb, { maxLength: 10 }), fc.integer({ min: 0, max: 60_000_000_000 }), (items, budget) => {
-        const s = solveMultipleChoiceKnapsack(items, budget);
+        const s = solveMultipleChoiceKnapsack(items, budget, PLAN_OPTIONS);
         const { reach } = check(items, budget, s.chosen);
         const optimum = bruteForce(items, budget);
         if (s.method === 'exact') expect(reach).toBe(optimum);
@@ -93,7 +96,7 @@ describe('solveMultipleChoiceKnapsack', () => {
     fc.assert(
       fc.property(fc.array(roundItem, { maxLength: 10 }), fc.integer({ min: 0, max: 300 }), (items, cny) => {
         const budget = cny * 1_000_000;
-        const s = solveMultipleChoiceKnapsack(items, budget);
+        const s = solveMultipleChoiceKnapsack(items, budget, PLAN_OPTIONS);
         const { reach } = check(items, budget, s.chosen);
         expect(s.method).toBe('exact');
         expect(reach).toBe(bruteForce(items, budget));
@@ -168,7 +171,7 @@ describe('solveMultipleChoiceKnapsack', () => {
     const total = items.reduce((s, i) => s + i.costMicros, 0);
     expect(total).toBeGreaterThan(1e12); // the budget binds
     const started = performance.now();
-    const s = solveMultipleChoiceKnapsack(items, 1e12);
+    const s = solveMultipleChoiceKnapsack(items, 1e12, PLAN_OPTIONS);
     const elapsed = performance.now() - started;
     check(items, 1e12, s.chosen);
     expect(elapsed).toBeLessThan(3_000);

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { matchSlots, validateMatchQuery, type MatchQuery } from '../../../functions/core/marketplace/search.js';
-import { generateMarketplace } from '../../../functions/core/marketplace/seed.js';
+import { MATCH_LIMITS, matchSlots as matchWith, validateMatchQuery, type MatchQuery } from '../../../functions/core/marketplace/search.js';
+import { generateMarketplace } from '../../../scripts/seed-data.js';
 import { CNY, aSlot, anAccount } from './fixtures.js';
 
 const a = anAccount();
 const b = anAccount({ id: 'acct_b', category: 'finance', platform: 'newsletter' });
+/** The limits, and the plan's bounds at the config's defaults. */
+const matchSlots = (candidates: Parameters<typeof matchWith>[0], q: MatchQuery) =>
+  matchWith(candidates, q, { ...MATCH_LIMITS, plan: { workLimit: 20_000_000, maxEpsilon: 0.05, maxWork: 60_000_000 } });
 const query: MatchQuery = { targeting: { gender: ['female'] }, dateFrom: '2025-03-01', dateTo: '2025-03-31' };
 
 describe('validateMatchQuery', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateAudience } from '../../../functions/core/marketplace/audience.js';
-import { SEED_OPTIONS, generateMarketplace } from '../../../functions/core/marketplace/seed.js';
+import { SEED_OPTIONS, generateMarketplace } from '../../../scripts/seed-data.js';
 import { validateSlotFields } from '../../../functions/core/marketplace/slots.js';
 
 const input = { accounts: 60, days: 30, startDate: '2025-03-01', seed: 7 };

@@ -1,8 +1,8 @@
-import { seededRandom } from '../shared/random.js';
-import { MICROS_PER_UNIT } from '../shared/money.js';
-import { sequentialIds, type IdSource } from '../shared/ids.js';
-import type { AdUnit, OfficialAccount } from './account.js';
-import type { AudienceProfile, ShareDistribution } from './audience.js';
+import { seededRandom } from '../functions/core/shared/random.js';
+import { MICROS_PER_UNIT } from '../functions/core/shared/money.js';
+import { sequentialIds, type IdSource } from '../functions/core/shared/ids.js';
+import type { AdUnit, OfficialAccount } from '../functions/core/marketplace/account.js';
+import type { AudienceProfile, ShareDistribution } from '../functions/core/marketplace/audience.js';
 import {
   AD_UNIT_DEFAULT_SIZE,
   AGE_BANDS,
@@ -14,8 +14,8 @@ import {
   type Interest,
   type Platform,
   type SlotPosition,
-} from './catalog.js';
-import { addDays, type IsoDate, type Slot } from './slots.js';
+} from '../functions/core/marketplace/catalog.js';
+import { addDays, type IsoDate, type Slot } from '../functions/core/marketplace/slots.js';
 
 /**
  * Deterministic demo marketplace: the same arguments always give the same accounts, slots and
