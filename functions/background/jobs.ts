@@ -4,17 +4,18 @@ import { keys } from '../store/keys.js';
 import { orderDeadlinesJob } from './order-deadlines.js';
 import { campaignEndsJob } from './campaign-ends.js';
 import { webhookDeliveries } from './webhooks.js';
-import { settleLeasesJob } from '../app/billing/settle-leases.js';
-import { clearEarningsJob } from '../app/billing/clear-earnings.js';
-
-/** A scheduled job: does what is due at `now` and says how many objects it handled. */
-export interface Job {
-  name: string;
-  run(deps: Deps, now: Date): Promise<number>;
-}
+import { settleExpiredLeases } from '../app/billing/settle-leases.js';
+import { clearEarnings } from '../app/billing/clear-earnings.js';
+import type { Job } from './job.js';
 
 /** The jobs the schedule runs, in order. Each capability adds its own (deadlines, pacing, payouts). */
-export const jobs: Job[] = [orderDeadlinesJob, campaignEndsJob, webhookDeliveries, settleLeasesJob, clearEarningsJob];
+export const jobs: Job[] = [
+  orderDeadlinesJob,
+  campaignEndsJob,
+  webhookDeliveries,
+  { name: 'settle-leases', run: settleExpiredLeases },
+  { name: 'clear-earnings', run: clearEarnings },
+];
 
 export interface JobsReport {
   ranAt: string;

@@ -1,5 +1,5 @@
 import { orderStore } from '../store/orders.js';
-import type { Job } from './jobs.js';
+import type { Job } from './job.js';
 
 /** Expires unanswered order requests (refunding the hold) and completes orders whose review window ended. */
 export const orderDeadlinesJob: Job = {

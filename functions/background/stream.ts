@@ -4,22 +4,8 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import type { Deps } from '../deps.js';
 import { keys } from '../store/keys.js';
+import type { Change, StreamConsumer } from './change.js';
 import { webhookNotifications } from './webhooks.js';
-
-/** One item's change, unmarshalled. */
-export interface Change {
-  id: string;
-  kind: 'INSERT' | 'MODIFY' | 'REMOVE';
-  entity: string;
-  newImage?: Record<string, unknown>;
-  oldImage?: Record<string, unknown>;
-}
-
-/** Something the stream feeds: webhooks, report rollups, index refreshes. */
-export interface StreamConsumer {
-  name: string;
-  handle(deps: Deps, change: Change): Promise<void>;
-}
 
 /**
  * Counts tenants, accounts, orders… as items come and go, for the operator's overview. The

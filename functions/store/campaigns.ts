@@ -25,7 +25,8 @@ import type { Db } from './client.js';
 import { getItem, getOwned, queryPage, strip, type Stored } from './items.js';
 import { keys } from './keys.js';
 import type { Page } from './pagination.js';
-import { isConditionFailure, transact, type TxOp } from './transact.js';
+import type { TxOp } from './entity.js';
+import { isConditionFailure, transact } from './transact.js';
 import { ledgerTxn } from './wallet.js';
 
 /**

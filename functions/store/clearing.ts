@@ -5,7 +5,8 @@ import type { Deps } from '../deps.js';
 import { queryAll } from './items.js';
 import { keys } from './keys.js';
 import { LEASE_SHARDS } from './leases.js';
-import { transact, type TxOp } from './transact.js';
+import type { TxOp } from './entity.js';
+import { transact } from './transact.js';
 import { ledgerTxn } from './wallet.js';
 
 /**

@@ -4,7 +4,8 @@ import { postings } from '../core/ledger/ledger.js';
 import type { Deps } from '../deps.js';
 import { queryAll } from './items.js';
 import { keys } from './keys.js';
-import { transact, type TxOp } from './transact.js';
+import type { TxOp } from './entity.js';
+import { transact } from './transact.js';
 import { ledgerTxn } from './wallet.js';
 
 /**

@@ -14,7 +14,8 @@ import type { Db } from './client.js';
 import { getItem, getOwned, queryPage, strip, type Stored } from './items.js';
 import { keys } from './keys.js';
 import type { Page } from './pagination.js';
-import { MAX_TRANSACTION_WRITES, transact, type TxOp } from './transact.js';
+import type { TxOp } from './entity.js';
+import { MAX_TRANSACTION_WRITES, transact } from './transact.js';
 
 /**
  * Marketplace listings: official accounts, sponsored-post slots, ad units.

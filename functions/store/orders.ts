@@ -12,7 +12,8 @@ import { getItem, queryPage } from './items.js';
 import { keys, type Key } from './keys.js';
 import { slotBookingOps, slotReleaseOp } from './marketplace.js';
 import type { Page } from './pagination.js';
-import { transact, type TxOp } from './transact.js';
+import type { TxOp } from './entity.js';
+import { transact } from './transact.js';
 import { ledgerTxn } from './wallet.js';
 
 /**

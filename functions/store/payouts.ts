@@ -5,7 +5,8 @@ import type { Deps } from '../deps.js';
 import { getItem, getOwned, queryPage, type Stored } from './items.js';
 import { keys } from './keys.js';
 import type { Page } from './pagination.js';
-import { transact, type TxOp } from './transact.js';
+import type { TxOp } from './entity.js';
+import { transact } from './transact.js';
 import { ledgerTxn } from './wallet.js';
 
 /**

@@ -6,7 +6,8 @@ import { batchGetItems, itemId } from './batch-get.js';
 import type { Db } from './client.js';
 import { getItem, putNew, queryPage, strip, type Stored } from './items.js';
 import { keys } from './keys.js';
-import { transact, type TxOp } from './transact.js';
+import type { TxOp } from './entity.js';
+import { transact } from './transact.js';
 
 /**
  * People, sessions, invites, password resets and sign-in attempt counters (issue 12).

@@ -5,7 +5,8 @@ import type { Clock } from '../core/shared/clock.js';
 import type { IdSource } from '../core/shared/ids.js';
 import type { Db } from './client.js';
 import { keys } from './keys.js';
-import { isConditionFailure, transact, type TxOp } from './transact.js';
+import type { TxOp } from './entity.js';
+import { isConditionFailure, transact } from './transact.js';
 
 export interface NewKey {
   record: ApiKeyRecord;

@@ -7,7 +7,8 @@ import { getBalances, ledgerOps, platformLedgerOwner } from './ledger.js';
 import { getItem, queryPage, strip } from './items.js';
 import type { Page } from './pagination.js';
 import { keys } from './keys.js';
-import { transact, type TxOp } from './transact.js';
+import type { TxOp } from './entity.js';
+import { transact } from './transact.js';
 
 /**
  * Money movements that change nothing but balances. Movements that go with a state change

@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { handleStream, type Change, type StreamConsumer } from '../../functions/background/stream.js';
+import type { Change, StreamConsumer } from '../../functions/background/change.js';
+import { handleStream } from '../../functions/background/stream.js';
 import { streamRecord } from '../fixtures/events.js';
 import { testDeps } from '../support/deps.js';
 
