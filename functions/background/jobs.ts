@@ -1,6 +1,5 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '../deps.js';
-import { keys } from '../store/keys.js';
+import { writeHeartbeat } from '../store/system.js';
 import { orderDeadlinesJob } from './order-deadlines.js';
 import { campaignEndsJob } from './campaign-ends.js';
 import { webhookDeliveries } from './webhooks.js';
@@ -38,8 +37,6 @@ export async function runJobs(deps: Deps, list: readonly Job[] = jobs): Promise<
     }
   }
   const report = { ranAt: now.toISOString(), results };
-  await deps.db.doc.send(
-    new PutCommand({ TableName: deps.db.tableName, Item: { ...keys.jobsHeartbeat(), entity: 'heartbeat', version: 1, lastRunAt: report.ranAt, results } }),
-  );
+  await writeHeartbeat(deps.db, { lastRunAt: report.ranAt, results });
   return report;
 }

@@ -2,7 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { circuitOpenUntil, deliveryKey, isWebhookEvent, raisedNotify, webhookPayload } from '../core/webhooks/webhooks.js';
 import type { Deps } from '../deps.js';
 import { webhookStore, type AttemptOutcome, type DeliveryRecord, type SigningWebhook } from '../store/webhooks.js';
-import type { StreamConsumer } from './change.js';
+import type { StreamConsumer } from './stream-consumer.js';
 import type { Job } from './job.js';
 import { postWebhook } from './webhook-http.js';
 

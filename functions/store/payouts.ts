@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError } from '../core/shared/errors.js';
 import { postings } from '../core/ledger/ledger.js';
 import { notify } from '../core/webhooks/webhooks.js';
-import type { Deps } from '../deps.js';
+import type { StoreContext } from './context.js';
 import { getItem, getOwned, queryPage, type Stored } from './items.js';
 import { keys } from './keys.js';
 import type { Page } from './pagination.js';
@@ -45,7 +45,7 @@ const payoutOf = ({ id, publisherId, amountMicros, currency, status, createdAt, 
   updatedAt,
 });
 
-type Money = Pick<Deps, 'db' | 'ids' | 'clock' | 'config'>;
+type Money = Pick<StoreContext, 'db' | 'ids' | 'clock' | 'config'>;
 
 function payoutWrites(deps: Money, payout: Payout, version: number, condition: { expression: string; values: Record<string, unknown> }): TxOp[] {
   const { db } = deps;

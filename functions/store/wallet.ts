@@ -1,5 +1,5 @@
 import { postings, type LedgerAccount, type Posting, type Cause } from '../core/ledger/ledger.js';
-import type { Deps } from '../deps.js';
+import type { StoreContext } from './context.js';
 import { NotFoundError } from '../core/shared/errors.js';
 import type { Role, Tenant } from '../core/tenants/tenants.js';
 import type { Db } from './client.js';
@@ -15,7 +15,7 @@ import { transact } from './transact.js';
  * (booking an order, billing an impression) build `ledgerOps` into their own transaction.
  */
 export function ledgerTxn(
-  deps: Pick<Deps, 'db' | 'ids' | 'clock'>,
+  deps: Pick<StoreContext, 'db' | 'ids' | 'clock'>,
   cause: Cause,
   memo: string,
   lines: Posting[],
@@ -41,7 +41,7 @@ export interface Deposit {
  * `DEPOSIT#<id> / DEPOSIT` on gsi1 `DEPOSITS` (the operator's list, newest first) in the same transaction.
  */
 export async function deposit(
-  deps: Pick<Deps, 'db' | 'ids' | 'clock'>,
+  deps: Pick<StoreContext, 'db' | 'ids' | 'clock'>,
   input: { advertiserId: string; amountMicros: number; reference: string },
 ): Promise<{ depositId: string }> {
   const depositId = deps.ids('dep');
@@ -95,7 +95,7 @@ export const ledgerOwnerOf = (role: Role, tenantId: string): string => (role ===
 
 /** Records a deposit for an existing advertiser; any other id answers 404. */
 export async function depositToAdvertiser(
-  deps: Pick<Deps, 'db' | 'ids' | 'clock'>,
+  deps: Pick<StoreContext, 'db' | 'ids' | 'clock'>,
   input: { advertiserId: string; amountMicros: number; reference: string },
 ): Promise<{ depositId: string }> {
   const tenant = await getItem<Tenant>(deps.db, keys.tenant(input.advertiserId));

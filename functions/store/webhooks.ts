@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, ValidationError } from '../core/shared/errors.js';
 import { newWebhookSalt, nextAttemptAt, validateWebhookUrl, webhookSecret, type WebhookEvent } from '../core/webhooks/webhooks.js';
-import type { Deps } from '../deps.js';
+import type { StoreContext } from './context.js';
 import { getItem, getOwned, queryPage } from './items.js';
 import { keys } from './keys.js';
 import type { Page } from './pagination.js';
@@ -91,7 +91,7 @@ const deliveryOf = ({
 const GUARD_TTL_SECONDS = 2 * 24 * 3600;
 const DELIVERY_TTL_SECONDS = 30 * 24 * 3600;
 
-export function webhookStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config' | 'trackingSecret'>) {
+export function webhookStore(deps: Pick<StoreContext, 'db' | 'ids' | 'clock' | 'config' | 'trackingSecret'>) {
   const { db, config } = deps;
   const dueSk = (at: string, id: string) => `${at}#${id}`;
   // Keeps the circuit-breaker state (failures, circuitOpenUntil) that the delivery runner reads.

@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import type { Change, StreamConsumer } from '../../functions/background/change.js';
+import type { StreamConsumer } from '../../functions/background/stream-consumer.js';
+import type { Change } from '../../functions/store/stream-records.js';
 import { handleStream } from '../../functions/background/stream.js';
 import { streamRecord } from '../fixtures/events.js';
 import { testDeps } from '../support/deps.js';
