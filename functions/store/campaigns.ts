@@ -1,4 +1,4 @@
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   afterTopUp,
   applyPatch,
@@ -25,7 +25,7 @@ import { changedMeanwhile, createOp, putOp, removeOp, saveOp, strip, type Item, 
 import { getItem, getOwned, queryPage } from './items.js';
 import { keys } from './keys.js';
 import type { Page } from './pagination.js';
-import { isConditionFailure, transact } from './transact.js';
+import { refusal, transact, tryTransact, tryWriteOne } from './transact.js';
 import { ledgerTxn } from './wallet.js';
 
 /**
@@ -58,7 +58,7 @@ const campaignItem = (c: Campaign, version: number): Item => ({
 // gsi1 finds a creative by its id alone, for the operator's review routes; gsi3 queues it while it awaits review.
 const creativeItem = (c: Creative, version: number): Item => ({
   ...keys.creative(c.campaignId, c.id),
-  gsi1pk: `CREATIVE#${c.id}`,
+  gsi1pk: keys.creativeById(c.id),
   gsi1sk: 'CREATIVE',
   ...(c.review.status === 'pending' ? { gsi3pk: keys.queue('creatives'), gsi3sk: keys.queueEntry(c.updatedAt, c.id) } : {}),
   entity: 'creative',
@@ -88,9 +88,12 @@ export function campaignStore(deps: StoreDeps) {
     });
   }
 
+  const campaignOp = (next: Campaign, readVersion: number): TxOp =>
+    saveOp(db, campaignItem(next, readVersion + 1), readVersion, changedMeanwhile(`Campaign ${next.id}`));
+
   /** Replaces the campaign (version-checked) together with `extra` writes; returns the new campaign. */
   async function save(stored: Pick<Stored<Campaign>, 'version'>, next: Campaign, extra: TxOp[] = []): Promise<Campaign> {
-    await transact(db, [saveOp(db, campaignItem(next, stored.version + 1), stored.version, changedMeanwhile(`Campaign ${next.id}`)), ...extra]);
+    await transact(db, [campaignOp(next, stored.version), ...extra]);
     return next;
   }
 
@@ -117,17 +120,18 @@ export function campaignStore(deps: StoreDeps) {
             ExpressionAttributeValues: { ':zero': 0, ':r': remaining, ':now': now() },
           },
         },
-        onConditionFail: () => new RetryRelease(),
+        // Under an idempotency key the release commits after the route returns: then it reaches the caller as a 409.
+        onConditionFail: () => new ConflictError('The campaign’s budget changed while it was being released; retry'),
       };
       const money =
         remaining > 0
           ? ledgerTxn(deps, { type: 'campaign', id: c.id }, `Campaign ${c.id} ${action}: release unspent budget`, postings.release(c.advertiserId, remaining))
           : [];
-      try {
-        return await save(stored, next, [zero, endingPointer(db, c, false), ...money]);
-      } catch (error) {
-        if (!(error instanceof RetryRelease)) throw error;
-      }
+      const ops = [campaignOp(next, stored.version), zero, endingPointer(db, c, false), ...money];
+      const outcome = await tryTransact(db, ops);
+      if (outcome.ok) return next;
+      // Billing spent from the budget between the read and the release: read it again.
+      if (ops[outcome.op] !== zero) throw refusal(ops, outcome);
     }
   }
 
@@ -217,9 +221,9 @@ export function campaignStore(deps: StoreDeps) {
         const stored = await getItem<Campaign>(db, keys.campaign(id), { consistent: true });
         if (stored?.status !== 'active') return;
         const version = stored.version + 1;
-        try {
-          await db.doc.send(
-            new UpdateCommand({
+        const outcome = await tryWriteOne(db, {
+          item: {
+            Update: {
               TableName: db.tableName,
               Key: keys.campaign(id),
               UpdateExpression: 'SET #status = :to, updatedAt = :now, gsi2sk = :feed, version = :next, notify = :notify',
@@ -234,12 +238,11 @@ export function campaignStore(deps: StoreDeps) {
                 ':next': version,
                 ':notify': notify(['campaign.budget_spent'], [stored.advertiserId], version),
               },
-            }),
-          );
-          return;
-        } catch (error) {
-          if (!isConditionFailure(error)) throw error;
-        }
+            },
+          },
+        });
+        // Refused: an edit raced in between; read again.
+        if (outcome.ok) return;
       }
     },
 
@@ -356,7 +359,7 @@ export function campaignStore(deps: StoreDeps) {
 
   /** A creative by its id alone: gsi1 names its campaign, then a consistent read. */
   async function findCreative(creativeId: string): Promise<Stored<Creative>> {
-    const found = await queryPage<Creative>(db, { pk: `CREATIVE#${creativeId}`, index: 'gsi1', limit: 1 });
+    const found = await queryPage<Creative>(db, { pk: keys.creativeById(creativeId), index: 'gsi1', limit: 1 });
     const campaignId = found.items[0]?.campaignId;
     if (campaignId === undefined) throw new NotFoundError(`Creative ${creativeId} not found`);
     return readCreative(campaignId, creativeId);
@@ -371,16 +374,6 @@ export function campaignStore(deps: StoreDeps) {
     const item = { ...creativeItem(next, version), ...(events.length > 0 ? { notify: notify(events, [next.advertiserId], version) } : {}) };
     await save(campaign, updated, [saveOp(db, item, stored.version, changedMeanwhile(`Creative ${next.id}`))]);
     return next;
-  }
-}
-
-/**
- * Billing spent from the budget between the read and the release: read it again. Under an
- * idempotency key the release commits after the route returns, so it reaches the caller as a 409.
- */
-class RetryRelease extends ConflictError {
-  constructor() {
-    super('The campaign’s budget changed while it was being released; retry');
   }
 }
 

@@ -8,7 +8,7 @@ import type { Key } from './keys.js';
  * or `writeOne` (transact.ts). A failed condition becomes the op's own domain error.
  */
 
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** One write and the domain error its failed condition means. */
 export interface TxOp {

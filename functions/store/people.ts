@@ -4,10 +4,11 @@ import { ConflictError, NotFoundError } from '../core/shared/errors.js';
 import type { Role } from '../core/tenants/tenants.js';
 import { batchGetItems, itemId } from './batch-get.js';
 import type { Db } from './client.js';
-import { getItem, putNew, queryPage, strip, type Stored } from './items.js';
+import { createOp, strip, type Stored } from './entity.js';
+import { getItem, queryPage } from './items.js';
 import { keys } from './keys.js';
 import type { TxOp } from './entity.js';
-import { transact } from './transact.js';
+import { transact, writeOne } from './transact.js';
 
 /**
  * People, sessions, invites, password resets and sign-in attempt counters (issue 12).
@@ -135,7 +136,7 @@ export function peopleStore(db: Db) {
     },
 
     async createSession(hash: string, session: SessionRecord): Promise<void> {
-      await putNew(db, { ...keys.session(session.personId, hash), entity: 'session', version: 1, ...session });
+      await writeOne(db, createOp(db, { ...keys.session(session.personId, hash), entity: 'session', version: 1, ...session }));
     },
 
     /** The session and its person, in one consistent BatchGetItem; undefined when either is gone. */
@@ -154,7 +155,7 @@ export function peopleStore(db: Db) {
     },
 
     async createInvite(hash: string, invite: InviteRecord): Promise<void> {
-      await putNew(db, { ...keys.invite(hash), entity: 'invite', version: 1, ...invite });
+      await writeOne(db, createOp(db, { ...keys.invite(hash), entity: 'invite', version: 1, ...invite }));
     },
 
     async invite(hash: string): Promise<InviteRecord | undefined> {
@@ -181,7 +182,7 @@ export function peopleStore(db: Db) {
     },
 
     async createReset(hash: string, reset: ResetRecord): Promise<void> {
-      await putNew(db, { ...keys.passwordReset(hash), entity: 'passwordReset', version: 1, ...reset });
+      await writeOne(db, createOp(db, { ...keys.passwordReset(hash), entity: 'passwordReset', version: 1, ...reset }));
     },
 
     async reset(hash: string): Promise<ResetRecord | undefined> {

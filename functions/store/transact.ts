@@ -50,28 +50,37 @@ export async function tryTransact(db: Db, ops: readonly TxOp[], attempts = 5, de
   }
 }
 
+/** The error a refused write means: the domain error of the op whose condition failed. */
+export const refusal = (ops: readonly TxOp[], outcome: Extract<WriteOutcome, { ok: false }>): unknown => ops[outcome.op]?.onConditionFail?.() ?? outcome.cause;
+
 /** `tryTransact`, with a refused condition thrown as the domain error of the op that failed. */
 export async function transact(db: Db, ops: readonly TxOp[], attempts = 5, deadline = Infinity): Promise<void> {
   const outcome = await tryTransact(db, ops, attempts, deadline);
-  if (!outcome.ok) throw ops[outcome.op]?.onConditionFail?.() ?? outcome.cause;
+  if (!outcome.ok) throw refusal(ops, outcome);
 }
 
 /**
  * One op as a single conditional write (half the cost of a one-item transaction). Not held back
  * by a write unit: for writes outside a request's effect (sessions, counters, delivery claims).
  */
-export async function writeOne(db: Db, op: TxOp): Promise<WriteOutcome> {
+export async function tryWriteOne(db: Db, op: TxOp): Promise<WriteOutcome> {
   const { Put, Update, Delete } = op.item;
   try {
     if (Put) await db.doc.send(new PutCommand(Put));
     else if (Update) await db.doc.send(new UpdateCommand(Update));
     else if (Delete) await db.doc.send(new DeleteCommand(Delete));
-    else throw new Error('writeOne takes a Put, an Update or a Delete');
+    else throw new Error('A single write is a Put, an Update or a Delete');
     return { ok: true };
   } catch (error) {
     if (isConditionFailure(error)) return { ok: false, reason: 'condition', op: 0, cause: error };
     throw error;
   }
+}
+
+/** `tryWriteOne`, with a refused condition thrown as the op's domain error. */
+export async function writeOne(db: Db, op: TxOp): Promise<void> {
+  const outcome = await tryWriteOne(db, op);
+  if (!outcome.ok) throw refusal([op], outcome);
 }
 
 export function isConditionFailure(error: unknown): boolean {
