@@ -37,6 +37,9 @@ export function strip<T>(item: Stored<T> | Record<string, unknown>): T {
   return copy as T;
 }
 
+/** An item as a webhook event's data: its own fields and its version, without storage keys and the notify marker. */
+export const eventData = (item: Record<string, unknown>): Record<string, unknown> => ({ ...strip<Record<string, unknown>>(item), version: item.version });
+
 /** The conflict of an optimistic write: someone else wrote the item between our read and our write. */
 export const changedMeanwhile = (what: string) => (): Error => new ConflictError(`${what} changed while this request ran; read it again and retry`);
 

@@ -2,11 +2,10 @@ import { ConflictError, NotFoundError } from '../core/shared/errors.js';
 import { postings } from '../core/ledger/ledger.js';
 import { notify } from '../core/webhooks/webhooks.js';
 import type { StoreContext } from './context.js';
-import type { Stored } from './entity.js';
+import type { Stored, TxOp } from './entity.js';
 import { getItem, getOwned, queryPage } from './items.js';
 import { keys } from './keys.js';
 import type { Page } from './pagination.js';
-import type { TxOp } from './entity.js';
 import { transact } from './transact.js';
 import { ledgerTxn } from './wallet.js';
 

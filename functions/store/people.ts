@@ -4,10 +4,9 @@ import { ConflictError, NotFoundError } from '../core/shared/errors.js';
 import type { Role } from '../core/tenants/tenants.js';
 import { batchGetItems, itemId } from './batch-get.js';
 import type { Db } from './client.js';
-import { createOp, strip, type Stored } from './entity.js';
+import { createOp, strip, type Stored, type TxOp } from './entity.js';
 import { getItem, queryPage } from './items.js';
 import { keys } from './keys.js';
-import type { TxOp } from './entity.js';
 import { transact, writeOne } from './transact.js';
 
 /**
@@ -70,25 +69,8 @@ export function peopleStore(db: Db) {
     /** The writes that create a person and their login: for a transaction of its own or a signup's. */
     personOps(person: PersonRecord): TxOp[] {
       return [
-        {
-          item: {
-            Put: {
-              TableName: db.tableName,
-              Item: { ...keys.login(person.email), entity: 'login', version: 1, personId: person.id, tenantId: person.tenantId },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          onConditionFail: emailTaken(person.email),
-        },
-        {
-          item: {
-            Put: {
-              TableName: db.tableName,
-              Item: { ...keys.person(person.id), gsi1pk: keys.tenantPeople(person.tenantId), gsi1sk: person.id, entity: 'person', version: 1, ...person },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        },
+        createOp(db, { ...keys.login(person.email), entity: 'login', version: 1, personId: person.id, tenantId: person.tenantId }, emailTaken(person.email)),
+        createOp(db, { ...keys.person(person.id), gsi1pk: keys.tenantPeople(person.tenantId), gsi1sk: person.id, entity: 'person', version: 1, ...person }),
       ];
     },
 

@@ -4,11 +4,10 @@ import { NotFoundError } from '../core/shared/errors.js';
 import type { Role, Tenant } from '../core/tenants/tenants.js';
 import type { Db } from './client.js';
 import { getBalances, ledgerOps, platformLedgerOwner } from './ledger.js';
-import { strip } from './entity.js';
+import { createOp, strip, type TxOp } from './entity.js';
 import { getItem, queryPage } from './items.js';
 import type { Page } from './pagination.js';
 import { keys } from './keys.js';
-import type { TxOp } from './entity.js';
 import { transact } from './transact.js';
 
 /**
@@ -48,15 +47,7 @@ export async function deposit(
   const depositId = deps.ids('dep');
   const record: Deposit = { id: depositId, ...input, createdAt: deps.clock().toISOString() };
   await transact(deps.db, [
-    {
-      item: {
-        Put: {
-          TableName: deps.db.tableName,
-          Item: { ...keys.deposit(depositId), gsi1pk: keys.deposits(), gsi1sk: depositId, entity: 'deposit', version: 1, ...record },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-    },
+    createOp(deps.db, { ...keys.deposit(depositId), gsi1pk: keys.deposits(), gsi1sk: depositId, entity: 'deposit', version: 1, ...record }),
     ...ledgerTxn(deps, { type: 'deposit', id: depositId }, `Deposit ${input.reference}`, postings.deposit(input.advertiserId, input.amountMicros)),
   ]);
   return { depositId };
