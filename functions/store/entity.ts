@@ -67,15 +67,15 @@ export function putOp(table: Table, item: Item): TxOp {
 }
 
 /** Removes an item; with `match`, only while those attributes still hold those values. */
-export function removeOp(table: Table, key: Key, match?: Record<string, string | number>, onConditionFail?: () => Error): TxOp {
-  const names = Object.keys(match ?? {});
+export function removeOp(table: Table, key: Key, match: Record<string, string | number> = {}): TxOp {
+  const names = Object.keys(match);
   const condition =
     names.length === 0
       ? {}
       : {
           ConditionExpression: names.map((_, i) => `#m${i} = :m${i}`).join(' AND '),
           ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#m${i}`, n])),
-          ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:m${i}`, match?.[n]])),
+          ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:m${i}`, match[n]])),
         };
-  return { item: { Delete: { TableName: table.tableName, Key: key, ...condition } }, ...(onConditionFail ? { onConditionFail } : {}) };
+  return { item: { Delete: { TableName: table.tableName, Key: key, ...condition } } };
 }
