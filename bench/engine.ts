@@ -4,6 +4,9 @@ import { buildIndex } from '../functions/core/serving/be-index.js';
 import type { IndexEntry, TargetingIndex } from '../functions/core/serving/be-index.js';
 import { decide, requestContext } from '../functions/core/serving/decide.js';
 import type { AdUnitContext, CampaignRuntime } from '../functions/core/serving/decide.js';
+import { Ranking } from '../functions/core/serving/ranking.js';
+import { decideOptions } from '../functions/app/serving/serve-engine.js';
+import { config } from '../functions/config.js';
 import { evaluate } from '../functions/core/serving/targeting.js';
 import type { Attribute, Conjunction, Predicate, Targeting, TargetingContext } from '../functions/core/serving/targeting.js';
 
@@ -29,6 +32,8 @@ export interface EngineResult {
   conjunctions: number;
   postings: number;
   buildMs: number;
+  /** Ranking the campaigns in auction order (on every index rebuild and budget refresh). */
+  rankMs: number;
   /** Heap plus ArrayBuffer growth per campaign when built with --expose-gc, else the index's own estimate. */
   bytesPerCampaign: number;
   memorySource: 'heap' | 'estimate';
@@ -245,7 +250,11 @@ function makeConjunction(rng: Rng, world: World): Conjunction {
   const predicates: Predicate[] = [];
   while (predicates.length < size) {
     let r = rng() * PROFILE_WEIGHT;
-    const profile = ATTRIBUTE_PROFILE.find((a) => (r -= a.weight) < 0) ?? (ATTRIBUTE_PROFILE[0] as (typeof ATTRIBUTE_PROFILE)[number]);
+    const profile =
+      ATTRIBUTE_PROFILE.find((a) => {
+        r -= a.weight;
+        return r < 0;
+      }) ?? (ATTRIBUTE_PROFILE[0] as (typeof ATTRIBUTE_PROFILE)[number]);
     if (used.has(profile.attribute)) continue;
     used.add(profile.attribute);
     const op = rng() < ENGINE_BENCH_DEFAULTS.notInShare ? 'not_in' : 'in';
@@ -372,8 +381,9 @@ export async function benchEngine(opts: EngineBenchOptions): Promise<EngineResul
 
     for (let i = 0; i < Math.min(ENGINE_BENCH_DEFAULTS.warmup, contexts.length); i++) index.match(contexts[i] as TargetingContext);
     let matches = 0;
+    // What a decision calls: campaign ordinals, no strings.
     const indexStats = time(contexts.length, (i) => {
-      matches += index.match(contexts[i] as TargetingContext).length;
+      matches += index.matchOrdinals(contexts[i] as TargetingContext).length;
     });
 
     const scanN = Math.min(contexts.length, opts.scanDecisions ?? ENGINE_BENCH_DEFAULTS.maxScanDecisions);
@@ -392,11 +402,15 @@ export async function benchEngine(opts: EngineBenchOptions): Promise<EngineResul
       }
     }
 
+    const options = decideOptions(config());
+    new Ranking(index, campaigns, options);
+    const r0 = performance.now();
+    const ranking = new Ranking(index, campaigns, options);
+    const rankMs = performance.now() - r0;
     let served = 0;
-    const random = seededRandom(seed);
     const decideStats = time(requests.length, (i) => {
       const r = requests[i] as (typeof requests)[number];
-      const d = decide({ index, campaigns, adUnit: r.unit, viewer: r.viewer, frequencyCounts, now: NOW_MS + i * 10, random });
+      const d = decide({ ranking, adUnit: r.unit, viewer: r.viewer, frequencyCounts, now: NOW_MS + i * 10 }, options);
       if (d.ad !== null) served++;
     });
 
@@ -405,6 +419,7 @@ export async function benchEngine(opts: EngineBenchOptions): Promise<EngineResul
       conjunctions: index.stats.conjunctions,
       postings: index.stats.postings,
       buildMs,
+      rankMs,
       bytesPerCampaign,
       memorySource,
       indexBytesPerCampaign: index.memoryBytes() / Math.max(1, size),
@@ -416,7 +431,7 @@ export async function benchEngine(opts: EngineBenchOptions): Promise<EngineResul
     };
     results.push(result);
     opts.log(
-      `engine ${size} campaigns: ${result.conjunctions} conjunctions, ${result.postings} postings, build ${fmt(buildMs, 0)} ms, ` +
+      `engine ${size} campaigns: ${result.conjunctions} conjunctions, ${result.postings} postings, build ${fmt(buildMs, 0)} ms, rank ${fmt(rankMs, 0)} ms, ` +
         `${fmt(bytesPerCampaign, 0)} B/campaign (${memorySource}; index arrays ${fmt(result.indexBytesPerCampaign, 0)} B), ${fmt(result.avgMatches, 1)} matches/request`,
     );
     opts.log(`  index  match: ${fmt(indexStats.perSecond, 0)}/s p50 ${fmt(indexStats.p50Ms)} ms p99 ${fmt(indexStats.p99Ms)} ms`);

@@ -2,7 +2,8 @@
  * The server side of the HTTP benchmark, run in its own process so the load generator does not
  * share its event loop: DynamoDB Local, active campaigns with frequency caps, both apps on one
  * port as `npm start` serves them, and a bare Hono route in the same process as the baseline.
- * Prints one `READY {json}` line, then serves until killed.
+ * `GET /reads` answers how many DynamoDB read calls (GetItem, BatchGetItem, Query, Scan) the
+ * server has made so far. Prints one `READY {json}` line, then serves until killed.
  */
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -15,19 +16,29 @@ const world = await startWorld();
 const serving = await seedServing(world, {
   campaigns,
   units: 5,
-  budgetMicros: 1_000_000_000_000,
+  budgetMicros: 100_000_000_000,
   bidMicros: 2_000_000,
   frequencyCap: { impressions: 3, perHours: 24 },
 });
 
+let reads = 0;
+world.deps.db.doc.middlewareStack.add(
+  (next, context) => (args) => {
+    if (/^(GetItem|BatchGetItem|Query|Scan|TransactGetItems)Command$/.test(context.commandName ?? '')) reads++;
+    return next(args);
+  },
+  { step: 'initialize', name: 'countReads' },
+);
+
 const bare = new Hono();
 bare.post('/bare', async (c) => c.json({ ok: true, body: await c.req.json() }));
+bare.get('/reads', (c) => c.json({ reads }));
 const apps = dispatch(world.api, world.serve);
 const server = serve(
   {
     port: 0,
     hostname: '127.0.0.1',
-    fetch: (request: Request, env: unknown) => (new URL(request.url).pathname === '/bare' ? bare.fetch(request) : apps(request, env)),
+    fetch: (request: Request, env: unknown) => (['/bare', '/reads'].includes(new URL(request.url).pathname) ? bare.fetch(request) : apps(request, env)),
   },
   (info) => {
     console.log(`READY ${JSON.stringify({ port: info.port, units: serving.units })}`);

@@ -13,6 +13,8 @@ export interface HttpFigures {
   /** Decisions that returned an ad (decisions only). */
   filled: number;
   total: number;
+  /** DynamoDB read calls the server made during the run, whatever for (its periodic refreshes included). */
+  readCalls: number;
 }
 
 async function startServer(campaigns: number): Promise<{ port: number; units: string[]; stop(): Promise<void> }> {
@@ -39,13 +41,17 @@ async function startServer(campaigns: number): Promise<{ port: number; units: st
   };
 }
 
+type Answering = { onAnswer?: ((body: string) => void) | undefined };
+
 async function load(
   url: string,
   path: string,
-  makeBody: (n: number) => unknown,
+  makeBody: (n: number) => { body: unknown; onAnswer?: (body: string) => void },
   durationSeconds: number,
   connections: number,
 ): Promise<Omit<HttpFigures, 'target'>> {
+  const readsSoFar = async (): Promise<number> => ((await (await fetch(`${url}/reads`)).json()) as { reads: number }).reads;
+  const readsBefore = await readsSoFar();
   let n = 0;
   let filled = 0;
   let total = 0;
@@ -58,27 +64,55 @@ async function load(
         method: 'POST',
         path,
         headers: { 'content-type': 'application/json', 'user-agent': BROWSER_UA },
-        setupRequest: (request) => ({ ...request, body: JSON.stringify(makeBody(n++)) }),
-        onResponse: (status, body) => {
+        // One request at a time per connection: its context carries what to do with the answer.
+        setupRequest: (request, context) => {
+          const made = makeBody(n++);
+          (context as Answering).onAnswer = made.onAnswer;
+          return { ...request, body: JSON.stringify(made.body) };
+        },
+        onResponse: (status, body, context) => {
           total += 1;
           if (status === 200 && body.includes('"impressionUrl"')) filled += 1;
+          if (status === 200) (context as Answering).onAnswer?.(body);
         },
       },
     ],
   });
-  return { requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx, filled, total };
+  return {
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    filled,
+    total,
+    readCalls: (await readsSoFar()) - readsBefore,
+  };
 }
 
 /**
  * POST /v1/decisions on the local server (DynamoDB Local, frequency caps on) against a bare
- * Hono route in the same server process, one after the other with the same connections.
+ * Hono route in the same server process, one after the other with the same connections. Pages
+ * send the frequency token of their viewer's last decision, as the ad tags do (a viewer's first
+ * decision has none), so a warm decision reads nothing; the server counts its read calls.
  */
 export async function benchHttp(options: { campaigns: number; durationSeconds: number; connections: number }): Promise<HttpFigures[]> {
   progress(`starting the server with ${options.campaigns} campaigns`);
   const server = await startServer(options.campaigns);
   const url = `http://127.0.0.1:${server.port}`;
   try {
-    const decision = (n: number) => ({ adUnitId: server.units[n % server.units.length], viewer: aViewer(n % 5_000) });
+    // The last token each viewer got back, sent with its next decision.
+    const tokens = new Map<number, string>();
+    const decision = (n: number) => {
+      const viewer = n % 5_000;
+      const frequencyToken = tokens.get(viewer);
+      return {
+        body: { adUnitId: server.units[n % server.units.length], viewer: aViewer(viewer), ...(frequencyToken ? { frequencyToken } : {}) },
+        onAnswer: (body: string) => {
+          const token = (JSON.parse(body) as { frequencyToken?: string }).frequencyToken;
+          if (token !== undefined) tokens.set(viewer, token);
+        },
+      };
+    };
     progress('warming up');
     await load(url, '/v1/decisions', decision, 2, options.connections);
     progress(`decisions for ${options.durationSeconds} s`);

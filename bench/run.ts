@@ -47,9 +47,11 @@ const steps: Step[] = [
         'scan p99 ms': r.scan.p99Ms,
         'scan /s': Math.round(r.scan.perSecond),
         'index÷scan': r.speedup,
+        'decide p50 ms': r.decide.p50Ms,
         'decide p99 ms': r.decide.p99Ms,
         'bytes/campaign': Math.round(r.bytesPerCampaign),
         'rebuild ms': r.buildMs,
+        'rank ms': r.rankMs,
       }));
       const largest = results.at(-1);
       return {
@@ -61,6 +63,11 @@ const steps: Step[] = [
                 target: `index p99 < 0.2 ms at ${largest.campaigns.toLocaleString('en-US')}`,
                 value: `${largest.index.p99Ms.toFixed(3)} ms`,
                 met: largest.index.p99Ms < 0.2,
+              },
+              {
+                target: `full decide p99 ≤ 1 ms at ${largest.campaigns.toLocaleString('en-US')}`,
+                value: `${largest.decide.p99Ms.toFixed(3)} ms (index p99 ${largest.index.p99Ms.toFixed(3)} ms in the same run)`,
+                met: largest.decide.p99Ms <= 1,
               },
               {
                 target: `index ≥ 100× scan at ${largest.campaigns.toLocaleString('en-US')}`,
@@ -77,13 +84,22 @@ const steps: Step[] = [
     name: 'HTTP: POST /v1/decisions vs a bare Hono route (autocannon, local server, DynamoDB Local, frequency caps on)',
     key: 'http',
     run: async () => {
+      const durationSeconds = quick ? 3 : 15;
+      const campaigns = quick ? 50 : 200;
       const [decisions, bare] = await benchHttp({
-        campaigns: quick ? 50 : 200,
-        durationSeconds: quick ? 3 : 15,
+        campaigns,
+        durationSeconds,
         connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
       });
       if (!decisions || !bare) throw new Error('no HTTP figures');
       const ratio = decisions.requestsPerSecond / bare.requestsPerSecond;
+      // What the instance reads whatever the traffic: the campaign feed (≤ 1 Query/s), the budget
+      // view (3 keys a campaign in BatchGets of 100, every BUDGET_REFRESH_SECONDS) and the 5 units (cached AD_UNIT_CACHE_SECONDS).
+      const { BUDGET_REFRESH_SECONDS, AD_UNIT_CACHE_SECONDS } = config();
+      const refreshReads =
+        durationSeconds +
+        (Math.ceil(durationSeconds / BUDGET_REFRESH_SECONDS) + 1) * Math.ceil((3 * campaigns) / 100) +
+        (Math.ceil(durationSeconds / AD_UNIT_CACHE_SECONDS) + 1) * 5;
       return {
         step: 'http',
         rows: [decisions, bare].map((f) => ({
@@ -94,8 +110,17 @@ const steps: Step[] = [
           non2xx: f.non2xx,
           filled: f.filled,
           requests: f.total,
+          'read calls': f.readCalls,
         })),
-        checks: [{ target: 'decisions ≥ 50 % of the bare route’s throughput', value: `${(ratio * 100).toFixed(0)} %`, met: ratio >= 0.5 }],
+        checks: [
+          { target: 'decisions ≥ 50 % of the bare route’s throughput', value: `${(ratio * 100).toFixed(0)} %`, met: ratio >= 0.5 },
+          {
+            // The instance's own refreshes (the campaign feed ≤ 1 Query/s, budgets every BUDGET_REFRESH_SECONDS) are not per decision.
+            target: 'read calls per warm decision = 0 (beyond the periodic refreshes)',
+            value: `${decisions.readCalls} read calls in ${decisions.total} decisions (periodic refreshes allow ${refreshReads})`,
+            met: decisions.readCalls <= refreshReads,
+          },
+        ],
         measured: decisions.filled > 0 && bare.total > 0,
       };
     },
@@ -139,7 +164,7 @@ const steps: Step[] = [
       if (!serve) throw new Error('no serve bundle');
       progress('fresh process: import the serve bundle and answer one decision');
       const world = await startWorld();
-      let cold;
+      let cold: ReturnType<typeof coldStart>;
       try {
         const serving = await seedServing(world, { campaigns: 20, units: 1, budgetMicros: 1_000_000_000, bidMicros: 2_000_000 });
         cold = coldStart(serve.path, world.env, {
@@ -233,16 +258,25 @@ const steps: Step[] = [
     name: 'Billing at scale: writes by item key over a billing load (several serve instances, one table)',
     key: 'scale',
     run: async () => {
-      const r = await benchScale({ events: quick ? 300 : 2_000, instances: 3, concurrency: 8 });
+      const load = quick
+        ? { events: 2_000, eventsPerSecond: 500, instances: 3, campaigns: 6, publishers: 4, unitsPerPublisher: 2, concurrency: 8 }
+        : { events: 20_000, eventsPerSecond: 1_000, instances: 4, campaigns: 12, publishers: 8, unitsPerPublisher: 2, concurrency: 8 };
+      const r = await benchScale(load);
       return {
         step: 'scale',
         rows: [
+          {
+            figure: 'load',
+            value: `${load.events} CPM impressions at a simulated ${load.eventsPerSecond}/s (${r.simulatedSeconds} s), ${load.instances} instances, ${load.campaigns} campaigns, ${load.publishers} publishers × ${load.unitsPerPublisher} units`,
+          },
           { figure: 'billed events', value: r.billed },
           { figure: 'tracking calls that failed (DynamoDB Local lock timeouts)', value: r.errors },
-          { figure: 'events per second (DynamoDB Local, this machine)', value: Math.round(r.billed / r.seconds) },
+          { figure: 'events per second reached (DynamoDB Local, this machine)', value: Math.round(r.billed / r.seconds) },
           { figure: 'WCU per billed event (events, leases, postings, counters)', value: r.wcuPerEvent.toFixed(2) },
           { figure: 'item writes per billed event', value: r.writesPerEvent.toFixed(2) },
+          ...r.byKind.slice(0, 12).map(([kind, n]) => ({ figure: `  ${kind} per billed event`, value: n.toFixed(3) })),
           { figure: 'hottest item', value: r.hottestItem },
+          { figure: 'hottest item WCU per simulated second', value: r.hottestWcuPerSecond.toFixed(1) },
           { figure: 'transactional writes to the hottest item per billed event', value: r.hottestTxPerEvent.toFixed(4) },
           { figure: 'implied ceiling at 1 000 WCU/s per item (events/s)', value: Math.round(r.ceilingEventsPerSecond) },
         ],

@@ -7,6 +7,9 @@ const INTERESTS = ['technology', 'ai', 'gadgets', 'travel', 'investing'];
 export interface ServingWorld {
   units: string[];
   campaigns: string[];
+  /** Who owns each unit (its account and publisher), and who runs each campaign: what a decision's tracking links carry. */
+  unitOwners: Map<string, { accountId: string; publisherId: string }>;
+  advertiserOf: Map<string, string>;
   advertiserKeys: string[];
   publisherKey: string;
 }
@@ -39,13 +42,22 @@ export async function seedServing(
     ownUnitsOnly?: boolean;
     /** Campaigns that target no one in particular (pages that send only a viewer id, as the tag does). */
     everyone?: boolean;
+    /** Publishers, each with `units` units (1 by default). */
+    publishers?: number;
   },
 ): Promise<ServingWorld> {
-  const inventory = await publisherWithInventory(world, { slots: 0, units: options.units, priceMicros: 1, floorCpmMicros: 100_000 });
+  const inventories = [];
+  for (let p = 0; p < (options.publishers ?? 1); p++)
+    inventories.push(await publisherWithInventory(world, { slots: 0, units: options.units, priceMicros: 1, floorCpmMicros: 100_000 }));
+  const inventory = inventories[0]!;
   const advertisers = await Promise.all(
     Array.from({ length: Math.min(10, options.campaigns) }, () => fundedAdvertiser(world, options.budgetMicros * options.campaigns)),
   );
-  const unitIds = inventory.units.map((u) => u.id);
+  const unitOwners = new Map(
+    inventories.flatMap((i) => i.units.map((u) => [u.id, { accountId: i.account.id as string, publisherId: i.publisher.id }] as const)),
+  );
+  const advertiserOf = new Map<string, string>();
+  const unitIds = [...unitOwners.keys()];
   const now = Date.now();
   const campaigns: string[] = [];
   for (let i = 0; i < options.campaigns; i++) {
@@ -80,6 +92,7 @@ export async function seedServing(
     await must(world, 'POST', `/v1/admin/creatives/${creative.id}/approve`, world.adminKey, {});
     await must(world, 'POST', `/v1/campaigns/${campaign.id}/activate`, advertiser.key, {});
     campaigns.push(campaign.id);
+    advertiserOf.set(campaign.id, advertiser.id);
   }
-  return { units: unitIds, campaigns, advertiserKeys: advertisers.map((a) => a.key), publisherKey: inventory.publisher.key };
+  return { units: unitIds, campaigns, unitOwners, advertiserOf, advertiserKeys: advertisers.map((a) => a.key), publisherKey: inventory.publisher.key };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { parseConfig } from '../functions/config.js';
+import type { Clock } from '../functions/core/shared/clock.js';
 import { createDeps, type Deps } from '../functions/deps.js';
 import { createApp } from '../functions/http/app.js';
 import { createServeApp } from '../functions/http/serve-app.js';
@@ -23,8 +24,11 @@ export interface World {
   close(): Promise<void>;
 }
 
-/** `publicBaseUrl`: where the world's server will listen, for the tracking URLs decisions hand out. */
-export async function startWorld(options: { publicBaseUrl?: string } = {}): Promise<World> {
+/**
+ * `publicBaseUrl`: where the world's server will listen, for the tracking URLs decisions hand out;
+ * `clock`: the platform's clock (a simulation's), `env`: settings of a step.
+ */
+export async function startWorld(options: { publicBaseUrl?: string; clock?: Clock; env?: Record<string, string> } = {}): Promise<World> {
   const dynamo = await startDynamoLocal();
   const env = {
     TABLE_NAME: 'placard',
@@ -41,12 +45,14 @@ export async function startWorld(options: { publicBaseUrl?: string } = {}): Prom
     MIN_IMPRESSION_DELAY_MS: '0',
     SOURCE_CAMPAIGN_DAILY_LIMIT: '1000000000',
     SOURCE_UNIT_HOURLY_LIMIT: '1000000000',
+    ...options.env,
   };
   const config = parseConfig(env);
   const db = createDb(config.TABLE_NAME, { endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
   await ensureTable(db.client, db.tableName);
   const deps = createDeps(config, {
     db,
+    ...(options.clock ? { clock: options.clock } : {}),
     logger: new Logger({ serviceName: 'placard-bench', logLevel: (process.env.BENCH_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR' }),
   });
   const admin = await tenantStore(db, deps.clock, deps.ids).create({ role: 'admin', name: 'Bench operator', email: 'bench-admin@example.com' });

@@ -63,6 +63,21 @@ const schema = z.object({
   BUDGET_REFRESH_SECONDS: z._default(z.coerce.number().check(z.positive()), 5),
   COUNTER_FLUSH_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 1000),
   /**
+   * A decision waits for the campaign feed and budget view to refresh only when they are older
+   * than this; younger, the refresh runs behind it. 0: every decision waits for a due refresh.
+   */
+  SERVE_STATE_MAX_AGE_SECONDS: z._default(z.coerce.number().check(z.minimum(0)), 5),
+  /**
+   * The auction (core/serving/auction.ts): the step above the runner-up's eCPM a winner pays, and
+   * the smallest charge of a billed event (a free one would never settle). A winner that cannot
+   * afford its charge is passed over, at most AUCTION_MAX_ROUNDS times a decision.
+   */
+  AUCTION_MIN_INCREMENT_MICROS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 1),
+  AUCTION_MIN_CHARGE_MICROS: z._default(z.coerce.number().check(z.int(), z.positive()), 1),
+  AUCTION_MAX_ROUNDS: z._default(z.coerce.number().check(z.int(), z.positive()), 8),
+  /** Even daily pacing (core/serving/pacing.ts): how far ahead of the even spend line a campaign may spend. */
+  PACING_LOOK_AHEAD_SECONDS: z._default(z.coerce.number().check(z.minimum(0)), 120),
+  /**
    * How long a viewer read waits for others to share its BatchGetItem. 0 (the default, right for
    * Lambda, which serves one request at a time): only the current event-loop turn. A server with
    * many requests in flight batches more with 1 (quick bench: ~1 570 → ~1 730 decisions/s).

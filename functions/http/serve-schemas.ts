@@ -70,7 +70,5 @@ export const PlacementsResponseSchema = z.object({
   frequencyToken: z.optional(z.string()),
 });
 
-export const TrackingParamsSchema = z.object({ token: z.string().check(z.minLength(1), z.maxLength(2000)) });
-
 /** The image tag's path: the unit and the sender's per-recipient key (a merge tag's value, or a per-send id). */
 export const ImageTagParamsSchema = z.object({ unit: adUnitId, key: z.string().check(z.minLength(1), z.maxLength(200)) });

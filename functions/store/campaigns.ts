@@ -6,6 +6,7 @@ import {
   assertValidCampaign,
   releasesOn,
   transition,
+  type BudgetHeld,
   type Campaign,
   type CampaignAction,
   type CampaignFields,
@@ -14,7 +15,7 @@ import {
   type CreativeContent,
 } from '../core/campaigns/campaign.js';
 import { postings } from '../core/ledger/ledger.js';
-import { AUCTION_OPTIONS } from '../core/serving/auction.js';
+import { IMPRESSIONS_PER_MILLE } from '../core/serving/auction.js';
 import { ConflictError, NotFoundError } from '../core/shared/errors.js';
 import type { StoreContext } from './context.js';
 import { notify } from '../core/webhooks/webhooks.js';
@@ -24,6 +25,7 @@ import type { Db } from './client.js';
 import { changedMeanwhile, createOp, putOp, removeOp, saveOp, strip, type Item, type Stored, type TxOp } from './entity.js';
 import { getItem, getOwned, queryPage } from './items.js';
 import { keys } from './keys.js';
+import { livePostedMicros } from './leases.js';
 import type { Page } from './pagination.js';
 import { refusal, transact, tryTransact, tryWriteOne } from './transact.js';
 import { ledgerTxn } from './wallet.js';
@@ -137,7 +139,7 @@ export function campaignStore(deps: StoreDeps) {
 
   return {
     async create(advertiserId: string, fields: CampaignFields): Promise<Campaign> {
-      assertValidCampaign(fields, AUCTION_OPTIONS.impressionsPerMille);
+      assertValidCampaign(fields, IMPRESSIONS_PER_MILLE);
       const at = now();
       const c: Campaign = { ...fields, id: ids('cmp'), advertiserId, status: 'draft', funded: false, creatives: [], createdAt: at, updatedAt: at };
       await transact(db, [createOp(db, campaignItem(c, 1), changedMeanwhile(`Campaign ${c.id}`))]);
@@ -157,7 +159,7 @@ export function campaignStore(deps: StoreDeps) {
       const stored = await read(id, advertiserId);
       const c = strip<Campaign>(stored);
       const fields = applyPatch(c, patch);
-      assertValidCampaign(fields, AUCTION_OPTIONS.impressionsPerMille);
+      assertValidCampaign(fields, IMPRESSIONS_PER_MILLE);
       const next: Campaign = { ...c, ...fields, updatedAt: now() };
       // A funded campaign's end-date pointer moves with its schedule.
       const moved = c.funded && next.schedule.end !== c.schedule.end ? [endingPointer(db, c, false), endingPointer(db, next, true)] : [];
@@ -250,11 +252,7 @@ export function campaignStore(deps: StoreDeps) {
      * Adds to a funded campaign's budget: the budget item's total and remaining grow, the money is
      * held (available → held) and the campaign saved, in one transaction (402 without the funds).
      */
-    async topUp(
-      advertiserId: string,
-      id: string,
-      amountMicros: number,
-    ): Promise<{ campaign: Campaign; held: { totalMicros: number; remainingMicros: number; releasedMicros?: number } }> {
+    async topUp(advertiserId: string, id: string, amountMicros: number): Promise<{ campaign: Campaign; held: BudgetHeld }> {
       const stored = await read(id, advertiserId);
       // Read before the write: inside an Idempotency-Key request the write is held back until the response is ready.
       const before = (await this.budgets([id])).get(id);
@@ -277,26 +275,39 @@ export function campaignStore(deps: StoreDeps) {
       return {
         campaign,
         held: {
-          ...(before ?? { totalMicros: 0, remainingMicros: 0 }),
+          ...(before ?? { totalMicros: 0, remainingMicros: 0, releasedMicros: 0, leasedMicros: 0, livePostedMicros: 0 }),
           totalMicros: (before?.totalMicros ?? 0) + amountMicros,
           remainingMicros: (before?.remainingMicros ?? 0) + amountMicros,
         },
       };
     },
 
-    /** The held budget items of these campaigns (absent before activation), by campaign id. */
-    async budgets(ids: readonly string[]): Promise<Map<string, { totalMicros: number; remainingMicros: number; releasedMicros?: number }>> {
-      const found = await batchGetItems(
-        db,
-        ids.map((i) => keys.campaignBudget(i)),
+    /**
+     * The held budget items of these campaigns (absent before activation), by campaign id, with
+     * what their live leases have posted so far (read only for campaigns with money leased).
+     */
+    async budgets(ids: readonly string[]): Promise<Map<string, BudgetHeld>> {
+      const found = [
+        ...(
+          await batchGetItems(
+            db,
+            ids.map((i) => keys.campaignBudget(i)),
+          )
+        ).values(),
+      ];
+      const posted = await livePostedMicros(
+        deps,
+        found.filter((b) => Number(b.leasedMicros ?? 0) > 0).map((b) => b.campaignId as string),
       );
       return new Map(
-        [...found.values()].map((b) => [
+        found.map((b) => [
           b.campaignId as string,
           {
             totalMicros: Number(b.totalMicros),
             remainingMicros: Number(b.remainingMicros),
-            releasedMicros: b.releasedMicros === undefined ? undefined : Number(b.releasedMicros),
+            releasedMicros: Number(b.releasedMicros ?? 0),
+            leasedMicros: Number(b.leasedMicros ?? 0),
+            livePostedMicros: posted.get(b.campaignId as string) ?? 0,
           },
         ]),
       );

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Charge } from '../core/serving/billing.js';
-import { postings } from '../core/ledger/ledger.js';
+import { postings, type Shards } from '../core/ledger/ledger.js';
 import type { StoreContext } from './context.js';
 import { queryAll } from './items.js';
 import { keys } from './keys.js';
@@ -77,10 +77,14 @@ export async function clearEntry(deps: ClearingDeps, e: ClearingEntry): Promise<
           { type: 'campaign', id: e.campaignId },
           `Cleared: earnings on ${e.adUnitId} for ${e.campaignId}, interval ${new Date(e.interval).toISOString()}`,
           postings.clear(e.publisherId, e.openOwnerMicros),
+          { shards: entryShards(e) },
         )
       : [];
   await transact(deps.db, [entry, ...money]);
 }
+
+/** An entry's pending earnings and fee sit in the shards of its key (ledger.ts): its clearing and refunds take them from there. */
+const entryShards = (e: Pick<ClearingEntry, 'pk' | 'sk'>): Shards => ({ pending: e.pk + e.sk, revenue: e.pk + e.sk });
 
 /** Puts an entry whose account may not clear yet on the next day's index (it waits). */
 export async function postpone(deps: Pick<StoreContext, 'db'>, e: ClearingEntry, day: string): Promise<void> {
@@ -150,7 +154,7 @@ export async function refund(
           },
         ]),
     ...ledgerTxn(deps, { type: 'campaign', id: e.campaignId }, memo, postings.refund(e.advertiserId, e.publisherId, amount, closed ? 'available' : 'held'), {
-      shardKey: e.pk + e.sk,
+      shards: entryShards(e),
       fields,
     }),
     ...extra,

@@ -87,6 +87,8 @@ export const keys = {
   // index by end time for the settlement job; the journal by lease (gsi1) and by source and day (gsi2);
   // per-source billing counters; clearing entries per unit × interval × campaign, on a sharded index by due day.
   lease: (leaseId: string): Key => ({ pk: `LEASE#${leaseId}`, sk: 'LEASE' }),
+  // A campaign's live leases (while open), for what they posted: the campaign's spend.
+  campaignLease: (campaignId: string, leaseId: string): Key => ({ pk: `CAMPAIGN#${campaignId}`, sk: `LEASE#${leaseId}` }),
   leasePosted: (leaseId: string, adUnitId: string, interval: number): Key => ({ pk: `LEASE#${leaseId}`, sk: `POSTED#${adUnitId}#${interval}` }),
   leasePostedPrefix: (leaseId: string): Key => ({ pk: `LEASE#${leaseId}`, sk: 'POSTED#' }),
   leasesEnding: (shard: number): string => `LEASES#${shard}`,

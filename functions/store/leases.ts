@@ -1,11 +1,13 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type Batch, shardOf } from '../core/serving/billing.js';
-import { postings } from '../core/ledger/ledger.js';
+import { advertiser, postings, type Shards } from '../core/ledger/ledger.js';
 import type { StoreContext } from './context.js';
+import { batchGetItems } from './batch-get.js';
+import type { TxOp } from './entity.js';
 import { queryAll } from './items.js';
 import { keys } from './keys.js';
-import type { TxOp } from './entity.js';
 import { transact } from './transact.js';
+import { shardMove } from './ledger.js';
 import { ledgerTxn } from './wallet.js';
 
 /**
@@ -107,6 +109,14 @@ export async function claimLease(
       },
     },
   ];
+  ops.push(
+    {
+      item: {
+        Put: { TableName: db.tableName, Item: { ...keys.campaignLease(lease.campaignId, lease.leaseId), entity: 'campaignLease', leaseId: lease.leaseId } },
+      },
+    },
+    ...shardMove(db, advertiser(lease.advertiserId, 'held'), s, undefined, lease.leaseId),
+  );
   if (daily) {
     ops.push({
       item: {
@@ -146,8 +156,18 @@ export async function budgetLeft(
   };
 }
 
-/** One aggregated posting (see above). `expect` is the lease status its poster holds it in; `postedBefore` makes the job's posting idempotent. */
-export async function post(deps: LeaseDeps, target: PostingTarget, batch: Batch, expect: 'live' | 'settling', postedBefore?: number): Promise<void> {
+/**
+ * One aggregated posting (see above). `expect` is the lease status its poster holds it in; `postedBefore` makes the job's posting idempotent;
+ * conflicts are retried until `by` (epoch ms, real time) at the latest.
+ */
+export async function post(
+  deps: LeaseDeps,
+  target: PostingTarget,
+  batch: Batch,
+  expect: 'live' | 'settling',
+  postedBefore?: number,
+  by = deadline(deps),
+): Promise<void> {
   const { db } = deps;
   const { lease, adUnitId, interval } = target;
   const clearingKey = keys.clearing(adUnitId, interval, lease.campaignId);
@@ -161,10 +181,10 @@ export async function post(deps: LeaseDeps, target: PostingTarget, batch: Batch,
         Update: {
           TableName: db.tableName,
           Key: keys.lease(lease.leaseId),
-          UpdateExpression: 'ADD flushes :one',
+          UpdateExpression: 'ADD flushes :one, postedMicros :c',
           ConditionExpression: '#status = :expect',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':one': 1, ':expect': expect },
+          ExpressionAttributeValues: { ':one': 1, ':expect': expect, ':c': batch.chargeMicros },
         },
       },
       onConditionFail: () => new LeaseTaken(),
@@ -224,10 +244,10 @@ export async function post(deps: LeaseDeps, target: PostingTarget, batch: Batch,
       { type: 'campaign', id: lease.campaignId },
       `${batch.events} billed events on ${adUnitId} for ${lease.campaignId}, ${from} – ${to}`,
       postings.accrue(lease.advertiserId, target.publisherId, batch),
-      { shardKey: clearingKey.pk + clearingKey.sk, fields: { interval: { from, to }, events: batch.events, adUnitId } },
+      { shards: postingShards(lease.leaseId, clearingKey), fields: { interval: { from, to }, events: batch.events, adUnitId } },
     ),
   ];
-  await transact(db, ops, Number.POSITIVE_INFINITY, deadline(deps));
+  await transact(db, ops, Number.POSITIVE_INFINITY, Math.min(by, deadline(deps)));
 }
 
 /**
@@ -273,15 +293,22 @@ export async function closeLease(deps: LeaseDeps, lease: Lease, usedMicros: numb
       Update: {
         TableName: db.tableName,
         Key: keys.campaignBudget(lease.campaignId),
-        UpdateExpression: open ? 'ADD remainingMicros :u, leasedMicros :minus' : 'ADD leasedMicros :minus',
+        // After the campaign closed, what the lease did not bill is released (counted with the rest released).
+        UpdateExpression: open ? 'ADD remainingMicros :u, leasedMicros :minus' : 'ADD leasedMicros :minus, releasedMicros :u',
         ConditionExpression: open ? 'attribute_not_exists(closedAt)' : 'attribute_exists(closedAt)',
-        ExpressionAttributeValues: { ':minus': -lease.grantedMicros, ...(open ? { ':u': unused } : {}) },
+        ExpressionAttributeValues: { ':minus': -lease.grantedMicros, ':u': unused },
       },
     },
     onConditionFail: () => new BudgetClosed(),
   });
+  const pointer: TxOp = { item: { Delete: { TableName: db.tableName, Key: keys.campaignLease(lease.campaignId, lease.leaseId) } } };
   try {
-    await transact(db, [leaseOp, back(true), ...daily], Number.POSITIVE_INFINITY, deadline(deps));
+    await transact(
+      db,
+      [leaseOp, pointer, back(true), ...daily, ...shardMove(db, advertiser(lease.advertiserId, 'held'), unused, lease.leaseId, undefined)],
+      Number.POSITIVE_INFINITY,
+      deadline(deps),
+    );
   } catch (error) {
     if (!(error instanceof BudgetClosed)) throw error;
     const release =
@@ -291,13 +318,21 @@ export async function closeLease(deps: LeaseDeps, lease: Lease, usedMicros: numb
             { type: 'campaign', id: lease.campaignId },
             `Lease ${lease.leaseId} ended after its campaign closed: release unspent budget`,
             postings.release(lease.advertiserId, unused),
+            { shards: { held: lease.leaseId } },
           )
         : [];
-    await transact(db, [leaseOp, back(false), ...release], Number.POSITIVE_INFINITY, deadline(deps));
+    await transact(db, [leaseOp, pointer, back(false), ...release], Number.POSITIVE_INFINITY, deadline(deps));
   }
 }
 
 class BudgetClosed extends Error {}
+
+/** A posting spends from its lease's shard of held funds and credits its clearing entry's shards of pending earnings and revenue (ledger.ts). */
+const postingShards = (leaseId: string, clearingKey: { pk: string; sk: string }): Shards => ({
+  held: leaseId,
+  pending: clearingKey.pk + clearingKey.sk,
+  revenue: clearingKey.pk + clearingKey.sk,
+});
 
 /** Moves a live lease to `settling`, so that its instance (if it still runs) posts no more. */
 export async function takeOver(deps: LeaseDeps, lease: Lease): Promise<void> {
@@ -348,4 +383,28 @@ export async function leasesEndedBy(deps: Pick<StoreContext, 'db'>, shard: numbe
     }),
   );
   return (out.Items ?? []).map((i) => i.leaseId as string);
+}
+
+/**
+ * What the live (not yet closed) leases of each campaign have posted so far, for campaigns that
+ * have money leased: a Query of its lease pointers, then one BatchGet of the leases.
+ */
+export async function livePostedMicros(deps: Pick<StoreContext, 'db'>, campaignIds: readonly string[]): Promise<Map<string, number>> {
+  const pointers = await Promise.all(
+    campaignIds.map((id) =>
+      queryAll<{ leaseId: string }>(deps.db, {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :lease)',
+        ExpressionAttributeValues: { ':pk': keys.campaignBudget(id).pk, ':lease': 'LEASE#' },
+      }),
+    ),
+  );
+  const leases = await batchGetItems(
+    deps.db,
+    pointers.flat().map((p) => keys.lease(p.leaseId)),
+  );
+  const posted = new Map<string, number>(campaignIds.map((id) => [id, 0]));
+  for (const l of leases.values())
+    if (l.status === 'live' || l.status === 'settling')
+      posted.set(l.campaignId as string, (posted.get(l.campaignId as string) ?? 0) + Number(l.postedMicros ?? 0));
+  return posted;
 }

@@ -1,6 +1,15 @@
 import { ConflictError, InsufficientFundsError } from '../core/shared/errors.js';
 import { MAX_MICROS } from '../core/shared/money.js';
-import { accountTenant, isBalanced, mayGoNegative, normalise, type LedgerAccount, type LedgerTransaction, type Posting } from '../core/ledger/ledger.js';
+import {
+  accountTenant,
+  isBalanced,
+  mayGoNegative,
+  normalise,
+  type LedgerAccount,
+  type LedgerTransaction,
+  type Posting,
+  type Shards,
+} from '../core/ledger/ledger.js';
 import { batchGetItems } from './batch-get.js';
 import type { Db } from './client.js';
 import { shardOf } from '../core/serving/billing.js';
@@ -12,20 +21,47 @@ import { encodeCursor } from './pagination.js';
 const PLATFORM_OWNER = 'platform';
 
 /**
- * The platform's revenue takes a fee from every posting of every tenant: its balance is split
- * over this many items (shard 0 keeps the unsharded key), each posting adding to one chosen by
- * its shard key, so no one item takes every posting. Its balance is the sum of the shards.
- * Only ever raised: a lowered count would hide the shards above it.
+ * Balances that every aggregated posting writes are split over BALANCE_SHARDS items each (shard 0
+ * keeps the unsharded key), so that no one item takes every posting; such a balance is the sum of
+ * its items, and every reader sums them (getBalances). Each amount stays in the item it was put in
+ * until it leaves by the same key, so no item goes negative:
+ * - platform revenue: a posting's fee goes to the shard of its clearing entry, and a refund of the
+ *   entry takes it from there; other fees spread by transaction id;
+ * - a publisher's pending earnings: the shard of their clearing entry (the posting credits it, the
+ *   entry's clearing or refund debits it);
+ * - an advertiser's held funds: shard 0, except a budget lease's slice, which its claim moves into
+ *   the lease's shard (shardMove: one account, no ledger line), its postings spend from there, and
+ *   its close moves back (or releases, when the campaign has closed).
+ * Only ever raised: another count would move keys to other shards.
  */
-export const REVENUE_SHARDS = 16;
-const SHARDED: ReadonlySet<LedgerAccount> = new Set(['platform:revenue']);
+export const BALANCE_SHARDS = 16;
+type ShardedBucket = keyof Shards;
+const SHARDED: ReadonlySet<string> = new Set<ShardedBucket>(['revenue', 'pending', 'held']);
+const bucketOf = (account: LedgerAccount): string => account.split(':').at(-1) ?? account;
+const isSharded = (account: LedgerAccount): boolean => SHARDED.has(bucketOf(account));
 
-/** The item that holds an account's balance (a shard of it, for a sharded account). */
-export function balanceKey(account: LedgerAccount, shardKey: string): Key {
-  return SHARDED.has(account) ? shardKeyOf(account, shardOf(shardKey, REVENUE_SHARDS)) : keys.balance(account);
+/** The item that holds an account's balance (the shard of it its transaction names, for a sharded account). */
+function balanceKey(account: LedgerAccount, txn: Pick<LedgerTransaction, 'id' | 'shards'>): Key {
+  if (!isSharded(account)) return keys.balance(account);
+  const bucket = bucketOf(account) as ShardedBucket;
+  return shardItem(account, txn.shards?.[bucket] ?? (bucket === 'revenue' ? txn.id : undefined));
 }
 
+/** The item of a sharded balance that a key goes to (no key: shard 0). */
+const shardItem = (account: LedgerAccount, key: string | undefined): Key => shardKeyOf(account, key === undefined ? 0 : shardOf(key, BALANCE_SHARDS));
+
 const shardKeyOf = (account: LedgerAccount, shard: number): Key => (shard === 0 ? keys.balance(account) : keys.balance(`${account}#${shard}`));
+
+/**
+ * Moves `amountMicros` of a sharded balance from the item of key `from` to that of key `to`
+ * (undefined: shard 0). The balance stays the same, so no ledger line records it; the source item
+ * must cover it. Nothing when both keys land on one item.
+ */
+export function shardMove(db: Db, account: LedgerAccount, amountMicros: number, from: string | undefined, to: string | undefined): TxOp[] {
+  const [source, target] = [shardItem(account, from), shardItem(account, to)];
+  if (amountMicros === 0 || source.pk === target.pk) return [];
+  return [balanceUpdate(db, source, { account, amountMicros: -amountMicros }), balanceUpdate(db, target, { account, amountMicros })];
+}
 
 export interface LedgerLine {
   txnId: string;
@@ -47,21 +83,7 @@ export function ledgerOps(db: Db, txn: LedgerTransaction, fields: Record<string,
   if (!isBalanced(lines) || lines.length === 0) throw new Error(`Unbalanced or empty ledger transaction ${txn.id}`);
   const tooLarge = lines.find((p) => Math.abs(p.amountMicros) > MAX_MICROS);
   if (tooLarge) throw overLimit(tooLarge.account);
-  const balanceOps: TxOp[] = lines.map((p) => ({
-    item: {
-      Update: {
-        TableName: db.tableName,
-        Key: balanceKey(p.account, txn.shardKey ?? txn.id),
-        UpdateExpression: 'ADD balanceMicros :amount, version :one SET entity = :entity, account = :account',
-        ...balanceLimit(p),
-        ExpressionAttributeValues: { ':amount': p.amountMicros, ':one': 1, ':entity': 'balance', ':account': p.account, ':limit': limitOf(p) },
-      },
-    },
-    onConditionFail: () =>
-      p.amountMicros < 0 && !mayGoNegative(p.account)
-        ? new InsufficientFundsError(`Balance ${bucketName(p.account)} does not cover ${-p.amountMicros} micros`)
-        : overLimit(p.account),
-  }));
+  const balanceOps = lines.map((p) => balanceUpdate(db, balanceKey(p.account, txn), p));
   const byOwner = new Map<string, Posting[]>();
   for (const p of lines) {
     const owner = accountTenant(p.account) ?? PLATFORM_OWNER;
@@ -89,7 +111,26 @@ export function ledgerOps(db: Db, txn: LedgerTransaction, fields: Record<string,
   return [...balanceOps, ...lineOps];
 }
 
-const bucketName = (account: LedgerAccount): string => account.split(':').at(-1) ?? account;
+/** One conditional balance update: ADD the posting's amount to the item, within the account's limits (balanceLimit). */
+function balanceUpdate(db: Db, key: Key, p: Posting): TxOp {
+  return {
+    item: {
+      Update: {
+        TableName: db.tableName,
+        Key: key,
+        UpdateExpression: 'ADD balanceMicros :amount, version :one SET entity = :entity, account = :account',
+        ...balanceLimit(p),
+        ExpressionAttributeValues: { ':amount': p.amountMicros, ':one': 1, ':entity': 'balance', ':account': p.account, ':limit': limitOf(p) },
+      },
+    },
+    onConditionFail: () =>
+      p.amountMicros < 0 && !mayGoNegative(p.account)
+        ? new InsufficientFundsError(`Balance ${bucketName(p.account)} does not cover ${-p.amountMicros} micros`)
+        : overLimit(p.account),
+  };
+}
+
+const bucketName = bucketOf;
 
 const overLimit = (account: LedgerAccount): ConflictError =>
   new ConflictError(`Balance ${bucketName(account)} would pass ${MAX_MICROS} micros, the most a balance holds`, { maxMicros: MAX_MICROS });
@@ -110,9 +151,7 @@ const limitOf = (p: Posting): number =>
 export async function getBalances(db: Db, accounts: readonly LedgerAccount[]): Promise<Map<LedgerAccount, number>> {
   const result = new Map<LedgerAccount, number>(accounts.map((a) => [a, 0]));
   if (accounts.length === 0) return result;
-  const wanted = [...new Set(accounts)].flatMap((a) =>
-    SHARDED.has(a) ? Array.from({ length: REVENUE_SHARDS }, (_, i) => shardKeyOf(a, i)) : [keys.balance(a)],
-  );
+  const wanted = [...new Set(accounts)].flatMap((a) => (isSharded(a) ? Array.from({ length: BALANCE_SHARDS }, (_, i) => shardKeyOf(a, i)) : [keys.balance(a)]));
   const found = await batchGetItems(db, wanted);
   for (const item of found.values())
     result.set(item.account as LedgerAccount, (result.get(item.account as LedgerAccount) ?? 0) + (item.balanceMicros as number));

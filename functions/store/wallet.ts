@@ -1,4 +1,4 @@
-import { postings, type LedgerAccount, type Posting, type Cause } from '../core/ledger/ledger.js';
+import { postings, type LedgerAccount, type Posting, type Cause, type Shards } from '../core/ledger/ledger.js';
 import type { StoreContext } from './context.js';
 import { NotFoundError } from '../core/shared/errors.js';
 import type { Role, Tenant } from '../core/tenants/tenants.js';
@@ -19,11 +19,11 @@ export function ledgerTxn(
   cause: Cause,
   memo: string,
   lines: Posting[],
-  extra: { shardKey?: string; fields?: Record<string, unknown> } = {},
+  extra: { shards?: Shards; fields?: Record<string, unknown> } = {},
 ): TxOp[] {
   return ledgerOps(
     deps.db,
-    { id: deps.ids('txn'), at: deps.clock().toISOString(), cause, memo, postings: lines, ...(extra.shardKey ? { shardKey: extra.shardKey } : {}) },
+    { id: deps.ids('txn'), at: deps.clock().toISOString(), cause, memo, postings: lines, ...(extra.shards ? { shards: extra.shards } : {}) },
     extra.fields,
   );
 }

@@ -8,6 +8,7 @@ import { aMarket, anActiveCampaign, onUnit, type Market } from '../support/campa
 import { booksOf, expectSettled, tokensFor } from '../support/billing.js';
 import { movableClock, TEST_SECRET, testDeps, type MovableClock } from '../support/deps.js';
 import { BROWSER_UA } from '../support/http.js';
+import { scanEntity } from '../support/table.js';
 
 /**
  * Crash mid-traffic (issue 11): a real serve process (test/support/serve-child.ts) bills
@@ -61,13 +62,14 @@ describe('a serve process killed mid-traffic', () => {
     const tokens = tokensFor(deps, market, id, market.unitId, 80, { charge: CHARGE, source: { address: '127.0.0.1', userAgent: BROWSER_UA } });
 
     const first = await startServe();
-    let answered = 0;
+    // The decisions whose impression the server acknowledged (answered 200): each must end on the ledger once.
+    const acknowledged: string[] = [];
     const inFlight = tokens.slice(0, 60).map(async (t, i) => {
       await new Promise((r) => setTimeout(r, i * 20));
       const res = await fetch(`${first.base}/t/i/${t.impression}`, { headers: { 'user-agent': BROWSER_UA } }).catch(() => undefined);
-      if (res?.status === 200) answered += 1;
+      if (res?.status === 200) acknowledged.push(t.decisionId);
     });
-    while (answered < 20) await new Promise((r) => setTimeout(r, 20));
+    while (acknowledged.length < 20) await new Promise((r) => setTimeout(r, 20));
     first.child.kill('SIGKILL');
     await Promise.all(inFlight);
     const afterCrash = await booksOf(deps, id);
@@ -75,7 +77,10 @@ describe('a serve process killed mid-traffic', () => {
     expect(afterCrash.openLeases).toBeGreaterThan(0);
 
     const second = await startServe();
-    for (const t of tokens.slice(60)) expect((await fetch(`${second.base}/t/i/${t.impression}`, { headers: { 'user-agent': BROWSER_UA } })).status).toBe(200);
+    for (const t of tokens.slice(60)) {
+      expect((await fetch(`${second.base}/t/i/${t.impression}`, { headers: { 'user-agent': BROWSER_UA } })).status).toBe(200);
+      acknowledged.push(t.decisionId);
+    }
     second.child.kill('SIGTERM');
     await once(second.child, 'exit');
 
@@ -83,5 +88,8 @@ describe('a serve process killed mid-traffic', () => {
     await settleExpiredLeases(deps, deps.clock());
     const books = await expectSettled(deps, id);
     expect(books.journalEvents).toBeGreaterThanOrEqual(afterCrash.journalEvents + 20);
+    // Every acknowledged event is in the journal as billed (the budget covers them all), so posted once (expectSettled).
+    const billed = new Set((await scanEntity(deps, 'decisionEvent')).filter((e) => e.campaignId === id && e.billed).map((e) => e.decisionId as string));
+    expect(acknowledged.filter((d) => !billed.has(d))).toEqual([]);
   }, 300_000);
 });

@@ -7,6 +7,9 @@ import { createApp } from '../../functions/http/app.js';
 import { aMarket, anActiveCampaign, aUnit, onUnit, type Market } from '../support/campaigns.js';
 import { booksOf, expectSettled, tokensFor } from '../support/billing.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
+import { call } from '../support/http.js';
+import { ledgerState, total } from '../support/money.js';
+import { scanEntity } from '../support/table.js';
 
 /**
  * Budget leases, the journal and aggregated postings (DESIGN §8) with several serve instances
@@ -76,6 +79,76 @@ describe('budget leases', { timeout: 300_000 }, () => {
     await settleExpiredLeases(deps, deps.clock());
     await dying.stop();
     expect(await expectSettled(deps, id)).toEqual(books);
+  });
+
+  it('shows a campaign spent what was billed, not what is leased: spent = billed after a flush, remaining = budget − billed', async () => {
+    const { id, unit } = await aCampaignFor(100 * CHARGE);
+    const engine = new ServeEngine(deps);
+    const progress = async () => {
+      const body = (await call(app, 'GET', `/v1/campaigns/${id}`, { key: market.advertiser.key })).body;
+      return { spentMicros: body.spentMicros, remainingMicros: body.remainingMicros };
+    };
+    // Seven billed events: more than one lease of four charges, the last one live with one unbilled charge.
+    for (const t of tokensFor(deps, market, id, unit, 7, { charge: CHARGE })) expect((await engine.track(t.impression, 'i', t.source)).outcome).toBe('billed');
+    clock().advance(deps.config.POSTING_INTERVAL_SECONDS * 1000);
+    await engine.flush();
+    expect((await booksOf(deps, id)).openLeases).toBe(1);
+    expect(await progress()).toEqual({ spentMicros: 7 * CHARGE, remainingMicros: 93 * CHARGE });
+    await engine.stop();
+    expect(await progress()).toEqual({ spentMicros: 7 * CHARGE, remainingMicros: 93 * CHARGE });
+  });
+
+  it('spreads pending earnings and held funds over several balance items, and every reader sees their sum, also after the campaign ends mid-lease', async () => {
+    // A market of its own: its wallets hold only this campaign's money.
+    const own = await aMarket(app, deps);
+    const FUNDS = 10_000_000_000;
+    const BUDGET = 1_000 * CHARGE;
+    const units = [own.unitId, ...(await Promise.all(Array.from({ length: 5 }, () => aUnit(app, own))))];
+    const id = await anActiveCampaign(app, deps, own.advertiser, own.admin, {
+      targeting: [[{ attribute: 'adUnitId', op: 'in', values: units }]],
+      budget: { totalMicros: BUDGET },
+    });
+    const engines = [new ServeEngine(deps), new ServeEngine(deps), new ServeEngine(deps)];
+    const tokens = units.flatMap((unit) => tokensFor(deps, own, id, unit, 6, { charge: CHARGE }));
+    for (const [i, t] of tokens.entries()) expect((await engines[i % engines.length]!.track(t.impression, 'i', t.source)).outcome).toBe('billed');
+    await Promise.all(engines.slice(1).map((e) => e.stop()));
+    // The campaign ends while the first instance still holds a lease with unposted events.
+    expect((await call(app, 'POST', `/v1/campaigns/${id}/archive`, { key: own.advertiser.key })).status).toBe(200);
+    await engines[0]!.stop();
+    const billed = tokens.length * CHARGE;
+    const owner = (tokens.length * CHARGE * (10_000 - deps.config.PLATFORM_FEE_BPS)) / 10_000;
+    const items = (account: string) => scanEntity(deps, 'balance').then((all) => all.filter((b) => b.account === account && b.balanceMicros !== 0));
+    expect((await items(`publisher:${own.publisher.id}:pending`)).length).toBeGreaterThan(1);
+    const wallet = async (key: string) => (await call(app, 'GET', '/v1/wallet', { key })).body.balances;
+    expect(await wallet(own.publisher.key)).toMatchObject({ pendingMicros: owner, earnedMicros: 0 });
+    expect(await wallet(own.advertiser.key)).toMatchObject({ heldMicros: 0, availableMicros: FUNDS - billed });
+    const books = await booksOf(deps, id);
+    expect(books).toMatchObject({ journalMicros: billed, postedMicros: billed, openLeases: 0, leasedMicros: 0 });
+    const { stored, replayed } = await ledgerState(deps);
+    expect(total(stored)).toBe(0);
+    expect(stored).toEqual(replayed);
+  });
+
+  it('stops a flush at its deadline: what it could not post waits for the next flush or the settlement job, and nothing is dropped', async () => {
+    const units = [await aUnit(app, market), await aUnit(app, market), await aUnit(app, market)];
+    const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, {
+      // Enough that no lease claim is refused (a refused claim flushes on its own).
+      targeting: [[{ attribute: 'adUnitId', op: 'in', values: units }]],
+      budget: { totalMicros: 1_000 * CHARGE },
+    });
+    // A deadline shorter than any write: a flush starts at most one posting per lease, then stops.
+    // Two leases (four charges, then the rest) hold three postings (a unit each), so one flush cannot post them all.
+    const engine = new ServeEngine({ ...deps, config: { ...deps.config, BILLING_DEADLINE_MS: 1 } });
+    const tokens = units.flatMap((unit) => tokensFor(deps, market, id, unit, 2, { charge: CHARGE }));
+    for (const t of tokens) expect((await engine.track(t.impression, 'i', t.source)).outcome).toBe('billed');
+    clock().advance(deps.config.POSTING_INTERVAL_SECONDS * 1000);
+    await engine.flush();
+    const cut = await booksOf(deps, id);
+    expect(cut.journalMicros).toBe(6 * CHARGE);
+    expect(cut.postedMicros).toBeLessThan(cut.journalMicros);
+    await engine.stop();
+    await settleAll();
+    expect((await expectSettled(deps, id)).journalMicros).toBe(6 * CHARGE);
   });
 
   it('keeps the books exact over random sequences of events, flushes and crashes across instances', async () => {

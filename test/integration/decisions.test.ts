@@ -126,6 +126,25 @@ describe('POST /v1/decisions', () => {
     expect((await publicDecide({ adUnitId: unit, viewer: { id: 'shown-elsewhere' } })).body.ad).not.toBeNull();
   });
 
+  it('does not wait on DynamoDB for state younger than SERVE_STATE_MAX_AGE_SECONDS: the refresh runs behind the decision', async () => {
+    const lazy = await testDeps({ env: { SERVE_STATE_MAX_AGE_SECONDS: '60' } });
+    const world = await serveWorld(lazy);
+    const unit = await unitOf(world.app, world.market);
+    const lazyDecide = () => call(world.serve, 'POST', '/v1/decisions', { body: { adUnitId: unit, viewer: { id: 'lazy' } } });
+    const clock = lazy.clock as MovableClock;
+    expect((await lazyDecide()).body).toEqual({ ad: null }); // cold: waits for the first refresh, which finds nothing
+    const id = await anActiveCampaign(world.app, lazy, world.market.advertiser, world.market.admin, { targeting: onUnit(unit) });
+    clock.advance(1_100);
+    // The feed is due, but the state is a second old: this decision answers from it, and starts the refresh.
+    expect((await lazyDecide()).body).toEqual({ ad: null });
+    await serveEngine(lazy).refresh();
+    expect((await lazyDecide()).body.ad).toMatchObject({ campaignId: id });
+    // Past the bound a decision waits: a paused campaign is gone from the very next one.
+    await call(world.app, 'POST', `/v1/campaigns/${id}/pause`, { key: world.market.advertiser.key });
+    clock.advance(61_000);
+    expect((await lazyDecide()).body).toEqual({ ad: null });
+  });
+
   it('answers unknown units 404, disabled units with no ad, bad input 400 naming fields', async () => {
     expect((await decide('unit_nope')).status).toBe(404);
     const unit = await unitOf(app, market);

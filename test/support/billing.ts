@@ -15,7 +15,10 @@ const addresses = new Map<string, string>();
 /** Each viewer reads from a network of its own (a /24 apart), so that one viewer is one source. */
 function sourceOf(viewer: string): RequestSource {
   let address = addresses.get(viewer);
-  if (address === undefined) addresses.set(viewer, (address = `10.${(addresses.size >> 8) & 255}.${addresses.size & 255}.7`));
+  if (address === undefined) {
+    address = `10.${(addresses.size >> 8) & 255}.${addresses.size & 255}.7`;
+    addresses.set(viewer, address);
+  }
   return { address, userAgent: BROWSER_UA };
 }
 
@@ -59,7 +62,7 @@ export function tokensFor(
       TEST_SECRET,
       exp,
     );
-    return { ...tokens, source, fingerprint: seen };
+    return { ...tokens, decisionId: `dec_${tag}_${i}`, source, fingerprint: seen };
   });
 }
 

@@ -15,8 +15,15 @@ export const TEST_SECRET = 'test-tracking-secret-0123456789abcdef0123456789';
  * key id, so a fresh random id isolates test files (and tests) from each other.
  */
 export async function testDeps(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<Deps> {
-  // Tests deliver webhooks to receivers on 127.0.0.1, so they allow private networks unless a test turns it off.
-  const config: Config = parseConfig({ TABLE_NAME: 'placard', TRACKING_SECRET: TEST_SECRET, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', ...options.env });
+  // Tests deliver webhooks to receivers on 127.0.0.1, so they allow private networks unless a test turns it off;
+  // decisions see what a test just changed once its clock has moved past the feed's interval (SERVE_STATE_MAX_AGE_SECONDS 0).
+  const config: Config = parseConfig({
+    TABLE_NAME: 'placard',
+    TRACKING_SECRET: TEST_SECRET,
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+    SERVE_STATE_MAX_AGE_SECONDS: '0',
+    ...options.env,
+  });
   const accessKeyId = `test${randomBytes(8).toString('hex')}`;
   const db = createDb(config.TABLE_NAME, {
     endpoint: inject('dynamoEndpoint'),

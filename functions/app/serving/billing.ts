@@ -129,7 +129,8 @@ export class Biller {
             interval,
             intervalSeconds: config.POSTING_INTERVAL_SECONDS,
           };
-          lease.pending.set(key, (p = { target, batch: emptyBatch() }));
+          p = { target, batch: emptyBatch() };
+          lease.pending.set(key, p);
         }
         addTo(p.batch, charge);
       } else lease.used -= charge.chargeMicros;
@@ -162,16 +163,25 @@ export class Biller {
     await this.flush();
   }
 
+  /**
+   * A flush starts no posting or close after BILLING_DEADLINE_MS (real time) and retries none past
+   * it, so it never outlives the function: what is left stays for the next flush, or for the
+   * settlement job if the instance goes away.
+   */
   private async flushOnce(): Promise<void> {
+    const by = Date.now() + this.deps.config.BILLING_DEADLINE_MS;
     const now = this.deps.clock().getTime();
     for (const [id, lease] of this.leases) if (now >= lease.endsAt || lease.dirty) this.retire(id);
     // A live lease posts an interval once it has ended (one posting per lease × unit × interval); a retired one posts all.
     const ended = now - this.deps.config.POSTING_INTERVAL_SECONDS * MS_PER_SECOND;
-    await Promise.all([...[...this.leases.values()].map((lease) => this.postAll(lease, ended)), ...this.retired.map((lease) => this.postAll(lease, Infinity))]);
+    await Promise.all([
+      ...[...this.leases.values()].map((lease) => this.postAll(lease, ended, by)),
+      ...this.retired.map((lease) => this.postAll(lease, Infinity, by)),
+    ]);
     const kept: LiveLease[] = [];
     for (const lease of this.retired) {
       if (lease.dirty) continue; // left live for the settlement job
-      if (lease.inflight > 0 || lease.pending.size > 0) {
+      if (lease.inflight > 0 || lease.pending.size > 0 || Date.now() >= by) {
         kept.push(lease);
         continue;
       }
@@ -185,13 +195,14 @@ export class Biller {
     this.retired = kept;
   }
 
-  /** Posts a lease's batches of intervals that started by `until`, one after another (each bumps its flush count). */
-  private async postAll(lease: LiveLease, until: number): Promise<void> {
+  /** Posts a lease's batches of intervals that started by `until`, one after another (each bumps its flush count), until `by`. */
+  private async postAll(lease: LiveLease, until: number, by: number): Promise<void> {
     for (const [key, p] of [...lease.pending]) {
+      if (Date.now() >= by) return;
       if (p.target.interval > until) continue;
       lease.pending.delete(key);
       try {
-        await post(this.deps, p.target, p.batch, 'live');
+        await post(this.deps, p.target, p.batch, 'live', undefined, by);
         lease.flushes += 1;
       } catch (error) {
         if (error instanceof ConflictError) {

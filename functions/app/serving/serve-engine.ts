@@ -1,7 +1,8 @@
 import type { Campaign, ServedCreative } from '../../core/campaigns/campaign.js';
-import { buildIndex, type TargetingIndex } from '../../core/serving/be-index.js';
+import { buildIndex } from '../../core/serving/be-index.js';
 import { INVALID, type Outcome } from '../../core/serving/billing.js';
-import { decide, type CampaignRuntime, type NoAdReason } from '../../core/serving/decide.js';
+import { CTR_OPTIONS } from '../../core/serving/ctr.js';
+import { decide, type CampaignRuntime, type DecideOptions, type NoAdReason } from '../../core/serving/decide.js';
 import { eventValidity } from '../../core/serving/event-validity.js';
 import { fingerprint, isBot, type RequestSource } from '../../core/serving/fingerprint.js';
 import { effectiveFloor } from '../../core/serving/floor.js';
@@ -12,8 +13,10 @@ import { hourKey } from '../../core/serving/reports.js';
 import { trackingTokens, verifyToken, type TrackingEvent, type TrackingPayload, type TrackingRef } from '../../core/serving/tracking.js';
 import { unitAccess } from '../../core/serving/unit-access.js';
 import { localDate, viewerContext, viewerHash, type ViewerInput } from '../../core/serving/viewer.js';
+import { Ranking } from '../../core/serving/ranking.js';
 import { LruMap } from '../../core/shared/lru.js';
 import { NotFoundError, RateLimitedError, UnauthorizedError } from '../../core/shared/errors.js';
+import type { Config } from '../../config.js';
 import type { Deps } from '../../deps.js';
 import { batchGetItems, BatchReader, itemId } from '../../store/batch-get.js';
 import { ChangeFeed } from '../../store/change-feed.js';
@@ -94,7 +97,9 @@ const MS_PER_HOUR = 3_600_000;
 
 export class ServeEngine {
   private readonly feed: ChangeFeed<Campaign>;
-  private index: TargetingIndex | undefined;
+  private readonly options: DecideOptions;
+  /** The targeting index over the active campaigns and their auction order (ranking.ts). */
+  private ranking: Ranking<ServedCreative[]> | undefined;
   private runtimes = new Map<string, CampaignRuntime<ServedCreative[]>>();
   private byAdvertiser = new Map<string, string[]>();
   private budgets = new Map<string, BudgetView>();
@@ -102,6 +107,8 @@ export class ServeEngine {
   private readonly caps: FrequencyCaps = { capOf: () => undefined, maxPerHours: 0 };
   private readonly reader: BatchReader;
   private budgetsAt = -Infinity;
+  /** When the last refresh (feed and, when due, budgets) completed. */
+  private refreshedAt = -Infinity;
   private readonly units: LruMap<string, { unit: AdUnitRecord | null; until: number }>;
   private readonly recent: LruMap<string, Served[]>;
   private readonly perSource: RateLimiter;
@@ -116,6 +123,7 @@ export class ServeEngine {
     this.feed = new ChangeFeed<Campaign>(deps.db, 'campaigns', deps.clock);
     this.reader = new BatchReader(deps.db, deps.config.VIEWER_BATCH_WAIT_MS);
     this.biller = new Biller(deps);
+    this.options = decideOptions(deps.config);
     this.flushedAt = deps.clock().getTime();
     // Also when no decision comes: the last interval's counts and postings do not wait for traffic.
     this.timer = setInterval(() => void this.flush(), deps.config.COUNTER_FLUSH_MS);
@@ -138,7 +146,7 @@ export class ServeEngine {
     const hash = viewerHash(req.viewer.id);
     const source = fingerprint(caller, secret, this.deps.clock().getTime());
     this.admit(source, hash);
-    const [unit] = await Promise.all([this.adUnit(req.adUnitId), this.refresh()]);
+    const [unit] = await Promise.all([this.adUnit(req.adUnitId), this.current()]);
     // Another tenant's unit is not theirs to debug: as if it did not exist.
     if (caller.debugTenantId !== undefined && caller.debugTenantId !== unit.ownerTenantId) throw new NotFoundError(`Ad unit ${unit.id} not found`);
     const now = this.deps.clock().getTime();
@@ -164,22 +172,23 @@ export class ServeEngine {
       for (const [id, n] of frequencyCounts(countersOf(await this.reader.get(keys.viewerFrequency(hash))), capOf, now))
         counts.set(id, Math.max(n, counts.get(id) ?? 0));
     }
-    const result = decide({
-      index: this.index!,
-      campaigns: this.runtimes,
-      adUnit: {
-        id: unit.id,
-        accountId: unit.accountId,
-        accountCategory: unit.category,
-        floorCpmMicros: effectiveFloor(unit, now),
-        blockedCategories: unit.blockedCategories,
+    const result = decide(
+      {
+        ranking: this.ranking!,
+        adUnit: {
+          id: unit.id,
+          accountId: unit.accountId,
+          accountCategory: unit.category,
+          floorCpmMicros: effectiveFloor(unit, now),
+          blockedCategories: unit.blockedCategories,
+        },
+        viewer: viewerContext(req.viewer),
+        frequencyCounts: counts,
+        now,
+        exclude,
       },
-      viewer: viewerContext(req.viewer),
-      frequencyCounts: counts,
-      now,
-      random: Math.random,
-      exclude,
-    });
+      this.options,
+    );
     void this.flushIfDue(now);
     if (result.ad === null) return { ad: null, reason: result.reason };
     const ad = result.ad;
@@ -322,8 +331,22 @@ export class ServeEngine {
    * up to date. Concurrent callers share one refresh.
    */
   refresh(): Promise<void> {
-    this.refreshing ??= this.update().finally(() => (this.refreshing = undefined));
+    this.refreshing ??= this.update().finally(() => {
+      this.refreshing = undefined;
+    });
     return this.refreshing;
+  }
+
+  /**
+   * The state a decision may use. A refresh always starts when one is due, but a decision waits
+   * for it only when the last one completed more than SERVE_STATE_MAX_AGE_SECONDS ago: otherwise
+   * it runs behind the decision, which does not wait on DynamoDB.
+   */
+  private current(): Promise<void> {
+    const refreshing = this.refresh();
+    if (this.deps.clock().getTime() - this.refreshedAt > this.deps.config.SERVE_STATE_MAX_AGE_SECONDS * MS_PER_SECOND) return refreshing;
+    refreshing.catch((error: unknown) => this.deps.logger.warn('refresh failed', { error }));
+    return Promise.resolve();
   }
 
   /**
@@ -338,13 +361,14 @@ export class ServeEngine {
 
   private async update(): Promise<void> {
     const changed = await this.feed.refresh();
-    if (changed > 0 || this.index === undefined) this.rebuild();
+    if (changed > 0 || this.ranking === undefined) this.rebuild();
     if (this.deps.clock().getTime() - this.budgetsAt >= this.deps.config.BUDGET_REFRESH_SECONDS * MS_PER_SECOND) await this.refreshBudgets();
+    this.refreshedAt = this.deps.clock().getTime();
   }
 
   private rebuild(): void {
     const active = [...this.feed.items.values()].filter((c) => c.status === 'active' && c.creatives.length > 0);
-    this.index = buildIndex(active.map((c) => ({ id: c.id, targeting: c.targeting })));
+    const index = buildIndex(active.map((c) => ({ id: c.id, targeting: c.targeting })));
     this.maxCapHours = Math.max(0, ...active.map((c) => (c.frequencyCap ? c.frequencyCap.perHours : 0)));
     // A campaign that stopped serving (paused, ended, exhausted) gives its lease back.
     for (const c of this.feed.items.values()) if (c.status !== 'active') this.biller.retire(c.id);
@@ -355,6 +379,7 @@ export class ServeEngine {
     const longest = Math.max(0, ...[...caps.values()].map((cap) => cap?.perHours ?? 0));
     Object.assign(this.caps, { capOf: (id: string) => caps.get(id), maxPerHours: longest });
     this.runtimes = new Map(active.map((c) => [c.id, this.runtime(c)]));
+    this.ranking = new Ranking(index, this.runtimes, this.options);
     this.byAdvertiser = new Map();
     for (const c of active) {
       const list = this.byAdvertiser.get(c.advertiserId);
@@ -412,6 +437,8 @@ export class ServeEngine {
         ctrStats: { impressions: view.impressions, clicks: view.clicks },
       });
     }
+    // CTR statistics moved: CPC campaigns may rank elsewhere now.
+    if (this.ranking !== undefined) this.ranking = new Ranking(this.ranking.index, this.runtimes, this.options);
     this.budgetsAt = now.getTime();
   }
 
@@ -447,6 +474,16 @@ export class ServeEngine {
   }
 }
 
+/** The auction, pacing and CTR settings of decisions, from the configuration. */
+export function decideOptions(config: Config): DecideOptions {
+  return {
+    auction: { minIncrementMicros: config.AUCTION_MIN_INCREMENT_MICROS, minChargeMicros: config.AUCTION_MIN_CHARGE_MICROS },
+    pacing: { lookAheadMs: config.PACING_LOOK_AHEAD_SECONDS * MS_PER_SECOND },
+    ctr: CTR_OPTIONS,
+    maxAuctionRounds: config.AUCTION_MAX_ROUNDS,
+  };
+}
+
 /** An event's report counts: invalid ones under `invalid` and their reason. */
 function countsOf(outcome: Outcome, spendMicros: number, event: TrackingEvent): Increments {
   if (INVALID.has(outcome)) return { invalid: 1, [`invalid:${outcome}`]: 1 };
@@ -461,6 +498,9 @@ const engines = new WeakMap<Db, ServeEngine>();
 /** One engine per table client: it lives as long as the Lambda instance (or the test's app). */
 export function serveEngine(deps: Deps): ServeEngine {
   let engine = engines.get(deps.db);
-  if (engine === undefined) engines.set(deps.db, (engine = new ServeEngine(deps)));
+  if (engine === undefined) {
+    engine = new ServeEngine(deps);
+    engines.set(deps.db, engine);
+  }
   return engine;
 }

@@ -117,13 +117,27 @@ export function afterTopUp(campaign: Campaign): CampaignStatus {
   return status === 'budget_exhausted' ? 'active' : status;
 }
 
-/** What a campaign has spent and has left: nothing is spent before activation; after it, the budget item counts down. */
-export function budgetProgress(
-  campaign: Pick<Campaign, 'budget' | 'funded'>,
-  held: { totalMicros: number; remainingMicros: number; releasedMicros?: number } | undefined,
-): { spentMicros: number; remainingMicros: number } {
+/**
+ * A funded campaign's budget item: not leased (`remaining`), in live leases (`leased`), released
+ * when it closed, and what its live leases have posted so far (store/leases.ts).
+ */
+export interface BudgetHeld {
+  totalMicros: number;
+  remainingMicros: number;
+  releasedMicros: number;
+  leasedMicros: number;
+  livePostedMicros: number;
+}
+
+/**
+ * What a campaign has spent and has left: nothing is spent before activation; after it, spent is
+ * what was billed and posted (remaining = budget − spent − released).
+ */
+export function budgetProgress(campaign: Pick<Campaign, 'budget' | 'funded'>, held: BudgetHeld | undefined): { spentMicros: number; remainingMicros: number } {
   if (!held) return { spentMicros: 0, remainingMicros: campaign.budget.totalMicros };
-  return { spentMicros: held.totalMicros - held.remainingMicros - (held.releasedMicros ?? 0), remainingMicros: held.remainingMicros };
+  // Leased is not spent: what live leases have not posted yet is still left (it comes back unless billed).
+  const remainingMicros = held.remainingMicros + held.leasedMicros - held.livePostedMicros;
+  return { spentMicros: held.totalMicros - held.releasedMicros - remainingMicros, remainingMicros };
 }
 
 /** Whether the budget is held and must be released when the campaign leaves for good. */

@@ -32,9 +32,16 @@ export interface LedgerTransaction {
   cause: Cause;
   memo: string;
   postings: Posting[];
-  /** Spreads writes to sharded balances (platform revenue); the same key always hits the same shard. Defaults to the id. */
-  shardKey?: string;
+  /**
+   * Which item of each sharded balance (store/ledger.ts) the transaction writes, by key: the same
+   * key always hits the same item. Without one, platform revenue spreads by the transaction's id and
+   * a publisher's pending or an advertiser's held balance goes to its first item.
+   */
+  shards?: Shards;
 }
+
+/** Shard keys of the balances that aggregated postings write: platform revenue, publisher pending, advertiser held. */
+export type Shards = Partial<Record<'revenue' | 'pending' | 'held', string>>;
 
 export const advertiser = (tenantId: string, bucket: AdvertiserBucket): LedgerAccount => `advertiser:${tenantId}:${bucket}`;
 export const publisher = (tenantId: string, bucket: PublisherBucket): LedgerAccount => `publisher:${tenantId}:${bucket}`;

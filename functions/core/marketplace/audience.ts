@@ -109,8 +109,3 @@ function formatSum(sum: number): string {
   // Enough digits to show why it failed, without float noise like 1.0000000000000002.
   return String(Number(sum.toFixed(6)));
 }
-
-/** Share of one value, 0 when the profile does not list it. */
-export function shareOf(distribution: Readonly<Record<string, number | undefined>>, key: string): number {
-  return distribution[key] ?? 0;
-}

@@ -30,21 +30,21 @@ export interface AuctionCandidate {
   ctr: number;
 }
 
-export const AUCTION_OPTIONS = {
-  /** Added to the runner-up's eCPM: the smallest step that beats it. */
-  minIncrementMicros: 1,
-  /** Impressions per CPM unit: "cost per mille". */
-  impressionsPerMille: 1000,
-  /** No billed event costs less: a free impression or click would never settle. */
-  minChargeMicros: 1,
-  /**
-   * Subtracted before rounding a CPC charge up: clearing / (CTR × 1000) is a binary floating
-   * point division, where an exact quotient such as 1000 can come out as 1000.0000000001.
-   */
-  roundingSlack: 1e-9,
-};
+/** Impressions per CPM unit: "cost per mille". */
+export const IMPRESSIONS_PER_MILLE = 1000;
+/**
+ * Subtracted before rounding a CPC charge up: clearing / (CTR × 1000) is a binary floating
+ * point division, where an exact quotient such as 1000 can come out as 1000.0000000001.
+ */
+const ROUNDING_SLACK = 1e-9;
 
-export type AuctionOptions = typeof AUCTION_OPTIONS;
+/** The auction's tunables (functions/config.ts: AUCTION_*). */
+export interface AuctionOptions {
+  /** Added to the runner-up's eCPM: the smallest step that beats it. */
+  minIncrementMicros: number;
+  /** No billed event costs less: a free impression or click would never settle. */
+  minChargeMicros: number;
+}
 
 export interface AuctionResult<C extends AuctionCandidate = AuctionCandidate> {
   winner: C;
@@ -55,44 +55,50 @@ export interface AuctionResult<C extends AuctionCandidate = AuctionCandidate> {
   chargeEvent: ChargeEvent;
 }
 
-export function ecpmMicros(candidate: AuctionCandidate, options: Partial<AuctionOptions> = {}): number {
-  const { impressionsPerMille } = { ...AUCTION_OPTIONS, ...options };
+export function ecpmMicros(candidate: AuctionCandidate): number {
   if (candidate.model === 'cpm') return candidate.bidMicros;
   const ctr = Number.isFinite(candidate.ctr) && candidate.ctr > 0 ? candidate.ctr : 0;
-  return Math.floor(candidate.bidMicros * ctr * impressionsPerMille);
+  return Math.floor(candidate.bidMicros * ctr * IMPRESSIONS_PER_MILLE);
+}
+
+/** Whether a candidate may bid at all: some value, and a bid that covers the smallest charge. */
+export function canBid(candidate: AuctionCandidate, options: AuctionOptions): boolean {
+  const minBid = candidate.model === 'cpm' ? options.minChargeMicros * IMPRESSIONS_PER_MILLE : options.minChargeMicros;
+  return ecpmMicros(candidate) > 0 && candidate.bidMicros >= minBid;
+}
+
+/** The clearing price of a winner at `winnerEcpm` over a runner-up at `runnerUpEcpm` (-1: none). */
+export function clearingCpm(winnerEcpm: number, runnerUpEcpm: number, floorCpmMicros: number, options: AuctionOptions): number {
+  return runnerUpEcpm < 0 ? floorCpmMicros : Math.max(floorCpmMicros, Math.min(winnerEcpm, runnerUpEcpm + options.minIncrementMicros));
 }
 
 /** The billed price per event for a winner clearing at `clearingCpmMicros` (see the module docblock). */
-export function chargeFor(
-  winner: AuctionCandidate,
-  clearingCpmMicros: number,
-  options: Partial<AuctionOptions> = {},
-): { chargeMicros: number; chargeEvent: ChargeEvent } {
-  const { impressionsPerMille, minChargeMicros, roundingSlack } = { ...AUCTION_OPTIONS, ...options };
+export function chargeFor(winner: AuctionCandidate, clearingCpmMicros: number, options: AuctionOptions): { chargeMicros: number; chargeEvent: ChargeEvent } {
   if (winner.model === 'cpm') {
-    const cap = Math.floor(winner.bidMicros / impressionsPerMille);
-    const price = Math.max(minChargeMicros, Math.ceil(clearingCpmMicros / impressionsPerMille));
+    const cap = Math.floor(winner.bidMicros / IMPRESSIONS_PER_MILLE);
+    const price = Math.max(options.minChargeMicros, Math.ceil(clearingCpmMicros / IMPRESSIONS_PER_MILLE));
     return { chargeMicros: Math.min(price, cap), chargeEvent: 'impression' };
   }
-  const price = Math.ceil(clearingCpmMicros / (winner.ctr * impressionsPerMille) - roundingSlack);
-  return { chargeMicros: Math.min(winner.bidMicros, Math.max(minChargeMicros, price)), chargeEvent: 'click' };
+  const price = Math.ceil(clearingCpmMicros / (winner.ctr * IMPRESSIONS_PER_MILLE) - ROUNDING_SLACK);
+  return { chargeMicros: Math.min(winner.bidMicros, Math.max(options.minChargeMicros, price)), chargeEvent: 'click' };
 }
 
+/**
+ * The auction over a set of candidates, every one of them looked at. Decisions run the same
+ * auction by walking candidates in rank order (decide.ts), which tests check against this.
+ */
 export function runAuction<C extends AuctionCandidate>(
   candidates: readonly C[],
   floorCpmMicros: number,
-  options: Partial<AuctionOptions> & { random?: () => number } = {},
+  options: AuctionOptions & { random?: () => number },
 ): AuctionResult<C> | null {
-  const opts = { ...AUCTION_OPTIONS, ...options };
   let best: C | undefined;
   let bestEcpm = -1;
   let ties = 0;
   let runnerUp = -1;
   for (const c of candidates) {
-    const e = ecpmMicros(c, opts);
-    if (e <= 0 || e < floorCpmMicros) continue;
-    if (c.model === 'cpm' && c.bidMicros < opts.minChargeMicros * opts.impressionsPerMille) continue;
-    if (c.model === 'cpc' && c.bidMicros < opts.minChargeMicros) continue;
+    const e = ecpmMicros(c);
+    if (e < floorCpmMicros || !canBid(c, options)) continue;
     if (best === undefined || e > bestEcpm) {
       runnerUp = bestEcpm;
       best = c;
@@ -109,6 +115,6 @@ export function runAuction<C extends AuctionCandidate>(
     }
   }
   if (best === undefined) return null;
-  const clearingCpmMicros = runnerUp < 0 ? floorCpmMicros : Math.max(floorCpmMicros, Math.min(bestEcpm, runnerUp + opts.minIncrementMicros));
-  return { winner: best, ecpmMicros: bestEcpm, clearingCpmMicros, ...chargeFor(best, clearingCpmMicros, opts) };
+  const clearingCpmMicros = clearingCpm(bestEcpm, runnerUp, floorCpmMicros, options);
+  return { winner: best, ecpmMicros: bestEcpm, clearingCpmMicros, ...chargeFor(best, clearingCpmMicros, options) };
 }

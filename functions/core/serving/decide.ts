@@ -1,47 +1,40 @@
-import { AUCTION_OPTIONS, runAuction } from './auction.js';
-import type { AuctionCandidate, AuctionOptions, BidModel, ChargeEvent } from './auction.js';
-import type { TargetingIndex } from './be-index.js';
-import { CTR_OPTIONS, estimateCtr } from './ctr.js';
-import type { CtrOptions, CtrStats } from './ctr.js';
+import type { AuctionOptions, BidModel, ChargeEvent } from './auction.js';
+import { chargeFor, clearingCpm } from './auction.js';
+import type { CtrOptions } from './ctr.js';
 import { isOverCap } from './frequency.js';
-import type { FrequencyCap } from './frequency.js';
-import { PACING_OPTIONS, dayPosition, inSchedule, localTime, shouldServe } from './pacing.js';
-import type { DayPosition, LocalTime, PacingOptions, Schedule } from './pacing.js';
+import type { PacingOptions } from './pacing.js';
+import { inSchedule, shouldServe, zoneTime } from './pacing.js';
+import type { CampaignRuntime, Ranking } from './ranking.js';
 import type { TargetingContext } from './targeting.js';
+
+export type { CampaignRuntime } from './ranking.js';
 
 /**
  * One programmatic decision, pure: everything it needs is passed in, already read.
  *
  * 1. Match: the index gives the campaigns whose targeting fits the viewer and the page (the ad
  *    unit's id, account and account category join the viewer's attributes).
- * 2. Filter, cheapest first: the unit's blocked categories, the schedule, budget left (lifetime
- *    and today), the frequency cap, then pacing (which may draw from `random`).
- * 3. Auction the rest on eCPM with a smoothed CTR (auction.ts): floor, second price + 1 micro.
- * 4. A winner that cannot afford its charge (lifetime remaining or today's budget left below
- *    it) drops out and the auction runs again without it, a bounded number of rounds.
+ * 2. Walk the matches in auction order (ranking.ts: eCPM descending, ties to the smallest id),
+ *    popped from a heap of their ranks, so that only the few at the top are looked at.
+ * 3. Each is filtered, cheapest first: the unit's blocked categories, the schedule, budget left
+ *    (lifetime and today), the frequency cap, then even pacing.
+ * 4. The first that passes and bids at least the floor is the winner; the next one that does
+ *    sets the second price (auction.ts: runner-up + 1 micro, at least the floor; the floor when
+ *    alone). A winner that cannot afford its charge (lifetime remaining or today's budget left
+ *    below it) drops out and the next one takes its place, at most `maxAuctionRounds` times.
  *
- * No ad comes with the reason of the stage that removed the last candidate, plus counts of
- * what each stage dropped, for reports and debugging.
+ * This is the second-price auction of `runAuction` over every match that passes the filters,
+ * winner, price and the rounds alike (test/unit/serving/decide.test.ts checks it against that
+ * brute force); the walk stops as soon as the price is settled. Its work is the match plus a
+ * heap over the matches plus a few filtered candidates — all of them only when none can win.
+ *
+ * No ad comes with the furthest stage any candidate reached (the filters in order, then
+ * `below_floor` when one passed them all but bid under the floor, or `budget` when every one that
+ * could win could not pay), plus counts of what each stage dropped among the candidates looked
+ * at, for debugging.
  */
 
 export type NoAdReason = 'no_match' | 'blocked_category' | 'out_of_schedule' | 'budget' | 'frequency_cap' | 'paced' | 'below_floor';
-
-export interface CampaignRuntime<C = unknown> {
-  id: string;
-  model: BidModel;
-  bidMicros: number;
-  category: string;
-  schedule: Schedule;
-  /** Null when the campaign has no daily budget: then it is not paced. */
-  dailyBudgetMicros: number | null;
-  /** Spent in the current local day of the schedule's zone. */
-  spentTodayMicros: number;
-  /** Lifetime budget left. */
-  remainingMicros: number;
-  ctrStats: CtrStats;
-  frequencyCap?: FrequencyCap | null;
-  creative: C;
-}
 
 export interface AdUnitContext {
   id: string;
@@ -52,31 +45,23 @@ export interface AdUnitContext {
 }
 
 export interface DecideInput<C = unknown> {
-  index: TargetingIndex;
-  campaigns: ReadonlyMap<string, CampaignRuntime<C>>;
+  /** The index and the campaigns it matches, ranked (ranking.ts). */
+  ranking: Ranking<C>;
   adUnit: AdUnitContext;
   viewer: TargetingContext;
   /** Impressions per campaign in its frequency window, as read; absent means 0. */
   frequencyCounts: ReadonlyMap<string, number>;
   now: Date | number;
-  random: () => number;
   /** Campaigns that may not win this decision: those already on the page (several placements). */
   exclude?: ReadonlySet<string>;
 }
 
-export const DECIDE_OPTIONS = {
-  auction: AUCTION_OPTIONS as AuctionOptions,
-  pacing: PACING_OPTIONS as PacingOptions,
-  ctr: CTR_OPTIONS as CtrOptions,
-  /** Auctions re-run when winners cannot afford their charge; past this, give up (budget). */
-  maxAuctionRounds: 8,
-};
-
 export interface DecideOptions {
-  auction?: Partial<AuctionOptions>;
-  pacing?: Partial<PacingOptions>;
-  ctr?: Partial<CtrOptions>;
-  maxAuctionRounds?: number;
+  auction: AuctionOptions;
+  pacing: PacingOptions;
+  ctr: CtrOptions;
+  /** Winners that cannot afford their charge are passed over; past this many, give up (budget). */
+  maxAuctionRounds: number;
 }
 
 export interface WinningAd<C = unknown> {
@@ -96,101 +81,125 @@ export type Decision<C = unknown> =
   | { ad: WinningAd<C>; matched: number; dropped: DropCounts }
   | { ad: null; reason: NoAdReason; matched: number; dropped: DropCounts };
 
-interface Bidder<C> extends AuctionCandidate {
-  campaign: CampaignRuntime<C>;
-}
+/** The filters' reasons in the order they run: a later one means the candidate got further. */
+const STAGES: readonly NoAdReason[] = ['no_match', 'blocked_category', 'out_of_schedule', 'budget', 'frequency_cap', 'paced'];
+const PASSED = STAGES.length;
+/** Stamps wrap before the Int32 epoch would overflow; then all stamps are cleared once. */
+const MAX_EPOCH = 0x7fffffff;
 
 /** The targeting context of a request: the viewer's attributes plus the page's, which win. */
 export function requestContext(viewer: TargetingContext, adUnit: AdUnitContext): TargetingContext {
   return { ...viewer, adUnitId: [adUnit.id], accountId: [adUnit.accountId], accountCategory: [adUnit.accountCategory] };
 }
 
-export function decide<C>(input: DecideInput<C>, options: DecideOptions = {}): Decision<C> {
-  const auctionOptions = { ...DECIDE_OPTIONS.auction, ...options.auction };
-  const pacingOptions = { ...DECIDE_OPTIONS.pacing, ...options.pacing };
-  const ctrOptions = { ...DECIDE_OPTIONS.ctr, ...options.ctr };
-  const maxRounds = options.maxAuctionRounds ?? DECIDE_OPTIONS.maxAuctionRounds;
-  const { adUnit, now, random } = input;
-  const nowMs = typeof now === 'number' ? now : now.getTime();
+export function decide<C>(input: DecideInput<C>, options: DecideOptions): Decision<C> {
+  const { ranking, adUnit } = input;
+  const { minChargeMicros } = options.auction;
+  const nowMs = typeof input.now === 'number' ? input.now : input.now.getTime();
   const dropped: DropCounts = {};
   const drop = (reason: Exclude<NoAdReason, 'no_match'>): void => {
     dropped[reason] = (dropped[reason] ?? 0) + 1;
   };
 
-  // Intl is the costly part of schedules and pacing: once per zone per decision.
-  const zones = new Map<string, { local: LocalTime; day: DayPosition }>();
-  const zone = (tz: string): { local: LocalTime; day: DayPosition } => {
-    let z = zones.get(tz);
-    if (z === undefined) zones.set(tz, (z = { local: localTime(nowMs, tz), day: dayPosition(nowMs, tz) }));
-    return z;
+  /** How far campaign c gets through the filters: the index of its stage in STAGES, or PASSED. */
+  const stageOf = (c: CampaignRuntime<C>): number => {
+    if (adUnit.blockedCategories.includes(c.category)) return 1;
+    const dayparts = c.schedule.dayparts != null && c.schedule.dayparts.length > 0;
+    if (!inSchedule(c.schedule, nowMs, dayparts ? zoneTime(nowMs, c.schedule.timezone) : undefined)) return 2;
+    const daily = c.dailyBudgetMicros;
+    if (c.remainingMicros < minChargeMicros || (daily !== null && daily - c.spentTodayMicros < minChargeMicros)) return 3;
+    if (isOverCap(c.frequencyCap, input.frequencyCounts.get(c.id) ?? 0)) return 4;
+    if (daily !== null) {
+      const day = zoneTime(nowMs, c.schedule.timezone).day;
+      if (!shouldServe({ dailyBudgetMicros: daily, spentTodayMicros: c.spentTodayMicros, day }, options.pacing)) return 5;
+    }
+    return PASSED;
   };
 
-  const ids = input.index.match(requestContext(input.viewer, adUnit));
-  let last: NoAdReason = 'no_match';
-  const bidders: Bidder<C>[] = [];
-  let matched = 0;
-  for (const id of ids) {
-    const c = input.campaigns.get(id);
-    // The index can be a little older than the runtime state: a campaign gone since is no match.
-    if (c === undefined || input.exclude?.has(id)) continue;
-    matched++;
-    if (adUnit.blockedCategories.includes(c.category)) {
-      drop((last = 'blocked_category'));
-      continue;
-    }
-    const z = c.schedule.dayparts != null && c.schedule.dayparts.length > 0 ? zone(c.schedule.timezone) : undefined;
-    if (!inSchedule(c.schedule, nowMs, z?.local)) {
-      drop((last = 'out_of_schedule'));
-      continue;
-    }
-    if (
-      c.remainingMicros < auctionOptions.minChargeMicros ||
-      (c.dailyBudgetMicros !== null && c.dailyBudgetMicros - c.spentTodayMicros < auctionOptions.minChargeMicros)
-    ) {
-      drop((last = 'budget'));
-      continue;
-    }
-    if (isOverCap(c.frequencyCap, input.frequencyCounts.get(c.id) ?? 0)) {
-      drop((last = 'frequency_cap'));
-      continue;
-    }
-    if (c.dailyBudgetMicros !== null) {
-      const day = zone(c.schedule.timezone).day;
-      if (!shouldServe({ dailyBudgetMicros: c.dailyBudgetMicros, spentTodayMicros: c.spentTodayMicros, day }, random, pacingOptions)) {
-        drop((last = 'paced'));
-        continue;
-      }
-    }
-    const ctr = c.model === 'cpc' ? estimateCtr(c.ctrStats, ctrOptions) : 0;
-    bidders.push({ campaignId: c.id, model: c.model, bidMicros: c.bidMicros, ctr, campaign: c });
+  // Matches → a min-heap of their ranks, less the excluded and those the runtime state no longer knows.
+  if (++ranking.epoch === MAX_EPOCH) {
+    ranking.excluded.fill(0);
+    ranking.epoch = 1;
   }
-  if (bidders.length === 0) return { ad: null, reason: last, matched, dropped };
+  const epoch = ranking.epoch;
+  for (const id of input.exclude ?? []) {
+    const o = ranking.ordinalOf.get(id);
+    if (o !== undefined) ranking.excluded[ranking.rankOf[o] as number] = epoch;
+  }
+  const heap = ranking.heap;
+  let n = 0;
+  for (const o of ranking.index.matchOrdinals(requestContext(input.viewer, adUnit))) {
+    const r = ranking.rankOf[o] as number;
+    if (r >= 0 && ranking.excluded[r] !== epoch) heap[n++] = r;
+  }
+  const matched = n;
+  for (let i = (n >> 1) - 1; i >= 0; i--) siftDown(heap, i, n);
 
-  let pool = bidders;
-  for (let round = 0; round < maxRounds; round++) {
-    const result = runAuction(pool, adUnit.floorCpmMicros, auctionOptions);
-    if (result === null) {
-      // Whatever is left is under the floor (or worth nothing); an empty pool means budget took them all.
-      for (let i = 0; i < pool.length; i++) drop('below_floor');
-      return { ad: null, reason: pool.length > 0 ? 'below_floor' : 'budget', matched, dropped };
-    }
-    const c = result.winner.campaign;
+  let furthest = 0;
+  let rounds = 0;
+  /** The winner so far (a rank), waiting for the runner-up that sets its price; -1 for none. */
+  let pending = -1;
+  /** Settles the pending winner at `runnerUp` eCPM (-1: none): the ad, or null when it cannot pay. */
+  const settle = (runnerUp: number): WinningAd<C> | null => {
+    const c = ranking.byRank[pending] as CampaignRuntime<C>;
+    const ecpm = ranking.ecpm[pending] as number;
+    const ctr = ranking.ctr[pending] as number;
+    const clearingCpmMicros = clearingCpm(ecpm, runnerUp, adUnit.floorCpmMicros, options.auction);
+    const charge = chargeFor({ campaignId: c.id, model: c.model, bidMicros: c.bidMicros, ctr }, clearingCpmMicros, options.auction);
     const dailyLeft = c.dailyBudgetMicros === null ? Infinity : c.dailyBudgetMicros - c.spentTodayMicros;
-    if (c.remainingMicros >= result.chargeMicros && dailyLeft >= result.chargeMicros) {
-      const ad: WinningAd<C> = {
-        campaignId: c.id,
-        creative: c.creative,
-        model: c.model,
-        ctr: result.winner.ctr,
-        ecpmMicros: result.ecpmMicros,
-        clearingCpmMicros: result.clearingCpmMicros,
-        chargeMicros: result.chargeMicros,
-        chargeEvent: result.chargeEvent,
-      };
-      return { ad, matched, dropped };
+    if (c.remainingMicros >= charge.chargeMicros && dailyLeft >= charge.chargeMicros) {
+      return { campaignId: c.id, creative: c.creative, model: c.model, ctr, ecpmMicros: ecpm, clearingCpmMicros, ...charge };
     }
     drop('budget');
-    pool = pool.filter((b) => b !== result.winner);
+    rounds++;
+    pending = -1;
+    return null;
+  };
+  while (n > 0) {
+    const r = heap[0] as number;
+    heap[0] = heap[--n] as number;
+    siftDown(heap, 0, n);
+    const stage = stageOf(ranking.byRank[r] as CampaignRuntime<C>);
+    if (stage < PASSED) {
+      drop(STAGES[stage] as Exclude<NoAdReason, 'no_match'>);
+      if (stage > furthest) furthest = stage;
+      continue;
+    }
+    if (r < ranking.biddable && (ranking.ecpm[r] as number) >= adUnit.floorCpmMicros) {
+      if (pending >= 0) {
+        const ad = settle(ranking.ecpm[r] as number);
+        if (ad !== null) return { ad, matched, dropped };
+        if (rounds >= options.maxAuctionRounds) return { ad: null, reason: 'budget', matched, dropped };
+      }
+      pending = r;
+      continue;
+    }
+    // Under the floor (or never able to bid): so is every candidate after it that can bid.
+    drop('below_floor');
+    if (pending >= 0) {
+      const ad = settle(-1);
+      if (ad !== null) return { ad, matched, dropped };
+      if (rounds >= options.maxAuctionRounds) return { ad: null, reason: 'budget', matched, dropped };
+    }
+    return { ad: null, reason: 'below_floor', matched, dropped };
   }
-  return { ad: null, reason: 'budget', matched, dropped };
+  if (pending >= 0) {
+    const ad = settle(-1);
+    if (ad !== null) return { ad, matched, dropped };
+  }
+  return { ad: null, reason: rounds > 0 ? 'budget' : (STAGES[furthest] as NoAdReason), matched, dropped };
+}
+
+/** Restores the min-heap property below position i of heap[0, n). */
+function siftDown(heap: Int32Array, i: number, n: number): void {
+  const x = heap[i] as number;
+  for (;;) {
+    let child = 2 * i + 1;
+    if (child >= n) break;
+    if (child + 1 < n && (heap[child + 1] as number) < (heap[child] as number)) child++;
+    if ((heap[child] as number) >= x) break;
+    heap[i] = heap[child] as number;
+    i = child;
+  }
+  heap[i] = x;
 }

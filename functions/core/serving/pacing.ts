@@ -3,11 +3,8 @@
  *
  * Pacing: by a fraction f of the local day, a campaign may have spent dailyBudget × f, plus a
  * short look-ahead so that a campaign at the very start of its day (or just after a win) is not
- * shut out for lack of a few micros. A campaign at or above that line is throttled:
- * - `even`: serve iff spent < allowed. Deterministic; spend follows the line in small steps.
- * - `probabilistic`: serve with probability (allowed − spent) / look-ahead budget, capped at 1,
- *   drawn from the injected random source, so that spend near the line is spread over requests
- *   instead of going to whichever request comes first.
+ * shut out for lack of a few micros. A campaign at or above that line is throttled: it serves
+ * iff spent < allowed. Deterministic; spend follows the line in small steps.
  *
  * Local days come from Intl (tz database), so DST days of 23 or 25 hours pace over their real
  * length. Formatters are cached per zone: creating one costs far more than using it.
@@ -15,14 +12,10 @@
 
 const MS_PER_SECOND = 1000;
 
-export const PACING_OPTIONS = {
-  /** How far ahead of the even line a campaign may spend, as a span of the day. */
-  lookAheadMs: 2 * 60 * MS_PER_SECOND,
-  mode: 'even' as PacingMode,
-};
-
-export type PacingMode = 'even' | 'probabilistic';
-export type PacingOptions = typeof PACING_OPTIONS;
+export interface PacingOptions {
+  /** How far ahead of the even line a campaign may spend, as a span of the day (config: PACING_LOOK_AHEAD_SECONDS). */
+  lookAheadMs: number;
+}
 
 export interface LocalTime {
   year: number;
@@ -129,6 +122,38 @@ export function dayPosition(now: Date | number, timeZone: string): DayPosition {
   return { dayStartMs, dayEndMs, elapsedMs, fraction: elapsedMs / (dayEndMs - dayStartMs) };
 }
 
+/** The local weekday and hour in a zone at an instant, and where it falls in its local day. */
+export interface ZoneTime {
+  weekday: number;
+  hour: number;
+  day: DayPosition;
+}
+
+const MS_PER_MINUTE = 60 * MS_PER_SECOND;
+/** Per zone, the last minute computed: every offset change falls on a minute, so the weekday, hour and day bounds hold for all of it. */
+const zoneMinutes = new Map<string, { fromMs: number; weekday: number; hour: number; dayStartMs: number; dayEndMs: number }>();
+
+/**
+ * `localTime` and `dayPosition` at once, for a decision: Intl (several formatToParts calls) runs
+ * once per zone per minute, not once per request.
+ */
+export function zoneTime(epochMs: number, timeZone: string): ZoneTime {
+  let m = zoneMinutes.get(timeZone);
+  if (m === undefined || epochMs < m.fromMs || epochMs >= m.fromMs + MS_PER_MINUTE) {
+    const t = localTime(epochMs, timeZone);
+    const day = dayPosition(epochMs, timeZone);
+    const fromMs = Math.floor(epochMs / MS_PER_MINUTE) * MS_PER_MINUTE;
+    m = { fromMs, weekday: t.weekday, hour: t.hour, dayStartMs: day.dayStartMs, dayEndMs: day.dayEndMs };
+    zoneMinutes.set(timeZone, m);
+  }
+  const elapsedMs = epochMs - m.dayStartMs;
+  return {
+    weekday: m.weekday,
+    hour: m.hour,
+    day: { dayStartMs: m.dayStartMs, dayEndMs: m.dayEndMs, elapsedMs, fraction: elapsedMs / (m.dayEndMs - m.dayStartMs) },
+  };
+}
+
 export interface PacingInput {
   dailyBudgetMicros: number;
   spentTodayMicros: number;
@@ -136,22 +161,15 @@ export interface PacingInput {
 }
 
 /** What the campaign may have spent by now: the even line plus the look-ahead, never above the budget. */
-export function allowedSpendMicros(input: PacingInput, options: Partial<PacingOptions> = {}): number {
-  const { lookAheadMs } = { ...PACING_OPTIONS, ...options };
+export function allowedSpendMicros(input: PacingInput, options: PacingOptions): number {
   const dayMs = input.day.dayEndMs - input.day.dayStartMs;
-  const fraction = Math.min(1, (input.day.elapsedMs + lookAheadMs) / dayMs);
+  const fraction = Math.min(1, (input.day.elapsedMs + options.lookAheadMs) / dayMs);
   return Math.floor(input.dailyBudgetMicros * fraction);
 }
 
-/** Whether pacing lets the campaign take this request. `random` is only drawn in probabilistic mode. */
-export function shouldServe(input: PacingInput, random: () => number, options: Partial<PacingOptions> = {}): boolean {
-  const opts = { ...PACING_OPTIONS, ...options };
-  const headroom = allowedSpendMicros(input, opts) - input.spentTodayMicros;
-  if (headroom <= 0) return false;
-  if (opts.mode === 'even') return true;
-  const dayMs = input.day.dayEndMs - input.day.dayStartMs;
-  const lookAheadBudget = (input.dailyBudgetMicros * opts.lookAheadMs) / dayMs;
-  return random() < Math.min(1, headroom / lookAheadBudget);
+/** Whether pacing lets the campaign take this request: it has spent less than it may by now. */
+export function shouldServe(input: PacingInput, options: PacingOptions): boolean {
+  return input.spentTodayMicros < allowedSpendMicros(input, options);
 }
 
 export interface Daypart {
@@ -177,7 +195,7 @@ export interface Schedule {
   timezone: string;
 }
 
-export function inSchedule(schedule: Schedule, now: Date | number, local?: LocalTime): boolean {
+export function inSchedule(schedule: Schedule, now: Date | number, local?: Pick<LocalTime, 'weekday' | 'hour'>): boolean {
   const epochMs = typeof now === 'number' ? now : now.getTime();
   if (epochMs < Date.parse(schedule.start)) return false;
   if (schedule.end != null && epochMs >= Date.parse(schedule.end)) return false;

@@ -33,10 +33,6 @@ export type Targeting = readonly Conjunction[];
 /** What is known about the viewer and the page: missing and multi-valued attributes allowed. */
 export type TargetingContext = Partial<Record<Attribute, readonly string[]>>;
 
-export function isAttribute(value: string): value is Attribute {
-  return (ATTRIBUTES as readonly string[]).includes(value);
-}
-
 export function evaluatePredicate(predicate: Predicate, ctx: TargetingContext): boolean {
   const have = ctx[predicate.attribute];
   let any = false;

@@ -82,10 +82,6 @@ export class IdempotencyInProgressError extends DomainError {
   readonly code = 'idempotency_in_progress';
 }
 
-export class PayloadTooLargeError extends DomainError {
-  readonly code = 'payload_too_large';
-}
-
 export class RateLimitedError extends DomainError {
   readonly code = 'rate_limited';
   constructor(

@@ -1,24 +1,22 @@
-import { seededRandom } from '../../../functions/core/shared/random.js';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../functions/core/shared/clock.js';
-import { allowedSpendMicros, dayPosition, inSchedule, localTime, shouldServe } from '../../../functions/core/serving/pacing.js';
-import type { PacingMode, Schedule } from '../../../functions/core/serving/pacing.js';
+import { allowedSpendMicros, dayPosition, inSchedule, localTime, shouldServe, zoneTime } from '../../../functions/core/serving/pacing.js';
+import type { Schedule } from '../../../functions/core/serving/pacing.js';
 
 const HOUR = 3_600_000;
 
 /** Steady traffic through one local day: a request every `everyMs`, each win at a fixed price. */
-function simulateDay(dayStart: Date, timeZone: string, mode: PacingMode): { hourly: number[]; total: number; hours: number } {
+function simulateDay(dayStart: Date, timeZone: string): { hourly: number[]; total: number; hours: number } {
   const clock = fixedClock(dayStart);
   const dailyBudgetMicros = 24_000_000;
   const priceMicros = 10_000;
-  const random = seededRandom(42);
   const { dayEndMs } = dayPosition(clock(), timeZone);
   const hours = Math.round((dayEndMs - dayStart.getTime()) / HOUR);
   const hourly = new Array<number>(hours).fill(0);
   let spent = 0;
   while (clock().getTime() < dayEndMs) {
     const day = dayPosition(clock(), timeZone);
-    if (spent + priceMicros <= dailyBudgetMicros && shouldServe({ dailyBudgetMicros, spentTodayMicros: spent, day }, random, { mode })) {
+    if (spent + priceMicros <= dailyBudgetMicros && shouldServe({ dailyBudgetMicros, spentTodayMicros: spent, day }, { lookAheadMs: 2 * 60_000 })) {
       spent += priceMicros;
       const h = Math.floor(day.elapsedMs / HOUR);
       hourly[h] = (hourly[h] ?? 0) + priceMicros;
@@ -61,36 +59,37 @@ describe('shouldServe', () => {
   });
 
   it('throttles a campaign at or above the line', () => {
-    const never = (): number => {
-      throw new Error('even pacing draws no random number');
-    };
-    expect(shouldServe({ dailyBudgetMicros: 24_000_000, spentTodayMicros: 12_000_000, day }, never, { lookAheadMs: 0 })).toBe(false);
-    expect(shouldServe({ dailyBudgetMicros: 24_000_000, spentTodayMicros: 11_999_999, day }, never, { lookAheadMs: 0 })).toBe(true);
+    expect(shouldServe({ dailyBudgetMicros: 24_000_000, spentTodayMicros: 12_000_000, day }, { lookAheadMs: 0 })).toBe(false);
+    expect(shouldServe({ dailyBudgetMicros: 24_000_000, spentTodayMicros: 11_999_999, day }, { lookAheadMs: 0 })).toBe(true);
   });
 
-  it('serves with a probability that shrinks near the line in probabilistic mode', () => {
-    const input = { dailyBudgetMicros: 24_000_000, spentTodayMicros: 12_500_000, day };
-    // Allowed 13 000 000 with a one-hour look-ahead worth 1 000 000: headroom 500 000 → p = 0.5.
-    expect(shouldServe(input, () => 0.49, { lookAheadMs: HOUR, mode: 'probabilistic' })).toBe(true);
-    expect(shouldServe(input, () => 0.51, { lookAheadMs: HOUR, mode: 'probabilistic' })).toBe(false);
+  it("spreads a day's budget evenly over the hours", () => {
+    const { hourly, total, hours } = simulateDay(new Date('2025-03-09T16:00:00Z'), 'Asia/Shanghai');
+    expect(hours).toBe(24);
+    for (const spend of hourly) {
+      expect(spend).toBeGreaterThanOrEqual((24_000_000 / 24) * 0.85);
+      expect(spend).toBeLessThanOrEqual((24_000_000 / 24) * 1.15);
+    }
+    expect(total).toBeGreaterThanOrEqual(24_000_000 * 0.98);
   });
-
-  for (const mode of ['even', 'probabilistic'] as const) {
-    it(`spreads a day's budget evenly over the hours (${mode})`, () => {
-      const { hourly, total, hours } = simulateDay(new Date('2025-03-09T16:00:00Z'), 'Asia/Shanghai', mode);
-      expect(hours).toBe(24);
-      for (const spend of hourly) {
-        expect(spend).toBeGreaterThanOrEqual((24_000_000 / 24) * 0.85);
-        expect(spend).toBeLessThanOrEqual((24_000_000 / 24) * 1.15);
-      }
-      expect(total).toBeGreaterThanOrEqual(24_000_000 * 0.98);
-    });
-  }
 
   it('paces a 23-hour DST day over 23 hours', () => {
-    const { hourly, hours } = simulateDay(new Date('2025-03-09T05:00:00Z'), 'America/New_York', 'even');
+    const { hourly, hours } = simulateDay(new Date('2025-03-09T05:00:00Z'), 'America/New_York');
     expect(hours).toBe(23);
     for (const spend of hourly) expect(Math.abs(spend - 24_000_000 / 23)).toBeLessThanOrEqual((24_000_000 / 23) * 0.15);
+  });
+});
+
+describe('zoneTime', () => {
+  it('agrees with localTime and dayPosition at every minute of a DST day, whatever order it is asked in', () => {
+    // New York's spring-forward day, then back: each answer must not come from another minute's cache.
+    const start = Date.parse('2025-03-09T05:00:00Z');
+    const instants = Array.from({ length: 24 * 60 }, (_, m) => start + m * 60_000 + ((m * 7_919) % 60_000));
+    for (const at of [...instants, ...instants.reverse()]) {
+      const t = localTime(at, 'America/New_York');
+      const z = zoneTime(at, 'America/New_York');
+      expect({ weekday: z.weekday, hour: z.hour, day: z.day }).toEqual({ weekday: t.weekday, hour: t.hour, day: dayPosition(at, 'America/New_York') });
+    }
   });
 });
 

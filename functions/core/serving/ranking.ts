@@ -1,0 +1,108 @@
+import type { AuctionOptions, BidModel } from './auction.js';
+import { canBid, ecpmMicros } from './auction.js';
+import type { TargetingIndex } from './be-index.js';
+import { estimateCtr } from './ctr.js';
+import type { CtrOptions, CtrStats } from './ctr.js';
+import type { FrequencyCap } from './frequency.js';
+import type { Schedule } from './pacing.js';
+
+/**
+ * The campaigns a serve instance may show, prepared once per change so that a decision does
+ * little more than match (decide.ts): every campaign the index knows, ranked in the order the
+ * auction would pick it — eCPM descending, then campaign id ascending (the auction's tie rule) —
+ * with the campaigns that can never win (eCPM 0, or a bid below the smallest charge) after all
+ * others.
+ *
+ * A campaign's eCPM depends on its bid and, for CPC, on its CTR statistics: build a new ranking
+ * when either changes (the serve engine does on every index rebuild and budget refresh). Budget
+ * and today's spend are read live from the runtime objects, which the engine updates in place.
+ */
+
+export interface CampaignRuntime<C = unknown> {
+  id: string;
+  model: BidModel;
+  bidMicros: number;
+  category: string;
+  schedule: Schedule;
+  /** Null when the campaign has no daily budget: then it is not paced. */
+  dailyBudgetMicros: number | null;
+  /** Spent in the current local day of the schedule's zone. */
+  spentTodayMicros: number;
+  /** Lifetime budget left. */
+  remainingMicros: number;
+  ctrStats: CtrStats;
+  frequencyCap?: FrequencyCap | null;
+  creative: C;
+}
+
+/** What ranking needs of the auction and CTR settings. */
+export interface RankingOptions {
+  auction: AuctionOptions;
+  ctr: CtrOptions;
+}
+
+export class Ranking<C = unknown> {
+  /** Per index ordinal: the campaign's rank, or -1 when the runtime state does not know it. */
+  readonly rankOf: Int32Array;
+  /** Per rank: the campaign's runtime, predicted CTR (CPC) and eCPM; and whether it can bid at all. */
+  readonly byRank: CampaignRuntime<C>[];
+  readonly ctr: Float64Array;
+  readonly ecpm: Float64Array;
+  /** Ranks below this can bid (eCPM > 0, bid at least the smallest charge); the rest never win. */
+  readonly biddable: number;
+  /** Index ordinal of each campaign id the runtime state knows. */
+  readonly ordinalOf: ReadonlyMap<string, number>;
+  /** Per-decision scratch (a decision runs to completion before the next): candidate ranks, and an epoch-stamped exclusion mark per rank. */
+  readonly heap: Int32Array;
+  readonly excluded: Int32Array;
+  epoch = 0;
+
+  constructor(
+    readonly index: TargetingIndex,
+    campaigns: ReadonlyMap<string, CampaignRuntime<C>>,
+    readonly options: RankingOptions,
+  ) {
+    const ids = index.campaignIds;
+    const known: number[] = [];
+    const ordinalOf = new Map<string, number>();
+    for (let o = 0; o < ids.length; o++) {
+      if (!campaigns.has(ids[o] as string)) continue;
+      known.push(o);
+      ordinalOf.set(ids[o] as string, o);
+    }
+    const n = known.length;
+    const ctr = new Float64Array(ids.length);
+    const ecpm = new Float64Array(ids.length);
+    const biddable = new Uint8Array(ids.length);
+    for (const o of known) {
+      const c = campaigns.get(ids[o] as string) as CampaignRuntime<C>;
+      ctr[o] = c.model === 'cpc' ? estimateCtr(c.ctrStats, options.ctr) : 0;
+      const candidate = { campaignId: c.id, model: c.model, bidMicros: c.bidMicros, ctr: ctr[o] as number };
+      ecpm[o] = ecpmMicros(candidate);
+      biddable[o] = canBid(candidate, options.auction) ? 1 : 0;
+    }
+    known.sort((a, b) => {
+      if (biddable[a] !== biddable[b]) return (biddable[b] as number) - (biddable[a] as number);
+      if (ecpm[a] !== ecpm[b]) return (ecpm[b] as number) - (ecpm[a] as number);
+      return (ids[a] as string) < (ids[b] as string) ? -1 : 1;
+    });
+    this.rankOf = new Int32Array(ids.length).fill(-1);
+    this.byRank = new Array<CampaignRuntime<C>>(n);
+    this.ctr = new Float64Array(n);
+    this.ecpm = new Float64Array(n);
+    let biddableCount = 0;
+    for (let r = 0; r < n; r++) {
+      const o = known[r] as number;
+      const c = campaigns.get(ids[o] as string) as CampaignRuntime<C>;
+      this.rankOf[o] = r;
+      this.byRank[r] = c;
+      this.ctr[r] = ctr[o] as number;
+      this.ecpm[r] = ecpm[o] as number;
+      if (biddable[o] === 1) biddableCount = r + 1;
+    }
+    this.biddable = biddableCount;
+    this.ordinalOf = ordinalOf;
+    this.heap = new Int32Array(n);
+    this.excluded = new Int32Array(n);
+  }
+}
