@@ -32,20 +32,18 @@ describe('audience review', () => {
     updatedAt: '2030-01-01T00:00:00.000Z',
   };
   const at = '2030-02-01T00:00:00.000Z';
+  const reviewed = (source: string, verification: Record<string, string>) => ({
+    id: 'acct_1',
+    audience: { followers: 10, source, updatedAt: at },
+    verification: { ...verification, decidedAt: at },
+    updatedAt: at,
+  });
   it('does mark a verified audience as verified, dated at the decision', () => {
-    expect(reviewAudience(account, { verdict: 'verified', note: 'checked' }, at)).toEqual({
-      id: 'acct_1',
-      audience: { followers: 10, source: 'verified', updatedAt: at },
-      verification: { status: 'verified', note: 'checked', decidedAt: at },
-      updatedAt: at,
-    });
+    expect(reviewAudience(account, { verdict: 'verified', note: 'checked' }, at)).toEqual(reviewed('verified', { status: 'verified', note: 'checked' }));
   });
   it('does keep a rejected audience self-reported, with the reason', () => {
-    expect(reviewAudience(account, { verdict: 'rejected', reason: 'no proof' }, at)).toEqual({
-      id: 'acct_1',
-      audience: { followers: 10, source: 'self_reported', updatedAt: at },
-      verification: { status: 'rejected', reason: 'no proof', decidedAt: at },
-      updatedAt: at,
-    });
+    expect(reviewAudience(account, { verdict: 'rejected', reason: 'no proof' }, at)).toEqual(
+      reviewed('self_reported', { status: 'rejected', reason: 'no proof' }),
+    );
   });
 });
