@@ -1,19 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { config as loadConfig, type Config } from './config.js';
-import { systemClock, type Clock } from './core/shared/clock.js';
-import { ulidIds, type IdSource } from './core/shared/ids.js';
-import { createDb, type Db } from './store/client.js';
+import { systemClock } from './core/shared/clock.js';
+import { ulidIds } from './core/shared/ids.js';
+import { createDb } from './store/client.js';
+import type { StoreContext } from './store/context.js';
 import { secretLoader } from './store/secrets.js';
 
 /** Everything a handler needs from the outside world, passed in so tests can swap the clock and ids. */
-export interface Deps {
-  config: Config;
-  db: Db;
-  clock: Clock;
-  ids: IdSource;
+export interface Deps extends StoreContext {
   logger: Logger;
-  /** The HMAC key for tracking links. */
-  trackingSecret: () => Promise<string>;
 }
 
 export function createDeps(config: Config, overrides: Partial<Omit<Deps, 'config'>> = {}): Deps {

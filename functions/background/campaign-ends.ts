@@ -1,5 +1,5 @@
 import { campaignStore } from '../store/campaigns.js';
-import type { Job } from './jobs.js';
+import type { Job } from './job.js';
 
 /** Campaigns handled per run; the next run (minutes later) takes the rest. */
 const PER_RUN = 100;

@@ -1,20 +1,20 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '../deps.js';
-import { keys } from '../store/keys.js';
+import { writeHeartbeat } from '../store/system.js';
 import { orderDeadlinesJob } from './order-deadlines.js';
 import { campaignEndsJob } from './campaign-ends.js';
 import { webhookDeliveries } from './webhooks.js';
-import { settleLeasesJob } from '../app/billing/settle-leases.js';
-import { clearEarningsJob } from '../app/billing/clear-earnings.js';
-
-/** A scheduled job: does what is due at `now` and says how many objects it handled. */
-export interface Job {
-  name: string;
-  run(deps: Deps, now: Date): Promise<number>;
-}
+import { settleExpiredLeases } from '../app/billing/settle-leases.js';
+import { clearEarnings } from '../app/billing/clear-earnings.js';
+import type { Job } from './job.js';
 
 /** The jobs the schedule runs, in order. Each capability adds its own (deadlines, pacing, payouts). */
-export const jobs: Job[] = [orderDeadlinesJob, campaignEndsJob, webhookDeliveries, settleLeasesJob, clearEarningsJob];
+export const jobs: Job[] = [
+  orderDeadlinesJob,
+  campaignEndsJob,
+  webhookDeliveries,
+  { name: 'settle-leases', run: settleExpiredLeases },
+  { name: 'clear-earnings', run: clearEarnings },
+];
 
 export interface JobsReport {
   ranAt: string;
@@ -37,8 +37,6 @@ export async function runJobs(deps: Deps, list: readonly Job[] = jobs): Promise<
     }
   }
   const report = { ranAt: now.toISOString(), results };
-  await deps.db.doc.send(
-    new PutCommand({ TableName: deps.db.tableName, Item: { ...keys.jobsHeartbeat(), entity: 'heartbeat', version: 1, lastRunAt: report.ranAt, results } }),
-  );
+  await writeHeartbeat(deps.db, { lastRunAt: report.ranAt, results });
   return report;
 }

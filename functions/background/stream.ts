@@ -1,25 +1,9 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import type { Deps } from '../deps.js';
-import { keys } from '../store/keys.js';
+import { toChange, type Change } from '../store/stream-records.js';
+import { addToCount } from '../store/system.js';
+import type { StreamConsumer } from './stream-consumer.js';
 import { webhookNotifications } from './webhooks.js';
-
-/** One item's change, unmarshalled. */
-export interface Change {
-  id: string;
-  kind: 'INSERT' | 'MODIFY' | 'REMOVE';
-  entity: string;
-  newImage?: Record<string, unknown>;
-  oldImage?: Record<string, unknown>;
-}
-
-/** Something the stream feeds: webhooks, report rollups, index refreshes. */
-export interface StreamConsumer {
-  name: string;
-  handle(deps: Deps, change: Change): Promise<void>;
-}
 
 /**
  * Counts tenants, accounts, orders… as items come and go, for the operator's overview. The
@@ -33,34 +17,11 @@ export const entityCounts: StreamConsumer = {
     if (change.kind === 'MODIFY' || !COUNTED.has(change.entity)) return;
     const image = change.newImage ?? change.oldImage ?? {};
     const label = change.entity === 'tenant' ? `tenant_${String(image.role)}` : change.entity;
-    await addToStats(deps, `count_${label}`, change.kind === 'INSERT' ? 1 : -1);
+    await addToCount(deps.db, label, change.kind === 'INSERT' ? 1 : -1);
   },
 };
 
-/** Counts are top-level attributes of the stats item, so ADD starts each from zero without a setup write. */
-async function addToStats(deps: Deps, name: string, delta: number): Promise<void> {
-  await deps.db.doc.send(
-    new UpdateCommand({
-      TableName: deps.db.tableName,
-      Key: keys.stats(),
-      UpdateExpression: 'ADD #name :delta SET entity = :entity',
-      ExpressionAttributeNames: { '#name': name },
-      ExpressionAttributeValues: { ':delta': delta, ':entity': 'stats' },
-    }),
-  );
-}
-
 export const consumers: StreamConsumer[] = [entityCounts, webhookNotifications];
-
-export function toChange(record: DynamoDBRecord): Change | undefined {
-  const db = record.dynamodb;
-  if (!db || !record.eventName) return undefined;
-  const newImage = db.NewImage ? unmarshall(db.NewImage as Record<string, AttributeValue>) : undefined;
-  const oldImage = db.OldImage ? unmarshall(db.OldImage as Record<string, AttributeValue>) : undefined;
-  const entity = (newImage ?? oldImage)?.entity;
-  if (typeof entity !== 'string') return undefined;
-  return { id: db.SequenceNumber ?? record.eventID ?? '', kind: record.eventName, entity, newImage, oldImage };
-}
 
 export interface StreamOptions {
   /**
@@ -99,7 +60,7 @@ export async function handleStream(
         error,
       });
       if (!options.skipUndecodable) return { batchItemFailures: [{ itemIdentifier: id }] };
-      await addToStats(deps, 'count_stream_undecodable', 1);
+      await addToCount(deps.db, 'stream_undecodable', 1);
       continue;
     }
     if (!change) continue;

@@ -1,9 +1,10 @@
 import { Webhook } from 'standardwebhooks';
 import { circuitOpenUntil, deliveryKey, isWebhookEvent, raisedNotify, webhookPayload } from '../core/webhooks/webhooks.js';
 import type { Deps } from '../deps.js';
+import { eventData } from '../store/entity.js';
 import { webhookStore, type AttemptOutcome, type DeliveryRecord, type SigningWebhook } from '../store/webhooks.js';
-import type { Job } from './jobs.js';
-import type { StreamConsumer } from './stream.js';
+import type { StreamConsumer } from './stream-consumer.js';
+import type { Job } from './job.js';
 import { postWebhook } from './webhook-http.js';
 
 /** How many due deliveries one look of the runner reads (oldest first). */
@@ -63,7 +64,7 @@ export const webhookNotifications: StreamConsumer = {
     for (const tenantId of note.tenantIds) {
       for (const event of note.events.filter(isWebhookEvent)) {
         for (const webhook of await store.subscribers(tenantId, event)) {
-          await store.createDelivery(webhook, deliveryKey(item, webhook.id, event), event, webhookPayload(event, deps.clock(), item));
+          await store.createDelivery(webhook, deliveryKey(item, webhook.id, event), event, webhookPayload(event, deps.clock(), eventData(item)));
         }
       }
     }

@@ -1,6 +1,5 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'hono';
-import { keys } from '../store/keys.js';
+import { lastJobsRun } from '../store/system.js';
 import type { AppEnv } from './env.js';
 
 export interface Health {
@@ -14,10 +13,9 @@ export interface Health {
  * and when the schedule last ran. Kept free of zod-openapi so the serve bundle stays small.
  */
 export async function healthResponse(c: Context<AppEnv>): Promise<Response> {
-  const { db } = c.var.deps;
   try {
-    const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.jobsHeartbeat() }));
-    return c.json<Health>({ status: 'ok', table: 'ok', jobsLastRunAt: (out.Item?.lastRunAt as string | undefined) ?? null }, 200);
+    const jobsLastRunAt = (await lastJobsRun(c.var.deps.db)) ?? null;
+    return c.json<Health>({ status: 'ok', table: 'ok', jobsLastRunAt }, 200);
   } catch (error) {
     c.var.log.warn('health check: table unreachable', { error });
     return c.json<Health>({ status: 'degraded', table: 'unreachable', jobsLastRunAt: null }, 503);

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { ValidationError } from '../core/shared/errors.js';
 import { idempotencyStore, type StoredResponse } from '../store/idempotency.js';
-import type { WriteUnit } from '../store/transact.js';
+import type { WriteUnit } from '../store/client.js';
 import type { AppEnv } from './env.js';
 
 const HEADER = 'idempotency-key';

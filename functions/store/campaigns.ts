@@ -1,9 +1,8 @@
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   afterTopUp,
   applyPatch,
   approvedAfter,
-  assertServable,
   assertValidCampaign,
   releasesOn,
   transition,
@@ -18,16 +17,17 @@ import {
 import { postings } from '../core/ledger/ledger.js';
 import { IMPRESSIONS_PER_MILLE } from '../core/serving/auction.js';
 import { ConflictError, NotFoundError } from '../core/shared/errors.js';
-import type { Deps } from '../deps.js';
+import type { StoreContext } from './context.js';
 import { notify } from '../core/webhooks/webhooks.js';
 import { batchGetItems } from './batch-get.js';
 import { feedKeys } from './change-feed.js';
 import type { Db } from './client.js';
-import { getItem, getOwned, queryPage, strip, type Stored } from './items.js';
+import { changedMeanwhile, createOp, putOp, removeOp, saveOp, strip, type Item, type Stored, type TxOp } from './entity.js';
+import { getItem, getOwned, queryPage } from './items.js';
 import { keys } from './keys.js';
 import { livePostedMicros } from './leases.js';
 import type { Page } from './pagination.js';
-import { isConditionFailure, transact, type TxOp } from './transact.js';
+import { refusal, transact, tryTransact, tryWriteOne } from './transact.js';
 import { ledgerTxn } from './wallet.js';
 
 /**
@@ -47,9 +47,7 @@ import { ledgerTxn } from './wallet.js';
  * Every campaign write is a put conditional on the version read.
  */
 
-type Item = Record<string, unknown> & { pk: string; sk: string };
-
-export const campaignItem = (c: Campaign, version: number): Item => ({
+const campaignItem = (c: Campaign, version: number): Item => ({
   ...keys.campaign(c.id),
   gsi1pk: keys.tenantCampaigns(c.advertiserId),
   gsi1sk: c.id,
@@ -62,7 +60,7 @@ export const campaignItem = (c: Campaign, version: number): Item => ({
 // gsi1 finds a creative by its id alone, for the operator's review routes; gsi3 queues it while it awaits review.
 const creativeItem = (c: Creative, version: number): Item => ({
   ...keys.creative(c.campaignId, c.id),
-  gsi1pk: `CREATIVE#${c.id}`,
+  gsi1pk: keys.creativeById(c.id),
   gsi1sk: 'CREATIVE',
   ...(c.review.status === 'pending' ? { gsi3pk: keys.queue('creatives'), gsi3sk: keys.queueEntry(c.updatedAt, c.id) } : {}),
   entity: 'creative',
@@ -70,27 +68,13 @@ const creativeItem = (c: Creative, version: number): Item => ({
   ...c,
 });
 
-const putOp = (db: Db, item: Item, readVersion: number | null, what: string): TxOp => ({
-  item: {
-    Put: {
-      TableName: db.tableName,
-      Item: item,
-      ConditionExpression: readVersion === null ? 'attribute_not_exists(pk)' : 'version = :v',
-      ...(readVersion === null ? {} : { ExpressionAttributeValues: { ':v': readVersion } }),
-    },
-  },
-  onConditionFail: () => new ConflictError(`${what} changed while this request ran; read it again and retry`),
-});
-
 const endingPointer = (db: Db, c: Campaign, put: boolean): TxOp => {
   // Normalised to UTC: the job compares pointers with now as strings.
   const key = keys.campaignEnding(new Date(c.schedule.end).toISOString(), c.id);
-  return put
-    ? { item: { Put: { TableName: db.tableName, Item: { ...key, entity: 'campaignEnding', version: 1, campaignId: c.id } } } }
-    : { item: { Delete: { TableName: db.tableName, Key: key } } };
+  return put ? putOp(db, { ...key, entity: 'campaignEnding', version: 1, campaignId: c.id }) : removeOp(db, key);
 };
 
-type StoreDeps = Pick<Deps, 'db' | 'clock' | 'ids'>;
+type StoreDeps = Pick<StoreContext, 'db' | 'clock' | 'ids'>;
 
 export function campaignStore(deps: StoreDeps) {
   const { db, clock, ids } = deps;
@@ -106,9 +90,12 @@ export function campaignStore(deps: StoreDeps) {
     });
   }
 
+  const campaignOp = (next: Campaign, readVersion: number): TxOp =>
+    saveOp(db, campaignItem(next, readVersion + 1), readVersion, changedMeanwhile(`Campaign ${next.id}`));
+
   /** Replaces the campaign (version-checked) together with `extra` writes; returns the new campaign. */
-  async function save(stored: Stored<Campaign>, next: Campaign, extra: TxOp[] = []): Promise<Campaign> {
-    await transact(db, [putOp(db, campaignItem(next, stored.version + 1), stored.version, `Campaign ${next.id}`), ...extra]);
+  async function save(stored: Pick<Stored<Campaign>, 'version'>, next: Campaign, extra: TxOp[] = []): Promise<Campaign> {
+    await transact(db, [campaignOp(next, stored.version), ...extra]);
     return next;
   }
 
@@ -135,17 +122,18 @@ export function campaignStore(deps: StoreDeps) {
             ExpressionAttributeValues: { ':zero': 0, ':r': remaining, ':now': now() },
           },
         },
-        onConditionFail: () => new RetryRelease(),
+        // Under an idempotency key the release commits after the route returns: then it reaches the caller as a 409.
+        onConditionFail: () => new ConflictError('The campaign’s budget changed while it was being released; retry'),
       };
       const money =
         remaining > 0
           ? ledgerTxn(deps, { type: 'campaign', id: c.id }, `Campaign ${c.id} ${action}: release unspent budget`, postings.release(c.advertiserId, remaining))
           : [];
-      try {
-        return await save(stored, next, [zero, endingPointer(db, c, false), ...money]);
-      } catch (error) {
-        if (!(error instanceof RetryRelease)) throw error;
-      }
+      const ops = [campaignOp(next, stored.version), zero, endingPointer(db, c, false), ...money];
+      const outcome = await tryTransact(db, ops);
+      if (outcome.ok) return next;
+      // Billing spent from the budget between the read and the release: read it again.
+      if (ops[outcome.op] !== zero) throw refusal(ops, outcome);
     }
   }
 
@@ -154,7 +142,7 @@ export function campaignStore(deps: StoreDeps) {
       assertValidCampaign(fields, IMPRESSIONS_PER_MILLE);
       const at = now();
       const c: Campaign = { ...fields, id: ids('cmp'), advertiserId, status: 'draft', funded: false, creatives: [], createdAt: at, updatedAt: at };
-      await transact(db, [putOp(db, campaignItem(c, 1), null, `Campaign ${c.id}`)]);
+      await transact(db, [createOp(db, campaignItem(c, 1), changedMeanwhile(`Campaign ${c.id}`))]);
       return c;
     },
 
@@ -178,45 +166,42 @@ export function campaignStore(deps: StoreDeps) {
       return save(stored, next, moved);
     },
 
-    /**
-     * draft → active holds the whole budget (available → held) in the same transaction that writes
-     * the budget item, so a failed hold (402) leaves no trace; paused → active moves no money.
-     */
-    async activate(advertiserId: string, id: string): Promise<Campaign> {
+    /** The advertiser's campaign with the version read, for a conditional save (404 unless theirs). */
+    async load(advertiserId: string, id: string): Promise<{ campaign: Campaign; version: number }> {
       const stored = await read(id, advertiserId);
-      const c = strip<Campaign>(stored);
-      const next: Campaign = { ...c, status: transition(c.status, 'activate'), funded: true, updatedAt: now() };
-      assertServable(c);
-      if (Date.parse(c.schedule.end) <= clock().getTime()) throw new ConflictError(`Campaign ${id}'s schedule has already ended`, { end: c.schedule.end });
-      if (c.funded) return save(stored, next);
-      const total = c.budget.totalMicros;
-      const budget: TxOp = {
-        item: {
-          Put: {
-            TableName: db.tableName,
-            Item: {
-              ...keys.campaignBudget(id),
-              entity: 'campaignBudget',
-              version: 1,
-              campaignId: id,
-              advertiserId,
-              totalMicros: total,
-              remainingMicros: total,
-              leasedMicros: 0,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        onConditionFail: () => new ConflictError(`Campaign ${id} was activated by another request`),
-      };
-      const hold = ledgerTxn(deps, { type: 'campaign', id }, `Campaign ${id}: hold the budget`, postings.hold(advertiserId, total));
-      return save(stored, next, [budget, endingPointer(db, c, true), ...hold]);
+      return { campaign: strip<Campaign>(stored), version: stored.version };
     },
 
-    async pause(advertiserId: string, id: string): Promise<Campaign> {
-      const stored = await read(id, advertiserId);
-      const c = strip<Campaign>(stored);
-      return save(stored, { ...c, status: transition(c.status, 'pause'), updatedAt: now() });
+    /** Saves a campaign conditional on the version read (409 when it changed meanwhile). */
+    async save(version: number, next: Campaign): Promise<Campaign> {
+      return save({ version }, next);
+    },
+
+    /**
+     * Saves an activated campaign. Its first activation (`previous` not yet funded) holds the whole
+     * budget (available → held) in the same transaction that writes the budget item, so a failed
+     * hold (402) leaves no trace; paused → active moves no money.
+     */
+    async saveActivated(previous: Campaign, version: number, next: Campaign): Promise<Campaign> {
+      if (previous.funded) return save({ version }, next);
+      const { id, advertiserId } = previous;
+      const total = previous.budget.totalMicros;
+      const budget = createOp(
+        db,
+        {
+          ...keys.campaignBudget(id),
+          entity: 'campaignBudget',
+          version: 1,
+          campaignId: id,
+          advertiserId,
+          totalMicros: total,
+          remainingMicros: total,
+          leasedMicros: 0,
+        },
+        () => new ConflictError(`Campaign ${id} was activated by another request`),
+      );
+      const hold = ledgerTxn(deps, { type: 'campaign', id }, `Campaign ${id}: hold the budget`, postings.hold(advertiserId, total));
+      return save({ version }, next, [budget, endingPointer(db, previous, true), ...hold]);
     },
 
     async archive(advertiserId: string, id: string): Promise<Campaign> {
@@ -238,9 +223,9 @@ export function campaignStore(deps: StoreDeps) {
         const stored = await getItem<Campaign>(db, keys.campaign(id), { consistent: true });
         if (stored?.status !== 'active') return;
         const version = stored.version + 1;
-        try {
-          await db.doc.send(
-            new UpdateCommand({
+        const outcome = await tryWriteOne(db, {
+          item: {
+            Update: {
               TableName: db.tableName,
               Key: keys.campaign(id),
               UpdateExpression: 'SET #status = :to, updatedAt = :now, gsi2sk = :feed, version = :next, notify = :notify',
@@ -255,12 +240,11 @@ export function campaignStore(deps: StoreDeps) {
                 ':next': version,
                 ':notify': notify(['campaign.budget_spent'], [stored.advertiserId], version),
               },
-            }),
-          );
-          return;
-        } catch (error) {
-          if (!isConditionFailure(error)) throw error;
-        }
+            },
+          },
+        });
+        // Refused: an edit raced in between; read again.
+        if (outcome.ok) return;
       }
     },
 
@@ -358,7 +342,7 @@ export function campaignStore(deps: StoreDeps) {
       transition(c.status, 'edit');
       const at = now();
       const creative: Creative = { ...content, id: ids('crv'), campaignId, advertiserId, review: { status: 'pending' }, createdAt: at, updatedAt: at };
-      await transact(db, [putOp(db, creativeItem(creative, 1), null, `Creative ${creative.id}`)]);
+      await transact(db, [createOp(db, creativeItem(creative, 1), changedMeanwhile(`Creative ${creative.id}`))]);
       return creative;
     },
 
@@ -386,7 +370,7 @@ export function campaignStore(deps: StoreDeps) {
 
   /** A creative by its id alone: gsi1 names its campaign, then a consistent read. */
   async function findCreative(creativeId: string): Promise<Stored<Creative>> {
-    const found = await queryPage<Creative>(db, { pk: `CREATIVE#${creativeId}`, index: 'gsi1', limit: 1 });
+    const found = await queryPage<Creative>(db, { pk: keys.creativeById(creativeId), index: 'gsi1', limit: 1 });
     const campaignId = found.items[0]?.campaignId;
     if (campaignId === undefined) throw new NotFoundError(`Creative ${creativeId} not found`);
     return readCreative(campaignId, creativeId);
@@ -399,18 +383,8 @@ export function campaignStore(deps: StoreDeps) {
     const updated: Campaign = { ...c, creatives: approvedAfter(c.creatives, next), updatedAt: now() };
     const version = stored.version + 1;
     const item = { ...creativeItem(next, version), ...(events.length > 0 ? { notify: notify(events, [next.advertiserId], version) } : {}) };
-    await save(campaign, updated, [putOp(db, item, stored.version, `Creative ${next.id}`)]);
+    await save(campaign, updated, [saveOp(db, item, stored.version, changedMeanwhile(`Creative ${next.id}`))]);
     return next;
-  }
-}
-
-/**
- * Billing spent from the budget between the read and the release: read it again. Under an
- * idempotency key the release commits after the route returns, so it reaches the caller as a 409.
- */
-class RetryRelease extends ConflictError {
-  constructor() {
-    super('The campaign’s budget changed while it was being released; retry');
   }
 }
 

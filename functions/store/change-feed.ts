@@ -1,7 +1,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../core/shared/clock.js';
 import type { Db } from './client.js';
-import type { Stored } from './items.js';
+import type { Stored } from './entity.js';
+import { keys } from './keys.js';
 
 export type FeedName = 'market' | 'campaigns';
 
@@ -11,7 +12,7 @@ export type FeedName = 'market' | 'campaigns';
  * last look: one Query that returns nothing when nothing changed, never a Scan.
  */
 export function feedKeys(feed: FeedName, updatedAt: string, id: string): { gsi2pk: string; gsi2sk: string } {
-  return { gsi2pk: `FEED#${feed}`, gsi2sk: `${updatedAt}#${id}` };
+  return { gsi2pk: keys.feed(feed), gsi2sk: `${updatedAt}#${id}` };
 }
 
 export interface ChangeFeedOptions {
@@ -61,7 +62,7 @@ export class ChangeFeed<T extends { id: string }> {
           TableName: this.db.tableName,
           IndexName: 'gsi2',
           KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk >= :from',
-          ExpressionAttributeValues: { ':pk': `FEED#${this.feed}`, ':from': from },
+          ExpressionAttributeValues: { ':pk': keys.feed(this.feed), ':from': from },
           ExclusiveStartKey: startKey,
         }),
       );

@@ -1,11 +1,12 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Charge } from '../core/serving/billing.js';
 import { postings, type Shards } from '../core/ledger/ledger.js';
-import type { Deps } from '../deps.js';
+import type { StoreContext } from './context.js';
 import { queryAll } from './items.js';
 import { keys } from './keys.js';
 import { LEASE_SHARDS } from './leases.js';
-import { transact, type TxOp } from './transact.js';
+import type { TxOp } from './entity.js';
+import { transact } from './transact.js';
 import { ledgerTxn } from './wallet.js';
 
 /**
@@ -32,12 +33,12 @@ export interface ClearingEntry {
   gsi1pk?: string;
 }
 
-type ClearingDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config'>;
+type ClearingDeps = Pick<StoreContext, 'db' | 'clock' | 'ids' | 'config'>;
 
 export class EntryMoved extends Error {}
 
 /** Entries due on one day (UTC), one shard of the index. */
-export async function entriesDue(deps: Pick<Deps, 'db'>, day: string, shard: number): Promise<ClearingEntry[]> {
+export async function entriesDue(deps: Pick<StoreContext, 'db'>, day: string, shard: number): Promise<ClearingEntry[]> {
   return queryAll<ClearingEntry>(deps.db, {
     IndexName: 'gsi1',
     KeyConditionExpression: 'gsi1pk = :pk',
@@ -46,7 +47,7 @@ export async function entriesDue(deps: Pick<Deps, 'db'>, day: string, shard: num
 }
 
 /** A unit's entries whose interval starts within [from, to] (ISO instants). */
-export async function entriesOfUnit(deps: Pick<Deps, 'db'>, adUnitId: string, from: string, to: string): Promise<ClearingEntry[]> {
+export async function entriesOfUnit(deps: Pick<StoreContext, 'db'>, adUnitId: string, from: string, to: string): Promise<ClearingEntry[]> {
   return queryAll<ClearingEntry>(deps.db, {
     KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
     ExpressionAttributeValues: { ':pk': keys.clearingOfUnit(adUnitId), ':from': from, ':to': `${to}#~` },
@@ -86,7 +87,7 @@ export async function clearEntry(deps: ClearingDeps, e: ClearingEntry): Promise<
 const entryShards = (e: Pick<ClearingEntry, 'pk' | 'sk'>): Shards => ({ pending: e.pk + e.sk, revenue: e.pk + e.sk });
 
 /** Puts an entry whose account may not clear yet on the next day's index (it waits). */
-export async function postpone(deps: Pick<Deps, 'db'>, e: ClearingEntry, day: string): Promise<void> {
+export async function postpone(deps: Pick<StoreContext, 'db'>, e: ClearingEntry, day: string): Promise<void> {
   await deps.db.doc.send(
     new UpdateCommand({
       TableName: deps.db.tableName,
@@ -162,17 +163,17 @@ export async function refund(
 }
 
 /** The first day (UTC) the clearing job has not finished, or undefined before its first run. */
-export async function clearingCursor(deps: Pick<Deps, 'db'>): Promise<string | undefined> {
+export async function clearingCursor(deps: Pick<StoreContext, 'db'>): Promise<string | undefined> {
   const out = await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: keys.clearingCursor(), ConsistentRead: true }));
   return out.Item?.day as string | undefined;
 }
 
-export async function setClearingCursor(deps: Pick<Deps, 'db'>, day: string): Promise<void> {
+export async function setClearingCursor(deps: Pick<StoreContext, 'db'>, day: string): Promise<void> {
   await deps.db.doc.send(new PutCommand({ TableName: deps.db.tableName, Item: { ...keys.clearingCursor(), entity: 'clearingCursor', version: 1, day } }));
 }
 
 /** Whether an account's earnings may clear: only verified accounts'. */
-export async function accountVerified(deps: Pick<Deps, 'db'>, accountId: string): Promise<boolean> {
+export async function accountVerified(deps: Pick<StoreContext, 'db'>, accountId: string): Promise<boolean> {
   const out = await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: keys.account(accountId) }));
   return (out.Item?.verification as { status?: string } | undefined)?.status === 'verified';
 }

@@ -1,6 +1,14 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { WriteUnit } from './transact.js';
+import type { TxOp } from './entity.js';
+
+/**
+ * The writes of a request that carries an Idempotency-Key (http/idempotency.ts), held back so that
+ * its last transaction commits together with the key's completion and response (transact.ts).
+ */
+export interface WriteUnit {
+  pending?: TxOp[];
+}
 
 export interface Db {
   client: DynamoDBClient;

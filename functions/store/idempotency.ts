@@ -2,7 +2,8 @@ import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { IdempotencyInProgressError, IdempotencyMismatchError } from '../core/shared/errors.js';
 import type { Db } from './client.js';
 import { keys } from './keys.js';
-import { isConditionFailure, transact, type TxOp } from './transact.js';
+import type { TxOp } from './entity.js';
+import { isConditionFailure, transact } from './transact.js';
 
 export interface StoredResponse {
   status: number;

@@ -1,6 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.js';
-import { getItem, strip } from './items.js';
+import { strip } from './entity.js';
+import { getItem } from './items.js';
 import { keys } from './keys.js';
 import { isConditionFailure } from './transact.js';
 import { MS_PER_SECOND } from '../core/shared/time.js';

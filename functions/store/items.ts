@@ -1,22 +1,11 @@
-import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, NotFoundError } from '../core/shared/errors.js';
+import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { NotFoundError } from '../core/shared/errors.js';
 import type { Db } from './client.js';
+import type { Stored } from './entity.js';
 import type { Key } from './keys.js';
 import { decodeCursor, encodeCursor, type Page } from './pagination.js';
-import { isConditionFailure } from './transact.js';
 
-/** The attributes every item carries besides its own fields. */
-export type Stored<T> = T & Key & { entity: string; version: number; gsi1pk?: string; gsi1sk?: string; expiresAt?: number };
-
-// `notify` is the webhook marker of a write (core/webhooks), not part of the object.
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity', 'version', 'expiresAt', 'notify'] as const;
-
-/** An item without its storage attributes: what the domain and the API see. */
-export function strip<T>(item: Stored<T> | Record<string, unknown>): T {
-  const copy = { ...item } as Record<string, unknown>;
-  for (const k of KEY_ATTRIBUTES) delete copy[k];
-  return copy as T;
-}
+/** Reads of items; every write goes through entity.ts and transact.ts. */
 
 export async function getItem<T>(db: Db, key: Key, options: { consistent?: boolean } = {}): Promise<Stored<T> | undefined> {
   const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: key, ConsistentRead: options.consistent ?? false }));
@@ -39,16 +28,6 @@ export async function getOwned<T extends Record<string, unknown>>(
   const item = await getItem<T>(db, key, options);
   if (!item || (tenantId !== undefined && item[ownerField] !== tenantId)) throw new NotFoundError(`${what} ${id} not found`);
   return item;
-}
-
-/** Creates an item that must not exist yet. */
-export async function putNew(db: Db, item: Key & Record<string, unknown>, onExists: () => Error = () => new ConflictError('Already exists')): Promise<void> {
-  try {
-    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-  } catch (error) {
-    if (isConditionFailure(error)) throw onExists();
-    throw error;
-  }
 }
 
 /** One page of a Query on the table, on gsi1 or on a queue (gsi3); cursors are opaque to callers. */

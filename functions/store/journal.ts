@@ -3,7 +3,8 @@ import type { Charge, Outcome } from '../core/serving/billing.js';
 import type { Db } from './client.js';
 import { queryAll } from './items.js';
 import { keys } from './keys.js';
-import { isConditionFailure, transact, type TxOp } from './transact.js';
+import type { TxOp } from './entity.js';
+import { isConditionFailure, transact } from './transact.js';
 import { MS_PER_DAY } from '../core/shared/time.js';
 
 /**

@@ -34,6 +34,8 @@ export const keys = {
   ledgerOwner: (owner: string): string => `LEDGER#${owner}`,
   jobsHeartbeat: (): Key => ({ pk: 'SYSTEM', sk: 'JOBS' }),
   stats: (): Key => ({ pk: 'SYSTEM', sk: 'STATS' }),
+  /** A change feed on gsi2 (change-feed.ts), by time of change. */
+  feed: (name: string): string => `FEED#${name}`,
   // Marketplace (issue 3): accounts, slots (by id, plus a guard item that makes account + date + position unique), ad units.
   account: (accountId: string): Key => ({ pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' }),
   tenantAccounts: (tenantId: string): string => `TENANT#${tenantId}#ACCOUNTS`,
@@ -72,6 +74,8 @@ export const keys = {
   campaignSpend: (campaignId: string, localDate: string): Key => ({ pk: `CAMPAIGN#${campaignId}`, sk: `SPEND#${localDate}` }),
   creative: (campaignId: string, creativeId: string): Key => ({ pk: `CAMPAIGN#${campaignId}`, sk: `CREATIVE#${creativeId}` }),
   creativePrefix: (campaignId: string): Key => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'CREATIVE#' }),
+  /** gsi1 finds a creative by its id alone (sk `CREATIVE`), for the operator's review routes. */
+  creativeById: (creativeId: string): string => `CREATIVE#${creativeId}`,
   campaignsEnding: (): string => 'CAMPAIGNS#ENDING',
   campaignEnding: (end: string, campaignId: string): Key => ({ pk: 'CAMPAIGNS#ENDING', sk: `${end}#${campaignId}` }),
   decisionEvent: (decisionId: string, event: 'IMP' | 'CLK'): Key => ({ pk: `DEC#${decisionId}`, sk: event }),

@@ -1,11 +1,12 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type Batch, shardOf } from '../core/serving/billing.js';
 import { advertiser, postings, type Shards } from '../core/ledger/ledger.js';
-import type { Deps } from '../deps.js';
+import type { StoreContext } from './context.js';
 import { batchGetItems } from './batch-get.js';
+import type { TxOp } from './entity.js';
 import { queryAll } from './items.js';
 import { keys } from './keys.js';
-import { transact, type TxOp } from './transact.js';
+import { transact } from './transact.js';
 import { shardMove } from './ledger.js';
 import { ledgerTxn } from './wallet.js';
 import { MS_PER_DAY, MS_PER_SECOND } from '../core/shared/time.js';
@@ -59,7 +60,7 @@ export interface PostingTarget {
   intervalSeconds: number;
 }
 
-type LeaseDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config'>;
+type LeaseDeps = Pick<StoreContext, 'db' | 'clock' | 'ids' | 'config'>;
 
 export class LeaseRefused extends Error {
   constructor(readonly outcome: 'budget' | 'daily_budget') {
@@ -139,7 +140,7 @@ export async function claimLease(
 
 /** What is left of a campaign's budget, outside leases (strongly consistent). */
 export async function budgetLeft(
-  deps: Pick<Deps, 'db'>,
+  deps: Pick<StoreContext, 'db'>,
   campaignId: string,
   day?: string,
 ): Promise<{ remainingMicros: number; leasedMicros: number; dailyRemainingMicros?: number }> {
@@ -357,7 +358,7 @@ export async function takeOver(deps: LeaseDeps, lease: Lease): Promise<void> {
 }
 
 /** The lease and what it posted so far (strongly consistent). */
-export async function readLease(deps: Pick<Deps, 'db'>, leaseId: string): Promise<{ lease: Lease | undefined; posted: Posted[] }> {
+export async function readLease(deps: Pick<StoreContext, 'db'>, leaseId: string): Promise<{ lease: Lease | undefined; posted: Posted[] }> {
   const items = await queryAll<Record<string, unknown>>(deps.db, {
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': keys.lease(leaseId).pk },
@@ -370,7 +371,7 @@ export async function readLease(deps: Pick<Deps, 'db'>, leaseId: string): Promis
 }
 
 /** Ids of leases that ended by `at` and are not closed, from one shard of the index, oldest first. */
-export async function leasesEndedBy(deps: Pick<Deps, 'db'>, shard: number, at: number, limit: number): Promise<string[]> {
+export async function leasesEndedBy(deps: Pick<StoreContext, 'db'>, shard: number, at: number, limit: number): Promise<string[]> {
   const out = await deps.db.doc.send(
     new QueryCommand({
       TableName: deps.db.tableName,
@@ -387,7 +388,7 @@ export async function leasesEndedBy(deps: Pick<Deps, 'db'>, shard: number, at: n
  * What the live (not yet closed) leases of each campaign have posted so far, for campaigns that
  * have money leased: a Query of its lease pointers, then one BatchGet of the leases.
  */
-export async function livePostedMicros(deps: Pick<Deps, 'db'>, campaignIds: readonly string[]): Promise<Map<string, number>> {
+export async function livePostedMicros(deps: Pick<StoreContext, 'db'>, campaignIds: readonly string[]): Promise<Map<string, number>> {
   const pointers = await Promise.all(
     campaignIds.map((id) =>
       queryAll<{ leaseId: string }>(deps.db, {

@@ -14,7 +14,7 @@ import { batchGetItems } from './batch-get.js';
 import type { Db } from './client.js';
 import { shardOf } from '../core/serving/billing.js';
 import { keys, type Key } from './keys.js';
-import type { TxOp } from './transact.js';
+import type { TxOp } from './entity.js';
 import { queryPage } from './items.js';
 import { encodeCursor } from './pagination.js';
 

@@ -4,7 +4,7 @@ import type { Slot } from '../core/marketplace/slots.js';
 import type { Clock } from '../core/shared/clock.js';
 import { ChangeFeed } from './change-feed.js';
 import type { Db } from './client.js';
-import { strip } from './items.js';
+import { strip } from './entity.js';
 import type { AccountRecord, SlotRecord } from './marketplace.js';
 
 /**

@@ -2,19 +2,20 @@ import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AdUnit, OfficialAccount } from '../core/marketplace/account.js';
 import type { AudienceProfile } from '../core/marketplace/audience.js';
 import type { Category, SlotStatus } from '../core/marketplace/catalog.js';
-import { isPast, validateSlotFields, type IsoDate, type Slot, type SlotDraft, type SlotFields } from '../core/marketplace/slots.js';
+import type { Slot, SlotDraft } from '../core/marketplace/slots.js';
 import type { PendingFloor } from '../core/serving/floor.js';
 import type { Clock } from '../core/shared/clock.js';
-import { ConflictError, NotFoundError, ValidationError } from '../core/shared/errors.js';
+import { ConflictError, NotFoundError } from '../core/shared/errors.js';
 import type { IdSource } from '../core/shared/ids.js';
 import { notify } from '../core/webhooks/webhooks.js';
 import { feedKeys } from './change-feed.js';
 import { batchGetItems } from './batch-get.js';
 import type { Db } from './client.js';
-import { getItem, getOwned, queryPage, strip, type Stored } from './items.js';
+import { changedMeanwhile, createOp, removeOp, replaceOp, strip, type Item, type Stored, type TxOp } from './entity.js';
+import { getItem, getOwned, queryPage } from './items.js';
 import { keys } from './keys.js';
 import type { Page } from './pagination.js';
-import { MAX_TRANSACTION_WRITES, transact, type TxOp } from './transact.js';
+import { MAX_TRANSACTION_WRITES, transact } from './transact.js';
 
 /**
  * Marketplace listings: official accounts, sponsored-post slots, ad units.
@@ -79,7 +80,7 @@ export type AdUnitPatch = Partial<AdUnitInput & Pick<AdUnitRecord, 'pendingFloor
 
 /** Item builders, shared by the transactional writes below and the seed's batch writes. */
 export const marketItems = {
-  account: (a: AccountRecord, version: number): Record<string, unknown> & { pk: string; sk: string } => ({
+  account: (a: AccountRecord, version: number): Item => ({
     ...keys.account(a.id),
     gsi1pk: keys.tenantAccounts(a.ownerTenantId),
     gsi1sk: a.id,
@@ -90,7 +91,7 @@ export const marketItems = {
     version,
     ...a,
   }),
-  slot: (s: SlotRecord, version: number): Record<string, unknown> & { pk: string; sk: string } => ({
+  slot: (s: SlotRecord, version: number): Item => ({
     ...keys.slot(s.id),
     // A deleted slot leaves the owner's list but stays on the feed.
     ...(s.status === 'deleted' ? {} : { gsi1pk: keys.accountSlots(s.accountId), gsi1sk: `${s.publishDate}#${s.position}#${s.id}` }),
@@ -99,13 +100,13 @@ export const marketItems = {
     version,
     ...s,
   }),
-  slotGuard: (s: Pick<SlotRecord, 'id' | 'accountId' | 'publishDate' | 'position'>): Record<string, unknown> & { pk: string; sk: string } => ({
+  slotGuard: (s: Pick<SlotRecord, 'id' | 'accountId' | 'publishDate' | 'position'>): Item => ({
     ...keys.slotAt(s.accountId, s.publishDate, s.position),
     entity: 'slotAt',
     version: 1,
     slotId: s.id,
   }),
-  adUnit: (u: AdUnitRecord, version: number): Record<string, unknown> & { pk: string; sk: string } => ({
+  adUnit: (u: AdUnitRecord, version: number): Item => ({
     ...keys.adUnit(u.id),
     gsi1pk: keys.accountAdUnits(u.accountId),
     gsi1sk: u.id,
@@ -114,21 +115,6 @@ export const marketItems = {
     ...u,
   }),
 };
-
-type Item = Record<string, unknown> & { pk: string; sk: string };
-
-const putNewOp = (db: Db, item: Item, onConditionFail?: () => Error): TxOp => ({
-  item: { Put: { TableName: db.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-  onConditionFail,
-});
-
-/** Replaces an item if it still has the version that was read. */
-const putVersionOp = (db: Db, item: Item, readVersion: number, what: string): TxOp => ({
-  item: {
-    Put: { TableName: db.tableName, Item: item, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': readVersion } },
-  },
-  onConditionFail: () => new ConflictError(`${what} changed while this request ran; read it again and retry`),
-});
 
 const slotTaken = (s: Pick<Slot, 'accountId' | 'publishDate' | 'position'>) => () =>
   new ConflictError(`Account ${s.accountId} already has a ${s.position} slot on ${s.publishDate}`, {
@@ -149,10 +135,11 @@ export async function getAdUnit(db: Db, unitId: string): Promise<AdUnitRecord> {
   return strip<AdUnitRecord>(item);
 }
 
-async function readSlot(db: Db, slotId: string, tenantId?: string): Promise<Stored<SlotRecord>> {
+/** A slot with the version read (404 when missing, deleted, or another tenant's when `tenantId` is given). */
+export async function readSlot(db: Db, slotId: string, tenantId?: string): Promise<{ slot: SlotRecord; version: number }> {
   const item = await getOwned<SlotRecord & Record<string, unknown>>(db, keys.slot(slotId), 'Slot', slotId, tenantId, 'ownerTenantId', { consistent: true });
   if (item.status === 'deleted') throw new NotFoundError(`Slot ${slotId} not found`);
-  return item;
+  return { slot: strip<SlotRecord>(item), version: item.version };
 }
 
 /** The slot's status change as a conditional update that also moves it on the market feed. */
@@ -188,20 +175,13 @@ function slotStatusOp(
 }
 
 /**
- * For orders (issue 4): reads the slot (404 when missing or deleted) and returns the update that
- * books it — `open → booked` with the order id, conditional on the slot still being open and
- * unchanged since this read (ConflictError otherwise, and for a slot dated before `today`) — to
- * put in the order's transaction.
+ * For orders (issue 4): the update that books a slot — `open → booked` with the order id,
+ * conditional on the slot still being open and at the version read (`onFail` otherwise) — to put
+ * in the order's transaction.
  */
-export async function slotBookingOps(db: Db, slotId: string, orderId: string, now: string, today: IsoDate): Promise<{ slot: SlotRecord; ops: TxOp[] }> {
-  const stored = await readSlot(db, slotId);
-  const slot = strip<SlotRecord>(stored);
-  const notOpen = () => new ConflictError(`Slot ${slotId} is not open`, { slotId });
-  if (slot.status !== 'open') throw notOpen();
-  if (isPast(slot.publishDate, today))
-    throw new ConflictError(`Slot ${slotId} is dated ${slot.publishDate}, before today (${today}): it can no longer be booked`, { slotId });
-  const condition = { expression: '#status = :open AND version = :v', values: { ':open': 'open', ':v': stored.version } };
-  return { slot, ops: [slotStatusOp(db, slot, { status: 'booked', orderId }, now, condition, notOpen)] };
+export function slotBookingOp(db: Db, slot: SlotRecord, readVersion: number, orderId: string, now: string, onFail: () => Error): TxOp {
+  const condition = { expression: '#status = :open AND version = :v', values: { ':open': 'open', ':v': readVersion } };
+  return slotStatusOp(db, slot, { status: 'booked', orderId }, now, condition, onFail);
 }
 
 /** For orders (issue 4): `booked → open` when the order is rejected, expires or is cancelled. */
@@ -255,11 +235,11 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
     );
     return (out.Items ?? []).map((raw) => {
       const unit = raw as Stored<AdUnitRecord>;
-      return putVersionOp(
+      return replaceOp(
         db,
         marketItems.adUnit({ ...strip<AdUnitRecord>(unit), category: account.category, updatedAt: account.updatedAt }, unit.version + 1),
         unit.version,
-        `Ad unit ${unit.id}`,
+        changedMeanwhile(`Ad unit ${unit.id}`),
       );
     });
   }
@@ -307,7 +287,7 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
         createdAt: at,
         updatedAt: at,
       };
-      await transact(db, [putNewOp(db, marketItems.account(account, 1))]);
+      await transact(db, [createOp(db, marketItems.account(account, 1))]);
       return account;
     },
 
@@ -325,36 +305,24 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
       return strip<AccountRecord>(await ownedAccount(tenantId, id));
     },
 
-    /** An owner's account with the version read, for a conditional save. */
-    async loadAccount(tenantId: string, id: string): Promise<{ account: AccountRecord; version: number }> {
-      const stored = await ownedAccount(tenantId, id);
+    /** An account with the version read, for a conditional save: the owner's (`tenantId`), or any for the operator (undefined). */
+    async loadAccount(tenantId: string | undefined, id: string): Promise<{ account: AccountRecord; version: number }> {
+      const stored = await getOwned<AccountRecord & Record<string, unknown>>(db, keys.account(id), 'Account', id, tenantId, 'ownerTenantId', {
+        consistent: true,
+      });
       return { account: strip<AccountRecord>(stored), version: stored.version };
     },
 
-    /** Saves an account, conditional on the version read, with its category copied onto its ad units. */
-    async saveAccount(previous: AccountRecord, next: AccountRecord, version: number): Promise<void> {
-      const ops = [putVersionOp(db, marketItems.account(next, version + 1), version, `Account ${next.id}`)];
+    /**
+     * Saves an account, conditional on the version read, with its category copied onto its ad
+     * units; `events` go to the owner's webhooks.
+     */
+    async saveAccount(previous: AccountRecord, next: AccountRecord, version: number, events: string[] = []): Promise<void> {
+      const item = marketItems.account(next, version + 1);
+      const notified = events.length > 0 ? { ...item, notify: notify(events, [next.ownerTenantId], version + 1) } : item;
+      const ops = [replaceOp(db, notified, version, changedMeanwhile(`Account ${next.id}`))];
       if (next.category !== previous.category) ops.push(...(await unitCategoryOps(next)));
       await transact(db, ops);
-    },
-
-    /** The operator's decision on an account's audience data. */
-    async reviewAccount(id: string, decision: { verdict: 'verified'; note?: string } | { verdict: 'rejected'; reason: string }): Promise<AccountRecord> {
-      const stored = await getOwned<AccountRecord & Record<string, unknown>>(db, keys.account(id), 'Account', id, undefined, 'ownerTenantId', {
-        consistent: true,
-      });
-      const current = strip<AccountRecord>(stored);
-      const at = now();
-      const verification: Verification =
-        decision.verdict === 'verified'
-          ? { status: 'verified', ...(decision.note ? { note: decision.note } : {}), decidedAt: at }
-          : { status: 'rejected', reason: decision.reason, decidedAt: at };
-      const source = decision.verdict === 'verified' ? 'verified' : 'self_reported';
-      const next: AccountRecord = { ...current, verification, audience: { ...current.audience, source, updatedAt: at }, updatedAt: at };
-      const version = stored.version + 1;
-      const item = { ...marketItems.account(next, version), notify: notify([`account.${decision.verdict}`], [next.ownerTenantId], version) };
-      await transact(db, [putVersionOp(db, item, stored.version, `Account ${id}`)]);
-      return next;
     },
 
     /**
@@ -381,7 +349,7 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
           const chunk = slots.slice(i, i + SLOTS_PER_TRANSACTION);
           await transact(
             db,
-            chunk.flatMap((s) => [putNewOp(db, marketItems.slotGuard(s), slotTaken(s)), putNewOp(db, marketItems.slot(s, 1))]),
+            chunk.flatMap((s) => [createOp(db, marketItems.slotGuard(s), slotTaken(s)), createOp(db, marketItems.slot(s, 1))]),
           );
           written.push(...chunk);
         }
@@ -406,47 +374,29 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
       return slotPage(accountId, { ...filter, status: 'open' }, page);
     },
 
-    /** A slot as anyone may read it: its owner always; others while it is on the market (open or booked). */
-    async marketSlot(tenantId: string, slotId: string): Promise<SlotRecord> {
-      const slot = strip<SlotRecord>(await readSlot(db, slotId));
-      if (slot.ownerTenantId !== tenantId && slot.status !== 'open' && slot.status !== 'booked') throw new NotFoundError(`Slot ${slotId} not found`);
-      return slot;
-    },
-    async getSlot(tenantId: string, slotId: string): Promise<SlotRecord> {
-      return strip<SlotRecord>(await readSlot(db, slotId, tenantId));
-    },
-
-    /** Edits a slot that is not booked; a new date or position moves its guard item in the same transaction. */
-    async updateSlot(tenantId: string, slotId: string, patch: SlotPatch): Promise<SlotRecord> {
-      const stored = await readSlot(db, slotId, tenantId);
-      const current = strip<SlotRecord>(stored);
-      if (current.status === 'booked') throw new ConflictError(`Slot ${slotId} is booked; it can no longer be changed`);
-      const next: SlotRecord = { ...current, ...patch, updatedAt: now() };
-      if (patch.format === 'custom_article' && patch.committedReads === undefined) delete next.committedReads;
-      const issues = validateSlotFields(next as SlotFields);
-      if (issues.length > 0) throw new ValidationError('Invalid slot', issues);
-      const ops = [putVersionOp(db, marketItems.slot(next, stored.version + 1), stored.version, `Slot ${slotId}`)];
+    /** Saves a slot, conditional on the version read; a new date or position moves its guard item in the same transaction. */
+    async saveSlot(current: SlotRecord, next: SlotRecord, version: number): Promise<void> {
+      const ops = [replaceOp(db, marketItems.slot(next, version + 1), version, changedMeanwhile(`Slot ${next.id}`))];
       if (next.publishDate !== current.publishDate || next.position !== current.position) {
-        ops.push(putNewOp(db, marketItems.slotGuard(next), slotTaken(next)), deleteGuardOp(db, current));
+        ops.push(createOp(db, marketItems.slotGuard(next), slotTaken(next)), guardRemoveOp(db, current));
       }
       await transact(db, ops);
-      return next;
     },
 
-    /** Deletes a slot that is not booked: a tombstone for the market feed, and its date + position are free again. */
-    async deleteSlot(tenantId: string, slotId: string): Promise<void> {
-      const stored = await readSlot(db, slotId, tenantId);
-      const current = strip<SlotRecord>(stored);
-      if (current.status === 'booked') throw new ConflictError(`Slot ${slotId} is booked; it can no longer be deleted`);
+    /** Deletes a slot: a tombstone for the market feed (conditional on the version read), and its date + position are free again. */
+    async deleteSlot(current: SlotRecord, version: number): Promise<void> {
       const tombstone: SlotRecord = { ...current, status: 'deleted', updatedAt: now() };
-      await transact(db, [putVersionOp(db, marketItems.slot(tombstone, stored.version + 1), stored.version, `Slot ${slotId}`), deleteGuardOp(db, current)]);
+      await transact(db, [
+        replaceOp(db, marketItems.slot(tombstone, version + 1), version, changedMeanwhile(`Slot ${current.id}`)),
+        guardRemoveOp(db, current),
+      ]);
     },
 
     async createAdUnit(tenantId: string, accountId: string, input: AdUnitInput): Promise<AdUnitRecord> {
       const account = await ownedAccount(tenantId, accountId);
       const at = now();
       const unit: AdUnitRecord = { id: ids('unit'), accountId, ownerTenantId: tenantId, category: account.category, ...input, createdAt: at, updatedAt: at };
-      await transact(db, [putNewOp(db, marketItems.adUnit(unit, 1))]);
+      await transact(db, [createOp(db, marketItems.adUnit(unit, 1))]);
       return unit;
     },
 
@@ -462,7 +412,7 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
     async updateAdUnit(tenantId: string, unitId: string, patch: AdUnitPatch): Promise<AdUnitRecord> {
       const stored = await ownedUnit(tenantId, unitId);
       const next: AdUnitRecord = { ...strip<AdUnitRecord>(stored), ...patch, updatedAt: now() };
-      await transact(db, [putVersionOp(db, marketItems.adUnit(next, stored.version + 1), stored.version, `Ad unit ${unitId}`)]);
+      await transact(db, [replaceOp(db, marketItems.adUnit(next, stored.version + 1), stored.version, changedMeanwhile(`Ad unit ${unitId}`))]);
       return next;
     },
   };
@@ -470,18 +420,8 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
 
 export type MarketplaceStore = ReturnType<typeof marketplaceStore>;
 
-function deleteGuardOp(db: Db, slot: SlotRecord): TxOp {
-  return {
-    item: {
-      Delete: {
-        TableName: db.tableName,
-        Key: keys.slotAt(slot.accountId, slot.publishDate, slot.position),
-        ConditionExpression: 'slotId = :id',
-        ExpressionAttributeValues: { ':id': slot.id },
-      },
-    },
-  };
-}
+/** Frees a slot's date + position: its guard item, while it still guards this slot. */
+const guardRemoveOp = (db: Db, slot: SlotRecord): TxOp => removeOp(db, keys.slotAt(slot.accountId, slot.publishDate, slot.position), { slotId: slot.id });
 
 type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Record<string, unknown> } };
 

@@ -1,11 +1,12 @@
 import { ConflictError, NotFoundError } from '../core/shared/errors.js';
 import { postings } from '../core/ledger/ledger.js';
 import { notify } from '../core/webhooks/webhooks.js';
-import type { Deps } from '../deps.js';
-import { getItem, getOwned, queryPage, type Stored } from './items.js';
+import type { StoreContext } from './context.js';
+import type { Stored, TxOp } from './entity.js';
+import { getItem, getOwned, queryPage } from './items.js';
 import { keys } from './keys.js';
 import type { Page } from './pagination.js';
-import { transact, type TxOp } from './transact.js';
+import { transact } from './transact.js';
 import { ledgerTxn } from './wallet.js';
 
 /**
@@ -44,7 +45,7 @@ const payoutOf = ({ id, publisherId, amountMicros, currency, status, createdAt, 
   updatedAt,
 });
 
-type Money = Pick<Deps, 'db' | 'ids' | 'clock' | 'config'>;
+type Money = Pick<StoreContext, 'db' | 'ids' | 'clock' | 'config'>;
 
 function payoutWrites(deps: Money, payout: Payout, version: number, condition: { expression: string; values: Record<string, unknown> }): TxOp[] {
   const { db } = deps;

@@ -4,9 +4,10 @@ import { ConflictError, NotFoundError } from '../core/shared/errors.js';
 import type { Role } from '../core/tenants/tenants.js';
 import { batchGetItems, itemId } from './batch-get.js';
 import type { Db } from './client.js';
-import { getItem, putNew, queryPage, strip, type Stored } from './items.js';
+import { createOp, strip, type Stored, type TxOp } from './entity.js';
+import { getItem, queryPage } from './items.js';
 import { keys } from './keys.js';
-import { transact, type TxOp } from './transact.js';
+import { transact, writeOne } from './transact.js';
 
 /**
  * People, sessions, invites, password resets and sign-in attempt counters (issue 12).
@@ -68,25 +69,8 @@ export function peopleStore(db: Db) {
     /** The writes that create a person and their login: for a transaction of its own or a signup's. */
     personOps(person: PersonRecord): TxOp[] {
       return [
-        {
-          item: {
-            Put: {
-              TableName: db.tableName,
-              Item: { ...keys.login(person.email), entity: 'login', version: 1, personId: person.id, tenantId: person.tenantId },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          onConditionFail: emailTaken(person.email),
-        },
-        {
-          item: {
-            Put: {
-              TableName: db.tableName,
-              Item: { ...keys.person(person.id), gsi1pk: keys.tenantPeople(person.tenantId), gsi1sk: person.id, entity: 'person', version: 1, ...person },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        },
+        createOp(db, { ...keys.login(person.email), entity: 'login', version: 1, personId: person.id, tenantId: person.tenantId }, emailTaken(person.email)),
+        createOp(db, { ...keys.person(person.id), gsi1pk: keys.tenantPeople(person.tenantId), gsi1sk: person.id, entity: 'person', version: 1, ...person }),
       ];
     },
 
@@ -134,7 +118,7 @@ export function peopleStore(db: Db) {
     },
 
     async createSession(hash: string, session: SessionRecord): Promise<void> {
-      await putNew(db, { ...keys.session(session.personId, hash), entity: 'session', version: 1, ...session });
+      await writeOne(db, createOp(db, { ...keys.session(session.personId, hash), entity: 'session', version: 1, ...session }));
     },
 
     /** The session and its person, in one consistent BatchGetItem; undefined when either is gone. */
@@ -153,7 +137,7 @@ export function peopleStore(db: Db) {
     },
 
     async createInvite(hash: string, invite: InviteRecord): Promise<void> {
-      await putNew(db, { ...keys.invite(hash), entity: 'invite', version: 1, ...invite });
+      await writeOne(db, createOp(db, { ...keys.invite(hash), entity: 'invite', version: 1, ...invite }));
     },
 
     async invite(hash: string): Promise<InviteRecord | undefined> {
@@ -180,7 +164,7 @@ export function peopleStore(db: Db) {
     },
 
     async createReset(hash: string, reset: ResetRecord): Promise<void> {
-      await putNew(db, { ...keys.passwordReset(hash), entity: 'passwordReset', version: 1, ...reset });
+      await writeOne(db, createOp(db, { ...keys.passwordReset(hash), entity: 'passwordReset', version: 1, ...reset }));
     },
 
     async reset(hash: string): Promise<ResetRecord | undefined> {

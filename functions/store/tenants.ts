@@ -1,11 +1,12 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '../core/shared/errors.js';
 import { generateApiKey, PLATFORM_TENANT_ID, type ApiKeyRecord, type Principal, type Role, type Tenant } from '../core/tenants/tenants.js';
 import type { Clock } from '../core/shared/clock.js';
 import type { IdSource } from '../core/shared/ids.js';
 import type { Db } from './client.js';
 import { keys } from './keys.js';
-import { isConditionFailure, transact, type TxOp } from './transact.js';
+import { createOp, type Item, type TxOp } from './entity.js';
+import { transact, tryWriteOne } from './transact.js';
 
 export interface NewKey {
   record: ApiKeyRecord;
@@ -20,27 +21,13 @@ function apiKeyOps(db: Db, tenantId: string, role: Role, keyId: string, now: str
   return {
     key: { record, key },
     ops: [
-      {
-        item: {
-          Put: {
-            TableName: db.tableName,
-            Item: { ...keys.apiKeyByHash(hash), entity: 'apiKey', version: 1, tenantId, role, keyId },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      },
-      {
-        item: {
-          Put: {
-            TableName: db.tableName,
-            Item: { ...keys.tenantApiKey(tenantId, keyId), entity: 'apiKeyRecord', version: 1, ...record, hash },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      },
+      createOp(db, { ...keys.apiKeyByHash(hash), entity: 'apiKey', version: 1, tenantId, role, keyId }),
+      createOp(db, { ...keys.tenantApiKey(tenantId, keyId), entity: 'apiKeyRecord', version: 1, ...record, hash }),
     ],
   };
 }
+
+const tenantItem = (tenant: Tenant): Item => ({ ...keys.tenant(tenant.id), entity: 'tenant', version: 1, ...tenant });
 
 export function tenantStore(db: Db, clock: Clock, ids: IdSource) {
   return {
@@ -53,25 +40,12 @@ export function tenantStore(db: Db, clock: Clock, ids: IdSource) {
       const tenant: Tenant = { id: ids('tnt'), role: input.role, name: input.name, email: input.email.toLowerCase(), createdAt: now };
       const first = apiKeyOps(db, tenant.id, tenant.role, ids('key'), now);
       await transact(db, [
-        {
-          item: {
-            Put: {
-              TableName: db.tableName,
-              Item: { ...keys.email(tenant.email), entity: 'email', version: 1, tenantId: tenant.id },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          onConditionFail: () => new ConflictError(`A tenant with email ${tenant.email} already exists`),
-        },
-        {
-          item: {
-            Put: {
-              TableName: db.tableName,
-              Item: { ...keys.tenant(tenant.id), entity: 'tenant', version: 1, ...tenant },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        },
+        createOp(
+          db,
+          { ...keys.email(tenant.email), entity: 'email', version: 1, tenantId: tenant.id },
+          () => new ConflictError(`A tenant with email ${tenant.email} already exists`),
+        ),
+        createOp(db, tenantItem(tenant)),
         ...first.ops,
         ...withOps(tenant),
       ]);
@@ -81,17 +55,8 @@ export function tenantStore(db: Db, clock: Clock, ids: IdSource) {
     /** Creates the operator's tenant (PLATFORM_TENANT_ID, no email item) unless it exists. */
     async ensurePlatformTenant(): Promise<void> {
       const tenant: Tenant = { id: PLATFORM_TENANT_ID, role: 'admin', name: 'Placard operators', email: '', createdAt: clock().toISOString() };
-      try {
-        await db.doc.send(
-          new PutCommand({
-            TableName: db.tableName,
-            Item: { ...keys.tenant(tenant.id), entity: 'tenant', version: 1, ...tenant },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+      // Already there: nothing to do.
+      await tryWriteOne(db, createOp(db, tenantItem(tenant)));
     },
 
     async get(tenantId: string): Promise<Tenant> {

@@ -1,20 +1,21 @@
 import { postings, type LedgerAccount, type Posting, type Cause, type Shards } from '../core/ledger/ledger.js';
-import type { Deps } from '../deps.js';
+import type { StoreContext } from './context.js';
 import { NotFoundError } from '../core/shared/errors.js';
 import type { Role, Tenant } from '../core/tenants/tenants.js';
 import type { Db } from './client.js';
 import { getBalances, ledgerOps, platformLedgerOwner } from './ledger.js';
-import { getItem, queryPage, strip } from './items.js';
+import { createOp, strip, type TxOp } from './entity.js';
+import { getItem, queryPage } from './items.js';
 import type { Page } from './pagination.js';
 import { keys } from './keys.js';
-import { transact, type TxOp } from './transact.js';
+import { transact } from './transact.js';
 
 /**
  * Money movements that change nothing but balances. Movements that go with a state change
  * (booking an order, billing an impression) build `ledgerOps` into their own transaction.
  */
 export function ledgerTxn(
-  deps: Pick<Deps, 'db' | 'ids' | 'clock'>,
+  deps: Pick<StoreContext, 'db' | 'ids' | 'clock'>,
   cause: Cause,
   memo: string,
   lines: Posting[],
@@ -40,21 +41,13 @@ export interface Deposit {
  * `DEPOSIT#<id> / DEPOSIT` on gsi1 `DEPOSITS` (the operator's list, newest first) in the same transaction.
  */
 export async function deposit(
-  deps: Pick<Deps, 'db' | 'ids' | 'clock'>,
+  deps: Pick<StoreContext, 'db' | 'ids' | 'clock'>,
   input: { advertiserId: string; amountMicros: number; reference: string },
 ): Promise<{ depositId: string }> {
   const depositId = deps.ids('dep');
   const record: Deposit = { id: depositId, ...input, createdAt: deps.clock().toISOString() };
   await transact(deps.db, [
-    {
-      item: {
-        Put: {
-          TableName: deps.db.tableName,
-          Item: { ...keys.deposit(depositId), gsi1pk: keys.deposits(), gsi1sk: depositId, entity: 'deposit', version: 1, ...record },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-    },
+    createOp(deps.db, { ...keys.deposit(depositId), gsi1pk: keys.deposits(), gsi1sk: depositId, entity: 'deposit', version: 1, ...record }),
     ...ledgerTxn(deps, { type: 'deposit', id: depositId }, `Deposit ${input.reference}`, postings.deposit(input.advertiserId, input.amountMicros)),
   ]);
   return { depositId };
@@ -94,7 +87,7 @@ export const ledgerOwnerOf = (role: Role, tenantId: string): string => (role ===
 
 /** Records a deposit for an existing advertiser; any other id answers 404. */
 export async function depositToAdvertiser(
-  deps: Pick<Deps, 'db' | 'ids' | 'clock'>,
+  deps: Pick<StoreContext, 'db' | 'ids' | 'clock'>,
   input: { advertiserId: string; amountMicros: number; reference: string },
 ): Promise<{ depositId: string }> {
   const tenant = await getItem<Tenant>(deps.db, keys.tenant(input.advertiserId));

@@ -1,11 +1,12 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, ValidationError } from '../core/shared/errors.js';
 import { newWebhookSalt, nextAttemptAt, validateWebhookUrl, webhookSecret, type WebhookEvent } from '../core/webhooks/webhooks.js';
-import type { Deps } from '../deps.js';
+import type { StoreContext } from './context.js';
 import { getItem, getOwned, queryPage } from './items.js';
 import { keys } from './keys.js';
 import type { Page } from './pagination.js';
-import { isConditionFailure, transact } from './transact.js';
+import { createOp } from './entity.js';
+import { isConditionFailure, refusal, transact, tryTransact } from './transact.js';
 
 /**
  * Webhooks and their deliveries.
@@ -91,7 +92,7 @@ const deliveryOf = ({
 const GUARD_TTL_SECONDS = 2 * 24 * 3600;
 const DELIVERY_TTL_SECONDS = 30 * 24 * 3600;
 
-export function webhookStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config' | 'trackingSecret'>) {
+export function webhookStore(deps: Pick<StoreContext, 'db' | 'ids' | 'clock' | 'config' | 'trackingSecret'>) {
   const { db, config } = deps;
   const dueSk = (at: string, id: string) => `${at}#${id}`;
   // Keeps the circuit-breaker state (failures, circuitOpenUntil) that the delivery runner reads.
@@ -124,23 +125,15 @@ export function webhookStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config' 
           },
           onConditionFail: () => new ConflictError(`A tenant has at most ${config.WEBHOOKS_PER_TENANT} webhooks; delete one first`),
         },
-        {
-          item: {
-            Put: {
-              TableName: db.tableName,
-              Item: {
-                ...keys.webhook(webhook.id),
-                gsi1pk: keys.tenantWebhooks(tenantId),
-                gsi1sk: webhook.id,
-                entity: 'webhook',
-                version: 1,
-                ...webhook,
-                secretSalt,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        },
+        createOp(db, {
+          ...keys.webhook(webhook.id),
+          gsi1pk: keys.tenantWebhooks(tenantId),
+          gsi1sk: webhook.id,
+          entity: 'webhook',
+          version: 1,
+          ...webhook,
+          secretSalt,
+        }),
       ]);
       return { webhook, secret };
     },
@@ -213,47 +206,29 @@ export function webhookStore(deps: Pick<Deps, 'db' | 'ids' | 'clock' | 'config' 
         payload,
         version: 1,
       };
-      const seen = new Error('seen');
-      try {
-        await transact(db, [
-          {
-            item: {
-              Put: {
-                TableName: db.tableName,
-                Item: {
-                  ...keys.deliveryGuard(deliveryKey),
-                  entity: 'deliveryGuard',
-                  version: 1,
-                  deliveryId: delivery.id,
-                  webhookId: webhook.id,
-                  expiresAt: expiresIn(GUARD_TTL_SECONDS),
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            onConditionFail: () => seen,
-          },
-          {
-            item: {
-              Put: {
-                TableName: db.tableName,
-                Item: {
-                  ...keys.delivery(webhook.id, delivery.id),
-                  gsi1pk: keys.deliveriesDue(),
-                  gsi1sk: dueSk(now, delivery.id),
-                  entity: 'delivery',
-                  ...delivery,
-                  expiresAt: expiresIn(DELIVERY_TTL_SECONDS),
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          },
-        ]);
-      } catch (error) {
-        if (error === seen) return undefined;
-        throw error;
-      }
+      const guard = createOp(db, {
+        ...keys.deliveryGuard(deliveryKey),
+        entity: 'deliveryGuard',
+        version: 1,
+        deliveryId: delivery.id,
+        webhookId: webhook.id,
+        expiresAt: expiresIn(GUARD_TTL_SECONDS),
+      });
+      const ops = [
+        guard,
+        createOp(db, {
+          ...keys.delivery(webhook.id, delivery.id),
+          gsi1pk: keys.deliveriesDue(),
+          gsi1sk: dueSk(now, delivery.id),
+          entity: 'delivery',
+          ...delivery,
+          expiresAt: expiresIn(DELIVERY_TTL_SECONDS),
+        }),
+      ];
+      const outcome = await tryTransact(db, ops);
+      // The guard exists: a replayed stream record, whose delivery was made the first time.
+      if (!outcome.ok && ops[outcome.op] === guard) return undefined;
+      if (!outcome.ok) throw refusal(ops, outcome);
       return delivery;
     },
 

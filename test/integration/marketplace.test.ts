@@ -2,7 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createApp } from '../../functions/http/app.js';
 import type { Deps } from '../../functions/deps.js';
-import { getAdUnit, marketplaceStore, slotBookingOps, slotReleaseOp } from '../../functions/store/marketplace.js';
+import { slotBookingOps } from '../../functions/app/marketplace/book-slot.js';
+import { deleteSlot } from '../../functions/app/marketplace/edit-slot.js';
+import { reviewAccount } from '../../functions/app/marketplace/review-account.js';
+import { getAdUnit, marketplaceStore, slotReleaseOp } from '../../functions/store/marketplace.js';
 import { transact } from '../../functions/store/transact.js';
 import { adminKey, testDeps, type MovableClock } from '../support/deps.js';
 import { call, signup } from '../support/http.js';
@@ -327,7 +330,7 @@ describe('marketplace', () => {
       { publishDate: '2031-01-05', position: 'headline', format: 'custom_article', priceMicros: 300_000_000 },
     ]);
     await store.createSlots(owner.id, small.id, [{ publishDate: '2031-01-20', position: 'headline', format: 'custom_article', priceMicros: 100_000_000 }]);
-    await store.reviewAccount(small.id, { verdict: 'verified' });
+    await reviewAccount(deps, small.id, { verdict: 'verified' });
     nextSecond();
 
     const ids = (body: { items: Array<{ account: { id: string } }> }) => body.items.map((i) => i.account.id);
@@ -437,7 +440,7 @@ describe('marketplace', () => {
       (await call(app, 'POST', '/v1/marketplace/match', { key: advertiser.key, body })).body.results.map((r: { slot: { id: string } }) => r.slot.id);
     expect(await slotIds()).toEqual([s1!.id, s2!.id]);
     await transact(deps.db, (await slotBookingOps(deps.db, s1!.id, 'ord_1', deps.clock().toISOString(), '2026-01-01')).ops);
-    await store.deleteSlot(owner.id, s2!.id);
+    await deleteSlot(deps, owner.id, s2!.id);
     nextSecond();
     expect(await slotIds()).toEqual([]);
   });

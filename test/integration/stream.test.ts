@@ -1,6 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { handleStream, type Change, type StreamConsumer } from '../../functions/background/stream.js';
+import type { StreamConsumer } from '../../functions/background/stream-consumer.js';
+import type { Change } from '../../functions/store/stream-records.js';
+import { handleStream } from '../../functions/background/stream.js';
 import { streamRecord } from '../fixtures/events.js';
 import { testDeps } from '../support/deps.js';
 

@@ -1,4 +1,3 @@
-import type { Job } from '../../background/jobs.js';
 import type { Deps } from '../../deps.js';
 import { accountVerified, clearEntry, clearingCursor, entriesDue, EntryMoved, postpone, setClearingCursor } from '../../store/clearing.js';
 import { LEASE_SHARDS } from '../../store/leases.js';
@@ -46,5 +45,3 @@ export async function clearEarnings(deps: Deps, now: Date): Promise<number> {
   if ((await clearingCursor(deps)) === undefined) await setClearingCursor(deps, today);
   return cleared;
 }
-
-export const clearEarningsJob: Job = { name: 'clear-earnings', run: clearEarnings };

@@ -1,4 +1,3 @@
-import type { Job } from '../../background/jobs.js';
 import { addTo, emptyBatch, type Batch } from '../../core/serving/billing.js';
 import type { Deps } from '../../deps.js';
 import { journalOfLease } from '../../store/journal.js';
@@ -76,5 +75,3 @@ export async function settleLease(deps: Deps, leaseId: string): Promise<void> {
   }
   await closeLease(deps, { ...lease, flushes }, used, 'settling');
 }
-
-export const settleLeasesJob: Job = { name: 'settle-leases', run: settleExpiredLeases };

@@ -1,8 +1,9 @@
 import type { Deps } from '../../deps.js';
 import { queryPage } from '../../store/items.js';
 import { keys } from '../../store/keys.js';
-import { marketplaceStore, type AccountRecord, type AdUnitRecord } from '../../store/marketplace.js';
+import type { AccountRecord, AdUnitRecord } from '../../store/marketplace.js';
 import { ruleInvalidTraffic, type RulingResult } from '../billing/rule-invalid-traffic.js';
+import { reviewAccount } from './review-account.js';
 
 /**
  * An operator rejects an account's audience data. Only verified accounts' earnings clear
@@ -19,7 +20,7 @@ import { ruleInvalidTraffic, type RulingResult } from '../billing/rule-invalid-t
 const UNITS_PER_PAGE = 100;
 
 export async function rejectAccount(deps: Deps, accountId: string, reason: string): Promise<{ account: AccountRecord; refund: RulingResult }> {
-  const account = await marketplaceStore(deps.db, deps.clock, deps.ids).reviewAccount(accountId, { verdict: 'rejected', reason });
+  const account = await reviewAccount(deps, accountId, { verdict: 'rejected', reason });
   const refund: RulingResult = { refundedMicros: 0, refunds: 0 };
   const to = deps.clock().toISOString();
   let cursor: string | undefined;

@@ -80,16 +80,9 @@ export function validateWebhookUrl(url: string, allowPrivateNetworks: boolean): 
   return [{ field: 'url', message: allowPrivateNetworks ? 'must be https (or http to localhost)' : 'must be https' }];
 }
 
-const STORAGE_ATTRIBUTE = /^(pk|sk|gsi\d+(pk|sk)|entity|notify|expiresAt)$/;
-
-/** The item as subscribers see it: its own fields, without storage keys and the notify marker. */
-export function eventData(item: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(item).filter(([name]) => !STORAGE_ATTRIBUTE.test(name)));
-}
-
-/** The body of a delivery (Standard Webhooks' recommended shape). */
-export const webhookPayload = (event: string, at: Date, item: Record<string, unknown>): string =>
-  JSON.stringify({ type: event, timestamp: at.toISOString(), data: eventData(item) });
+/** The body of a delivery (Standard Webhooks' recommended shape); `data` is the object as subscribers see it. */
+export const webhookPayload = (event: string, at: Date, data: Record<string, unknown>): string =>
+  JSON.stringify({ type: event, timestamp: at.toISOString(), data });
 
 /**
  * The same notification of the same item version to the same webhook always gets the same key,

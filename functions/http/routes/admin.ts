@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ruleInvalidTraffic } from '../../app/billing/rule-invalid-traffic.js';
 import { rejectAccount } from '../../app/marketplace/reject-account.js';
+import { reviewAccount } from '../../app/marketplace/review-account.js';
 import type { Context } from 'hono';
 import { campaignStore } from '../../store/campaigns.js';
-import { keys } from '../../store/keys.js';
 import { getAccount, marketplaceStore } from '../../store/marketplace.js';
+import { counts } from '../../store/system.js';
 import { CreativeSchema } from '../campaign-schemas.js';
 import type { AppEnv } from '../env.js';
 import { AccountSchema, page } from '../marketplace-schemas.js';
@@ -130,19 +130,10 @@ export const adminRoutes = router()
   .openapi(readCreative, async (c) => c.json(await campaignStore(c.var.deps).findCreative(c.req.valid('param').id), 200))
   .openapi(verify, async (c) => {
     const { note } = c.req.valid('json');
-    return c.json(await reviews(c).reviewAccount(c.req.valid('param').id, { verdict: 'verified', note }), 200);
+    return c.json(await reviewAccount(c.var.deps, c.req.valid('param').id, { verdict: 'verified', note }), 200);
   })
   .openapi(reject, async (c) => {
     const { reason } = c.req.valid('json');
     return c.json((await rejectAccount(c.var.deps, c.req.valid('param').id, reason)).account, 200);
   })
-  .openapi(stats, async (c) => {
-    const { db } = c.var.deps;
-    const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.stats() }));
-    const counts = Object.fromEntries(
-      Object.entries(out.Item ?? {})
-        .filter(([name]) => name.startsWith('count_'))
-        .map(([name, value]) => [name.slice('count_'.length), Number(value)]),
-    );
-    return c.json({ counts }, 200);
-  });
+  .openapi(stats, async (c) => c.json({ counts: await counts(c.var.deps.db) }, 200));

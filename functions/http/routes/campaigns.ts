@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { withBudget } from '../../app/campaigns/with-budget.js';
 import { budgetProgress, type Campaign } from '../../core/campaigns/campaign.js';
 import { ValidationError } from '../../core/shared/errors.js';
+import { campaignAction } from '../../app/campaigns/campaign-actions.js';
 import { campaignStore } from '../../store/campaigns.js';
 import { caller } from '../auth.js';
 import { CampaignInputSchema, CampaignPatchSchema, CampaignSchema, CreativeInputSchema, CreativePatchSchema, CreativeSchema } from '../campaign-schemas.js';
@@ -183,7 +184,6 @@ export const campaignRoutes = router()
 
 for (const action of Object.keys(ACTIONS) as (keyof typeof ACTIONS)[]) {
   campaignRoutes.openapi(actionRoute(action), async (c) => {
-    const { store, me } = advertiser(c);
-    return c.json(await shown(c, await store[action](me, c.req.valid('param').id)), 200);
+    return c.json(await shown(c, await campaignAction(c.var.deps, action, caller(c).tenantId, c.req.valid('param').id)), 200);
   });
 }

@@ -3,7 +3,10 @@ import type { Context } from 'hono';
 import { ORDER_ACTIONS, ORDER_ACTOR_ROLES, ORDER_STATES, type Order, type OrderAction } from '../../core/orders/order.js';
 import { ACTION_INPUTS, OrderBriefInput, type ActionInputs } from '../../core/orders/inputs.js';
 import { allowedActions } from '../../core/orders/state-machine.js';
-import { actorRole, orderStore } from '../../store/orders.js';
+import { actOnOrder, readVisibleOrder } from '../../app/orders/act-on-order.js';
+import { listOrders } from '../../app/orders/list-orders.js';
+import { placeOrder } from '../../app/orders/place-order.js';
+import { actorRole } from '../../core/orders/callers.js';
 import { caller } from '../auth.js';
 import type { AppEnv } from '../env.js';
 import { page } from '../marketplace-schemas.js';
@@ -128,22 +131,20 @@ const actionRoute = <A extends PartyAction>(action: A) =>
     },
   });
 
-const store = (c: Context<AppEnv>) => orderStore(c.var.deps);
-
 /** The order as the caller sees it: with the actions open to them now. */
 const view = (c: Context<AppEnv>, order: Order) => ({ ...order, allowedActions: allowedActions(order, actorRole(caller(c).role), c.var.deps.clock()) });
 
 export const orderRoutes = router()
-  .openapi(place, async (c) => c.json(view(c, await store(c).place(caller(c).tenantId, c.req.valid('json'))), 201))
+  .openapi(place, async (c) => c.json(view(c, await placeOrder(c.var.deps, caller(c).tenantId, c.req.valid('json'))), 201))
   .openapi(list, async (c) => {
-    const out = await paged(c, c.req.valid('query'), ({ state, ...page }) => store(c).list(caller(c), { state }, page));
+    const out = await paged(c, c.req.valid('query'), ({ state, ...page }) => listOrders(c.var.deps, caller(c), { state }, page));
     return c.json({ ...out, items: out.items.map((o) => view(c, o)) }, 200);
   })
-  .openapi(get, async (c) => c.json(view(c, await store(c).get(caller(c), c.req.valid('param').id)), 200));
+  .openapi(get, async (c) => c.json(view(c, await readVisibleOrder(c.var.deps, caller(c), c.req.valid('param').id)), 200));
 
 /** Takes one action on the caller's order and answers the order as they now see it. */
 const act = async <A extends PartyAction>(c: Context<AppEnv>, action: A, id: string, input: ActionInputs[A] | undefined) =>
-  c.json(view(c, await store(c).act(caller(c), id, action, input)), 200);
+  c.json(view(c, await actOnOrder(c.var.deps, caller(c), id, action, input)), 200);
 
 orderRoutes
   .openapi(actionRoute('accept'), (c) => act(c, 'accept', c.req.valid('param').id, c.req.valid('json')))

@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { SLOT_STATUSES } from '../../core/marketplace/catalog.js';
 import { createSlots } from '../../app/marketplace/create-slots.js';
-import { updateSlot } from '../../app/marketplace/update-slot.js';
-import { marketplaceStore, type SlotRecord } from '../../store/marketplace.js';
+import { deleteSlot, marketSlot, updateSlot } from '../../app/marketplace/edit-slot.js';
+import type { SlotRecord } from '../../store/marketplace.js';
 import { access, errorResponses, IdParam, jsonBody, jsonContent, PageQuery, router } from '../openapi.js';
 import { paged } from '../pagination.js';
 import { IsoDateSchema, SlotCreateSchema, SlotPatchSchema, SlotSchema, page } from '../marketplace-schemas.js';
@@ -77,8 +77,7 @@ export const marketSlotView = (slot: SlotRecord, viewer: string | undefined) => 
 export const slotRoutes = router()
   .openapi(get, async (c) => {
     const { tenantId } = caller(c);
-    const { db, clock, ids } = c.var.deps;
-    return c.json(marketSlotView(await marketplaceStore(db, clock, ids).marketSlot(tenantId, c.req.valid('param').id), tenantId), 200);
+    return c.json(marketSlotView(await marketSlot(c.var.deps, tenantId, c.req.valid('param').id), tenantId), 200);
   })
   .openapi(create, async (c) => {
     const slots = await createSlots(c.var.deps, caller(c, 'publisher').tenantId, c.req.valid('param').id, c.req.valid('json'));
@@ -92,11 +91,9 @@ export const slotRoutes = router()
     return c.json({ ...out, items: out.items.map(slotView) }, 200);
   })
   .openapi(update, async (c) => {
-    const slot = await updateSlot(c.var.deps, caller(c, 'publisher').tenantId, c.req.valid('param').id, c.req.valid('json'));
-    return c.json(slotView(slot), 200);
+    return c.json(slotView(await updateSlot(c.var.deps, caller(c, 'publisher').tenantId, c.req.valid('param').id, c.req.valid('json'))), 200);
   })
   .openapi(remove, async (c) => {
-    const { store, owner } = publisherStore(c);
-    await store.deleteSlot(owner, c.req.valid('param').id);
+    await deleteSlot(c.var.deps, caller(c, 'publisher').tenantId, c.req.valid('param').id);
     return c.body(null, 204);
   });

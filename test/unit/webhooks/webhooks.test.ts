@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import {
-  deliveryKey,
-  eventData,
-  newWebhookSalt,
-  nextAttemptAt,
-  raisedNotify,
-  validateWebhookUrl,
-  webhookSecret,
-} from '../../../functions/core/webhooks/webhooks.js';
+import { eventData } from '../../../functions/store/entity.js';
+import { deliveryKey, newWebhookSalt, nextAttemptAt, raisedNotify, validateWebhookUrl, webhookSecret } from '../../../functions/core/webhooks/webhooks.js';
 
 const policy = { baseSeconds: 30, maxSeconds: 3600, maxAttempts: 8 };
 const t0 = new Date('2026-11-24T12:00:00Z');

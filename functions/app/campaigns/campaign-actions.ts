@@ -1,0 +1,25 @@
+import { activated, paused } from '../../core/campaigns/activation.js';
+import type { Campaign } from '../../core/campaigns/campaign.js';
+import type { StoreContext } from '../../store/context.js';
+import { campaignStore } from '../../store/campaigns.js';
+
+/**
+ * An advertiser starts, pauses or archives a campaign:
+ * 1. load it (404 unless theirs), with its version;
+ * 2. decide (core): activate needs a status that may activate, an approved creative and a
+ *    schedule that has not ended (409); pause needs a status that may pause (409);
+ * 3. save it conditional on the version read — the first activation holds the budget (402
+ *    without the funds); archiving releases what is left of it (store).
+ */
+export async function campaignAction(
+  ctx: Pick<StoreContext, 'db' | 'clock' | 'ids'>,
+  action: 'activate' | 'pause' | 'archive',
+  advertiserId: string,
+  id: string,
+): Promise<Campaign> {
+  const store = campaignStore(ctx);
+  if (action === 'archive') return store.archive(advertiserId, id);
+  const { campaign, version } = await store.load(advertiserId, id);
+  if (action === 'pause') return store.save(version, paused(campaign, ctx.clock()));
+  return store.saveActivated(campaign, version, activated(campaign, ctx.clock()));
+}
