@@ -1,6 +1,6 @@
 import { StrictMode, useCallback, useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { api, hasApiKey, must, useApiKey } from './api/client';
+import { api, hasApiKey, must, setApiKey } from './api/client';
 import { initialLang, LangContext, rememberLang, translator, useI18n, type Lang, type MessageKey } from './i18n';
 import { AcceptInvite, ResetPassword, SignIn, SignUp } from './pages/auth';
 import { OwnerAccount, OwnerAccounts } from './pages/accounts';
@@ -100,7 +100,7 @@ function LanguageSwitch() {
 function Shell({ session, children, path }: { session?: Session; children: ReactNode; path: string }) {
   const { t } = useI18n();
   const signOut = useCallback(async () => {
-    if (hasApiKey()) useApiKey(null);
+    if (hasApiKey()) setApiKey(null);
     else await api.DELETE('/v1/sessions/current');
     location.assign('/console/signin');
   }, []);

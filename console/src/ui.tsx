@@ -1,5 +1,5 @@
 /** Small building blocks shared by the pages: routing, loading, forms, tables, money. */
-import { createContext, useCallback, useContext, useEffect, useId, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { money } from './format';
 import { useI18n, type MessageKey } from './i18n';
 import type { Schemas } from './api/client';
@@ -57,22 +57,27 @@ export function useSession() {
   return value;
 }
 
-/** Loads data when its inputs change; `reload` fetches again after an action. */
-export function useLoad<D>(load: () => Promise<D>, deps: unknown[]): { data?: D; error?: Error; reload: () => void } {
+/**
+ * Loads data, again whenever `load` changes; `reload` fetches again after an action. Only the latest
+ * fetch's answer is shown. `load` must be memoized (`useCallback` with its inputs as dependencies).
+ */
+export function useLoad<D>(load: () => Promise<D>): { data?: D; error?: Error; reload: () => void } {
   const [state, setState] = useState<{ data?: D; error?: Error }>({});
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    let live = true;
+  const latest = useRef(0);
+  const reload = useCallback(() => {
+    const request = ++latest.current;
     load().then(
-      (data) => live && setState({ data }),
-      (error: Error) => live && setState({ error }),
+      (data) => request === latest.current && setState({ data }),
+      (error: Error) => request === latest.current && setState({ error }),
     );
+  }, [load]);
+  useEffect(() => {
+    reload();
     return () => {
-      live = false;
+      latest.current++;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [...deps, tick]);
-  return { ...state, reload: useCallback(() => setTick((n) => n + 1), []) };
+  }, [reload]);
+  return { ...state, reload };
 }
 
 /** Runs an action, shows its error or success message, and reports whether it succeeded. */
@@ -176,7 +181,18 @@ export function useMoney(): (micros: number) => string {
   return useCallback((micros: number) => money(micros, currency, lang), [currency, lang]);
 }
 
-export function Table({ caption, head, rows }: { caption: string; head: string[]; rows: ReactNode[][] }) {
+/** A table of `rows`, one column per [heading, cell] pair (headings unique); `rowKey` names a row (its id, its date). */
+export function Table<R>({
+  caption,
+  rows,
+  rowKey,
+  columns,
+}: {
+  caption: string;
+  rows: readonly R[];
+  rowKey: (row: R) => string;
+  columns: [heading: string, cell: (row: R) => ReactNode][];
+}) {
   const { t } = useI18n();
   if (rows.length === 0) return <p>{t('none')}</p>;
   return (
@@ -185,18 +201,18 @@ export function Table({ caption, head, rows }: { caption: string; head: string[]
         <caption>{caption}</caption>
         <thead>
           <tr>
-            {head.map((h) => (
-              <th key={h} scope="col">
-                {h}
+            {columns.map(([heading]) => (
+              <th key={heading} scope="col">
+                {heading}
               </th>
             ))}
           </tr>
         </thead>
         <tbody>
-          {rows.map((row, i) => (
-            <tr key={i}>
-              {row.map((cell, j) => (
-                <td key={j}>{cell}</td>
+          {rows.map((row) => (
+            <tr key={rowKey(row)}>
+              {columns.map(([heading, cell]) => (
+                <td key={heading}>{cell(row)}</td>
               ))}
             </tr>
           ))}

@@ -21,7 +21,7 @@ api.use({
   },
 });
 
-export function useApiKey(key: string | null): void {
+export function setApiKey(key: string | null): void {
   if (key) sessionStorage.setItem(KEY_STORAGE, key);
   else sessionStorage.removeItem(KEY_STORAGE);
 }

@@ -1,5 +1,5 @@
 /** Account owners: their accounts with the audience editor, verification, slots calendar and ad units. */
-import { useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { api, must, type Schemas } from '../api/client';
 import { AGE_BANDS, CATEGORIES, FORMATS, GENDERS, INTERESTS, PLACEMENTS, PLATFORMS, POSITIONS, REGIONS } from '../enums';
 import { dateTime, day, parseMoney, today } from '../format';
@@ -138,7 +138,7 @@ function VerificationBadge({ account }: { account: Schemas['Account'] }) {
 
 export function OwnerAccounts() {
   const { t } = useI18n();
-  const list = useLoad(() => must(api.GET('/v1/accounts')), []);
+  const list = useLoad(useCallback(() => must(api.GET('/v1/accounts')), []));
   const [form, setForm] = useState({
     platform: 'wechat' as Schemas['AccountInput']['platform'],
     handle: '',
@@ -163,14 +163,15 @@ export function OwnerAccounts() {
         {(page) => (
           <Table
             caption={t('accountsTitle')}
-            head={[t('name'), t('platform'), t('category'), t('followers'), t('verification')]}
-            rows={page.items.map((a) => [
-              <Link to={`accounts/${a.id}`}>{a.name}</Link>,
-              label(t, 'plat_', a.platform),
-              label(t, 'cat_', a.category),
-              a.audience.followers,
-              <VerificationBadge account={a} />,
-            ])}
+            rows={page.items}
+            rowKey={(a) => a.id}
+            columns={[
+              [t('name'), (a) => <Link to={`accounts/${a.id}`}>{a.name}</Link>],
+              [t('platform'), (a) => label(t, 'plat_', a.platform)],
+              [t('category'), (a) => label(t, 'cat_', a.category)],
+              [t('followers'), (a) => a.audience.followers],
+              [t('verification'), (a) => <VerificationBadge account={a} />],
+            ]}
           />
         )}
       </Loaded>
@@ -193,7 +194,7 @@ export function OwnerAccounts() {
 
 export function OwnerAccount({ id }: { id: string }) {
   const { t, lang } = useI18n();
-  const account = useLoad(() => must(api.GET('/v1/accounts/{id}', { params: { path: { id } } })), [id]);
+  const account = useLoad(useCallback(() => must(api.GET('/v1/accounts/{id}', { params: { path: { id } } })), [id]));
   const [audience, setAudience] = useState<AudienceDraft>();
   const action = useAction();
   return (
@@ -246,6 +247,9 @@ export function OwnerAccount({ id }: { id: string }) {
   );
 }
 
+/** Days of the week as numbers, Sunday first (as getUTCDay and the API's weekday rules count them). */
+const WEEKDAYS = [0, 1, 2, 3, 4, 5, 6];
+
 function monthDays(month: string): string[] {
   const [y, m] = month.split('-').map(Number) as [number, number];
   const count = new Date(Date.UTC(y, m, 0)).getUTCDate();
@@ -264,9 +268,12 @@ function SlotsCalendar({ accountId }: { accountId: string }) {
   const fmt = useMoney();
   const [month, setMonth] = useState(today().slice(0, 7));
   const days = monthDays(month);
+  const [from, to] = [days[0], days[days.length - 1]];
   const slots = useLoad(
-    () => must(api.GET('/v1/accounts/{id}/slots', { params: { path: { id: accountId }, query: { from: days[0], to: days[days.length - 1], limit: 100 } } })),
-    [accountId, month],
+    useCallback(
+      () => must(api.GET('/v1/accounts/{id}/slots', { params: { path: { id: accountId }, query: { from, to, limit: 100 } } })),
+      [accountId, from, to],
+    ),
   );
   const [mode, setMode] = useState<'one' | 'rule'>('one');
   const [form, setForm] = useState({
@@ -315,13 +322,13 @@ function SlotsCalendar({ accountId }: { accountId: string }) {
       <Loaded state={slots}>
         {(page) => (
           <ol className="calendar" aria-label={t('slotsCalendar')}>
-            {Array.from({ length: 7 }, (_, w) => (
+            {WEEKDAYS.map((w) => (
               <li key={`h${w}`} className="weekday" aria-hidden="true">
                 {t(`wd_${w}` as MessageKey)}
               </li>
             ))}
-            {Array.from({ length: firstWeekday }, (_, i) => (
-              <li key={`pad${i}`} className="pad" aria-hidden="true" />
+            {WEEKDAYS.slice(0, firstWeekday).map((w) => (
+              <li key={`pad${w}`} className="pad" aria-hidden="true" />
             ))}
             {days.map((d) => (
               <li key={d}>
@@ -361,7 +368,7 @@ function SlotsCalendar({ accountId }: { accountId: string }) {
             <Input label={t('to')} type="date" required value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} />
             <fieldset>
               <legend>{t('weekdays')}</legend>
-              {Array.from({ length: 7 }, (_, w) => (
+              {WEEKDAYS.map((w) => (
                 <label key={w} className="inline">
                   <input
                     type="checkbox"
@@ -411,7 +418,7 @@ fetch('${location.origin}/v1/decisions', { method: 'POST', headers: { 'content-t
 
 function AdUnits({ accountId }: { accountId: string }) {
   const { t } = useI18n();
-  const units = useLoad(() => must(api.GET('/v1/accounts/{id}/ad-units', { params: { path: { id: accountId } } })), [accountId]);
+  const units = useLoad(useCallback(() => must(api.GET('/v1/accounts/{id}/ad-units', { params: { path: { id: accountId } } })), [accountId]));
   const [form, setForm] = useState({ placement: 'article_bottom' as Schemas['AdUnitInput']['placement'], floor: '10' });
   const action = useAction();
   const submit = (event: FormEvent) => {

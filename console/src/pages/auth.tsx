@@ -1,6 +1,6 @@
 /** Sign up, sign in (password, or an API key), accepting an invite and resetting a password. */
 import { useState, type FormEvent } from 'react';
-import { api, must, useApiKey } from '../api/client';
+import { api, must, setApiKey } from '../api/client';
 import { useI18n } from '../i18n';
 import { Input, Link, Message, useAction } from '../ui';
 
@@ -22,7 +22,7 @@ export function SignIn() {
   const withPassword = (event: FormEvent) => {
     event.preventDefault();
     void action.run(async () => {
-      useApiKey(null);
+      setApiKey(null);
       await must(api.POST('/v1/sessions', { body: { email, password } }));
       enter();
     });
@@ -30,10 +30,10 @@ export function SignIn() {
   const withKey = (event: FormEvent) => {
     event.preventDefault();
     void action.run(async () => {
-      useApiKey(key.trim());
+      setApiKey(key.trim());
       const me = await api.GET('/v1/me');
       if (!me.response.ok) {
-        useApiKey(null);
+        setApiKey(null);
         await must(Promise.resolve(me));
       }
       enter();
@@ -73,10 +73,10 @@ export function SignUp() {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void action.run(async () => {
-      useApiKey(null);
+      setApiKey(null);
       const made = await must(api.POST('/v1/signup', { body: form }));
       // Without a person (an API that only issues keys), the new key signs this tab in.
-      if (!(made as { person?: unknown }).person) useApiKey(made.apiKey.key);
+      if (!(made as { person?: unknown }).person) setApiKey(made.apiKey.key);
       enter();
     });
   };
@@ -125,7 +125,7 @@ export function AcceptInvite() {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void action.run(async () => {
-      useApiKey(null);
+      setApiKey(null);
       await must(api.POST('/v1/invites/accept', { body: { token: fragmentToken(), name, password } }));
       enter();
     });

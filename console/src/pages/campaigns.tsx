@@ -1,5 +1,5 @@
 /** Advertisers: campaigns with the targeting builder, budget, schedule, frequency cap, creatives and activation. */
-import { useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { api, idempotencyKey, must, type Schemas } from '../api/client';
 import { CATEGORIES, TARGET_ATTRIBUTES } from '../enums';
 import { dateTime, parseMoney, today } from '../format';
@@ -20,7 +20,7 @@ function valueText(t: T, attribute: Predicate['attribute'], value: string): stri
 
 export function Campaigns() {
   const { t } = useI18n();
-  const list = useLoad(() => must(api.GET('/v1/campaigns')), []);
+  const list = useLoad(useCallback(() => must(api.GET('/v1/campaigns')), []));
   return (
     <section>
       <h1>{t('campaignsTitle')}</h1>
@@ -33,14 +33,15 @@ export function Campaigns() {
         {(page) => (
           <Table
             caption={t('campaignsTitle')}
-            head={[t('name'), t('status'), t('totalBudget'), t('spent'), t('remaining')]}
-            rows={(page.items as Campaign[]).map((c) => [
-              <Link to={`campaigns/${c.id}`}>{c.name}</Link>,
-              label(t, 'cmp_', c.status),
-              <Money micros={c.budget.totalMicros} />,
-              c.spentMicros === undefined ? '—' : <Money micros={c.spentMicros} />,
-              c.remainingMicros === undefined ? '—' : <Money micros={c.remainingMicros} />,
-            ])}
+            rows={page.items as Campaign[]}
+            rowKey={(c) => c.id}
+            columns={[
+              [t('name'), (c) => <Link to={`campaigns/${c.id}`}>{c.name}</Link>],
+              [t('status'), (c) => label(t, 'cmp_', c.status)],
+              [t('totalBudget'), (c) => <Money micros={c.budget.totalMicros} />],
+              [t('spent'), (c) => (c.spentMicros === undefined ? '—' : <Money micros={c.spentMicros} />)],
+              [t('remaining'), (c) => (c.remainingMicros === undefined ? '—' : <Money micros={c.remainingMicros} />)],
+            ]}
           />
         )}
       </Loaded>
@@ -48,54 +49,71 @@ export function Campaigns() {
   );
 }
 
+/** A condition or group being edited, with a key that stays with it while others are added or removed. */
+type Keyed<V> = V & { key: number };
+type DraftGroup = Keyed<{ predicates: Keyed<Predicate>[] }>;
+
+let lastKey = 0;
+const newPredicate = (): Keyed<Predicate> => ({ key: ++lastKey, attribute: 'region', op: 'in', values: [] });
+
 /** Targeting as groups (OR) of conditions (AND), each an attribute, in / not in, and values. */
-function TargetingBuilder({ groups, onChange }: { groups: Predicate[][]; onChange: (g: Predicate[][]) => void }) {
+function TargetingBuilder({ groups, onChange }: { groups: DraftGroup[]; onChange: (g: DraftGroup[]) => void }) {
   const { t } = useI18n();
-  const setPredicate = (g: number, p: number, next: Predicate) =>
-    onChange(groups.map((group, i) => (i === g ? group.map((pred, j) => (j === p ? next : pred)) : group)));
+  const setPredicates = (group: DraftGroup, predicates: Keyed<Predicate>[]) =>
+    onChange(groups.map((g) => (g.key === group.key ? { ...g, predicates } : g)).filter((g) => g.predicates.length > 0));
+  const setPredicate = (group: DraftGroup, next: Keyed<Predicate>) =>
+    setPredicates(
+      group,
+      group.predicates.map((p) => (p.key === next.key ? next : p)),
+    );
   return (
     <fieldset>
       <legend>{t('targeting')}</legend>
       <p className="help">{t('targetingHelp')}</p>
       {groups.map((group, g) => (
-        <fieldset key={g} className="group">
+        <fieldset key={group.key} className="group">
           <legend>{t('orGroup', { n: g + 1 })}</legend>
-          {group.map((pred, p) => (
-            <div className="row" key={p}>
+          {group.predicates.map((pred) => (
+            <div className="row" key={pred.key}>
               <EnumSelect
                 label={t('attribute')}
                 values={TARGET_ATTRIBUTES}
                 prefix="attr_"
                 value={pred.attribute}
-                onChange={(attribute) => setPredicate(g, p, { ...pred, attribute })}
+                onChange={(attribute) => setPredicate(group, { ...pred, attribute })}
               />
               <EnumSelect
                 label={t('op')}
                 values={['in', 'not_in'] as const}
                 prefix="op_"
                 value={pred.op}
-                onChange={(op) => setPredicate(g, p, { ...pred, op })}
+                onChange={(op) => setPredicate(group, { ...pred, op })}
               />
               <Input
                 label={t('values')}
                 required
                 value={pred.values.join(', ')}
-                onChange={(e) => setPredicate(g, p, { ...pred, values: e.target.value.split(',').map((v) => v.trim()) })}
+                onChange={(e) => setPredicate(group, { ...pred, values: e.target.value.split(',').map((v) => v.trim()) })}
               />
               <button
                 type="button"
-                onClick={() => onChange(groups.map((gr, i) => (i === g ? gr.filter((_, j) => j !== p) : gr)).filter((gr) => gr.length > 0))}
+                onClick={() =>
+                  setPredicates(
+                    group,
+                    group.predicates.filter((p) => p.key !== pred.key),
+                  )
+                }
               >
                 {t('remove')}
               </button>
             </div>
           ))}
-          <button type="button" onClick={() => onChange(groups.map((gr, i) => (i === g ? [...gr, { attribute: 'region', op: 'in', values: [] }] : gr)))}>
+          <button type="button" onClick={() => setPredicates(group, [...group.predicates, newPredicate()])}>
             {t('addCondition')}
           </button>
         </fieldset>
       ))}
-      <button type="button" onClick={() => onChange([...groups, [{ attribute: 'region', op: 'in', values: [] }]])}>
+      <button type="button" onClick={() => onChange([...groups, { key: ++lastKey, predicates: [newPredicate()] }])}>
         {t('addGroup')}
       </button>
     </fieldset>
@@ -117,7 +135,7 @@ export function NewCampaign() {
     capImpressions: '',
     capHours: '24',
   });
-  const [targeting, setTargeting] = useState<Predicate[][]>([]);
+  const [targeting, setTargeting] = useState<DraftGroup[]>([]);
   const action = useAction();
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -133,7 +151,7 @@ export function NewCampaign() {
             bidding: { model: form.model, bidMicros },
             budget: { totalMicros, dailyMicros: form.daily ? parseMoney(form.daily) : null },
             schedule: { start: new Date(form.start).toISOString(), end: new Date(form.end).toISOString(), timezone: form.timezone },
-            targeting: targeting.map((group) => group.map((p) => ({ ...p, values: p.values.filter(Boolean) }))),
+            targeting: targeting.map((group) => group.predicates.map(({ key, ...p }) => ({ ...p, values: p.values.filter(Boolean) }))),
             frequencyCap: form.capImpressions ? { impressions: Number(form.capImpressions), perHours: Number(form.capHours) } : null,
           },
         }),
@@ -192,8 +210,8 @@ export function NewCampaign() {
 
 export function CampaignPage({ id }: { id: string }) {
   const { t, lang } = useI18n();
-  const campaign = useLoad(() => must(api.GET('/v1/campaigns/{id}', { params: { path: { id } } })) as Promise<Campaign>, [id]);
-  const creatives = useLoad(() => must(api.GET('/v1/campaigns/{id}/creatives', { params: { path: { id } } })), [id]);
+  const campaign = useLoad(useCallback(() => must(api.GET('/v1/campaigns/{id}', { params: { path: { id } } })) as Promise<Campaign>, [id]));
+  const creatives = useLoad(useCallback(() => must(api.GET('/v1/campaigns/{id}/creatives', { params: { path: { id } } })), [id]));
   const [creative, setCreative] = useState({ title: '', body: '', imageUrl: '', landingUrl: '', callToAction: '' });
   const [topUp, setTopUp] = useState('');
   const action = useAction();
@@ -301,13 +319,14 @@ export function CampaignPage({ id }: { id: string }) {
             {(page) => (
               <Table
                 caption={t('creatives')}
-                head={[t('title'), t('body'), t('callToAction'), t('review')]}
-                rows={page.items.map((cr) => [
-                  cr.title,
-                  cr.body,
-                  cr.callToAction,
-                  `${label(t, 'rev_', cr.review.status)}${cr.review.reason ? ` — ${cr.review.reason}` : ''}`,
-                ])}
+                rows={page.items}
+                rowKey={(cr) => cr.id}
+                columns={[
+                  [t('title'), (cr) => cr.title],
+                  [t('body'), (cr) => cr.body],
+                  [t('callToAction'), (cr) => cr.callToAction],
+                  [t('review'), (cr) => `${label(t, 'rev_', cr.review.status)}${cr.review.reason ? ` — ${cr.review.reason}` : ''}`],
+                ]}
               />
             )}
           </Loaded>

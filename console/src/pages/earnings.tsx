@@ -1,5 +1,5 @@
 /** Account owners: earnings pending (orders in progress), cleared and paid; payouts. */
-import { useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { api, idempotencyKey, must } from '../api/client';
 import { dateTime, parseMoney } from '../format';
 import { label, useI18n } from '../i18n';
@@ -10,14 +10,16 @@ const IN_PROGRESS = ['requested', 'accepted', 'in_review', 'scheduled', 'publish
 
 export function Earnings() {
   const { t, lang } = useI18n();
-  const balances = useLoad(async () => {
-    const [wallet, ...pages] = await Promise.all([
-      must(api.GET('/v1/wallet')),
-      ...IN_PROGRESS.map((state) => must(api.GET('/v1/orders', { params: { query: { state, limit: 100 } } }))),
-    ]);
-    return { wallet, pendingMicros: pages.flatMap((p) => p.items).reduce((sum, o) => sum + o.heldMicros, 0) };
-  }, []);
-  const payouts = useLoad(() => must(api.GET('/v1/payouts')), []);
+  const balances = useLoad(
+    useCallback(async () => {
+      const [wallet, ...pages] = await Promise.all([
+        must(api.GET('/v1/wallet')),
+        ...IN_PROGRESS.map((state) => must(api.GET('/v1/orders', { params: { query: { state, limit: 100 } } }))),
+      ]);
+      return { wallet, pendingMicros: pages.flatMap((p) => p.items).reduce((sum, o) => sum + o.heldMicros, 0) };
+    }, []),
+  );
+  const payouts = useLoad(useCallback(() => must(api.GET('/v1/payouts')), []));
   const [amount, setAmount] = useState('');
   const action = useAction();
   const submit = (event: FormEvent) => {
@@ -46,8 +48,13 @@ export function Earnings() {
         {(page) => (
           <Table
             caption={t('payouts')}
-            head={[t('date'), t('amount'), t('status')]}
-            rows={page.items.map((p) => [dateTime(p.createdAt, lang), <Money micros={p.amountMicros} />, label(t, 'pay_', p.status)])}
+            rows={page.items}
+            rowKey={(p) => p.id}
+            columns={[
+              [t('date'), (p) => dateTime(p.createdAt, lang)],
+              [t('amount'), (p) => <Money micros={p.amountMicros} />],
+              [t('status'), (p) => label(t, 'pay_', p.status)],
+            ]}
           />
         )}
       </Loaded>

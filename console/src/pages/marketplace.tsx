@@ -1,5 +1,5 @@
 /** Advertisers: marketplace search with filters, an account's page (audience charts, open slots) and booking with escrow. */
-import { useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { api, idempotencyKey, must, type paths, type Schemas } from '../api/client';
 import { CATEGORIES, PLATFORMS, REGIONS, INTERESTS } from '../enums';
 import { day, num, parseMoney, today } from '../format';
@@ -24,11 +24,11 @@ export function Marketplace() {
     sort: 'followers' as 'followers' | 'averageReads' | 'price',
   });
   const [query, setQuery] = useState<Query>({ availableFrom: filters.availableFrom, availableTo: filters.availableTo, sort: 'followers', limit: 20 });
-  const results = useLoad(() => must(api.GET('/v1/marketplace/accounts', { params: { query } })), [JSON.stringify(query)]);
+  const results = useLoad(useCallback(() => must(api.GET('/v1/marketplace/accounts', { params: { query } })), [query]));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const maxPriceMicros = parseMoney(filters.maxPrice);
-    setQuery({
+    const next: Query = {
       limit: 20,
       sort: filters.sort,
       ...(filters.platform ? { platform: filters.platform } : {}),
@@ -40,88 +40,104 @@ export function Marketplace() {
       ...(filters.verifiedOnly ? { verifiedOnly: 'true' } : {}),
       ...(filters.availableFrom ? { availableFrom: filters.availableFrom } : {}),
       ...(filters.availableTo ? { availableTo: filters.availableTo } : {}),
-    });
+    };
+    // The same filters keep the current query, so searching again does not fetch again.
+    setQuery((current) => (JSON.stringify(current) === JSON.stringify(next) ? current : next));
   };
   return (
     <section>
       <h1>{t('marketplaceTitle')}</h1>
-      <form onSubmit={submit} className="filters" role="search" aria-label={t('filters')}>
-        <EnumSelect
-          label={t('platform')}
-          values={PLATFORMS}
-          prefix="plat_"
-          value={filters.platform}
-          onChange={(platform) => setFilters({ ...filters, platform })}
-          any
-        />
-        <EnumSelect
-          label={t('category')}
-          values={CATEGORIES}
-          prefix="cat_"
-          value={filters.category}
-          onChange={(category) => setFilters({ ...filters, category })}
-          any
-        />
-        <EnumSelect label={t('dimRegion')} values={REGIONS} prefix="r_" value={filters.region} onChange={(region) => setFilters({ ...filters, region })} any />
-        <EnumSelect
-          label={t('dimInterests')}
-          values={INTERESTS}
-          prefix="i_"
-          value={filters.interest}
-          onChange={(interest) => setFilters({ ...filters, interest })}
-          any
-        />
-        <Input
-          label={t('minFollowers')}
-          type="number"
-          min={0}
-          value={filters.minFollowers}
-          onChange={(e) => setFilters({ ...filters, minFollowers: e.target.value })}
-        />
-        <Input label={t('maxPrice')} inputMode="decimal" value={filters.maxPrice} onChange={(e) => setFilters({ ...filters, maxPrice: e.target.value })} />
-        <Input
-          label={t('availableFrom')}
-          type="date"
-          value={filters.availableFrom}
-          onChange={(e) => setFilters({ ...filters, availableFrom: e.target.value })}
-        />
-        <Input label={t('availableTo')} type="date" value={filters.availableTo} onChange={(e) => setFilters({ ...filters, availableTo: e.target.value })} />
-        <EnumSelect
-          label={t('sort')}
-          values={['followers', 'averageReads', 'price'] as const}
-          prefix="sort_"
-          value={filters.sort}
-          onChange={(sort) => setFilters({ ...filters, sort })}
-        />
-        <label className="inline">
-          <input type="checkbox" checked={filters.verifiedOnly} onChange={(e) => setFilters({ ...filters, verifiedOnly: e.target.checked })} />
-          {t('verifiedOnly')}
-        </label>
-        <button type="submit">{t('search')}</button>
-      </form>
+      <search aria-label={t('filters')}>
+        <form onSubmit={submit} className="filters">
+          <EnumSelect
+            label={t('platform')}
+            values={PLATFORMS}
+            prefix="plat_"
+            value={filters.platform}
+            onChange={(platform) => setFilters({ ...filters, platform })}
+            any
+          />
+          <EnumSelect
+            label={t('category')}
+            values={CATEGORIES}
+            prefix="cat_"
+            value={filters.category}
+            onChange={(category) => setFilters({ ...filters, category })}
+            any
+          />
+          <EnumSelect
+            label={t('dimRegion')}
+            values={REGIONS}
+            prefix="r_"
+            value={filters.region}
+            onChange={(region) => setFilters({ ...filters, region })}
+            any
+          />
+          <EnumSelect
+            label={t('dimInterests')}
+            values={INTERESTS}
+            prefix="i_"
+            value={filters.interest}
+            onChange={(interest) => setFilters({ ...filters, interest })}
+            any
+          />
+          <Input
+            label={t('minFollowers')}
+            type="number"
+            min={0}
+            value={filters.minFollowers}
+            onChange={(e) => setFilters({ ...filters, minFollowers: e.target.value })}
+          />
+          <Input label={t('maxPrice')} inputMode="decimal" value={filters.maxPrice} onChange={(e) => setFilters({ ...filters, maxPrice: e.target.value })} />
+          <Input
+            label={t('availableFrom')}
+            type="date"
+            value={filters.availableFrom}
+            onChange={(e) => setFilters({ ...filters, availableFrom: e.target.value })}
+          />
+          <Input label={t('availableTo')} type="date" value={filters.availableTo} onChange={(e) => setFilters({ ...filters, availableTo: e.target.value })} />
+          <EnumSelect
+            label={t('sort')}
+            values={['followers', 'averageReads', 'price'] as const}
+            prefix="sort_"
+            value={filters.sort}
+            onChange={(sort) => setFilters({ ...filters, sort })}
+          />
+          <label className="inline">
+            <input type="checkbox" checked={filters.verifiedOnly} onChange={(e) => setFilters({ ...filters, verifiedOnly: e.target.checked })} />
+            {t('verifiedOnly')}
+          </label>
+          <button type="submit">{t('search')}</button>
+        </form>
+      </search>
       <Loaded state={results}>
         {(page) => (
           <>
             <p role="status">{t('results', { n: page.total })}</p>
             <Table
               caption={t('marketplaceTitle')}
-              head={[t('name'), t('category'), t('followers'), t('averageReads'), t('verification'), t('openSlots')]}
-              rows={page.items.map(({ account, openSlots }) => [
-                <Link to={`marketplace/${account.id}`}>{account.name}</Link>,
-                label(t, 'cat_', account.category),
-                num(account.audience.followers, lang),
-                num(account.audience.averageReads, lang),
-                label(t, 'src_', account.audience.source),
-                openSlots.count === 0
-                  ? t('noOpenSlots')
-                  : [
-                      t('slotCount', { n: openSlots.count }),
-                      openSlots.fromPriceMicros !== null ? t('fromPrice', { price: fmt(openSlots.fromPriceMicros) }) : '',
-                      openSlots.nextDate ? t('nextDate', { date: day(openSlots.nextDate, lang) }) : '',
-                    ]
-                      .filter(Boolean)
-                      .join(' · '),
-              ])}
+              rows={page.items}
+              rowKey={({ account }) => account.id}
+              columns={[
+                [t('name'), ({ account }) => <Link to={`marketplace/${account.id}`}>{account.name}</Link>],
+                [t('category'), ({ account }) => label(t, 'cat_', account.category)],
+                [t('followers'), ({ account }) => num(account.audience.followers, lang)],
+                [t('averageReads'), ({ account }) => num(account.audience.averageReads, lang)],
+                [t('verification'), ({ account }) => label(t, 'src_', account.audience.source)],
+                [
+                  t('openSlots'),
+                  ({ openSlots }) =>
+                    openSlots.count === 0
+                      ? t('noOpenSlots')
+                      : [
+                          t('slotCount', { n: openSlots.count }),
+                          openSlots.fromPriceMicros !== null ? t('fromPrice', { price: fmt(openSlots.fromPriceMicros) }) : '',
+                          openSlots.nextDate ? t('nextDate', { date: day(openSlots.nextDate, lang) }) : '',
+                        ]
+                          .filter(Boolean)
+                          .join(' · '),
+                ],
+              ]}
             />
           </>
         )}
@@ -132,8 +148,10 @@ export function Marketplace() {
 
 export function MarketAccountPage({ id }: { id: string }) {
   const { t, lang } = useI18n();
-  const account = useLoad(() => must(api.GET('/v1/marketplace/accounts/{id}', { params: { path: { id } } })), [id]);
-  const slots = useLoad(() => must(api.GET('/v1/marketplace/accounts/{id}/slots', { params: { path: { id }, query: { from: today(), limit: 50 } } })), [id]);
+  const account = useLoad(useCallback(() => must(api.GET('/v1/marketplace/accounts/{id}', { params: { path: { id } } })), [id]));
+  const slots = useLoad(
+    useCallback(() => must(api.GET('/v1/marketplace/accounts/{id}/slots', { params: { path: { id }, query: { from: today(), limit: 50 } } })), [id]),
+  );
   const [booking, setBooking] = useState<Schemas['Slot']>();
   return (
     <Loaded state={account}>
@@ -159,17 +177,23 @@ export function MarketAccountPage({ id }: { id: string }) {
             {(page) => (
               <Table
                 caption={t('openSlots')}
-                head={[t('slotId'), t('publishDate'), t('position'), t('format'), t('price'), t('actions')]}
-                rows={page.items.map((s) => [
-                  <code>{s.id}</code>,
-                  day(s.publishDate, lang),
-                  label(t, 'pos_', s.position),
-                  label(t, 'fmt_', s.format),
-                  <Money micros={s.priceMicros} />,
-                  <button type="button" onClick={() => setBooking(s)} aria-label={`${t('book')} ${s.id}`}>
-                    {t('book')}
-                  </button>,
-                ])}
+                rows={page.items}
+                rowKey={(s) => s.id}
+                columns={[
+                  [t('slotId'), (s) => <code>{s.id}</code>],
+                  [t('publishDate'), (s) => day(s.publishDate, lang)],
+                  [t('position'), (s) => label(t, 'pos_', s.position)],
+                  [t('format'), (s) => label(t, 'fmt_', s.format)],
+                  [t('price'), (s) => <Money micros={s.priceMicros} />],
+                  [
+                    t('actions'),
+                    (s) => (
+                      <button type="button" onClick={() => setBooking(s)} aria-label={`${t('book')} ${s.id}`}>
+                        {t('book')}
+                      </button>
+                    ),
+                  ],
+                ]}
               />
             )}
           </Loaded>
@@ -202,7 +226,7 @@ export function placeOrder(slotId: string, brief: Brief) {
 function BookSlot({ slot }: { slot: Schemas['Slot'] }) {
   const { t, lang } = useI18n();
   const fmt = useMoney();
-  const wallet = useLoad(() => must(api.GET('/v1/wallet')), []);
+  const wallet = useLoad(useCallback(() => must(api.GET('/v1/wallet')), []));
   const [brief, setBrief] = useState<Brief>({ title: '', copy: '', landingUrl: '' });
   const action = useAction();
   const submit = (event: FormEvent) => {

@@ -1,5 +1,5 @@
 /** Advertisers: "women 25–34 in Shanghai, 20 000 this month" → ranked slots with explanations and a plan, booked in one step. */
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, must, type Schemas } from '../api/client';
 import { AGE_BANDS, GENDERS, INTERESTS, REGIONS } from '../enums';
 import { day, num, parseMoney, percent, today } from '../format';
@@ -99,21 +99,25 @@ export function MatchPlan() {
       return t('planBooked', { n: slots.length });
     });
   };
-  const rows = (items: Matched[]) =>
-    items.map((m) => [
-      m.account.name,
-      `${day(m.slot.publishDate, lang)} · ${label(t, 'pos_', m.slot.position)}`,
-      <Money micros={m.slot.priceMicros} />,
-      percent(m.matchShare, lang),
-      num(m.targetedReach, lang),
-      fmt(m.cptrMicros),
-      <ul className="explain">
-        {m.explanations.map((e) => (
-          <li key={e.dimension}>{explain(t, lang, e)}</li>
-        ))}
-      </ul>,
-    ]);
-  const head = [t('name'), t('slotId'), t('price'), t('matchShare'), t('targetedReach'), t('cptr'), t('details')];
+  const columns: [string, (m: Matched) => ReactNode][] = [
+    [t('name'), (m) => m.account.name],
+    [t('slotId'), (m) => `${day(m.slot.publishDate, lang)} · ${label(t, 'pos_', m.slot.position)}`],
+    [t('price'), (m) => <Money micros={m.slot.priceMicros} />],
+    [t('matchShare'), (m) => percent(m.matchShare, lang)],
+    [t('targetedReach'), (m) => num(m.targetedReach, lang)],
+    [t('cptr'), (m) => fmt(m.cptrMicros)],
+    [
+      t('details'),
+      (m) => (
+        <ul className="explain">
+          {m.explanations.map((e) => (
+            <li key={e.dimension}>{explain(t, lang, e)}</li>
+          ))}
+        </ul>
+      ),
+    ],
+  ];
+  const slotId = (m: Matched) => m.slot.id;
   return (
     <section>
       <h1>{t('matchTitle')}</h1>
@@ -139,7 +143,7 @@ export function MatchPlan() {
               <p>
                 {t('planTotals', { n: answer.plan.slots.length, cost: fmt(answer.plan.totals.costMicros), reach: num(answer.plan.totals.targetedReach, lang) })}
               </p>
-              <Table caption={t('plan')} head={head} rows={rows(answer.plan.slots)} />
+              <Table caption={t('plan')} rows={answer.plan.slots} rowKey={slotId} columns={columns} />
               {answer.plan.slots.length > 0 && (
                 <form onSubmit={bookPlan}>
                   <p className="help">{t('escrowNote', { price: fmt(answer.plan.totals.costMicros) })}</p>
@@ -153,7 +157,7 @@ export function MatchPlan() {
             </section>
           )}
           <h2>{t('results', { n: answer.totalMatches })}</h2>
-          <Table caption={t('matchTitle')} head={head} rows={rows(answer.results)} />
+          <Table caption={t('matchTitle')} rows={answer.results} rowKey={slotId} columns={columns} />
         </>
       )}
     </section>

@@ -1,5 +1,5 @@
 /** Operators: queues (verification, creative review, disputes, payouts), deposits and platform revenue. */
-import { useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { api, must } from '../api/client';
 import { dateTime, parseMoney } from '../format';
 import { label, useI18n } from '../i18n';
@@ -8,10 +8,10 @@ import { Balances, Ledger } from './wallet';
 
 export function Queues() {
   const { t, lang } = useI18n();
-  const accounts = useLoad(() => must(api.GET('/v1/admin/queues/accounts')), []);
-  const creatives = useLoad(() => must(api.GET('/v1/admin/queues/creatives')), []);
-  const disputes = useLoad(() => must(api.GET('/v1/orders', { params: { query: { state: 'disputed' } } })), []);
-  const payouts = useLoad(() => must(api.GET('/v1/admin/payouts', { params: { query: { status: 'requested' } } })), []);
+  const accounts = useLoad(useCallback(() => must(api.GET('/v1/admin/queues/accounts')), []));
+  const creatives = useLoad(useCallback(() => must(api.GET('/v1/admin/queues/creatives')), []));
+  const disputes = useLoad(useCallback(() => must(api.GET('/v1/orders', { params: { query: { state: 'disputed' } } })), []));
+  const payouts = useLoad(useCallback(() => must(api.GET('/v1/admin/payouts', { params: { query: { status: 'requested' } } })), []));
   const [reason, setReason] = useState('');
   const action = useAction();
   const decide = (call: () => Promise<unknown>, reload: () => void) =>
@@ -31,27 +31,33 @@ export function Queues() {
         {(page) => (
           <Table
             caption={t('queueAccounts')}
-            head={[t('name'), t('platform'), t('followers'), t('actions')]}
-            rows={page.items.map((a) => [
-              a.name,
-              `${label(t, 'plat_', a.platform)} · ${a.handle}`,
-              a.audience.followers,
-              <div className="buttons">
-                <button
-                  type="button"
-                  onClick={() => decide(() => must(api.POST('/v1/admin/accounts/{id}/verify', { ...id(a.id), body: {} })), accounts.reload)}
-                >
-                  {`${t('verify')} ${a.name}`}
-                </button>
-                <button
-                  type="button"
-                  disabled={!reason}
-                  onClick={() => decide(() => must(api.POST('/v1/admin/accounts/{id}/reject', { ...id(a.id), body: { reason } })), accounts.reload)}
-                >
-                  {`${t('reject')} ${a.name}`}
-                </button>
-              </div>,
-            ])}
+            rows={page.items}
+            rowKey={(a) => a.id}
+            columns={[
+              [t('name'), (a) => a.name],
+              [t('platform'), (a) => `${label(t, 'plat_', a.platform)} · ${a.handle}`],
+              [t('followers'), (a) => a.audience.followers],
+              [
+                t('actions'),
+                (a) => (
+                  <div className="buttons">
+                    <button
+                      type="button"
+                      onClick={() => decide(() => must(api.POST('/v1/admin/accounts/{id}/verify', { ...id(a.id), body: {} })), accounts.reload)}
+                    >
+                      {`${t('verify')} ${a.name}`}
+                    </button>
+                    <button
+                      type="button"
+                      disabled={!reason}
+                      onClick={() => decide(() => must(api.POST('/v1/admin/accounts/{id}/reject', { ...id(a.id), body: { reason } })), accounts.reload)}
+                    >
+                      {`${t('reject')} ${a.name}`}
+                    </button>
+                  </div>
+                ),
+              ],
+            ]}
           />
         )}
       </Loaded>
@@ -60,27 +66,33 @@ export function Queues() {
         {(page) => (
           <Table
             caption={t('queueCreatives')}
-            head={[t('title'), t('body'), t('landingUrl'), t('actions')]}
-            rows={page.items.map((c) => [
-              c.title,
-              c.body,
-              c.landingUrl,
-              <div className="buttons">
-                <button
-                  type="button"
-                  onClick={() => decide(() => must(api.POST('/v1/admin/creatives/{id}/approve', { ...id(c.id), body: {} })), creatives.reload)}
-                >
-                  {`${t('approve')} ${c.title}`}
-                </button>
-                <button
-                  type="button"
-                  disabled={!reason}
-                  onClick={() => decide(() => must(api.POST('/v1/admin/creatives/{id}/reject', { ...id(c.id), body: { reason } })), creatives.reload)}
-                >
-                  {`${t('reject')} ${c.title}`}
-                </button>
-              </div>,
-            ])}
+            rows={page.items}
+            rowKey={(c) => c.id}
+            columns={[
+              [t('title'), (c) => c.title],
+              [t('body'), (c) => c.body],
+              [t('landingUrl'), (c) => c.landingUrl],
+              [
+                t('actions'),
+                (c) => (
+                  <div className="buttons">
+                    <button
+                      type="button"
+                      onClick={() => decide(() => must(api.POST('/v1/admin/creatives/{id}/approve', { ...id(c.id), body: {} })), creatives.reload)}
+                    >
+                      {`${t('approve')} ${c.title}`}
+                    </button>
+                    <button
+                      type="button"
+                      disabled={!reason}
+                      onClick={() => decide(() => must(api.POST('/v1/admin/creatives/{id}/reject', { ...id(c.id), body: { reason } })), creatives.reload)}
+                    >
+                      {`${t('reject')} ${c.title}`}
+                    </button>
+                  </div>
+                ),
+              ],
+            ]}
           />
         )}
       </Loaded>
@@ -89,8 +101,13 @@ export function Queues() {
         {(page) => (
           <Table
             caption={t('queueDisputes')}
-            head={[t('order'), t('disputeReason'), t('price')]}
-            rows={page.items.map((o) => [<Link to={`orders/${o.id}`}>{o.id}</Link>, o.disputeReason ?? '', <Money micros={o.priceMicros} />])}
+            rows={page.items}
+            rowKey={(o) => o.id}
+            columns={[
+              [t('order'), (o) => <Link to={`orders/${o.id}`}>{o.id}</Link>],
+              [t('disputeReason'), (o) => o.disputeReason ?? ''],
+              [t('price'), (o) => <Money micros={o.priceMicros} />],
+            ]}
           />
         )}
       </Loaded>
@@ -99,19 +116,25 @@ export function Queues() {
         {(page) => (
           <Table
             caption={t('queuePayouts')}
-            head={[t('date'), t('amount'), t('actions')]}
-            rows={page.items.map((p) => [
-              dateTime(p.createdAt, lang),
-              <Money micros={p.amountMicros} />,
-              <div className="buttons">
-                <button type="button" onClick={() => decide(() => must(api.POST('/v1/admin/payouts/{id}/paid', id(p.id))), payouts.reload)}>
-                  {t('markPaid')}
-                </button>
-                <button type="button" onClick={() => decide(() => must(api.POST('/v1/admin/payouts/{id}/failed', id(p.id))), payouts.reload)}>
-                  {t('markFailed')}
-                </button>
-              </div>,
-            ])}
+            rows={page.items}
+            rowKey={(p) => p.id}
+            columns={[
+              [t('date'), (p) => dateTime(p.createdAt, lang)],
+              [t('amount'), (p) => <Money micros={p.amountMicros} />],
+              [
+                t('actions'),
+                (p) => (
+                  <div className="buttons">
+                    <button type="button" onClick={() => decide(() => must(api.POST('/v1/admin/payouts/{id}/paid', id(p.id))), payouts.reload)}>
+                      {t('markPaid')}
+                    </button>
+                    <button type="button" onClick={() => decide(() => must(api.POST('/v1/admin/payouts/{id}/failed', id(p.id))), payouts.reload)}>
+                      {t('markFailed')}
+                    </button>
+                  </div>
+                ),
+              ],
+            ]}
           />
         )}
       </Loaded>
@@ -121,7 +144,7 @@ export function Queues() {
 
 export function Deposits() {
   const { t, lang } = useI18n();
-  const list = useLoad(() => must(api.GET('/v1/admin/deposits')), []);
+  const list = useLoad(useCallback(() => must(api.GET('/v1/admin/deposits')), []));
   const [form, setForm] = useState({ advertiserId: '', amount: '', reference: '' });
   const action = useAction();
   const submit = (event: FormEvent) => {
@@ -155,8 +178,14 @@ export function Deposits() {
         {(page) => (
           <Table
             caption={t('depositsTitle')}
-            head={[t('date'), t('advertiserId'), t('amount'), t('reference')]}
-            rows={page.items.map((d) => [dateTime(d.createdAt, lang), d.advertiserId, <Money micros={d.amountMicros} />, d.reference])}
+            rows={page.items}
+            rowKey={(d) => d.id}
+            columns={[
+              [t('date'), (d) => dateTime(d.createdAt, lang)],
+              [t('advertiserId'), (d) => d.advertiserId],
+              [t('amount'), (d) => <Money micros={d.amountMicros} />],
+              [t('reference'), (d) => d.reference],
+            ]}
           />
         )}
       </Loaded>
@@ -166,7 +195,7 @@ export function Deposits() {
 
 export function Revenue() {
   const { t } = useI18n();
-  const wallet = useLoad(() => must(api.GET('/v1/wallet')), []);
+  const wallet = useLoad(useCallback(() => must(api.GET('/v1/wallet')), []));
   return (
     <section>
       <h1>{t('revenueTitle')}</h1>

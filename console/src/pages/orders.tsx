@@ -1,5 +1,5 @@
 /** Orders for owners (the inbox) and advertisers: deadlines, the timeline and each state's actions. */
-import { useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { api, idempotencyKey, must, type Schemas } from '../api/client';
 import { ORDER_STATES } from '../enums';
 import { dateTime, parseMoney } from '../format';
@@ -20,7 +20,7 @@ export function Orders() {
   const { t } = useI18n();
   const { session } = useSession();
   const [state, setState] = useState<Order['state'] | ''>('');
-  const list = useLoad(() => must(api.GET('/v1/orders', { params: { query: state ? { state } : {} } })), [state]);
+  const list = useLoad(useCallback(() => must(api.GET('/v1/orders', { params: { query: state ? { state } : {} } })), [state]));
   return (
     <section>
       <h1>{session.tenant.role === 'publisher' ? t('ordersInbox') : t('ordersTitle')}</h1>
@@ -29,14 +29,15 @@ export function Orders() {
         {(page) => (
           <Table
             caption={t('ordersTitle')}
-            head={[t('order'), t('title'), t('state'), t('price'), t('deadline')]}
-            rows={page.items.map((o) => [
-              <Link to={`orders/${o.id}`}>{o.id}</Link>,
-              o.brief.title,
-              label(t, 'st_', o.state),
-              <Money micros={o.priceMicros} />,
-              <Deadline order={o} />,
-            ])}
+            rows={page.items}
+            rowKey={(o) => o.id}
+            columns={[
+              [t('order'), (o) => <Link to={`orders/${o.id}`}>{o.id}</Link>],
+              [t('title'), (o) => o.brief.title],
+              [t('state'), (o) => label(t, 'st_', o.state)],
+              [t('price'), (o) => <Money micros={o.priceMicros} />],
+              [t('deadline'), (o) => <Deadline order={o} />],
+            ]}
           />
         )}
       </Loaded>
@@ -137,7 +138,7 @@ function ActionForm({ order, action, done }: { order: Order; action: Action; don
 
 export function OrderPage({ id }: { id: string }) {
   const { t, lang } = useI18n();
-  const order = useLoad(() => must(api.GET('/v1/orders/{id}', { params: { path: { id } } })), [id]);
+  const order = useLoad(useCallback(() => must(api.GET('/v1/orders/{id}', { params: { path: { id } } })), [id]));
   return (
     <Loaded state={order}>
       {(o) => (
@@ -193,8 +194,8 @@ export function OrderPage({ id }: { id: string }) {
           )}
           <h2>{t('timeline')}</h2>
           <ol className="timeline">
-            {o.timeline.map((step, i) => (
-              <li key={i}>
+            {o.timeline.map((step) => (
+              <li key={`${step.at} ${step.from}→${step.to}`}>
                 <time dateTime={step.at}>{dateTime(step.at, lang)}</time> · {label(t, 'actor_', step.actor.role)} · {label(t, 'st_', step.to)}
                 {step.note ? ` — ${step.note}` : ''}
               </li>

@@ -1,5 +1,5 @@
 /** A tenant's people: the owner invites members by a link and makes password-reset links. */
-import { useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { api, must } from '../api/client';
 import { dateTime } from '../format';
 import { label, useI18n } from '../i18n';
@@ -8,7 +8,7 @@ import { Input, Loaded, Message, Table, useAction, useLoad, useSession } from '.
 export function People() {
   const { t, lang } = useI18n();
   const { session } = useSession();
-  const people = useLoad(() => must(api.GET('/v1/people')), []);
+  const people = useLoad(useCallback(() => must(api.GET('/v1/people')), []));
   const [email, setEmail] = useState('');
   const action = useAction();
   const isOwner = session.person?.role === 'owner';
@@ -32,20 +32,25 @@ export function People() {
         {(page) => (
           <Table
             caption={t('peopleTitle')}
-            head={[t('name'), t('email'), t('role'), t('date'), t('actions')]}
-            rows={page.items.map((p) => [
-              p.name,
-              p.email,
-              label(t, 'personRole_', p.role),
-              dateTime(p.createdAt, lang),
-              isOwner ? (
-                <button type="button" onClick={() => reset(p.id)}>
-                  {t('resetPassword')}
-                </button>
-              ) : (
-                ''
-              ),
-            ])}
+            rows={page.items}
+            rowKey={(p) => p.id}
+            columns={[
+              [t('name'), (p) => p.name],
+              [t('email'), (p) => p.email],
+              [t('role'), (p) => label(t, 'personRole_', p.role)],
+              [t('date'), (p) => dateTime(p.createdAt, lang)],
+              [
+                t('actions'),
+                (p) =>
+                  isOwner ? (
+                    <button type="button" onClick={() => reset(p.id)}>
+                      {t('resetPassword')}
+                    </button>
+                  ) : (
+                    ''
+                  ),
+              ],
+            ]}
           />
         )}
       </Loaded>

@@ -1,5 +1,5 @@
 /** Reports: impressions, clicks, spend and eCPM over time per campaign, ad unit or account, with CSV. */
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { api, must, type Schemas } from '../api/client';
@@ -68,7 +68,7 @@ export function Reports() {
   const { t, lang } = useI18n();
   const fmt = useMoney();
   const { session } = useSession();
-  const options = useLoad(() => reportables(session.tenant.role), [session.tenant.role]);
+  const options = useLoad(useCallback(() => reportables(session.tenant.role), [session.tenant.role]));
   const [choice, setChoice] = useState('');
   const [form, setForm] = useState({ from: today(-6), to: today(), granularity: 'day' as 'day' | 'hour' });
   const [report, setReport] = useState<Report>();
@@ -141,15 +141,16 @@ export function Reports() {
           <Chart report={report} />
           <Table
             caption={t('reportsTitle')}
-            head={[t('period'), t('impressions'), t('clicks'), t('ctr'), t('spend'), t('ecpm')]}
-            rows={[...report.rows, { ...report.totals, period: '' }].map((r) => [
-              r.period ? dateTime(r.period, lang) : t('total'),
-              num(r.impressions, lang),
-              num(r.clicks, lang),
-              new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 2 }).format(r.ctr),
-              fmt(r.spendMicros),
-              fmt(r.ecpmMicros),
-            ])}
+            rows={[...report.rows, { ...report.totals, period: '' }]}
+            rowKey={(r) => r.period || 'total'}
+            columns={[
+              [t('period'), (r) => (r.period ? dateTime(r.period, lang) : t('total'))],
+              [t('impressions'), (r) => num(r.impressions, lang)],
+              [t('clicks'), (r) => num(r.clicks, lang)],
+              [t('ctr'), (r) => new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 2 }).format(r.ctr)],
+              [t('spend'), (r) => fmt(r.spendMicros)],
+              [t('ecpm'), (r) => fmt(r.ecpmMicros)],
+            ]}
           />
         </>
       )}

@@ -1,5 +1,5 @@
 /** Wallets: balances, and the ledger filtered by date and cause with the running balance. */
-import { useState, type ReactNode } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import { api, must, type Schemas } from '../api/client';
 import { CAUSES } from '../enums';
 import { dateTime } from '../format';
@@ -49,20 +49,22 @@ export function Ledger() {
   const { session } = useSession();
   const [filter, setFilter] = useState({ from: '', to: '', cause: '' as (typeof CAUSES)[number] | '' });
   const ledger = useLoad(
-    () =>
-      must(
-        api.GET('/v1/wallet/ledger', {
-          params: {
-            query: {
-              limit: 100,
-              ...(filter.from ? { from: new Date(`${filter.from}T00:00:00`).toISOString() } : {}),
-              ...(filter.to ? { to: new Date(`${filter.to}T23:59:59.999`).toISOString() } : {}),
-              ...(filter.cause ? { cause: filter.cause } : {}),
+    useCallback(
+      () =>
+        must(
+          api.GET('/v1/wallet/ledger', {
+            params: {
+              query: {
+                limit: 100,
+                ...(filter.from ? { from: new Date(`${filter.from}T00:00:00`).toISOString() } : {}),
+                ...(filter.to ? { to: new Date(`${filter.to}T23:59:59.999`).toISOString() } : {}),
+                ...(filter.cause ? { cause: filter.cause } : {}),
+              },
             },
-          },
-        }),
-      ),
-    [filter.from, filter.to, filter.cause],
+          }),
+        ),
+      [filter.from, filter.to, filter.cause],
+    ),
   );
   const mine = (account: string) => session.tenant.role === 'admin' || account.split(':')[1] === session.tenant.id;
   const bucketText = (bucket: string, micros: number) => `${t(BUCKET_LABELS[bucket] ?? 'amount')} ${micros > 0 ? '+' : ''}${fmt(micros)}`;
@@ -78,20 +80,29 @@ export function Ledger() {
         {(page) => (
           <Table
             caption={t('ledger')}
-            head={[t('date'), t('cause'), t('change'), t('balanceAfter')]}
-            rows={(page.items as Entry[]).map((e) => [
-              dateTime(e.at, lang),
-              `${label(t, 'cause_', e.cause.type)} ${e.cause.id}`,
-              e.postings
-                .filter((p) => mine(p.account))
-                .map((p) => bucketText(p.account.split(':').pop()!, p.amountMicros))
-                .join(' · '),
-              e.balancesAfter
-                ? Object.entries(e.balancesAfter)
-                    .map(([k, v]) => `${t(BUCKET_LABELS[k.replace(/Micros$/, '')] ?? 'amount')} ${fmt(v)}`)
-                    .join(' · ')
-                : '—',
-            ])}
+            rows={page.items as Entry[]}
+            rowKey={(e) => e.txnId}
+            columns={[
+              [t('date'), (e) => dateTime(e.at, lang)],
+              [t('cause'), (e) => `${label(t, 'cause_', e.cause.type)} ${e.cause.id}`],
+              [
+                t('change'),
+                (e) =>
+                  e.postings
+                    .filter((p) => mine(p.account))
+                    .map((p) => bucketText(p.account.split(':').pop()!, p.amountMicros))
+                    .join(' · '),
+              ],
+              [
+                t('balanceAfter'),
+                (e) =>
+                  e.balancesAfter
+                    ? Object.entries(e.balancesAfter)
+                        .map(([k, v]) => `${t(BUCKET_LABELS[k.replace(/Micros$/, '')] ?? 'amount')} ${fmt(v)}`)
+                        .join(' · ')
+                    : '—',
+              ],
+            ]}
           />
         )}
       </Loaded>
@@ -101,7 +112,7 @@ export function Ledger() {
 
 export function Wallet() {
   const { t } = useI18n();
-  const wallet = useLoad(() => must(api.GET('/v1/wallet')), []);
+  const wallet = useLoad(useCallback(() => must(api.GET('/v1/wallet')), []));
   return (
     <section>
       <h1>{t('walletTitle')}</h1>
