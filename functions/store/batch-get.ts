@@ -1,4 +1,5 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { getOrSet } from '../core/shared/maps.js';
 import type { Db } from './client.js';
 import type { Key } from './keys.js';
 
@@ -62,8 +63,7 @@ export class BatchReader {
   get(key: Key): Promise<Item | undefined> {
     return new Promise((resolve, reject) => {
       const id = itemId(key);
-      let pending = this.queue.get(id);
-      if (pending === undefined) this.queue.set(id, (pending = { key, waiters: [] }));
+      const pending = getOrSet(this.queue, id, (): Pending => ({ key, waiters: [] }));
       pending.waiters.push({ resolve, reject });
       if (this.queue.size >= BATCH_GET_LIMIT) this.flush();
       else if (!this.scheduled) {

@@ -3,6 +3,7 @@ import type { Deps } from '../../deps.js';
 import { journalOfLease } from '../../store/journal.js';
 import { closeLease, LEASE_SHARDS, leasesEndedBy, LeaseTaken, post, readLease, takeOver, type PostingTarget } from '../../store/leases.js';
 import { MS_PER_SECOND } from '../../core/shared/time.js';
+import { getOrSet } from '../../core/shared/maps.js';
 
 /**
  * Settles budget leases whose instance did not close them (it died, or a write's outcome was
@@ -45,8 +46,7 @@ export async function settleLease(deps: Deps, leaseId: string): Promise<void> {
   let used = 0;
   for (const e of await journalOfLease(deps.db, leaseId)) {
     const key = `${e.adUnitId}|${e.interval}`;
-    let group = billed.get(key);
-    if (group === undefined) {
+    const group = getOrSet(billed, key, () => {
       const target: PostingTarget = {
         lease,
         adUnitId: e.adUnitId,
@@ -55,8 +55,8 @@ export async function settleLease(deps: Deps, leaseId: string): Promise<void> {
         interval: e.interval,
         intervalSeconds: deps.config.POSTING_INTERVAL_SECONDS,
       };
-      billed.set(key, (group = { target, batch: emptyBatch() }));
-    }
+      return { target, batch: emptyBatch() };
+    });
     addTo(group.batch, e);
     used += e.chargeMicros;
   }

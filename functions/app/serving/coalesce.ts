@@ -8,13 +8,16 @@ export function coalesced(run: () => Promise<void>): () => Promise<void> {
   let queued: Promise<void> | undefined;
   const call = (): Promise<void> => {
     if (running === undefined) {
-      running = run().finally(() => (running = undefined));
+      running = run().finally(() => {
+        running = undefined;
+      });
       return running;
     }
-    queued ??= running.then(
-      () => ((queued = undefined), call()),
-      () => ((queued = undefined), call()),
-    );
+    const again = (): Promise<void> => {
+      queued = undefined;
+      return call();
+    };
+    queued ??= running.then(again, again);
     return queued;
   };
   return call;

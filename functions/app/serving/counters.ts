@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Db } from '../../store/client.js';
 import { addCounters, type CounterTarget, type Increments } from '../../store/reports.js';
+import { getOrSet } from '../../core/shared/maps.js';
 
 /**
  * Report and pacing counters, summed in memory per (dimension, id, period) and written with one
@@ -13,8 +14,7 @@ export class Counters {
 
   add(target: CounterTarget, inc: Increments): void {
     const key = `${target.dimension}|${target.id}|${target.period}`;
-    let entry = this.pending.get(key);
-    if (entry === undefined) this.pending.set(key, (entry = { target, inc: {} }));
+    const entry = getOrSet(this.pending, key, () => ({ target, inc: {} as Record<string, number> }));
     for (const [name, n] of Object.entries(inc)) if (n) entry.inc[name] = (entry.inc[name] ?? 0) + n;
   }
 

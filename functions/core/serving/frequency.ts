@@ -1,4 +1,5 @@
 import { MS_PER_HOUR, MS_PER_SECOND } from '../shared/time.js';
+import { getOrSet } from '../shared/maps.js';
 
 /**
  * Frequency caps: at most `impressions` of a campaign per viewer per `perHours` hours.
@@ -98,8 +99,7 @@ export function frequencyCounts(
   for (const c of counters) {
     const cap = capOf(c.campaignId);
     if (cap == null) continue;
-    let keys = windows.get(c.campaignId);
-    if (keys === undefined) windows.set(c.campaignId, (keys = new Set(frequencyWindow(cap, now, options).readKeys)));
+    const keys = getOrSet(windows, c.campaignId, () => new Set(frequencyWindow(cap, now, options).readKeys));
     if (keys.has(c.bucket)) counts.set(c.campaignId, (counts.get(c.campaignId) ?? 0) + c.count);
   }
   return counts;
@@ -125,11 +125,10 @@ export function staleCounters(
   for (const name of attributeNames) {
     const parsed = parseCounterAttribute(name);
     if (parsed === undefined) continue;
-    let from = oldest.get(parsed.campaignId);
-    if (from === undefined) {
+    const from = getOrSet(oldest, parsed.campaignId, () => {
       const cap = capOf(parsed.campaignId);
-      oldest.set(parsed.campaignId, (from = cap === null ? null : oldestRead(cap?.perHours ?? longestPerHours)));
-    }
+      return cap === null ? null : oldestRead(cap?.perHours ?? longestPerHours);
+    });
     if (from === null || bucketNumber(parsed.bucket) < from) stale.push(name);
   }
   return stale;

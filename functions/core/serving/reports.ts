@@ -1,3 +1,5 @@
+import { getOrSet } from '../shared/maps.js';
+
 /**
  * Delivery reports from counters: what is counted as events happen, and the figures derived
  * from the counts at read time (never by scanning events).
@@ -57,8 +59,7 @@ export function buildReport(
   const totals = { c: emptyCounts(), reasons: {} as Record<string, number> };
   for (const h of hours) {
     const period = granularity === 'day' ? h.hour.slice(0, 10) : h.hour;
-    let sum = periods.get(period);
-    if (sum === undefined) periods.set(period, (sum = { c: emptyCounts(), reasons: {} }));
+    const sum = getOrSet(periods, period, () => ({ c: emptyCounts(), reasons: {} as Record<string, number> }));
     for (const target of [sum, totals]) {
       for (const name of COUNTERS) target.c[name] += h[name] ?? 0;
       for (const [name, n] of Object.entries(h)) {
