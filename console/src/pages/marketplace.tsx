@@ -41,8 +41,8 @@ export function Marketplace() {
       ...(filters.availableFrom ? { availableFrom: filters.availableFrom } : {}),
       ...(filters.availableTo ? { availableTo: filters.availableTo } : {}),
     };
-    // The same filters keep the current query, so searching again does not fetch again.
-    setQuery((current) => (JSON.stringify(current) === JSON.stringify(next) ? current : next));
+    // A new query object each time: pressing Search again asks again (new listings show up).
+    setQuery(next);
   };
   return (
     <section>
