@@ -1,4 +1,4 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Deps } from '../deps.js';
 import { authenticate, SESSION_COOKIE } from './auth.js';
 import type { AppEnv } from './env.js';

@@ -1,8 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../functions/deps.js';
-import { createApp } from '../../functions/http/app.js';
-import { createServeApp } from '../../functions/http/serve-app.js';
+import type { createApp } from '../../functions/http/app.js';
+import type { createServeApp } from '../../functions/http/serve-app.js';
 import { serveEngine } from '../../functions/app/serving/serve-engine.js';
 import { TAG_SCRIPT, TAG_VERSION } from '../../functions/tag/tag-script.js';
 import { aUnit as unitOf, anActiveCampaign, asBrowser, onUnit, serveWorld, type Market } from '../support/campaigns.js';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../functions/deps.js';
-import { createApp } from '../../functions/http/app.js';
-import { createServeApp } from '../../functions/http/serve-app.js';
+import type { createApp } from '../../functions/http/app.js';
+import type { createServeApp } from '../../functions/http/serve-app.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { viewerHash } from '../../functions/core/serving/viewer.js';
 import { keys } from '../../functions/store/keys.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { hourKey } from '../../functions/core/serving/reports.js';
 import type { Deps } from '../../functions/deps.js';
-import { createApp } from '../../functions/http/app.js';
+import type { createApp } from '../../functions/http/app.js';
 import { createServeApp } from '../../functions/http/serve-app.js';
 import { keys } from '../../functions/store/keys.js';
 import { serveEngine } from '../../functions/app/serving/serve-engine.js';
