@@ -2,9 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../functions/deps.js';
 import type { createApp } from '../../functions/http/app.js';
 import type { createServeApp } from '../../functions/http/serve-app.js';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { viewerHash } from '../../functions/core/serving/viewer.js';
 import { keys } from '../../functions/store/keys.js';
+import { LIFETIME } from '../../functions/store/reports.js';
 import { serveEngine } from '../../functions/app/serving/serve-engine.js';
 import { aUnit as unitOf, anActiveCampaign, asBrowser, onUnit, serveWorld, tokensFor, track, urlPath, type Market } from '../support/campaigns.js';
 import { countReads } from '../support/counting-db.js';
@@ -143,6 +144,29 @@ describe('POST /v1/decisions', () => {
     await call(world.app, 'POST', `/v1/campaigns/${id}/pause`, { key: world.market.advertiser.key });
     clock.advance(61_000);
     expect((await lazyDecide()).body).toEqual({ ad: null });
+  });
+
+  it('ranks a CPC campaign by the CTR it has shown once the budget view refreshes', async () => {
+    const unit = await unitOf(app, market);
+    const cpm = await anActiveCampaign(app, deps, market.advertiser, market.admin, {
+      targeting: onUnit(unit),
+      bidding: { model: 'cpm', bidMicros: 9_000_000 },
+    });
+    const cpc = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit), bidding: { model: 'cpc', bidMicros: 500_000 } });
+    nextSecond();
+    // With no history a CPC bid counts at the prior CTR of 1 %: 500 000 × 1 % × 1 000 = 5 000 000 < 9 000 000.
+    expect((await decide(unit)).body.ad.campaignId).toBe(cpm);
+    // It has since shown 1 000 times and been clicked 20 times: CTR (20 + 1) / (1 000 + 100) ≈ 1.9 %, eCPM ≈ 9 545 454.
+    await deps.db.doc.send(
+      new UpdateCommand({
+        TableName: deps.db.tableName,
+        Key: keys.report('campaign', cpc, LIFETIME),
+        UpdateExpression: 'ADD impressions :i, clicks :c',
+        ExpressionAttributeValues: { ':i': 1_000, ':c': 20 },
+      }),
+    );
+    (deps.clock as MovableClock).advance(deps.config.BUDGET_REFRESH_SECONDS * 1_000 + 100);
+    expect((await decide(unit)).body.ad.campaignId).toBe(cpc);
   });
 
   it('answers unknown units 404, disabled units with no ad, bad input 400 naming fields', async () => {

@@ -416,6 +416,7 @@ export class ServeEngine {
     ]);
     const found = await batchGetItems(this.deps.db, wanted);
     const get = (k: { pk: string; sk: string }) => found.get(itemId(k));
+    let ctrMoved = false;
     for (const r of active) {
       const totals = get(keys.report('campaign', r.id, LIFETIME));
       const view: BudgetView = {
@@ -429,14 +430,15 @@ export class ServeEngine {
         clicks: Number(totals?.clicks ?? 0),
       };
       this.budgets.set(r.id, view);
+      if (r.model === 'cpc' && (r.ctrStats.impressions !== view.impressions || r.ctrStats.clicks !== view.clicks)) ctrMoved = true;
       Object.assign(r, {
         remainingMicros: view.remainingMicros,
         spentTodayMicros: view.spentTodayMicros,
         ctrStats: { impressions: view.impressions, clicks: view.clicks },
       });
     }
-    // CTR statistics moved: CPC campaigns may rank elsewhere now.
-    if (this.ranking !== undefined) this.ranking = new Ranking(this.ranking.index, this.runtimes, this.options);
+    // A CPC campaign's CTR statistics moved: it may rank elsewhere now (a CPM campaign's eCPM is its bid; budgets are read live).
+    if (ctrMoved && this.ranking !== undefined) this.ranking = new Ranking(this.ranking.index, this.runtimes, this.options);
     this.budgetsAt = now.getTime();
   }
 
