@@ -1,113 +1,35 @@
-/** The API's enum values the console offers in its forms (as in the OpenAPI document). */
+/**
+ * The API's enum values the console offers in its forms: the domain's own lists (functions/core is
+ * pure, so the console bundles them), checked against the OpenAPI document's types.
+ */
 import type { Schemas } from './api/client';
+import {
+  AD_UNIT_PLACEMENTS,
+  AGE_BANDS,
+  CATEGORIES,
+  GENDERS,
+  INTERESTS,
+  PLATFORMS,
+  REGIONS,
+  SLOT_FORMATS,
+  SLOT_POSITIONS,
+} from '../../functions/core/marketplace/catalog';
+import { ORDER_STATES } from '../../functions/core/orders/order';
+import { ATTRIBUTES } from '../../functions/core/serving/targeting';
 
-export const PLATFORMS = ['wechat', 'weibo', 'newsletter', 'other'] as const satisfies readonly Schemas['Account']['platform'][];
-export const CATEGORIES = [
-  'tech',
-  'finance',
-  'lifestyle',
-  'fashion',
-  'beauty',
-  'food',
-  'travel',
-  'parenting',
-  'education',
-  'health',
-  'gaming',
-  'auto',
-  'entertainment',
-  'sports',
-  'business',
-  'culture',
-  'real_estate',
-] as const satisfies readonly Schemas['Account']['category'][];
-export const GENDERS = ['female', 'male'] as const;
-export const AGE_BANDS = ['under18', '18-24', '25-34', '35-44', '45-54', '55+'] as const;
-export const REGIONS = [
-  'CN-BJ',
-  'CN-TJ',
-  'CN-HE',
-  'CN-SX',
-  'CN-NM',
-  'CN-LN',
-  'CN-JL',
-  'CN-HL',
-  'CN-SH',
-  'CN-JS',
-  'CN-ZJ',
-  'CN-AH',
-  'CN-FJ',
-  'CN-JX',
-  'CN-SD',
-  'CN-HA',
-  'CN-HB',
-  'CN-HN',
-  'CN-GD',
-  'CN-GX',
-  'CN-HI',
-  'CN-CQ',
-  'CN-SC',
-  'CN-GZ',
-  'CN-YN',
-  'CN-XZ',
-  'CN-SN',
-  'CN-GS',
-  'CN-QH',
-  'CN-NX',
-  'CN-XJ',
-  'CN-HK',
-  'CN-MO',
-  'CN-TW',
-  'OTHER',
-] as const;
-export const INTERESTS = [
-  'technology',
-  'ai',
-  'gadgets',
-  'investing',
-  'personal_finance',
-  'crypto',
-  'fashion',
-  'beauty',
-  'cooking',
-  'dining_out',
-  'travel',
-  'outdoors',
-  'fitness',
-  'health',
-  'parenting',
-  'education',
-  'career',
-  'gaming',
-  'anime',
-  'movies',
-  'music',
-  'books',
-  'cars',
-  'sports',
-  'home_decor',
-  'pets',
-  'luxury',
-  'entrepreneurship',
-] as const;
-export const POSITIONS = ['headline', 'secondary', 'end_mention'] as const satisfies readonly Schemas['Slot']['position'][];
-export const FORMATS = ['ad_card', 'custom_article'] as const satisfies readonly Schemas['Slot']['format'][];
-export const PLACEMENTS = ['article_bottom', 'in_article'] as const satisfies readonly Schemas['AdUnit']['placement'][];
-export const ORDER_STATES = [
-  'requested',
-  'accepted',
-  'in_review',
-  'scheduled',
-  'published',
-  'disputed',
-  'completed',
-  'rejected',
-  'expired',
-  'cancelled',
-  'refunded',
-  'partially_refunded',
-] as const satisfies readonly Schemas['Order']['state'][];
-export const TARGET_ATTRIBUTES = ['region', 'gender', 'ageBand', 'interest', 'device', 'os', 'accountCategory', 'accountId', 'adUnitId'] as const;
+export { AGE_BANDS, GENDERS, INTERESTS, REGIONS, CATEGORIES, PLATFORMS, ORDER_STATES };
+export const POSITIONS = SLOT_POSITIONS;
+export const FORMATS = SLOT_FORMATS;
+export const PLACEMENTS = AD_UNIT_PLACEMENTS;
+export const TARGET_ATTRIBUTES = ATTRIBUTES;
+
+// The API documents the same values: a list the document does not know fails the type-check.
+PLATFORMS satisfies readonly Schemas['Account']['platform'][];
+CATEGORIES satisfies readonly Schemas['Account']['category'][];
+SLOT_POSITIONS satisfies readonly Schemas['Slot']['position'][];
+SLOT_FORMATS satisfies readonly Schemas['Slot']['format'][];
+AD_UNIT_PLACEMENTS satisfies readonly Schemas['AdUnit']['placement'][];
+ORDER_STATES satisfies readonly Schemas['Order']['state'][];
 export const CAUSES = ['deposit', 'order', 'campaign', 'decision', 'payout'] as const;
 
 export type Region = (typeof REGIONS)[number];
