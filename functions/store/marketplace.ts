@@ -135,6 +135,12 @@ export async function getAdUnit(db: Db, unitId: string): Promise<AdUnitRecord> {
   return strip<AdUnitRecord>(item);
 }
 
+/** A page of an account's ad units, whoever owns it (callers check access). */
+export async function adUnitsOfAccount(db: Db, accountId: string, page: { limit: number; cursor?: string }): Promise<Page<AdUnitRecord>> {
+  const out = await queryPage<AdUnitRecord>(db, { pk: keys.accountAdUnits(accountId), index: 'gsi1', ...page });
+  return { ...out, items: out.items.map((i) => strip<AdUnitRecord>(i)) };
+}
+
 /** A slot with the version read (404 when missing, deleted, or another tenant's when `tenantId` is given). */
 export async function readSlot(db: Db, slotId: string, tenantId?: string): Promise<{ slot: SlotRecord; version: number }> {
   const item = await getOwned<SlotRecord & Record<string, unknown>>(db, keys.slot(slotId), 'Slot', slotId, tenantId, 'ownerTenantId', { consistent: true });
@@ -402,7 +408,7 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
 
     async listAdUnits(tenantId: string, accountId: string, page: { limit: number; cursor?: string }): Promise<Page<AdUnitRecord>> {
       await ownedAccount(tenantId, accountId);
-      return pageOf<AdUnitRecord>({ pk: keys.accountAdUnits(accountId), ...page });
+      return adUnitsOfAccount(db, accountId, page);
     },
 
     async getAdUnit(tenantId: string, unitId: string): Promise<AdUnitRecord> {

@@ -1,7 +1,5 @@
 import type { Deps } from '../../deps.js';
-import { queryPage } from '../../store/items.js';
-import { keys } from '../../store/keys.js';
-import type { AccountRecord, AdUnitRecord } from '../../store/marketplace.js';
+import { adUnitsOfAccount, type AccountRecord } from '../../store/marketplace.js';
 import { ruleInvalidTraffic, type RulingResult } from '../billing/rule-invalid-traffic.js';
 import { reviewAccount } from './review-account.js';
 
@@ -25,7 +23,7 @@ export async function rejectAccount(deps: Deps, accountId: string, reason: strin
   const to = deps.clock().toISOString();
   let cursor: string | undefined;
   do {
-    const page = await queryPage<AdUnitRecord>(deps.db, { pk: keys.accountAdUnits(accountId), index: 'gsi1', limit: UNITS_PER_PAGE, cursor });
+    const page = await adUnitsOfAccount(deps.db, accountId, { limit: UNITS_PER_PAGE, cursor });
     for (const unit of page.items) {
       const ruled = await ruleInvalidTraffic(deps, { adUnitId: unit.id, from: unit.createdAt, to, reason: `account ${accountId} rejected: ${reason}` });
       refund.refundedMicros += ruled.refundedMicros;
