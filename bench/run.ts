@@ -6,7 +6,7 @@
  * nothing. Figures are compared as ratios within one run; this machine is noisy.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { benchEngine } from './engine.js';
 import { synthBundles } from './bundles.js';
 import { coldStart } from './cold-start.js';
@@ -50,6 +50,9 @@ const steps: Step[] = [
         'index÷scan': r.speedup,
         'decide p50 ms': r.decide.p50Ms,
         'decide p99 ms': r.decide.p99Ms,
+        'decide p99 not preempted': r.decide.p99UnpreemptedMs,
+        'decide GC pauses': r.decideGc.count,
+        'decide p99, half spent': r.decideSpent.p99Ms,
         'bytes/campaign': Math.round(r.bytesPerCampaign),
         'rebuild ms': r.buildMs,
         'rank ms': r.rankMs,
@@ -67,8 +70,19 @@ const steps: Step[] = [
               },
               {
                 target: `full decide p99 ≤ 1 ms at ${largest.campaigns.toLocaleString('en-US')}`,
-                value: `${largest.decide.p99Ms.toFixed(3)} ms (index p99 ${largest.index.p99Ms.toFixed(3)} ms in the same run)`,
+                value: `${largest.decide.p99Ms.toFixed(3)} ms (index p99 ${largest.index.p99Ms.toFixed(3)} ms in the same run; load average ${loadavg()[0]?.toFixed(1)})`,
                 met: largest.decide.p99Ms <= 1,
+              },
+              {
+                // On a shared machine a sample the OS switches out waits a time slice (~4 ms): the raw p99 is the scheduler's once over 1 % are.
+                target: `full decide p99 ≤ 1 ms at ${largest.campaigns.toLocaleString('en-US')}, decisions the OS did not preempt`,
+                value: `${largest.decide.p99UnpreemptedMs.toFixed(3)} ms (${largest.decide.preempted} of ${largest.decide.decisions} preempted; ${largest.decideGc.count} GC pauses in the loop)`,
+                met: largest.decide.p99UnpreemptedMs <= 1,
+              },
+              {
+                target: `full decide p99 ≤ 1 ms at ${largest.campaigns.toLocaleString('en-US')} with the best-ranked half out of budget, not preempted`,
+                value: `${largest.decideSpent.p99UnpreemptedMs.toFixed(3)} ms (${largest.decideSpent.p99Ms.toFixed(3)} ms with the ${largest.decideSpent.preempted} preempted)`,
+                met: largest.decideSpent.p99UnpreemptedMs <= 1,
               },
               {
                 target: `index ≥ 100× scan at ${largest.campaigns.toLocaleString('en-US')}`,

@@ -436,6 +436,7 @@ export class ServeEngine {
         spentTodayMicros: view.spentTodayMicros,
         ctrStats: { impressions: view.impressions, clicks: view.clicks },
       });
+      this.ranking?.budgetChanged(r.id);
     }
     // A CPC campaign's CTR statistics moved: it may rank elsewhere now (a CPM campaign's eCPM is its bid; budgets are read live).
     if (ctrMoved && this.ranking !== undefined) this.ranking = new Ranking(this.ranking.index, this.runtimes, this.options);
@@ -449,6 +450,7 @@ export class ServeEngine {
       view.remainingMicros -= micros;
       view.spentTodayMicros += micros;
     }
+    this.ranking?.budgetChanged(campaignId);
   }
 
   /** The campaigns of the advertiser who runs `campaignId` (itself included). */

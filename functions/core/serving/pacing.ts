@@ -201,8 +201,13 @@ export function inSchedule(schedule: Schedule, now: Date | number, local?: Pick<
   if (schedule.end != null && epochMs >= Date.parse(schedule.end)) return false;
   const parts = schedule.dayparts;
   if (parts == null || parts.length === 0) return true;
-  const t = local ?? localTime(epochMs, schedule.timezone);
-  return parts.some((p) => p.days.includes(t.weekday) && inHours(t.hour, p.startHour, p.endHour));
+  return inDayparts(parts, local ?? localTime(epochMs, schedule.timezone));
+}
+
+/** Whether a local weekday and hour fall in one of the dayparts. */
+export function inDayparts(parts: readonly Daypart[], local: Pick<LocalTime, 'weekday' | 'hour'>): boolean {
+  for (const p of parts) if (p.days.includes(local.weekday) && inHours(local.hour, p.startHour, p.endHour)) return true;
+  return false;
 }
 
 function inHours(hour: number, start: number, end: number): boolean {

@@ -15,7 +15,9 @@ import type { Schedule } from './pacing.js';
  *
  * A campaign's eCPM depends on its bid and, for CPC, on its CTR statistics: build a new ranking
  * when either changes (the serve engine does on every index rebuild and budget refresh). Budget
- * and today's spend are read live from the runtime objects, which the engine updates in place.
+ * and today's spend are read live from the runtime objects, which the engine updates in place and
+ * then tells the ranking (`budgetChanged`): it keeps per rank whether the campaign can pay the
+ * smallest charge at all, so that a decision sets those that cannot aside without looking at them.
  */
 
 export interface CampaignRuntime<C = unknown> {
@@ -48,12 +50,18 @@ export class Ranking<C = unknown> {
   readonly byRank: CampaignRuntime<C>[];
   readonly ctr: Float64Array;
   readonly ecpm: Float64Array;
+  /** Per rank: the schedule's start and end (Infinity when open-ended) in epoch ms, parsed once rather than per decision. */
+  readonly startMs: Float64Array;
+  readonly endMs: Float64Array;
   /** Ranks below this can bid (eCPM > 0, bid at least the smallest charge); the rest never win. */
   readonly biddable: number;
   /** Index ordinal of each campaign id the runtime state knows. */
   readonly ordinalOf: ReadonlyMap<string, number>;
-  /** Per-decision scratch (a decision runs to completion before the next): candidate ranks, and an epoch-stamped exclusion mark per rank. */
+  /** Per rank: 1 when the campaign's lifetime budget and today's budget left both cover the smallest charge (`budgetChanged`). */
+  readonly canPay: Uint8Array;
+  /** Per-decision scratch (a decision runs to completion before the next): candidate ranks, those set aside as unable to pay, and an epoch-stamped exclusion mark per rank. */
   readonly heap: Int32Array;
+  readonly unpaid: Int32Array;
   readonly excluded: Int32Array;
   epoch = 0;
 
@@ -90,6 +98,8 @@ export class Ranking<C = unknown> {
     this.byRank = new Array<CampaignRuntime<C>>(n);
     this.ctr = new Float64Array(n);
     this.ecpm = new Float64Array(n);
+    this.startMs = new Float64Array(n);
+    this.endMs = new Float64Array(n);
     let biddableCount = 0;
     for (let r = 0; r < n; r++) {
       const o = known[r] as number;
@@ -98,11 +108,29 @@ export class Ranking<C = unknown> {
       this.byRank[r] = c;
       this.ctr[r] = ctr[o] as number;
       this.ecpm[r] = ecpm[o] as number;
+      this.startMs[r] = Date.parse(c.schedule.start);
+      this.endMs[r] = c.schedule.end == null ? Infinity : Date.parse(c.schedule.end);
       if (biddable[o] === 1) biddableCount = r + 1;
     }
     this.biddable = biddableCount;
     this.ordinalOf = ordinalOf;
+    this.canPay = new Uint8Array(n);
+    for (let r = 0; r < n; r++) this.canPay[r] = canPayAtAll(this.byRank[r] as CampaignRuntime<C>, options.auction) ? 1 : 0;
     this.heap = new Int32Array(n);
+    this.unpaid = new Int32Array(n);
     this.excluded = new Int32Array(n);
   }
+
+  /** Call after changing a campaign's `remainingMicros` or `spentTodayMicros` in place. */
+  budgetChanged(campaignId: string): void {
+    const o = this.ordinalOf.get(campaignId);
+    const r = o === undefined ? -1 : (this.rankOf[o] as number);
+    if (r >= 0) this.canPay[r] = canPayAtAll(this.byRank[r] as CampaignRuntime<C>, this.options.auction) ? 1 : 0;
+  }
+}
+
+/** Lifetime budget left and today's budget left (when it has one) both cover the smallest charge. */
+export function canPayAtAll(c: Pick<CampaignRuntime, 'remainingMicros' | 'dailyBudgetMicros' | 'spentTodayMicros'>, auction: AuctionOptions): boolean {
+  const min = auction.minChargeMicros;
+  return c.remainingMicros >= min && (c.dailyBudgetMicros === null || c.dailyBudgetMicros - c.spentTodayMicros >= min);
 }

@@ -159,6 +159,18 @@ describe('decide', () => {
     expect(d.ad?.chargeMicros).toBe(Math.ceil(9_000_001 / ((21 / 1100) * 1000)));
   });
 
+  it('serves a campaign again once its budget comes back and the ranking is told', () => {
+    const a = aCampaign({ id: 'a', bidMicros: 8_000_000, remainingMicros: 0 });
+    const i = input([a, aCampaign({ id: 'b', bidMicros: 5_000_000 })]);
+    expect(decide(i, options).ad).toMatchObject({ campaignId: 'b' });
+    a.remainingMicros = 1_000_000_000;
+    i.ranking.budgetChanged('a');
+    expect(decide(i, options).ad).toMatchObject({ campaignId: 'a', clearingCpmMicros: 5_000_001 });
+    a.remainingMicros = 0;
+    i.ranking.budgetChanged('a');
+    expect(decide(i, options).ad).toMatchObject({ campaignId: 'b' });
+  });
+
   it('ignores matches the runtime state no longer knows', () => {
     const i = input([aCampaign({ id: 'a' })], { ranking: ranked([aCampaign({ id: 'a' })], []) });
     expect(decide(i, options)).toMatchObject({ ad: null, reason: 'no_match', matched: 0 });
@@ -244,6 +256,8 @@ describe('decide against the brute-force auction', () => {
       [[{ attribute: 'gender', op: 'not_in', values: ['f'] }]],
     ),
     excluded: fc.boolean(),
+    // Ranked while its budget was whole, or spent; the budget it has now came later (budgetChanged).
+    rankedWith: fc.constantFrom(null, null, 1_000_000_000, 0),
   });
   const world = fc.record({
     campaigns: fc.array(campaign, { maxLength: 12 }),
@@ -282,8 +296,20 @@ describe('decide against the brute-force auction', () => {
           auction: { minChargeMicros: w.minChargeMicros, minIncrementMicros: w.minIncrementMicros },
           maxAuctionRounds: w.maxAuctionRounds,
         };
+        const moved = campaigns.filter((_, n) => w.campaigns[n]!.rankedWith !== null);
+        const budgets = moved.map((c) => ({ remainingMicros: c.remainingMicros, spentTodayMicros: c.spentTodayMicros }));
+        for (const c of moved) Object.assign(c, { remainingMicros: w.campaigns[campaigns.indexOf(c)]!.rankedWith, spentTodayMicros: 0 });
+        const ranking = new Ranking(
+          buildIndex(campaigns.map((c) => ({ id: c.id, targeting: c.targeting ?? [] }))),
+          new Map(campaigns.map((c) => [c.id, c])),
+          o,
+        );
+        moved.forEach((c, n) => {
+          Object.assign(c, budgets[n]);
+          ranking.budgetChanged(c.id);
+        });
         const i: DecideInput<string> = {
-          ranking: new Ranking(buildIndex(campaigns.map((c) => ({ id: c.id, targeting: c.targeting ?? [] }))), new Map(campaigns.map((c) => [c.id, c])), o),
+          ranking,
           adUnit: { ...unit, floorCpmMicros: w.floorCpmMicros, blockedCategories: w.blockedCategories },
           viewer: { gender: ['f'], region: ['CN-SH'] },
           frequencyCounts: new Map(campaigns.map((c, n) => [c.id, w.campaigns[n]!.seen])),
