@@ -15,6 +15,8 @@ export interface HttpFigures {
   total: number;
   /** DynamoDB read calls the server made during the run, whatever for (its periodic refreshes included). */
   readCalls: number;
+  /** Server CPU (user + system) per answered request, µs: unlike req/s, it holds when other processes take the cores. */
+  cpuMicrosPerRequest: number;
 }
 
 async function startServer(campaigns: number): Promise<{ port: number; units: string[]; stop(): Promise<void> }> {
@@ -50,8 +52,8 @@ async function load(
   durationSeconds: number,
   connections: number,
 ): Promise<Omit<HttpFigures, 'target'>> {
-  const readsSoFar = async (): Promise<number> => ((await (await fetch(`${url}/reads`)).json()) as { reads: number }).reads;
-  const readsBefore = await readsSoFar();
+  const soFar = async () => (await (await fetch(`${url}/reads`)).json()) as { reads: number; cpuMicros: number };
+  const before = await soFar();
   let n = 0;
   let filled = 0;
   let total = 0;
@@ -78,6 +80,7 @@ async function load(
       },
     ],
   });
+  const after = await soFar();
   return {
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
@@ -85,7 +88,8 @@ async function load(
     non2xx: result.non2xx,
     filled,
     total,
-    readCalls: (await readsSoFar()) - readsBefore,
+    readCalls: after.reads - before.reads,
+    cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / Math.max(1, total),
   };
 }
 

@@ -38,11 +38,19 @@ export function networkOf(address: string | undefined): string {
     .join(':')}::/48`;
 }
 
+/** The last salt made (a request's decision and its events are nearly always on one day): one HMAC a day, not one a request. */
+let lastSalt = { secret: '', day: Number.NaN, salt: '' };
+
 /** The day's salt: HMAC of the date (UTC) under the tracking secret. */
 function daySalt(secret: string, at: number): string {
-  return createHmac('sha256', secret)
-    .update(`fingerprint:${new Date(Math.floor(at / MS_PER_DAY) * MS_PER_DAY).toISOString().slice(0, 10)}`)
-    .digest('base64url');
+  const day = Math.floor(at / MS_PER_DAY);
+  if (lastSalt.day !== day || lastSalt.secret !== secret) {
+    const salt = createHmac('sha256', secret)
+      .update(`fingerprint:${new Date(day * MS_PER_DAY).toISOString().slice(0, 10)}`)
+      .digest('base64url');
+    lastSalt = { secret, day, salt };
+  }
+  return lastSalt.salt;
 }
 
 /**
