@@ -12,7 +12,7 @@ import { feedKeys } from './change-feed.js';
 import { batchGetItems } from './batch-get.js';
 import type { Db } from './client.js';
 import { changedMeanwhile, createOp, removeOp, replaceOp, strip, type Item, type Stored, type TxOp } from './entity.js';
-import { getItem, getOwned, queryPage } from './items.js';
+import { getItem, getOwned, queryAll, queryPage } from './items.js';
 import { keys } from './keys.js';
 import type { Page } from './pagination.js';
 import { MAX_TRANSACTION_WRITES, transact } from './transact.js';
@@ -141,6 +141,20 @@ export async function adUnitsOfAccount(db: Db, accountId: string, page: { limit:
   return { ...out, items: out.items.map((i) => strip<AdUnitRecord>(i)) };
 }
 
+/** Every ad unit of an account, all pages, with its version. */
+function storedUnitsOfAccount(db: Db, accountId: string): Promise<Stored<AdUnitRecord>[]> {
+  return queryAll<Stored<AdUnitRecord>>(db, {
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.accountAdUnits(accountId) },
+  });
+}
+
+/** Every ad unit of an account, all pages (the account report's earnings, the rejection refund). */
+export async function allAdUnitsOfAccount(db: Db, accountId: string): Promise<AdUnitRecord[]> {
+  return (await storedUnitsOfAccount(db, accountId)).map((i) => strip<AdUnitRecord>(i));
+}
+
 /** A slot with the version read (404 when missing, deleted, or another tenant's when `tenantId` is given). */
 export async function readSlot(db: Db, slotId: string, tenantId?: string): Promise<{ slot: SlotRecord; version: number }> {
   const item = await getOwned<SlotRecord & Record<string, unknown>>(db, keys.slot(slotId), 'Slot', slotId, tenantId, 'ownerTenantId', { consistent: true });
@@ -231,16 +245,7 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
 
   /** Ad units of an account whose copy of the category must follow an account edit. */
   async function unitCategoryOps(account: AccountRecord): Promise<TxOp[]> {
-    const out = await db.doc.send(
-      new QueryCommand({
-        TableName: db.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.accountAdUnits(account.id) },
-      }),
-    );
-    return (out.Items ?? []).map((raw) => {
-      const unit = raw as Stored<AdUnitRecord>;
+    return (await storedUnitsOfAccount(db, account.id)).map((unit) => {
       return replaceOp(
         db,
         marketItems.adUnit({ ...strip<AdUnitRecord>(unit), category: account.category, updatedAt: account.updatedAt }, unit.version + 1),
