@@ -88,6 +88,7 @@ export type Decision<C = unknown> =
 /** The filters' reasons in the order they run: a later one means the candidate got further. */
 const STAGES: readonly NoAdReason[] = ['no_match', 'blocked_category', 'out_of_schedule', 'budget', 'frequency_cap', 'paced'];
 const PASSED = STAGES.length;
+const BUDGET_STAGE = STAGES.indexOf('budget');
 /** Stamps wrap before the Int32 epoch would overflow; then all stamps are cleared once. */
 const MAX_EPOCH = 0x7fffffff;
 
@@ -136,8 +137,9 @@ export function decide<C>(input: DecideInput<C>, options: DecideOptions): Decisi
     count(dropped, 'budget');
     rounds++;
   }
-  // No ad: those set aside count towards how far a candidate got.
-  for (let i = 0; i < found.unpaid; i++) {
+  // No ad for want of candidates: those set aside count towards how far one got. They fail the
+  // budget filter at the latest, so once one is known to get that far the rest cannot change it.
+  for (let i = 0; rounds === 0 && furthest < BUDGET_STAGE && i < found.unpaid; i++) {
     const stage = stageOf(ranking, ranking.unpaid[i] as number, input, nowMs, options);
     count(dropped, STAGES[stage] as Exclude<NoAdReason, 'no_match'>);
     if (stage > furthest) furthest = stage;
