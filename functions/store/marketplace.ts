@@ -427,7 +427,8 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
 export type MarketplaceStore = ReturnType<typeof marketplaceStore>;
 
 /** Frees a slot's date + position: its guard item, while it still guards this slot. */
-const guardRemoveOp = (db: Db, slot: SlotRecord): TxOp => removeOp(db, keys.slotAt(slot.accountId, slot.publishDate, slot.position), { slotId: slot.id });
+const guardRemoveOp = (db: Db, slot: SlotRecord): TxOp =>
+  removeOp(db, keys.slotAt(slot.accountId, slot.publishDate, slot.position), { is: { slotId: slot.id } });
 
 type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Record<string, unknown> } };
 

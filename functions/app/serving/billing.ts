@@ -5,7 +5,7 @@ import type { TrackingPayload, TrackingRef } from '../../core/serving/tracking.j
 import { localDate } from '../../core/serving/viewer.js';
 import { ConflictError } from '../../core/shared/errors.js';
 import type { Deps } from '../../deps.js';
-import { campaignStore } from '../../store/campaigns.js';
+import { markExhausted } from '../campaigns/mark-exhausted.js';
 import { capWindowAttribute, tidyViewer, type FrequencyCaps } from '../../store/frequency.js';
 import { recordUnbilled, writeEvent, type EventRules, type JournalEntry } from '../../store/journal.js';
 import { coalesced } from './coalesce.js';
@@ -311,7 +311,7 @@ export class Biller {
       const left = await budgetLeft(this.deps, id, day);
       const daily = day === undefined ? Infinity : (left.dailyRemainingMicros ?? dailyMicros!);
       if (left.remainingMicros < charge) {
-        if (left.leasedMicros === 0) await campaignStore(this.deps).markExhausted(id);
+        if (left.leasedMicros === 0) await markExhausted(this.deps, id);
         return 'budget';
       }
       if (daily < charge) return 'daily_budget';

@@ -4,6 +4,10 @@ import { withBudget } from '../../app/campaigns/with-budget.js';
 import { budgetProgress, type Campaign } from '../../core/campaigns/campaign.js';
 import { ValidationError } from '../../core/shared/errors.js';
 import { campaignAction } from '../../app/campaigns/campaign-actions.js';
+import { createCampaign } from '../../app/campaigns/create-campaign.js';
+import { addCreative as addCreativeTo, editCreative as editCreativeOf, reviewCreative } from '../../app/campaigns/creatives.js';
+import { topUpCampaign } from '../../app/campaigns/top-up-campaign.js';
+import { updateCampaign } from '../../app/campaigns/update-campaign.js';
 import { campaignStore } from '../../store/campaigns.js';
 import { caller } from '../auth.js';
 import { CampaignInputSchema, CampaignPatchSchema, CampaignSchema, CreativeInputSchema, CreativePatchSchema, CreativeSchema } from '../campaign-schemas.js';
@@ -133,53 +137,35 @@ const reviewRoute = (verdict: keyof typeof VERDICTS) =>
 /** One campaign with its spend and what is left. */
 const shown = async (c: Context<AppEnv>, campaign: Campaign) => (await withBudget(c.var.deps, [campaign]))[0]!;
 
-const advertiser = (c: Context<AppEnv>) => ({ store: campaignStore(c.var.deps), me: caller(c).tenantId });
-const reviewer = (c: Context<AppEnv>) => campaignStore(c.var.deps);
+const store = (c: Context<AppEnv>) => campaignStore(c.var.deps);
+const me = (c: Context<AppEnv>) => caller(c).tenantId;
 
 export const campaignRoutes = router()
-  .openapi(create, async (c) => {
-    const { store, me } = advertiser(c);
-    return c.json(await shown(c, await store.create(me, c.req.valid('json'))), 201);
-  })
+  .openapi(create, async (c) => c.json(await shown(c, await createCampaign(c.var.deps, me(c), c.req.valid('json'))), 201))
   .openapi(list, async (c) => {
-    const { store, me } = advertiser(c);
-    const out = await paged(c, c.req.valid('query'), (page) => store.list(me, page));
+    const out = await paged(c, c.req.valid('query'), (page) => store(c).list(me(c), page));
     return c.json({ ...out, items: await withBudget(c.var.deps, out.items) }, 200);
   })
-  .openapi(get, async (c) => {
-    const { store, me } = advertiser(c);
-    return c.json(await shown(c, await store.get(me, c.req.valid('param').id)), 200);
-  })
-  .openapi(update, async (c) => {
-    const { store, me } = advertiser(c);
-    return c.json(await shown(c, await store.update(me, c.req.valid('param').id, c.req.valid('json'))), 200);
-  })
+  .openapi(get, async (c) => c.json(await shown(c, await store(c).get(me(c), c.req.valid('param').id)), 200))
+  .openapi(update, async (c) => c.json(await shown(c, await updateCampaign(c.var.deps, me(c), c.req.valid('param').id, c.req.valid('json'))), 200))
   .openapi(topUp, async (c) => {
-    const { store, me } = advertiser(c);
     if (!c.req.valid('header')['idempotency-key'])
       throw new ValidationError('A top-up needs an Idempotency-Key', [
         { field: 'Idempotency-Key', message: 'is required: a retry with the same key tops up once' },
       ]);
-    const { campaign, held } = await store.topUp(me, c.req.valid('param').id, c.req.valid('json').amountMicros);
+    const { campaign, held } = await topUpCampaign(c.var.deps, me(c), c.req.valid('param').id, c.req.valid('json').amountMicros);
     return c.json({ ...campaign, ...budgetProgress(campaign, held) }, 200);
   })
-  .openapi(addCreative, async (c) => {
-    const { store, me } = advertiser(c);
-    return c.json(await store.addCreative(me, c.req.valid('param').id, c.req.valid('json')), 201);
-  })
-  .openapi(listCreatives, async (c) => {
-    const { store, me } = advertiser(c);
-    return c.json({ items: await store.listCreatives(me, c.req.valid('param').id) }, 200);
-  })
+  .openapi(addCreative, async (c) => c.json(await addCreativeTo(c.var.deps, me(c), c.req.valid('param').id, c.req.valid('json')), 201))
+  .openapi(listCreatives, async (c) => c.json({ items: await store(c).listCreatives(me(c), c.req.valid('param').id) }, 200))
   .openapi(editCreative, async (c) => {
-    const { store, me } = advertiser(c);
     const { id, creativeId } = c.req.valid('param');
-    return c.json(await store.updateCreative(me, id, creativeId, c.req.valid('json')), 200);
+    return c.json(await editCreativeOf(c.var.deps, me(c), id, creativeId, c.req.valid('json')), 200);
   })
-  .openapi(reviewRoute('approve'), async (c) => c.json(await reviewer(c).reviewCreative(c.req.valid('param').id, { status: 'approved' }), 200))
+  .openapi(reviewRoute('approve'), async (c) => c.json(await reviewCreative(c.var.deps, c.req.valid('param').id, { status: 'approved' }), 200))
   .openapi(reviewRoute('reject'), async (c) => {
     const { reason } = c.req.valid('json') as { reason: string };
-    return c.json(await reviewer(c).reviewCreative(c.req.valid('param').id, { status: 'rejected', reason }), 200);
+    return c.json(await reviewCreative(c.var.deps, c.req.valid('param').id, { status: 'rejected', reason }), 200);
   });
 
 for (const action of Object.keys(ACTIONS) as (keyof typeof ACTIONS)[]) {
