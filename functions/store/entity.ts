@@ -57,6 +57,10 @@ export interface Guard {
   exists?: true;
   /** These attributes hold these values (a version, a status, a token, an owner). */
   is?: Record<string, Value>;
+  /** These attributes are missing (a mark not set yet). */
+  missing?: readonly string[];
+  /** Each attribute is at least its bound (a counter that must cover what is taken from it). */
+  atLeast?: Record<string, number>;
   /** Each attribute is missing or below its bound (a counter under its cap, a lock past its time). */
   below?: Record<string, number>;
   /** The item has not expired at this time: `expiresAt` (epoch seconds, the TTL attribute) after it. */
@@ -80,19 +84,23 @@ class Expressions {
     this.values[ref] = value;
     return ref;
   }
+  /** The guard as a condition. AND binds tighter than OR, and DynamoDB refuses redundant parentheses: only an OR inside an AND gets them. */
   condition(guard: Guard): string {
     const parts: string[] = [];
+    const either = (...alternatives: string[]) => parts.push(alternatives.join(' OR '));
     if (guard.absent) parts.push('attribute_not_exists(pk)');
     if (guard.exists) parts.push('attribute_exists(pk)');
     for (const [attribute, value] of Object.entries(guard.is ?? {})) parts.push(`${this.name(attribute)} = ${this.value(value)}`);
+    for (const attribute of guard.missing ?? []) parts.push(`attribute_not_exists(${this.name(attribute)})`);
+    for (const [attribute, bound] of Object.entries(guard.atLeast ?? {})) parts.push(`${this.name(attribute)} >= ${this.value(bound)}`);
     for (const [attribute, bound] of Object.entries(guard.below ?? {})) {
       const ref = this.name(attribute);
-      parts.push(`(attribute_not_exists(${ref}) OR ${ref} < ${this.value(bound)})`);
+      either(`attribute_not_exists(${ref})`, `${ref} < ${this.value(bound)}`);
     }
     if (guard.live !== undefined) parts.push(`${this.name('expiresAt')} > ${this.value(guard.live)}`);
-    if (guard.expired !== undefined) parts.push(`(attribute_not_exists(pk) OR ${this.name('expiresAt')} <= ${this.value(guard.expired)})`);
-    if (guard.anyOf) parts.push(`(${guard.anyOf.map((g) => `(${this.condition(g)})`).join(' OR ')})`);
-    return parts.join(' AND ');
+    if (guard.expired !== undefined) either('attribute_not_exists(pk)', `${this.name('expiresAt')} <= ${this.value(guard.expired)}`);
+    if (guard.anyOf) either(...guard.anyOf.map((g) => this.condition(g)));
+    return parts.length === 1 ? (parts[0] ?? '') : parts.map((p) => (p.includes(' OR ') ? `(${p})` : p)).join(' AND ');
   }
   /** The expression fields of a write: its names and values, and its condition when guarded. */
   fields(guard: Guard | undefined): {

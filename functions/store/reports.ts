@@ -1,9 +1,10 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildReport, type CounterName, type Granularity, type ReportDimension, type ReportRow } from '../core/serving/reports.js';
 import { NotFoundError } from '../core/shared/errors.js';
 import type { Db } from './client.js';
 import { getItem, queryAll } from './items.js';
 import { keys } from './keys.js';
+import { updateOp } from './entity.js';
+import { writeOne } from './transact.js';
 
 /**
  * Report counters: `REPORT#<dimension>#<id> / <YYYY-MM-DDTHH>` items whose counters are ADDed as
@@ -29,14 +30,9 @@ export interface CounterTarget {
 export async function addCounters(db: Db, target: CounterTarget, inc: Increments): Promise<void> {
   const names = Object.entries(inc).filter(([, v]) => v !== undefined && v !== 0) as [string, number][];
   if (names.length === 0) return;
-  await db.doc.send(
-    new UpdateCommand({
-      TableName: db.tableName,
-      Key: keys.report(target.dimension, target.id, target.period),
-      UpdateExpression: `ADD ${names.map((_, i) => `#c${i} :c${i}`).join(', ')} SET entity = :entity`,
-      ExpressionAttributeNames: Object.fromEntries(names.map(([n], i) => [`#c${i}`, n])),
-      ExpressionAttributeValues: { ...Object.fromEntries(names.map(([, v], i) => [`:c${i}`, v])), ':entity': 'reportCounter' },
-    }),
+  await writeOne(
+    db,
+    updateOp(db, keys.report(target.dimension, target.id, target.period), { add: Object.fromEntries(names), set: { entity: 'reportCounter' } }),
   );
 }
 

@@ -80,10 +80,11 @@ export async function tryWriteOne(db: Db, op: TxOp): Promise<WriteOutcome> {
   }
 }
 
-/** `tryWriteOne`, with a refused condition thrown as the op's domain error. */
-export async function writeOne(db: Db, op: TxOp): Promise<void> {
+/** `tryWriteOne`, with a refused condition thrown as the op's domain error; returns what an update set or added. */
+export async function writeOne(db: Db, op: TxOp): Promise<Record<string, unknown> | undefined> {
   const outcome = await tryWriteOne(db, op);
   if (!outcome.ok) throw refusal([op], outcome);
+  return outcome.attributes;
 }
 
 export function isConditionFailure(error: unknown): boolean {

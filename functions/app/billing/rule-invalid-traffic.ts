@@ -1,6 +1,6 @@
 import { intervalStart } from '../../core/serving/billing.js';
 import type { Deps } from '../../deps.js';
-import { entriesOfUnit, EntryMoved, refund, type ClearingEntry } from '../../store/clearing.js';
+import { entriesOfUnit, EntryMoved, refund, refundedMark, type ClearingEntry } from '../../store/clearing.js';
 import { journalDays, journalOfSource } from '../../store/journal.js';
 import { keys } from '../../store/keys.js';
 
@@ -63,18 +63,7 @@ export async function ruleInvalidTraffic(deps: Deps, ruling: Ruling): Promise<Ru
         if (ev.at < from || ev.at > to || ev.refundedAt !== undefined) continue;
         const key = keys.clearing(ev.adUnitId, ev.interval, ev.campaignId);
         const entry = { ...key, campaignId: ev.campaignId, advertiserId: ev.advertiserId, publisherId: ev.publisherId } as ClearingEntry;
-        const mark = {
-          item: {
-            Update: {
-              TableName: deps.db.tableName,
-              Key: keys.decisionEvent(ev.decisionId, ev.event),
-              UpdateExpression: 'SET refundedAt = :at',
-              ConditionExpression: 'attribute_not_exists(refundedAt)',
-              ExpressionAttributeValues: { ':at': deps.clock().toISOString() },
-            },
-          },
-          onConditionFail: () => new EntryMoved(),
-        };
+        const mark = refundedMark(deps, ev.decisionId, ev.event);
         await attempt(() => refund(deps, entry, ev, memo, { ...fields, decisionId: ev.decisionId }, [mark]), ev.chargeMicros);
       }
     }
