@@ -7,7 +7,7 @@ import { ConflictError } from '../../core/shared/errors.js';
 import type { Deps } from '../../deps.js';
 import { campaignStore } from '../../store/campaigns.js';
 import { capWindowAttribute, tidyViewer, type FrequencyCaps } from '../../store/frequency.js';
-import { recordUnbilled, writeEvent, type EventRules, type JournalEntry } from '../../store/journal.js';
+import { EventNotWritten, recordUnbilled, writeEvent, type EventRules, type JournalEntry } from '../../store/journal.js';
 import { coalesced } from './coalesce.js';
 import { budgetLeft, claimLease, closeLease, LeaseRefused, LeaseTaken, post, type Lease, type PostingTarget } from '../../store/leases.js';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_SECOND } from '../../core/shared/time.js';
@@ -96,12 +96,12 @@ export class Biller {
     }
     let outcome: Outcome;
     try {
-      outcome = await writeEvent(this.deps.db, entry, this.rules(input, now), Date.now() + config.BILLING_DEADLINE_MS);
+      outcome = await writeEvent(this.deps.db, entry, this.rules(input, now));
     } catch (error) {
       if (lease) {
         lease.inflight -= 1;
-        // A cancelled transaction changed nothing; any other failure may have written the event.
-        if (error instanceof ConflictError) lease.used -= charge.chargeMicros;
+        // A failure before the journal put wrote no billed item; a failed put may have written it.
+        if (error instanceof EventNotWritten) lease.used -= charge.chargeMicros;
         else lease.dirty = true;
       }
       throw error;
