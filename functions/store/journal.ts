@@ -2,17 +2,18 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Charge, Outcome } from '../core/serving/billing.js';
 import type { Db } from './client.js';
 import { queryAll } from './items.js';
-import { keys } from './keys.js';
+import { keys, type Key } from './keys.js';
 import { batchGetItems, itemId } from './batch-get.js';
 import type { TxOp } from './entity.js';
 import { isConditionFailure, writeOne } from './transact.js';
-import { MS_PER_DAY } from '../core/shared/time.js';
 
 /**
- * The event journal (DESIGN §8): one item per tracking event, `DEC#<decision> / IMP|CLK`, which
- * is at once its dedupe record and the durable record of what it billed (charge and its split,
- * campaign, unit, publisher, lease). A billed event is also indexed by its lease (gsi1, for the
- * settlement job) and by its source and day (gsi2, for invalid-traffic rulings).
+ * The event journal (DESIGN §8): one item per tracking event, `JRN#<source> / <decision>#IMP|CLK`,
+ * which is at once its dedupe record and the durable record of what it billed (charge and its
+ * split, campaign, unit, publisher, lease). Its partition is the source its decision was asked
+ * from (the token's fingerprint, salted per day, so a source-day): every copy of an event finds
+ * the same item, and an invalid-traffic ruling on a source reads its events there. A billed
+ * event is also on one index, by its lease (gsi1), for the settlement job.
  *
  * The write of one event touches only items of that event, of its source and of its viewer, one
  * single conditional write after another — no transaction (which costs each item twice):
@@ -49,6 +50,7 @@ export interface JournalEntry {
   /** When it was billed (epoch ms), and the posting interval that falls in. */
   at: number;
   interval: number;
+  /** The source its decision was asked from (the token's fingerprint): the journal partition. */
   fingerprint: string;
   /** Epoch seconds after which the item may go (TTL). */
   keepUntil: number;
@@ -72,7 +74,7 @@ function journalItem(e: JournalEntry, refused?: Outcome): Record<string, unknown
   const billed = e.charge.chargeMicros > 0 && refused === undefined;
   const { charge, ...rest } = e;
   return {
-    ...keys.decisionEvent(e.decisionId, e.event),
+    ...keys.journalEvent(e.fingerprint, e.decisionId, e.event),
     entity: 'decisionEvent',
     version: 1,
     ...rest,
@@ -83,8 +85,6 @@ function journalItem(e: JournalEntry, refused?: Outcome): Record<string, unknown
       ? {
           gsi1pk: keys.journalOfLease(e.leaseId),
           gsi1sk: `${e.decisionId}#${e.event}`,
-          gsi2pk: keys.journalOfSource(e.fingerprint, new Date(e.at).toISOString().slice(0, 10)),
-          gsi2sk: `${new Date(e.at).toISOString()}#${e.decisionId}#${e.event}`,
         }
       : {}),
     expiresAt: e.keepUntil,
@@ -95,8 +95,8 @@ function journalItem(e: JournalEntry, refused?: Outcome): Record<string, unknown
 export async function writeEvent(db: Db, entry: JournalEntry, rules: EventRules): Promise<Outcome> {
   try {
     if (entry.event === 'CLK') {
-      const imp = keys.decisionEvent(entry.decisionId, 'IMP');
-      const clk = keys.decisionEvent(entry.decisionId, 'CLK');
+      const imp = keys.journalEvent(entry.fingerprint, entry.decisionId, 'IMP');
+      const clk = keys.journalEvent(entry.fingerprint, entry.decisionId, 'CLK');
       const found = await batchGetItems(db, [imp, clk], { consistent: true }).catch((error: unknown) => {
         throw new EventNotWritten('reading the impression failed', { cause: error });
       });
@@ -189,17 +189,7 @@ export async function journalOfLease(db: Db, leaseId: string): Promise<(JournalE
   return queryAll(db, { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :v', ExpressionAttributeValues: { ':v': keys.journalOfLease(leaseId) } });
 }
 
-/** Events one source billed on one day (UTC), for invalid-traffic rulings. */
-export async function journalOfSource(db: Db, fingerprint: string, day: string): Promise<(JournalEntry & Charge & { refundedAt?: string })[]> {
-  return queryAll(db, {
-    IndexName: 'gsi2',
-    KeyConditionExpression: 'gsi2pk = :v',
-    ExpressionAttributeValues: { ':v': keys.journalOfSource(fingerprint, day) },
-  });
+/** Every event of one source (a fingerprint: one source on one day), billed or not, for invalid-traffic rulings. */
+export async function journalOfSource(db: Db, fingerprint: string): Promise<(JournalEntry & Charge & Key & { billed: boolean; refundedAt?: string })[]> {
+  return queryAll(db, { KeyConditionExpression: 'pk = :v', ExpressionAttributeValues: { ':v': keys.journalOfSource(fingerprint) } });
 }
-
-export const journalDays = (from: number, to: number): string[] => {
-  const days: string[] = [];
-  for (let t = Math.floor(from / MS_PER_DAY) * MS_PER_DAY; t <= to; t += MS_PER_DAY) days.push(new Date(t).toISOString().slice(0, 10));
-  return days;
-};

@@ -53,7 +53,7 @@ describe('the order of an event’s writes', { timeout: 300_000 }, () => {
 
     // The source's count for the campaign is written; the journal item never is.
     await expect(dyingAtFirstUpdate().track(tokens[0]!.impression, 'i', source)).rejects.toThrow();
-    expect(await getItem(deps.db, keys.decisionEvent(tokens[0]!.decisionId, 'IMP'), { consistent: true })).toBeUndefined();
+    expect(await getItem(deps.db, keys.journalEvent(tokens[0]!.fingerprint, tokens[0]!.decisionId, 'IMP'), { consistent: true })).toBeUndefined();
     const counted = async () =>
       (
         await getItem<Record<string, number>>(deps.db, keys.sourceLimits(tokens[0]!.fingerprint, deps.clock().toISOString().slice(0, 10)), { consistent: true })
