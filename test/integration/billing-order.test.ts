@@ -1,13 +1,12 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { settleExpiredLeases } from '../../functions/app/billing/settle-leases.js';
 import { ServeEngine } from '../../functions/app/serving/serve-engine.js';
 import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
 import { getItem } from '../../functions/store/items.js';
 import { keys } from '../../functions/store/keys.js';
 import { aMarket, anActiveCampaign, aUnit, onUnit, type Market } from '../support/campaigns.js';
-import { expectSettled, tokensFor } from '../support/billing.js';
+import { expectSettled, settleAll, tokensFor } from '../support/billing.js';
 import { crashAfterFirst } from '../support/crash.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
 import { BROWSER_UA } from '../support/http.js';
@@ -28,12 +27,6 @@ let app: ReturnType<typeof createApp>;
 let market: Market;
 
 const clock = () => deps.clock as MovableClock;
-
-/** Moves past every lease's end and grace period and runs the settlement job. */
-async function settleAll(): Promise<void> {
-  clock().advance((deps.config.LEASE_SECONDS + deps.config.LEASE_GRACE_SECONDS + 1) * 1000);
-  await settleExpiredLeases(deps, deps.clock());
-}
 
 /** A serve instance over the same table whose process dies right after its first UpdateItem reached DynamoDB. */
 const dyingAtFirstUpdate = (): ServeEngine => new ServeEngine({ ...deps, db: crashAfterFirst(deps.db, UpdateCommand) });
@@ -74,7 +67,7 @@ describe('the order of an event’s writes', { timeout: 300_000 }, () => {
     expect(outcomes.every((o) => o === 'billed' || o === 'over_limit')).toBe(true);
 
     await engine.stop();
-    await settleAll(); // the dead instance's lease: nothing of it billed, all of it returned
+    await settleAll(deps); // the dead instance's lease: nothing of it billed, all of it returned
     const books = await expectSettled(deps, id);
     expect(books.journalEvents).toBe(billed);
     expect(books.journalMicros).toBe(billed * CHARGE);
@@ -97,7 +90,7 @@ describe('the order of an event’s writes', { timeout: 300_000 }, () => {
     // The lost count holds the viewer to the cap one impression early: the retry bills, the next refused.
     expect(outcomes).toEqual(['billed', 'cap', 'cap']);
     await engine.stop();
-    await settleAll();
+    await settleAll(deps);
     const books = await expectSettled(deps, id);
     expect(books.journalEvents).toBe(1);
     expect(books.journalMicros).toBe(CHARGE);
