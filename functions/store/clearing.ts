@@ -143,10 +143,9 @@ export async function refund(
   await transact(deps.db, ops);
 }
 
-/** Marks a billed event (its journal item) refunded, once: a second ruling of it finds the entry moved. */
-export function refundedMark(deps: Pick<StoreContext, 'db' | 'clock'>, decisionId: string, event: 'IMP' | 'CLK'): TxOp {
-  const at = deps.clock().toISOString();
-  return updateOp(deps.db, keys.decisionEvent(decisionId, event), { set: { refundedAt: at } }, { missing: ['refundedAt'] }, () => new EntryMoved());
+/** Marks a billed event (its journal item, by the key it was read with) refunded, once: a second ruling of it finds the entry moved. */
+export function refundedMark(deps: Pick<StoreContext, 'db' | 'clock'>, journalItem: Key): TxOp {
+  return updateOp(deps.db, journalItem, { set: { refundedAt: deps.clock().toISOString() } }, { missing: ['refundedAt'] }, () => new EntryMoved());
 }
 
 /** The first day (UTC) the clearing job has not finished, or undefined before its first run. */
