@@ -1,6 +1,5 @@
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { AdUnit, OfficialAccount } from '../core/marketplace/account.js';
-import type { AudienceProfile } from '../core/marketplace/audience.js';
+import type { AccountInput, AdUnit, AdUnitInput, OfficialAccount } from '../core/marketplace/account.js';
 import type { Category, SlotStatus } from '../core/marketplace/catalog.js';
 import type { Slot, SlotDraft } from '../core/marketplace/slots.js';
 import type { PendingFloor } from '../core/serving/floor.js';
@@ -72,11 +71,8 @@ export interface AdUnitRecord extends AdUnit {
   updatedAt: string;
 }
 
-export type AudienceInput = Omit<AudienceProfile, 'source' | 'updatedAt'>;
-export type AccountInput = Omit<OfficialAccount, 'id' | 'ownerTenantId' | 'audience'> & { audience: AudienceInput };
-export type SlotPatch = Partial<SlotDraft> & { status?: 'open' | 'closed' };
-export type AdUnitInput = Omit<AdUnit, 'id' | 'accountId'> & { enabled: boolean };
-export type AdUnitPatch = Partial<AdUnitInput & Pick<AdUnitRecord, 'pendingFloor' | 'serverKeyHash' | 'serverKeyPrefix'>>;
+/** What a write may change on a unit: the owner's settings, a pending floor, the server key. */
+export type AdUnitChanges = Partial<AdUnitInput & Pick<AdUnitRecord, 'pendingFloor' | 'serverKeyHash' | 'serverKeyPrefix'>>;
 
 /** Item builders, shared by the transactional writes below and the seed's batch writes. */
 export const marketItems = {
@@ -406,7 +402,7 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
       return strip<AdUnitRecord>(await ownedUnit(tenantId, unitId));
     },
 
-    async updateAdUnit(tenantId: string, unitId: string, patch: AdUnitPatch): Promise<AdUnitRecord> {
+    async updateAdUnit(tenantId: string, unitId: string, patch: AdUnitChanges): Promise<AdUnitRecord> {
       const stored = await ownedUnit(tenantId, unitId);
       const next: AdUnitRecord = { ...strip<AdUnitRecord>(stored), ...patch, updatedAt: now() };
       await transact(db, [replaceOp(db, marketItems.adUnit(next, stored.version + 1), stored.version, changedMeanwhile(`Ad unit ${unitId}`))]);

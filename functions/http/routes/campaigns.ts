@@ -10,10 +10,19 @@ import { topUpCampaign } from '../../app/campaigns/top-up-campaign.js';
 import { updateCampaign } from '../../app/campaigns/update-campaign.js';
 import { campaignStore } from '../../store/campaigns.js';
 import { caller } from '../auth.js';
-import { CampaignInputSchema, CampaignPatchSchema, CampaignSchema, CreativeInputSchema, CreativePatchSchema, CreativeSchema } from '../campaign-schemas.js';
+import { CreativeRejection } from '../../core/campaigns/inputs.js';
+import {
+  CampaignInputSchema,
+  CampaignPatchSchema,
+  CampaignSchema,
+  CampaignTopUpSchema,
+  CreativeInputSchema,
+  CreativePatchSchema,
+  CreativeSchema,
+} from '../campaign-schemas.js';
 import type { AppEnv } from '../env.js';
 import { page } from '../marketplace-schemas.js';
-import { access, errorResponses, Id, IdParam, jsonBody, jsonContent, microsInput, PageQuery, problemContent, router } from '../openapi.js';
+import { access, errorResponses, Id, IdParam, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
 import { paged } from '../pagination.js';
 
 const tags = ['Campaigns'];
@@ -84,7 +93,7 @@ const topUp = createRoute({
   request: {
     params: IdParam('cmp'),
     headers: z.object({ 'idempotency-key': z.string().optional().openapi({ description: 'Required' }) }),
-    ...jsonBody(z.object({ amountMicros: microsInput('Added to the budget and held from the available balance') }).openapi('CampaignTopUp')),
+    ...jsonBody(CampaignTopUpSchema),
   },
   responses: {
     200: jsonContent(CampaignSchema, 'The campaign with its new budget'),
@@ -119,18 +128,14 @@ const editCreative = createRoute({
   responses: { 200: jsonContent(CreativeSchema, 'The creative, pending review'), ...errors, 409: errorResponses[409] },
 });
 
-const VERDICTS = {
-  approve: z.object({}).openapi('CreativeApprove'),
-  reject: z.object({ reason: z.string().trim().min(1).max(1000) }).openapi('CreativeReject'),
-};
-const reviewRoute = (verdict: keyof typeof VERDICTS) =>
+const reviewRoute = <B extends z.ZodObject>(verdict: 'approve' | 'reject', body: B) =>
   createRoute({
     method: 'post',
     path: `/v1/admin/creatives/{id}/${verdict}`,
     tags: ['Admin'],
     summary: verdict === 'approve' ? 'Approve a creative: its campaign can serve it' : 'Reject a creative, with the reason',
     ...access('admin'),
-    request: { params: IdParam('crv'), ...jsonBody(VERDICTS[verdict]) },
+    request: { params: IdParam('crv'), ...jsonBody(body) },
     responses: { 200: jsonContent(CreativeSchema, 'The creative'), ...errors, 409: errorResponses[409] },
   });
 
@@ -162,9 +167,11 @@ export const campaignRoutes = router()
     const { id, creativeId } = c.req.valid('param');
     return c.json(await editCreativeOf(c.var.deps, me(c), id, creativeId, c.req.valid('json')), 200);
   })
-  .openapi(reviewRoute('approve'), async (c) => c.json(await reviewCreative(c.var.deps, c.req.valid('param').id, { status: 'approved' }), 200))
-  .openapi(reviewRoute('reject'), async (c) => {
-    const { reason } = c.req.valid('json') as { reason: string };
+  .openapi(reviewRoute('approve', z.object({}).openapi('CreativeApprove')), async (c) =>
+    c.json(await reviewCreative(c.var.deps, c.req.valid('param').id, { status: 'approved' }), 200),
+  )
+  .openapi(reviewRoute('reject', CreativeRejection.openapi('CreativeReject')), async (c) => {
+    const { reason } = c.req.valid('json');
     return c.json(await reviewCreative(c.var.deps, c.req.valid('param').id, { status: 'rejected', reason }), 200);
   });
 
