@@ -5,6 +5,8 @@ export interface CallCost {
   command: string;
   rcu: number;
   wcu: number;
+  /** Of `wcu`, what the writes of global secondary index entries took. */
+  indexWcu: number;
   /** Each item written, named by its key's kind (e.g. `Update BAL/BAL`, `Put ORDER/ORDER`). */
   writes: string[];
   /** Each item written, by its full key, and whether in a transaction. */
@@ -50,13 +52,18 @@ function describeWrites(command: string, input: Record<string, any>): string[] {
   return [];
 }
 
-const units = (caps: ConsumedCapacity | ConsumedCapacity[] | undefined): number =>
-  (Array.isArray(caps) ? caps : caps ? [caps] : []).reduce((total, c) => total + (c.CapacityUnits ?? 0), 0);
+const list = (caps: ConsumedCapacity | ConsumedCapacity[] | undefined): ConsumedCapacity[] => (Array.isArray(caps) ? caps : caps ? [caps] : []);
+const units = (caps: ConsumedCapacity | ConsumedCapacity[] | undefined): number => list(caps).reduce((total, c) => total + (c.CapacityUnits ?? 0), 0);
+const indexUnits = (caps: ConsumedCapacity | ConsumedCapacity[] | undefined): number =>
+  list(caps)
+    .flatMap((c) => Object.values(c.GlobalSecondaryIndexes ?? {}))
+    .reduce((total, c) => total + (c.CapacityUnits ?? 0), 0);
 const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);
 
 /**
  * Asks DynamoDB for the consumed capacity of every call the client makes (ReturnConsumedCapacity
- * TOTAL, indexes included) and records it, so a step can be costed by what it really used.
+ * INDEXES: the total, indexes included, and each index's share) and records it, so a step can be
+ * costed by what it really used.
  */
 export function recordCapacity(client: DynamoDBClient): { take(): CallCost[] } {
   let calls: CallCost[] = [];
@@ -64,14 +71,15 @@ export function recordCapacity(client: DynamoDBClient): { take(): CallCost[] } {
     (next, context) => async (args) => {
       const input = args.input as Record<string, any>;
       const command = context.commandName ?? 'unknown';
-      if (!command.startsWith('Describe')) input.ReturnConsumedCapacity = 'TOTAL';
+      if (!command.startsWith('Describe')) input.ReturnConsumedCapacity = 'INDEXES';
       const result = await next(args);
       const output = result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] };
       calls.push({
         command: command.replace(/Command$/, ''),
-        // TOTAL reports CapacityUnits: read units for reads, write units for writes.
+        // CapacityUnits is the call's total: read units for reads, write units for writes.
         rcu: WRITES.has(command) ? 0 : units(output.ConsumedCapacity),
         wcu: WRITES.has(command) ? units(output.ConsumedCapacity) : 0,
+        indexWcu: WRITES.has(command) ? indexUnits(output.ConsumedCapacity) : 0,
         writes: describeWrites(command, input),
         items: itemsWritten(command, input),
       });

@@ -4,7 +4,7 @@ import { call } from '../test/support/http.js';
 import { ledgerState, total } from '../test/support/money.js';
 import { everything } from '../test/support/table.js';
 import { aViewer, seedServing } from './serving-world.js';
-import { fundedAdvertiser, must, publisherWithInventory, startWorld, trackAsBrowser, type World } from './world.js';
+import { fundedAdvertiser, must, publisherWithInventory, startWorld, trackAsBrowser } from './world.js';
 import { progress } from './report.js';
 
 export interface Exactness {

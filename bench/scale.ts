@@ -43,7 +43,11 @@ export interface Scale {
   seconds: number;
   simulatedSeconds: number;
   wcuPerEvent: number;
+  /** Of wcuPerEvent, what index entries took. */
+  indexWcuPerEvent: number;
   writesPerEvent: number;
+  /** The largest journal item of the load, in bytes as DynamoDB sizes it (a write costs 1 WCU per KB started). */
+  journalItemBytes: number;
   /** Item writes per billed event by kind of item (`Update LEASE/POSTED`, …), most first. */
   byKind: [string, number][];
   hottestItem: string;
@@ -125,7 +129,8 @@ export async function benchScale(load: ScaleLoad): Promise<Scale> {
     await Promise.all(engines.map((e) => e.stop()));
     const seconds = (performance.now() - started) / 1000;
     const calls: CallCost[] = capacity.take();
-    const billed = ((await everything(world.deps)).get('decisionEvent') ?? []).filter((e) => e.billed).length;
+    const journal = (await everything(world.deps)).get('decisionEvent') ?? [];
+    const billed = journal.filter((e) => e.billed).length;
     if (billed === 0) throw new Error('nothing billed');
     const perItem = new Map<string, { tx: number; wcu: number }>();
     for (const item of calls.flatMap((c) => c.items)) {
@@ -144,6 +149,8 @@ export async function benchScale(load: ScaleLoad): Promise<Scale> {
       seconds,
       simulatedSeconds,
       wcuPerEvent: wcu / billed,
+      indexWcuPerEvent: calls.reduce((sum, c) => sum + c.indexWcu, 0) / billed,
+      journalItemBytes: Math.max(...journal.map(itemBytes)),
       writesPerEvent: calls.flatMap((c) => c.items).length / billed,
       byKind: [...kinds].sort(([, a], [, b]) => b - a).map(([k, n]) => [k, n / billed]),
       hottestItem,
@@ -154,4 +161,15 @@ export async function benchScale(load: ScaleLoad): Promise<Scale> {
   } finally {
     await world.close();
   }
+}
+
+/** An item's size as DynamoDB counts it: attribute names and values in UTF-8, numbers about one byte per two digits plus one. */
+function itemBytes(item: Record<string, unknown>): number {
+  const value = (v: unknown): number => {
+    if (typeof v === 'string') return Buffer.byteLength(v);
+    if (typeof v === 'number') return Math.ceil(String(Math.abs(v)).replace(/[.-]|^0+/g, '').length / 2) + 1;
+    if (typeof v === 'boolean' || v === null) return 1;
+    return Buffer.byteLength(JSON.stringify(v));
+  };
+  return Object.entries(item).reduce((sum, [name, v]) => sum + Buffer.byteLength(name) + value(v), 0);
 }

@@ -1,3 +1,4 @@
+import { closeCampaign } from '../app/campaigns/close-campaign.js';
 import { campaignStore } from '../store/campaigns.js';
 import type { Job } from './job.js';
 
@@ -12,9 +13,8 @@ const PER_RUN = 100;
 export const campaignEndsJob: Job = {
   name: 'campaign-ends',
   async run(deps, now) {
-    const store = campaignStore(deps);
-    const due = await store.endingBy(now.toISOString(), PER_RUN);
-    for (const id of due) await store.end(id);
+    const due = await campaignStore(deps).endingBy(now.toISOString(), PER_RUN);
+    for (const id of due) await closeCampaign(deps, 'end', undefined, id);
     return due.length;
   },
 };

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
-import { ValidationError } from '../core/shared/errors.js';
+import { IdempotencyInProgressError, IdempotencyMismatchError, ValidationError } from '../core/shared/errors.js';
 import { idempotencyStore, type StoredResponse } from '../store/idempotency.js';
 import type { WriteUnit } from '../store/client.js';
 import type { AppEnv } from './env.js';
@@ -35,6 +35,8 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     const body = await c.req.text();
     const requestHash = createHash('sha256').update(`${c.req.method} ${c.req.path}\n${body}`).digest('hex');
     const claim = await store.claim(scope, key, requestHash, randomUUID(), deps.clock(), deps.config.IDEMPOTENCY_TTL_HOURS * 3600, LOCK_SECONDS);
+    if (claim.kind === 'mismatch') throw new IdempotencyMismatchError('This Idempotency-Key was used with a different request');
+    if (claim.kind === 'in_progress') throw new IdempotencyInProgressError('A request with this Idempotency-Key is still in progress');
     if (claim.kind === 'replay') {
       const { status, body: stored, contentType } = claim.response;
       return new Response(stored, { status, headers: { 'content-type': contentType, 'idempotent-replayed': 'true' } });

@@ -4,7 +4,8 @@ import { MAX_MICROS } from '../core/shared/money.js';
 import type { Role } from '../core/tenants/tenants.js';
 import { requireCaller } from './auth.js';
 import type { AppEnv } from './env.js';
-import { fieldIssues, validationProblem } from './problem.js';
+import { fieldIssues } from '../core/shared/inputs.js';
+import { validationProblem } from './problem.js';
 import { isServePath } from './routing.js';
 
 /** A router whose validation failures all become the same 400 problem document. */

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { PASSWORD_MAX, PASSWORD_MIN, PERSON_ROLES } from '../core/people/people.js';
+import { PERSON_ROLES } from '../core/people/people.js';
 
 /** Schemas shared by the tenant and people routes. */
 
@@ -16,9 +16,3 @@ export const TenantSchema = z
 export const PersonSchema = z
   .object({ id: z.string(), tenantId: z.string(), email: z.email(), name: z.string(), role: z.enum(PERSON_ROLES), createdAt: z.iso.datetime() })
   .openapi('Person');
-
-export const PasswordSchema = z
-  .string()
-  .min(PASSWORD_MIN)
-  .max(PASSWORD_MAX)
-  .openapi({ description: `${PASSWORD_MIN} to ${PASSWORD_MAX} characters` });

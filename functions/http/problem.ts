@@ -62,11 +62,6 @@ export function validationProblem(issues: FieldIssue[]): Response {
   return problemResponse(400, detail, { errors: issues }, 'validation');
 }
 
-/** Turns zod issues into field paths like `audience.gender.female`. */
-export function fieldIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): FieldIssue[] {
-  return issues.map((i) => ({ field: i.path.map(String).join('.') || '(body)', message: i.message }));
-}
-
 function routePattern(path: string): RegExp {
   const source = path
     .split('/')

@@ -64,7 +64,7 @@ export function registerServeDocs(app: OpenAPIHono<AppEnv>): void {
     summary: 'Impression pixel: bills a CPM impression once; always a 1×1 GIF',
     parameters: token,
     responses: { 200: { description: 'A 1×1 transparent GIF', content: { 'image/gif': { schema: { type: 'string', format: 'binary' } } } } },
-  } as never);
+  });
   app.openAPIRegistry.registerPath({
     method: 'get',
     path: '/t/c/{token}',
@@ -72,7 +72,7 @@ export function registerServeDocs(app: OpenAPIHono<AppEnv>): void {
     summary: 'Click: bills a CPC click once, only after its impression; always redirects to the landing page',
     parameters: token,
     responses: { 302: { description: 'To the creative’s landing URL' } },
-  } as never);
+  });
   const imageTag = (z.toJSONSchema(ImageTagParamsSchema, { target: 'openapi-3.0' }) as { properties: Record<string, object> }).properties;
   const imageParams = [
     { name: 'unit', in: 'path' as const, required: true, schema: imageTag.unit, description: 'The ad unit' },
@@ -84,7 +84,7 @@ export function registerServeDocs(app: OpenAPIHono<AppEnv>): void {
     tags: ['Ad tags'],
     summary: 'The JavaScript ad tag for web and H5 pages (cached a year with ?v=<version>, as the units’ code links it)',
     responses: { 200: { description: 'The tag', content: { 'text/javascript': { schema: { type: 'string' } } } }, 304: { description: 'Not modified' } },
-  } as never);
+  });
   app.openAPIRegistry.registerPath({
     method: 'get',
     path: '/e/i/{unit}/{key}',
@@ -97,7 +97,7 @@ export function registerServeDocs(app: OpenAPIHono<AppEnv>): void {
       400: errorResponses[400],
       404: errorResponses[404],
     },
-  } as never);
+  });
   app.openAPIRegistry.registerPath({
     method: 'get',
     path: '/e/c/{unit}/{key}',
@@ -105,5 +105,5 @@ export function registerServeDocs(app: OpenAPIHono<AppEnv>): void {
     summary: 'Image tag click: the same recipient’s decision, the click (billed once, only after an open), redirect to the landing page',
     parameters: imageParams,
     responses: { 302: { description: 'To the landing page' }, 400: errorResponses[400], 404: errorResponses[404] },
-  } as never);
+  });
 }

@@ -1,28 +1,13 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  afterTopUp,
-  applyPatch,
-  approvedAfter,
-  assertValidCampaign,
-  releasesOn,
-  transition,
-  type BudgetHeld,
-  type Campaign,
-  type CampaignAction,
-  type CampaignFields,
-  type CampaignPatch,
-  type Creative,
-  type CreativeContent,
-} from '../core/campaigns/campaign.js';
+import type { BudgetHeld, Campaign, Creative } from '../core/campaigns/campaign.js';
 import { postings } from '../core/ledger/ledger.js';
-import { IMPRESSIONS_PER_MILLE } from '../core/serving/auction.js';
 import { ConflictError, NotFoundError } from '../core/shared/errors.js';
 import type { StoreContext } from './context.js';
 import { notify } from '../core/webhooks/webhooks.js';
 import { batchGetItems } from './batch-get.js';
 import { feedKeys } from './change-feed.js';
 import type { Db } from './client.js';
-import { changedMeanwhile, createOp, putOp, removeOp, saveOp, strip, type Item, type Stored, type TxOp } from './entity.js';
+import { changedMeanwhile, createOp, putOp, removeOp, replaceOp, strip, updateOp, type Item, type Stored, type TxOp } from './entity.js';
 import { getItem, getOwned, queryPage } from './items.js';
 import { keys } from './keys.js';
 import { livePostedMicros } from './leases.js';
@@ -44,7 +29,8 @@ import { ledgerTxn } from './wallet.js';
  * - daily spend `CAMPAIGN#<id> / SPEND#<local date>` (billing.ts), creatives `CAMPAIGN#<id> /
  *   CREATIVE#<id>`, and the end-date pointer `CAMPAIGNS#ENDING / <end>#<id>` that the jobs
  *   function Queries to end campaigns past their schedule (never a Scan).
- * Every campaign write is a put conditional on the version read.
+ * Every campaign write is a put conditional on the version read. The rules of each change live
+ * in core/campaigns/changes.ts; the use cases in app/campaigns call them and save here.
  */
 
 const campaignItem = (c: Campaign, version: number): Item => ({
@@ -76,8 +62,14 @@ const endingPointer = (db: Db, c: Campaign, put: boolean): TxOp => {
 
 type StoreDeps = Pick<StoreContext, 'db' | 'clock' | 'ids'>;
 
+/** A stored object with the version read, for a conditional save. */
+export interface Versioned<T> {
+  version: number;
+  value: T;
+}
+
 export function campaignStore(deps: StoreDeps) {
-  const { db, clock, ids } = deps;
+  const { db, clock } = deps;
   const now = () => clock().toISOString();
 
   async function read(id: string, advertiserId?: string): Promise<Stored<Campaign>> {
@@ -90,60 +82,28 @@ export function campaignStore(deps: StoreDeps) {
     });
   }
 
-  const campaignOp = (next: Campaign, readVersion: number): TxOp =>
-    saveOp(db, campaignItem(next, readVersion + 1), readVersion, changedMeanwhile(`Campaign ${next.id}`));
+  const versioned = <T>(stored: Stored<T>): Versioned<T> => ({ value: strip<T>(stored), version: stored.version });
 
-  /** Replaces the campaign (version-checked) together with `extra` writes; returns the new campaign. */
-  async function save(stored: Pick<Stored<Campaign>, 'version'>, next: Campaign, extra: TxOp[] = []): Promise<Campaign> {
-    await transact(db, [campaignOp(next, stored.version), ...extra]);
+  const campaignOp = (next: Campaign, readVersion: number, events: readonly string[] = []): TxOp => {
+    const version = readVersion + 1;
+    const item = { ...campaignItem(next, version), ...(events.length > 0 ? { notify: notify(events, [next.advertiserId], version) } : {}) };
+    return replaceOp(db, item, readVersion, changedMeanwhile(`Campaign ${next.id}`));
+  };
+
+  /**
+   * Replaces the campaign (version-checked) together with `extra` writes; a funded campaign's
+   * end-date pointer moves with its schedule.
+   */
+  async function save(previous: Campaign, version: number, next: Campaign, extra: TxOp[] = []): Promise<Campaign> {
+    const moved = previous.funded && next.schedule.end !== previous.schedule.end ? [endingPointer(db, previous, false), endingPointer(db, next, true)] : [];
+    await transact(db, [campaignOp(next, version), ...moved, ...extra]);
     return next;
   }
 
-  /**
-   * Leaves for good (end, archive) and releases what is left of the budget: read `remaining`,
-   * then one transaction that zeroes it only if it is still that value (billing may have
-   * decremented it meanwhile: then read again), moves it held → available, and saves the status.
-   */
-  async function close(stored: Stored<Campaign>, action: CampaignAction): Promise<Campaign> {
-    const c = strip<Campaign>(stored);
-    const next: Campaign = { ...c, status: transition(c.status, action), funded: false, updatedAt: now() };
-    if (!releasesOn(action, c.funded)) return save(stored, { ...next, funded: c.funded });
-    for (;;) {
-      const budget = await getItem<{ remainingMicros: number }>(db, keys.campaignBudget(c.id), { consistent: true });
-      const remaining = budget?.remainingMicros ?? 0;
-      const zero: TxOp = {
-        item: {
-          Update: {
-            TableName: db.tableName,
-            Key: keys.campaignBudget(c.id),
-            // closedAt: leases still out return what they did not bill to available funds (leases.ts).
-            UpdateExpression: 'SET remainingMicros = :zero, releasedMicros = :r, closedAt = :now',
-            ConditionExpression: 'remainingMicros = :r',
-            ExpressionAttributeValues: { ':zero': 0, ':r': remaining, ':now': now() },
-          },
-        },
-        // Under an idempotency key the release commits after the route returns: then it reaches the caller as a 409.
-        onConditionFail: () => new ConflictError('The campaign’s budget changed while it was being released; retry'),
-      };
-      const money =
-        remaining > 0
-          ? ledgerTxn(deps, { type: 'campaign', id: c.id }, `Campaign ${c.id} ${action}: release unspent budget`, postings.release(c.advertiserId, remaining))
-          : [];
-      const ops = [campaignOp(next, stored.version), zero, endingPointer(db, c, false), ...money];
-      const outcome = await tryTransact(db, ops);
-      if (outcome.ok) return next;
-      // Billing spent from the budget between the read and the release: read it again.
-      if (ops[outcome.op] !== zero) throw refusal(ops, outcome);
-    }
-  }
-
   return {
-    async create(advertiserId: string, fields: CampaignFields): Promise<Campaign> {
-      assertValidCampaign(fields, IMPRESSIONS_PER_MILLE);
-      const at = now();
-      const c: Campaign = { ...fields, id: ids('cmp'), advertiserId, status: 'draft', funded: false, creatives: [], createdAt: at, updatedAt: at };
-      await transact(db, [createOp(db, campaignItem(c, 1), changedMeanwhile(`Campaign ${c.id}`))]);
-      return c;
+    /** A campaign with the version read (404 unless the advertiser's; any campaign without one). */
+    async load(advertiserId: string | undefined, id: string): Promise<Versioned<Campaign>> {
+      return versioned(await read(id, advertiserId));
     },
 
     async get(advertiserId: string | undefined, id: string): Promise<Campaign> {
@@ -155,26 +115,19 @@ export function campaignStore(deps: StoreDeps) {
       return { items: page.items.map((i) => strip<Campaign>(i)), nextCursor: page.nextCursor };
     },
 
-    async update(advertiserId: string, id: string, patch: CampaignPatch): Promise<Campaign> {
-      const stored = await read(id, advertiserId);
-      const c = strip<Campaign>(stored);
-      const fields = applyPatch(c, patch);
-      assertValidCampaign(fields, IMPRESSIONS_PER_MILLE);
-      const next: Campaign = { ...c, ...fields, updatedAt: now() };
-      // A funded campaign's end-date pointer moves with its schedule.
-      const moved = c.funded && next.schedule.end !== c.schedule.end ? [endingPointer(db, c, false), endingPointer(db, next, true)] : [];
-      return save(stored, next, moved);
-    },
-
-    /** The advertiser's campaign with the version read, for a conditional save (404 unless theirs). */
-    async load(advertiserId: string, id: string): Promise<{ campaign: Campaign; version: number }> {
-      const stored = await read(id, advertiserId);
-      return { campaign: strip<Campaign>(stored), version: stored.version };
+    async create(campaign: Campaign): Promise<void> {
+      await transact(db, [createOp(db, campaignItem(campaign, 1), changedMeanwhile(`Campaign ${campaign.id}`))]);
     },
 
     /** Saves a campaign conditional on the version read (409 when it changed meanwhile). */
-    async save(version: number, next: Campaign): Promise<Campaign> {
-      return save({ version }, next);
+    save,
+
+    /**
+     * Saves a campaign as one write outside any request (billing's budget_exhausted), with
+     * `events` for the advertiser's webhooks; false when it changed since the version read.
+     */
+    async trySave(version: number, next: Campaign, events: readonly string[]): Promise<boolean> {
+      return (await tryWriteOne(db, campaignOp(next, version, events))).ok;
     },
 
     /**
@@ -183,7 +136,7 @@ export function campaignStore(deps: StoreDeps) {
      * hold (402) leaves no trace; paused → active moves no money.
      */
     async saveActivated(previous: Campaign, version: number, next: Campaign): Promise<Campaign> {
-      if (previous.funded) return save({ version }, next);
+      if (previous.funded) return save(previous, version, next);
       const { id, advertiserId } = previous;
       const total = previous.budget.totalMicros;
       const budget = createOp(
@@ -201,85 +154,57 @@ export function campaignStore(deps: StoreDeps) {
         () => new ConflictError(`Campaign ${id} was activated by another request`),
       );
       const hold = ledgerTxn(deps, { type: 'campaign', id }, `Campaign ${id}: hold the budget`, postings.hold(advertiserId, total));
-      return save({ version }, next, [budget, endingPointer(db, previous, true), ...hold]);
-    },
-
-    async archive(advertiserId: string, id: string): Promise<Campaign> {
-      return close(await read(id, advertiserId), 'archive');
-    },
-
-    /** The jobs function: ends a campaign past its schedule and releases the rest of its budget. */
-    async end(id: string): Promise<Campaign> {
-      return close(await read(id), 'end');
+      return save(previous, version, next, [budget, endingPointer(db, previous, true), ...hold]);
     },
 
     /**
-     * Billing saw the budget run out: stop serving it everywhere (a feed event) and tell the
-     * advertiser's webhooks (`campaign.budget_spent`). Idempotent: only an active campaign is marked;
-     * an edit racing in between makes it read again.
+     * Saves a topped-up campaign: the budget item's total and remaining grow by `amountMicros`,
+     * the money is held (available → held) and the campaign saved, in one transaction (402 without
+     * the funds, 409 when the campaign has no budget item).
      */
-    async markExhausted(id: string): Promise<void> {
-      for (;;) {
-        const stored = await getItem<Campaign>(db, keys.campaign(id), { consistent: true });
-        if (stored?.status !== 'active') return;
-        const version = stored.version + 1;
-        const outcome = await tryWriteOne(db, {
-          item: {
-            Update: {
-              TableName: db.tableName,
-              Key: keys.campaign(id),
-              UpdateExpression: 'SET #status = :to, updatedAt = :now, gsi2sk = :feed, version = :next, notify = :notify',
-              ConditionExpression: '#status = :active AND version = :read',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':to': 'budget_exhausted',
-                ':active': 'active',
-                ':now': now(),
-                ':feed': feedKeys('campaigns', now(), id).gsi2sk,
-                ':read': stored.version,
-                ':next': version,
-                ':notify': notify(['campaign.budget_spent'], [stored.advertiserId], version),
-              },
-            },
-          },
-        });
-        // Refused: an edit raced in between; read again.
-        if (outcome.ok) return;
-      }
-    },
-
-    /**
-     * Adds to a funded campaign's budget: the budget item's total and remaining grow, the money is
-     * held (available → held) and the campaign saved, in one transaction (402 without the funds).
-     */
-    async topUp(advertiserId: string, id: string, amountMicros: number): Promise<{ campaign: Campaign; held: BudgetHeld }> {
-      const stored = await read(id, advertiserId);
-      // Read before the write: inside an Idempotency-Key request the write is held back until the response is ready.
-      const before = (await this.budgets([id])).get(id);
-      const c = strip<Campaign>(stored);
-      const next: Campaign = { ...c, status: afterTopUp(c), budget: { ...c.budget, totalMicros: c.budget.totalMicros + amountMicros }, updatedAt: now() };
-      const budget: TxOp = {
-        item: {
-          Update: {
-            TableName: db.tableName,
-            Key: keys.campaignBudget(id),
-            UpdateExpression: 'ADD remainingMicros :amount, totalMicros :amount',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':amount': amountMicros },
-          },
-        },
-        onConditionFail: () => new ConflictError(`Campaign ${id} holds no budget`),
-      };
+    async saveTopUp(previous: Campaign, version: number, next: Campaign, amountMicros: number): Promise<Campaign> {
+      const { id, advertiserId } = previous;
+      const budget = updateOp(
+        db,
+        keys.campaignBudget(id),
+        { add: { remainingMicros: amountMicros, totalMicros: amountMicros } },
+        { exists: true },
+        () => new ConflictError(`Campaign ${id} holds no budget`),
+      );
       const hold = ledgerTxn(deps, { type: 'campaign', id }, `Campaign ${id}: top up the budget`, postings.hold(advertiserId, amountMicros));
-      const campaign = await save(stored, next, [budget, ...hold]);
-      return {
-        campaign,
-        held: {
-          ...(before ?? { totalMicros: 0, remainingMicros: 0, releasedMicros: 0, leasedMicros: 0, livePostedMicros: 0 }),
-          totalMicros: (before?.totalMicros ?? 0) + amountMicros,
-          remainingMicros: (before?.remainingMicros ?? 0) + amountMicros,
-        },
-      };
+      return save(previous, version, next, [budget, ...hold]);
+    },
+
+    /**
+     * Saves a campaign that leaves for good, and with `releases` gives what is left of its budget
+     * back (held → available): read `remaining`, then one transaction that zeroes it only if it is
+     * still that value (billing may have decremented it meanwhile: then read again) and saves the status.
+     */
+    async saveClosed(previous: Campaign, version: number, next: Campaign, releases: boolean, why: string): Promise<Campaign> {
+      if (!releases) return save(previous, version, next);
+      const { id, advertiserId } = previous;
+      for (;;) {
+        const budget = await getItem<{ remainingMicros: number }>(db, keys.campaignBudget(id), { consistent: true });
+        const remaining = budget?.remainingMicros ?? 0;
+        // closedAt: leases still out return what they did not bill to available funds (leases.ts).
+        const zero = updateOp(
+          db,
+          keys.campaignBudget(id),
+          { set: { remainingMicros: 0, releasedMicros: remaining, closedAt: now() } },
+          { is: { remainingMicros: remaining } },
+          // Under an idempotency key the release commits after the route returns: then it reaches the caller as a 409.
+          () => new ConflictError('The campaign’s budget changed while it was being released; retry'),
+        );
+        const money =
+          remaining > 0
+            ? ledgerTxn(deps, { type: 'campaign', id }, `Campaign ${id} ${why}: release unspent budget`, postings.release(advertiserId, remaining))
+            : [];
+        const ops = [campaignOp(next, version), zero, endingPointer(db, previous, false), ...money];
+        const outcome = await tryTransact(db, ops);
+        if (outcome.ok) return next;
+        // Billing spent from the budget between the read and the release: read it again.
+        if (ops[outcome.op] !== zero) throw refusal(ops, outcome);
+      }
     },
 
     /**
@@ -324,6 +249,16 @@ export function campaignStore(deps: StoreDeps) {
       return strip<Creative>(await findCreative(creativeId));
     },
 
+    /** Any creative by id alone (the operator), with the version read. */
+    async loadCreativeById(creativeId: string): Promise<Versioned<Creative>> {
+      return versioned(await findCreative(creativeId));
+    },
+
+    /** The advertiser's creative with the version read (404 unless theirs). */
+    async loadCreative(advertiserId: string, campaignId: string, creativeId: string): Promise<Versioned<Creative>> {
+      return versioned(await readCreative(campaignId, creativeId, advertiserId));
+    },
+
     /** Campaigns whose schedule ended by `at`, oldest first (the jobs function). */
     async endingBy(at: string, limit: number): Promise<string[]> {
       const out = await db.doc.send(
@@ -337,13 +272,8 @@ export function campaignStore(deps: StoreDeps) {
       return (out.Items ?? []).map((i) => i.campaignId as string);
     },
 
-    async addCreative(advertiserId: string, campaignId: string, content: CreativeContent): Promise<Creative> {
-      const c = strip<Campaign>(await read(campaignId, advertiserId));
-      transition(c.status, 'edit');
-      const at = now();
-      const creative: Creative = { ...content, id: ids('crv'), campaignId, advertiserId, review: { status: 'pending' }, createdAt: at, updatedAt: at };
+    async createCreative(creative: Creative): Promise<void> {
       await transact(db, [createOp(db, creativeItem(creative, 1), changedMeanwhile(`Creative ${creative.id}`))]);
-      return creative;
     },
 
     async listCreatives(advertiserId: string, campaignId: string): Promise<Creative[]> {
@@ -352,19 +282,20 @@ export function campaignStore(deps: StoreDeps) {
       return page.items.map((i) => strip<Creative>(i));
     },
 
-    /** An edit sends the creative back to review, and off the campaign until approved again. */
-    async updateCreative(advertiserId: string, campaignId: string, creativeId: string, patch: Partial<CreativeContent>): Promise<Creative> {
-      const stored = await readCreative(campaignId, creativeId, advertiserId);
-      const next: Creative = { ...strip<Creative>(stored), ...patch, review: { status: 'pending' }, updatedAt: now() };
-      return reviewWrite(stored, next);
-    },
-
-    /** Operator review: approved creatives are copied onto the campaign, the others taken off it. */
-    async reviewCreative(creativeId: string, verdict: { status: 'approved' | 'rejected'; reason?: string }): Promise<Creative> {
-      const stored = await findCreative(creativeId);
-      const at = now();
-      const next: Creative = { ...strip<Creative>(stored), review: { ...verdict, decidedAt: at }, updatedAt: at };
-      return reviewWrite(stored, next, [`creative.${verdict.status}`]);
+    /**
+     * Saves a creative and its campaign (its approved list), each conditional on the version read;
+     * `events` go to the advertiser's webhooks.
+     */
+    async saveCreative(
+      creative: Versioned<Creative>,
+      campaign: Versioned<Campaign>,
+      next: { creative: Creative; campaign: Campaign },
+      events: readonly string[] = [],
+    ): Promise<Creative> {
+      const version = creative.version + 1;
+      const item = { ...creativeItem(next.creative, version), ...(events.length > 0 ? { notify: notify(events, [next.creative.advertiserId], version) } : {}) };
+      await save(campaign.value, campaign.version, next.campaign, [replaceOp(db, item, creative.version, changedMeanwhile(`Creative ${next.creative.id}`))]);
+      return next.creative;
     },
   };
 
@@ -374,17 +305,6 @@ export function campaignStore(deps: StoreDeps) {
     const campaignId = found.items[0]?.campaignId;
     if (campaignId === undefined) throw new NotFoundError(`Creative ${creativeId} not found`);
     return readCreative(campaignId, creativeId);
-  }
-
-  /** Saves a creative and its campaign's approved list; `events` go to the advertiser's webhooks. */
-  async function reviewWrite(stored: Stored<Creative>, next: Creative, events: string[] = []): Promise<Creative> {
-    const campaign = await read(next.campaignId);
-    const c = strip<Campaign>(campaign);
-    const updated: Campaign = { ...c, creatives: approvedAfter(c.creatives, next), updatedAt: now() };
-    const version = stored.version + 1;
-    const item = { ...creativeItem(next, version), ...(events.length > 0 ? { notify: notify(events, [next.advertiserId], version) } : {}) };
-    await save(campaign, updated, [saveOp(db, item, stored.version, changedMeanwhile(`Creative ${next.id}`))]);
-    return next;
   }
 }
 

@@ -1,12 +1,12 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Charge } from '../core/serving/billing.js';
 import { postings, type Shards } from '../core/ledger/ledger.js';
 import type { StoreContext } from './context.js';
 import { queryAll } from './items.js';
-import { keys } from './keys.js';
+import { keys, type Key } from './keys.js';
 import { LEASE_SHARDS } from './leases.js';
-import type { TxOp } from './entity.js';
-import { transact } from './transact.js';
+import { putOp, updateOp, type TxOp } from './entity.js';
+import { transact, writeOne } from './transact.js';
 import { ledgerTxn } from './wallet.js';
 
 /**
@@ -37,6 +37,9 @@ type ClearingDeps = Pick<StoreContext, 'db' | 'clock' | 'ids' | 'config'>;
 
 export class EntryMoved extends Error {}
 
+/** The key of an entry as read (a ruling's entry carries only its key and parties). */
+const entryKey = (e: Pick<ClearingEntry, 'pk' | 'sk'>): Key => ({ pk: e.pk, sk: e.sk });
+
 /** Entries due on one day (UTC), one shard of the index. */
 export async function entriesDue(deps: Pick<StoreContext, 'db'>, day: string, shard: number): Promise<ClearingEntry[]> {
   return queryAll<ClearingEntry>(deps.db, {
@@ -58,18 +61,13 @@ export async function entriesOfUnit(deps: Pick<StoreContext, 'db'>, adUnitId: st
 /** Clears what is open of an entry: pending → earned, and the entry leaves the due index. */
 export async function clearEntry(deps: ClearingDeps, e: ClearingEntry): Promise<void> {
   const at = deps.clock().toISOString();
-  const entry: TxOp = {
-    item: {
-      Update: {
-        TableName: deps.db.tableName,
-        Key: { pk: e.pk, sk: e.sk },
-        UpdateExpression: 'SET clearedAt = :at REMOVE gsi1pk, gsi1sk',
-        ConditionExpression: 'attribute_not_exists(clearedAt) AND openOwnerMicros = :o AND openChargeMicros = :c',
-        ExpressionAttributeValues: { ':at': at, ':o': e.openOwnerMicros, ':c': e.openChargeMicros },
-      },
-    },
-    onConditionFail: () => new EntryMoved(),
-  };
+  const entry = updateOp(
+    deps.db,
+    entryKey(e),
+    { set: { clearedAt: at }, remove: ['gsi1pk', 'gsi1sk'] },
+    { missing: ['clearedAt'], is: { openOwnerMicros: e.openOwnerMicros, openChargeMicros: e.openChargeMicros } },
+    () => new EntryMoved(),
+  );
   const money =
     e.openOwnerMicros > 0
       ? ledgerTxn(
@@ -88,15 +86,8 @@ const entryShards = (e: Pick<ClearingEntry, 'pk' | 'sk'>): Shards => ({ pending:
 
 /** Puts an entry whose account may not clear yet on the next day's index (it waits). */
 export async function postpone(deps: Pick<StoreContext, 'db'>, e: ClearingEntry, day: string): Promise<void> {
-  await deps.db.doc.send(
-    new UpdateCommand({
-      TableName: deps.db.tableName,
-      Key: { pk: e.pk, sk: e.sk },
-      UpdateExpression: 'SET gsi1pk = :due',
-      ConditionExpression: 'attribute_not_exists(clearedAt)',
-      ExpressionAttributeValues: { ':due': keys.clearingDue(day, Number(e.gsi1pk?.split('#').at(-1) ?? 0) % LEASE_SHARDS) },
-    }),
-  );
+  const due = keys.clearingDue(day, Number(e.gsi1pk?.split('#').at(-1) ?? 0) % LEASE_SHARDS);
+  await writeOne(deps.db, updateOp(deps.db, entryKey(e), { set: { gsi1pk: due } }, { missing: ['clearedAt'] }));
 }
 
 /**
@@ -118,40 +109,30 @@ export async function refund(
     (await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: keys.campaignBudget(e.campaignId), ConsistentRead: true }))).Item?.closedAt !==
     undefined;
   const ops: TxOp[] = [
-    {
-      item: {
-        Update: {
-          TableName: deps.db.tableName,
-          Key: { pk: e.pk, sk: e.sk },
-          UpdateExpression: 'ADD openChargeMicros :mc, openOwnerMicros :mo, openFeeMicros :mf, refundedMicros :c',
-          ConditionExpression: 'attribute_not_exists(clearedAt) AND openChargeMicros >= :c AND openOwnerMicros >= :o AND openFeeMicros >= :f',
-          ExpressionAttributeValues: {
-            ':c': amount.chargeMicros,
-            ':o': amount.ownerMicros,
-            ':f': amount.feeMicros,
-            ':mc': -amount.chargeMicros,
-            ':mo': -amount.ownerMicros,
-            ':mf': -amount.feeMicros,
-          },
+    updateOp(
+      deps.db,
+      entryKey(e),
+      {
+        add: {
+          openChargeMicros: -amount.chargeMicros,
+          openOwnerMicros: -amount.ownerMicros,
+          openFeeMicros: -amount.feeMicros,
+          refundedMicros: amount.chargeMicros,
         },
       },
-      onConditionFail: () => new EntryMoved(),
-    },
+      { missing: ['clearedAt'], atLeast: { openChargeMicros: amount.chargeMicros, openOwnerMicros: amount.ownerMicros, openFeeMicros: amount.feeMicros } },
+      () => new EntryMoved(),
+    ),
     ...(closed
       ? []
       : [
-          {
-            item: {
-              Update: {
-                TableName: deps.db.tableName,
-                Key: keys.campaignBudget(e.campaignId),
-                UpdateExpression: 'ADD remainingMicros :c',
-                ConditionExpression: 'attribute_not_exists(closedAt)',
-                ExpressionAttributeValues: { ':c': amount.chargeMicros },
-              },
-            },
-            onConditionFail: () => new EntryMoved(),
-          },
+          updateOp(
+            deps.db,
+            keys.campaignBudget(e.campaignId),
+            { add: { remainingMicros: amount.chargeMicros } },
+            { missing: ['closedAt'] },
+            () => new EntryMoved(),
+          ),
         ]),
     ...ledgerTxn(deps, { type: 'campaign', id: e.campaignId }, memo, postings.refund(e.advertiserId, e.publisherId, amount, closed ? 'available' : 'held'), {
       shards: entryShards(e),
@@ -162,6 +143,11 @@ export async function refund(
   await transact(deps.db, ops);
 }
 
+/** Marks a billed event (its journal item, by the key it was read with) refunded, once: a second ruling of it finds the entry moved. */
+export function refundedMark(deps: Pick<StoreContext, 'db' | 'clock'>, journalItem: Key): TxOp {
+  return updateOp(deps.db, journalItem, { set: { refundedAt: deps.clock().toISOString() } }, { missing: ['refundedAt'] }, () => new EntryMoved());
+}
+
 /** The first day (UTC) the clearing job has not finished, or undefined before its first run. */
 export async function clearingCursor(deps: Pick<StoreContext, 'db'>): Promise<string | undefined> {
   const out = await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: keys.clearingCursor(), ConsistentRead: true }));
@@ -169,7 +155,7 @@ export async function clearingCursor(deps: Pick<StoreContext, 'db'>): Promise<st
 }
 
 export async function setClearingCursor(deps: Pick<StoreContext, 'db'>, day: string): Promise<void> {
-  await deps.db.doc.send(new PutCommand({ TableName: deps.db.tableName, Item: { ...keys.clearingCursor(), entity: 'clearingCursor', version: 1, day } }));
+  await writeOne(deps.db, putOp(deps.db, { ...keys.clearingCursor(), entity: 'clearingCursor', version: 1, day }));
 }
 
 /** Whether an account's earnings may clear: only verified accounts'. */

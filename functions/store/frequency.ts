@@ -1,4 +1,6 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { updateOp } from './entity.js';
+import { writeOne } from './transact.js';
 import { staleCounters, type FrequencyCap } from '../core/serving/frequency.js';
 import type { Db } from './client.js';
 import { keys } from './keys.js';
@@ -36,12 +38,5 @@ export async function tidyViewer(db: Db, viewerHash: string, caps: FrequencyCaps
     }),
   ];
   if (stale.length === 0) return;
-  await db.doc.send(
-    new UpdateCommand({
-      TableName: db.tableName,
-      Key: key,
-      UpdateExpression: `REMOVE ${stale.map((_, i) => `#s${i}`).join(', ')}`,
-      ExpressionAttributeNames: Object.fromEntries(stale.map((name, i) => [`#s${i}`, name])),
-    }),
-  );
+  await writeOne(db, updateOp(db, key, { remove: stale }));
 }

@@ -1,9 +1,9 @@
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { IdempotencyInProgressError, IdempotencyMismatchError } from '../core/shared/errors.js';
+import { IdempotencyInProgressError } from '../core/shared/errors.js';
 import type { Db } from './client.js';
 import { keys } from './keys.js';
-import type { TxOp } from './entity.js';
-import { isConditionFailure, transact } from './transact.js';
+import { putOp, removeOp, updateOp, type TxOp } from './entity.js';
+import { getItem } from './items.js';
+import { transact, tryWriteOne } from './transact.js';
 
 export interface StoredResponse {
   status: number;
@@ -11,7 +11,8 @@ export interface StoredResponse {
   contentType: string;
 }
 
-export type Claim = { kind: 'claimed'; token: string } | { kind: 'replay'; response: StoredResponse };
+/** What a claim found: the key is this request's now, its first request's response to replay, or taken by another request (another body, or still running). */
+export type Claim = { kind: 'claimed'; token: string } | { kind: 'replay'; response: StoredResponse } | { kind: 'mismatch' } | { kind: 'in_progress' };
 
 /**
  * Idempotency records, after @aws-lambda-powertools/idempotency's DynamoDB persistence layer:
@@ -24,40 +25,26 @@ export function idempotencyStore(db: Db) {
   return {
     async claim(scope: string, key: string, requestHash: string, token: string, now: Date, ttlSeconds: number, lockSeconds: number): Promise<Claim> {
       const nowSec = Math.floor(now.getTime() / 1000);
-      try {
-        await db.doc.send(
-          new PutCommand({
-            TableName: db.tableName,
-            Item: {
-              ...keys.idempotency(scope, key),
-              entity: 'idempotency',
-              version: 1,
-              status: 'in_progress',
-              requestHash,
-              token,
-              lockedUntil: nowSec + lockSeconds,
-              expiresAt: nowSec + ttlSeconds,
-            },
-            // An expired record (TTL deletion lags) or an abandoned lock may be taken over.
-            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR (#status = :inProgress AND lockedUntil < :now)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':now': nowSec, ':inProgress': 'in_progress' },
-          }),
-        );
-        return { kind: 'claimed', token };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-      const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.idempotency(scope, key), ConsistentRead: true }));
-      const item = out.Item;
+      const record = {
+        ...keys.idempotency(scope, key),
+        entity: 'idempotency',
+        version: 1,
+        status: 'in_progress',
+        requestHash,
+        token,
+        lockedUntil: nowSec + lockSeconds,
+        expiresAt: nowSec + ttlSeconds,
+      };
+      // An expired record (TTL deletion lags) or an abandoned lock may be taken over.
+      const takeOver = {
+        anyOf: [{ absent: true }, { below: { expiresAt: nowSec } }, { is: { status: 'in_progress' }, below: { lockedUntil: nowSec } }],
+      } as const;
+      if ((await tryWriteOne(db, putOp(db, record, takeOver))).ok) return { kind: 'claimed', token };
+      const item = await getItem<{ requestHash: string; status: string; response: StoredResponse }>(db, keys.idempotency(scope, key), { consistent: true });
       if (!item) return this.claim(scope, key, requestHash, token, now, ttlSeconds, lockSeconds);
-      if (item.requestHash !== requestHash) {
-        throw new IdempotencyMismatchError('This Idempotency-Key was used with a different request');
-      }
-      if (item.status !== 'completed') {
-        throw new IdempotencyInProgressError('A request with this Idempotency-Key is still in progress');
-      }
-      return { kind: 'replay', response: item.response as StoredResponse };
+      if (item.requestHash !== requestHash) return { kind: 'mismatch' };
+      if (item.status !== 'completed') return { kind: 'in_progress' };
+      return { kind: 'replay', response: item.response };
     },
 
     /**
@@ -67,38 +54,21 @@ export function idempotencyStore(db: Db) {
      * request's: a retry that took over an expired lock runs the effect instead, not as well.
      */
     async commit(scope: string, key: string, token: string, effect: readonly TxOp[], response: StoredResponse): Promise<void> {
-      const completion: TxOp = {
-        item: {
-          Update: {
-            TableName: db.tableName,
-            Key: keys.idempotency(scope, key),
-            UpdateExpression: 'SET #status = :completed, #response = :response',
-            ConditionExpression: '#status = :inProgress AND #token = :token',
-            ExpressionAttributeNames: { '#status': 'status', '#response': 'response', '#token': 'token' },
-            ExpressionAttributeValues: { ':completed': 'completed', ':response': response, ':inProgress': 'in_progress', ':token': token },
-          },
-        },
-        onConditionFail: () => new IdempotencyInProgressError('A retry with this Idempotency-Key took over this request after its lock expired'),
-      };
+      const completion = updateOp(
+        db,
+        keys.idempotency(scope, key),
+        { set: { status: 'completed', response } },
+        { is: { status: 'in_progress', token } },
+        () => new IdempotencyInProgressError('A retry with this Idempotency-Key took over this request after its lock expired'),
+      );
       // First, so that losing the claim is the reason given when other conditions fail too.
       await transact(db, [completion, ...effect]);
     },
 
     /** A failed request frees its key so the client can retry it (unless a retry has taken it over). */
     async release(scope: string, key: string, token: string): Promise<void> {
-      await db.doc
-        .send(
-          new DeleteCommand({
-            TableName: db.tableName,
-            Key: keys.idempotency(scope, key),
-            ConditionExpression: '#token = :token',
-            ExpressionAttributeNames: { '#token': 'token' },
-            ExpressionAttributeValues: { ':token': token },
-          }),
-        )
-        .catch((error: unknown) => {
-          if (!isConditionFailure(error)) throw error;
-        });
+      // Refused: a retry has taken the key over, and it is theirs now.
+      await tryWriteOne(db, removeOp(db, keys.idempotency(scope, key), { is: { token } }));
     },
   };
 }

@@ -1,9 +1,8 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.js';
-import { strip } from './entity.js';
+import { putOp, strip } from './entity.js';
 import { getItem } from './items.js';
 import { keys } from './keys.js';
-import { isConditionFailure } from './transact.js';
+import { tryWriteOne } from './transact.js';
 import { MS_PER_SECOND } from '../core/shared/time.js';
 
 /**
@@ -29,19 +28,8 @@ export async function getImageTagDecision(db: Db, adUnitId: string, keyHash: str
 
 /** Stores a decision unless a live one is there already; returns the one that stands. */
 export async function putImageTagDecision(db: Db, adUnitId: string, keyHash: string, decision: ImageTagDecision, now: Date): Promise<ImageTagDecision> {
-  try {
-    await db.doc.send(
-      new PutCommand({
-        TableName: db.tableName,
-        Item: { ...keys.imageTagDecision(adUnitId, keyHash), entity: 'imageTagDecision', version: 1, ...decision },
-        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
-        ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / MS_PER_SECOND) },
-      }),
-    );
-    return decision;
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    // A concurrent open (or click) got there first: its decision is the recipient's.
-    return (await getImageTagDecision(db, adUnitId, keyHash, now))!;
-  }
+  const item = { ...keys.imageTagDecision(adUnitId, keyHash), entity: 'imageTagDecision', version: 1, ...decision };
+  if ((await tryWriteOne(db, putOp(db, item, { expired: Math.floor(now.getTime() / MS_PER_SECOND) }))).ok) return decision;
+  // A concurrent open (or click) got there first: its decision is the recipient's.
+  return (await getImageTagDecision(db, adUnitId, keyHash, now))!;
 }

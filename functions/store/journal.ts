@@ -2,27 +2,37 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Charge, Outcome } from '../core/serving/billing.js';
 import type { Db } from './client.js';
 import { queryAll } from './items.js';
-import { keys } from './keys.js';
+import { keys, type Key } from './keys.js';
+import { batchGetItems, itemId } from './batch-get.js';
 import type { TxOp } from './entity.js';
-import { isConditionFailure, transact } from './transact.js';
-import { MS_PER_DAY } from '../core/shared/time.js';
+import { isConditionFailure, writeOne } from './transact.js';
 
 /**
- * The event journal (DESIGN §8): one item per tracking event, `DEC#<decision> / IMP|CLK`, which
- * is at once its dedupe record and the durable record of what it billed (charge and its split,
- * campaign, unit, publisher, lease). A billed event is also indexed by its lease (gsi1, for the
- * settlement job) and by its source and day (gsi2, for invalid-traffic rulings).
+ * The event journal (DESIGN §8): one item per tracking event, `JRN#<source> / <decision>#IMP|CLK`,
+ * which is at once its dedupe record and the durable record of what it billed (charge and its
+ * split, campaign, unit, publisher, lease). Its partition is the source its decision was asked
+ * from (the token's fingerprint, salted per day, so a source-day): every copy of an event finds
+ * the same item, and an invalid-traffic ruling on a source reads its events there. A billed
+ * event is also on one index, by its lease (gsi1), for the settlement job.
  *
- * The write of one event touches only items of that event, of its source and of its viewer:
- * - click: a check that its impression was recorded and not refused (else `no_impression`);
- * - the journal item, if absent (else `replay`);
- * - a charged event: the source's counters for this campaign today and this unit this hour,
- *   ADDed only while under their limits (else `over_limit`);
- * - an impression of a capped campaign: the viewer's counter for the cap's window, ADDed only
- *   while under the cap (else `cap`), with the hourly bucket decisions read.
- * All in one transaction (a single conditional put when there is nothing else), so a refused
- * event changes nothing. Money is not moved here: the event bills a lease the instance holds,
- * and reaches balances in the instance's next aggregated posting (or the settlement job's).
+ * The write of one event touches only items of that event, of its source and of its viewer, one
+ * single conditional write after another — no transaction (which costs each item twice):
+ * 1. a click: one consistent read of its impression and of itself: a copy is a `replay`, and a
+ *    click whose impression was not recorded, or was refused, is `no_impression` (an impression
+ *    item is written once, refused or not, and never changes that after);
+ * 2. an impression of a capped campaign: the viewer's counter for the cap's window, ADDed only
+ *    while under the cap (else `cap`), with the hourly bucket decisions read;
+ * 3. a charged event: the source's counters for this campaign today and this unit this hour,
+ *    ADDed only while under their limits (else `over_limit`);
+ * 4. the journal item, if absent (else `replay`).
+ * The counters go first, so every billed event was counted under its cap and limits: a refused
+ * event writes no billed item, and no event bills past a cap or a limit. What this order costs is
+ * a count without a bill, when the journal put then finds a copy (a replay) or never happens (the
+ * process died between): the source, or the viewer, is held to its limit one event early — never
+ * later, and no money moves. A refused impression is recorded unbilled, so a copy of it is a
+ * replay and its click is refused.
+ * Money is not moved here: the event bills a lease the instance holds, and reaches balances in
+ * the instance's next aggregated posting (or the settlement job's).
  */
 
 export interface JournalEntry {
@@ -40,6 +50,7 @@ export interface JournalEntry {
   /** When it was billed (epoch ms), and the posting interval that falls in. */
   at: number;
   interval: number;
+  /** The source its decision was asked from (the token's fingerprint): the journal partition. */
   fingerprint: string;
   /** Epoch seconds after which the item may go (TTL). */
   keepUntil: number;
@@ -56,11 +67,14 @@ class Refused extends Error {
   }
 }
 
+/** Nothing of the event's journal item was written (a read or a counter failed before it): what it reserved can be given back. */
+export class EventNotWritten extends Error {}
+
 function journalItem(e: JournalEntry, refused?: Outcome): Record<string, unknown> {
   const billed = e.charge.chargeMicros > 0 && refused === undefined;
   const { charge, ...rest } = e;
   return {
-    ...keys.decisionEvent(e.decisionId, e.event),
+    ...keys.journalEvent(e.fingerprint, e.decisionId, e.event),
     entity: 'decisionEvent',
     version: 1,
     ...rest,
@@ -71,8 +85,6 @@ function journalItem(e: JournalEntry, refused?: Outcome): Record<string, unknown
       ? {
           gsi1pk: keys.journalOfLease(e.leaseId),
           gsi1sk: `${e.decisionId}#${e.event}`,
-          gsi2pk: keys.journalOfSource(e.fingerprint, new Date(e.at).toISOString().slice(0, 10)),
-          gsi2sk: `${new Date(e.at).toISOString()}#${e.decisionId}#${e.event}`,
         }
       : {}),
     expiresAt: e.keepUntil,
@@ -80,40 +92,38 @@ function journalItem(e: JournalEntry, refused?: Outcome): Record<string, unknown
 }
 
 /** Writes one event with its rules; returns `billed`/`recorded`, or the rule that refused it. Throws when no outcome is known. */
-export async function writeEvent(db: Db, entry: JournalEntry, rules: EventRules, deadline: number): Promise<Outcome> {
+export async function writeEvent(db: Db, entry: JournalEntry, rules: EventRules): Promise<Outcome> {
+  try {
+    if (entry.event === 'CLK') {
+      const imp = keys.journalEvent(entry.fingerprint, entry.decisionId, 'IMP');
+      const clk = keys.journalEvent(entry.fingerprint, entry.decisionId, 'CLK');
+      const found = await batchGetItems(db, [imp, clk], { consistent: true }).catch((error: unknown) => {
+        throw new EventNotWritten('reading the impression failed', { cause: error });
+      });
+      if (found.has(itemId(clk))) return 'replay';
+      const impression = found.get(itemId(imp));
+      if (impression === undefined || impression.refused !== undefined) return 'no_impression';
+    }
+    for (const op of counters(db, entry, rules)) {
+      await writeOne(db, op).catch((error: unknown) => {
+        throw error instanceof Refused ? error : new EventNotWritten('a counter write failed', { cause: error });
+      });
+    }
+    await putAlone(db, entry);
+  } catch (error) {
+    if (!(error instanceof Refused)) throw error;
+    // A refused impression is still recorded: a copy of it is a replay, and its click is refused
+    // too (`no_impression`), since nothing valid was shown.
+    if ((error.outcome === 'cap' || error.outcome === 'over_limit') && entry.event === 'IMP')
+      return (await recordUnbilled(db, entry, error.outcome)) ? error.outcome : 'replay';
+    return error.outcome;
+  }
+  return entry.charge.chargeMicros > 0 ? 'billed' : 'recorded';
+}
+
+/** The conditional counter updates an event passes before its journal item is written: the viewer's cap, then the source's limits. */
+function counters(db: Db, entry: JournalEntry, rules: EventRules): TxOp[] {
   const ops: TxOp[] = [];
-  if (entry.event === 'CLK') {
-    ops.push({
-      item: {
-        ConditionCheck: {
-          TableName: db.tableName,
-          Key: keys.decisionEvent(entry.decisionId, 'IMP'),
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(refused)',
-        },
-      },
-      onConditionFail: () => new Refused('no_impression'),
-    });
-  }
-  ops.push({
-    item: { Put: { TableName: db.tableName, Item: journalItem(entry), ConditionExpression: 'attribute_not_exists(pk)' } },
-    onConditionFail: () => new Refused('replay'),
-  });
-  const limit = rules.sourceLimit;
-  if (limit && entry.charge.chargeMicros > 0) {
-    ops.push({
-      item: {
-        Update: {
-          TableName: db.tableName,
-          Key: keys.sourceLimits(limit.fingerprint, limit.day),
-          UpdateExpression: 'ADD #c :one, #u :one SET entity = :entity, expiresAt = :ttl',
-          ConditionExpression: '(attribute_not_exists(#c) OR #c < :cmax) AND (attribute_not_exists(#u) OR #u < :umax)',
-          ExpressionAttributeNames: { '#c': `c#${entry.campaignId}`, '#u': `u#${entry.adUnitId}#${limit.hour}` },
-          ExpressionAttributeValues: { ':one': 1, ':cmax': limit.campaignMax, ':umax': limit.unitMax, ':entity': 'sourceLimits', ':ttl': limit.expiresAt },
-        },
-      },
-      onConditionFail: () => new Refused('over_limit'),
-    });
-  }
   const cap = rules.cap;
   if (cap && entry.event === 'IMP') {
     ops.push({
@@ -130,17 +140,23 @@ export async function writeEvent(db: Db, entry: JournalEntry, rules: EventRules,
       onConditionFail: () => new Refused('cap'),
     });
   }
-  try {
-    if (ops.length === 1) await putAlone(db, entry);
-    else await transact(db, ops, Number.POSITIVE_INFINITY, deadline);
-  } catch (error) {
-    if (!(error instanceof Refused)) throw error;
-    // A refused impression is still recorded: a copy of it is a replay, and its click is refused
-    // too (`no_impression`), since nothing valid was shown.
-    if ((error.outcome === 'cap' || error.outcome === 'over_limit') && entry.event === 'IMP') await recordUnbilled(db, entry, error.outcome);
-    return error.outcome;
+  const limit = rules.sourceLimit;
+  if (limit && entry.charge.chargeMicros > 0) {
+    ops.push({
+      item: {
+        Update: {
+          TableName: db.tableName,
+          Key: keys.sourceLimits(limit.fingerprint, limit.day),
+          UpdateExpression: 'ADD #c :one, #u :one SET entity = :entity, expiresAt = :ttl',
+          ConditionExpression: '(attribute_not_exists(#c) OR #c < :cmax) AND (attribute_not_exists(#u) OR #u < :umax)',
+          ExpressionAttributeNames: { '#c': `c#${entry.campaignId}`, '#u': `u#${entry.adUnitId}#${limit.hour}` },
+          ExpressionAttributeValues: { ':one': 1, ':cmax': limit.campaignMax, ':umax': limit.unitMax, ':entity': 'sourceLimits', ':ttl': limit.expiresAt },
+        },
+      },
+      onConditionFail: () => new Refused('over_limit'),
+    });
   }
-  return entry.charge.chargeMicros > 0 ? 'billed' : 'recorded';
+  return ops;
 }
 
 async function putAlone(db: Db, entry: JournalEntry): Promise<void> {
@@ -173,17 +189,7 @@ export async function journalOfLease(db: Db, leaseId: string): Promise<(JournalE
   return queryAll(db, { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :v', ExpressionAttributeValues: { ':v': keys.journalOfLease(leaseId) } });
 }
 
-/** Events one source billed on one day (UTC), for invalid-traffic rulings. */
-export async function journalOfSource(db: Db, fingerprint: string, day: string): Promise<(JournalEntry & Charge & { refundedAt?: string })[]> {
-  return queryAll(db, {
-    IndexName: 'gsi2',
-    KeyConditionExpression: 'gsi2pk = :v',
-    ExpressionAttributeValues: { ':v': keys.journalOfSource(fingerprint, day) },
-  });
+/** Every event of one source (a fingerprint: one source on one day), billed or not, for invalid-traffic rulings. */
+export async function journalOfSource(db: Db, fingerprint: string): Promise<(JournalEntry & Charge & Key & { billed: boolean; refundedAt?: string })[]> {
+  return queryAll(db, { KeyConditionExpression: 'pk = :v', ExpressionAttributeValues: { ':v': keys.journalOfSource(fingerprint) } });
 }
-
-export const journalDays = (from: number, to: number): string[] => {
-  const days: string[] = [];
-  for (let t = Math.floor(from / MS_PER_DAY) * MS_PER_DAY; t <= to; t += MS_PER_DAY) days.push(new Date(t).toISOString().slice(0, 10));
-  return days;
-};

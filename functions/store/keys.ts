@@ -66,8 +66,8 @@ export const keys = {
   deliveryGuard: (deliveryKey: string): Key => ({ pk: `DLVKEY#${deliveryKey}`, sk: 'DLVKEY' }),
   deliveriesDue: (): string => 'DELIVERIES#DUE',
   // Campaigns (issue 5): the campaign (on the advertiser's gsi1 list and the 'campaigns' feed), its money
-  // counters kept apart so billing never touches the campaign item, creatives, the end-date index; per-decision
-  // dedupe items, the per-viewer frequency item and per-(dimension, id, hour) report counters.
+  // counters kept apart so billing never touches the campaign item, creatives, the end-date index; the per-viewer
+  // frequency item and per-(dimension, id, hour) report counters.
   campaign: (campaignId: string): Key => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'CAMPAIGN' }),
   tenantCampaigns: (tenantId: string): string => `TENANT#${tenantId}#CAMPAIGNS`,
   campaignBudget: (campaignId: string): Key => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'BUDGET' }),
@@ -78,13 +78,13 @@ export const keys = {
   creativeById: (creativeId: string): string => `CREATIVE#${creativeId}`,
   campaignsEnding: (): string => 'CAMPAIGNS#ENDING',
   campaignEnding: (end: string, campaignId: string): Key => ({ pk: 'CAMPAIGNS#ENDING', sk: `${end}#${campaignId}` }),
-  decisionEvent: (decisionId: string, event: 'IMP' | 'CLK'): Key => ({ pk: `DEC#${decisionId}`, sk: event }),
   // One item per viewer holds all its frequency counters (core/serving/frequency.ts).
   viewerFrequency: (viewerHash: string): Key => ({ pk: `FREQ#${viewerHash}`, sk: 'FREQ' }),
   // The image tag's decision for one unit and one recipient key (hashed), kept while its tokens live.
   imageTagDecision: (adUnitId: string, keyHash: string): Key => ({ pk: `IMGTAG#${adUnitId}#${keyHash}`, sk: 'DECISION' }),
   // Serving at scale (issue 11): budget leases (and what each posted, per unit × interval), on a sharded
-  // index by end time for the settlement job; the journal by lease (gsi1) and by source and day (gsi2);
+  // index by end time for the settlement job; the journal: one item per tracking event in its decision's
+  // source's partition (a fingerprint is salted per day, so that is a source-day), on gsi1 by lease;
   // per-source billing counters; clearing entries per unit × interval × campaign, on a sharded index by due day.
   lease: (leaseId: string): Key => ({ pk: `LEASE#${leaseId}`, sk: 'LEASE' }),
   // A campaign's live leases (while open), for what they posted: the campaign's spend.
@@ -93,7 +93,8 @@ export const keys = {
   leasePostedPrefix: (leaseId: string): Key => ({ pk: `LEASE#${leaseId}`, sk: 'POSTED#' }),
   leasesEnding: (shard: number): string => `LEASES#${shard}`,
   journalOfLease: (leaseId: string): string => `JOURNAL#${leaseId}`,
-  journalOfSource: (fingerprint: string, day: string): string => `JSOURCE#${fingerprint}#${day}`,
+  journalEvent: (fingerprint: string, decisionId: string, event: 'IMP' | 'CLK'): Key => ({ pk: `JRN#${fingerprint}`, sk: `${decisionId}#${event}` }),
+  journalOfSource: (fingerprint: string): string => `JRN#${fingerprint}`,
   sourceLimits: (fingerprint: string, day: string): Key => ({ pk: `SOURCE#${fingerprint}`, sk: day }),
   clearing: (adUnitId: string, interval: number, campaignId: string): Key => ({
     pk: `CLEARING#${adUnitId}`,

@@ -1,6 +1,5 @@
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { AdUnit, OfficialAccount } from '../core/marketplace/account.js';
-import type { AudienceProfile } from '../core/marketplace/audience.js';
+import type { AccountInput, AdUnit, AdUnitInput, OfficialAccount } from '../core/marketplace/account.js';
 import type { Category, SlotStatus } from '../core/marketplace/catalog.js';
 import type { Slot, SlotDraft } from '../core/marketplace/slots.js';
 import type { PendingFloor } from '../core/serving/floor.js';
@@ -11,7 +10,7 @@ import { notify } from '../core/webhooks/webhooks.js';
 import { feedKeys } from './change-feed.js';
 import { batchGetItems } from './batch-get.js';
 import type { Db } from './client.js';
-import { changedMeanwhile, createOp, removeOp, replaceOp, strip, type Item, type Stored, type TxOp } from './entity.js';
+import { changedMeanwhile, createOp, removeOp, replaceOp, strip, updateOp, type Guard, type Item, type Stored, type TxOp } from './entity.js';
 import { getItem, getOwned, queryAll, queryPage } from './items.js';
 import { keys } from './keys.js';
 import type { Page } from './pagination.js';
@@ -72,11 +71,8 @@ export interface AdUnitRecord extends AdUnit {
   updatedAt: string;
 }
 
-export type AudienceInput = Omit<AudienceProfile, 'source' | 'updatedAt'>;
-export type AccountInput = Omit<OfficialAccount, 'id' | 'ownerTenantId' | 'audience'> & { audience: AudienceInput };
-export type SlotPatch = Partial<SlotDraft> & { status?: 'open' | 'closed' };
-export type AdUnitInput = Omit<AdUnit, 'id' | 'accountId'> & { enabled: boolean };
-export type AdUnitPatch = Partial<AdUnitInput & Pick<AdUnitRecord, 'pendingFloor' | 'serverKeyHash' | 'serverKeyPrefix'>>;
+/** What a write may change on a unit: the owner's settings, a pending floor, the server key. */
+export type AdUnitChanges = Partial<AdUnitInput & Pick<AdUnitRecord, 'pendingFloor' | 'serverKeyHash' | 'serverKeyPrefix'>>;
 
 /** Item builders, shared by the transactional writes below and the seed's batch writes. */
 export const marketItems = {
@@ -165,33 +161,18 @@ export async function readSlot(db: Db, slotId: string, tenantId?: string): Promi
 /** The slot's status change as a conditional update that also moves it on the market feed. */
 function slotStatusOp(
   db: Db,
-  slot: SlotRecord,
+  slot: Pick<SlotRecord, 'id'>,
   to: { status: 'open' | 'booked'; orderId?: string },
   now: string,
-  condition: { expression: string; values: Record<string, unknown> },
+  guard: Guard,
   onFail: () => Error,
 ): TxOp {
-  const feed = feedKeys('market', now, slot.id);
-  return {
-    item: {
-      Update: {
-        TableName: db.tableName,
-        Key: keys.slot(slot.id),
-        UpdateExpression: `SET #status = :to, updatedAt = :now, gsi2sk = :feed, version = version + :one${to.orderId ? ', orderId = :order' : ' REMOVE orderId'}`,
-        ConditionExpression: condition.expression,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':to': to.status,
-          ':now': now,
-          ':feed': feed.gsi2sk,
-          ':one': 1,
-          ...(to.orderId ? { ':order': to.orderId } : {}),
-          ...condition.values,
-        },
-      },
-    },
-    onConditionFail: onFail,
+  const change = {
+    set: { status: to.status, updatedAt: now, gsi2sk: feedKeys('market', now, slot.id).gsi2sk, orderId: to.orderId },
+    add: { version: 1 },
+    remove: to.orderId ? [] : ['orderId'],
   };
+  return updateOp(db, keys.slot(slot.id), change, guard, onFail);
 }
 
 /**
@@ -200,19 +181,17 @@ function slotStatusOp(
  * in the order's transaction.
  */
 export function slotBookingOp(db: Db, slot: SlotRecord, readVersion: number, orderId: string, now: string, onFail: () => Error): TxOp {
-  const condition = { expression: '#status = :open AND version = :v', values: { ':open': 'open', ':v': readVersion } };
-  return slotStatusOp(db, slot, { status: 'booked', orderId }, now, condition, onFail);
+  return slotStatusOp(db, slot, { status: 'booked', orderId }, now, { is: { status: 'open', version: readVersion } }, onFail);
 }
 
 /** For orders (issue 4): `booked → open` when the order is rejected, expires or is cancelled. */
 export function slotReleaseOp(db: Db, slot: Pick<SlotRecord, 'id' | 'orderId'>, now: string): TxOp {
-  const condition = { expression: '#status = :booked AND orderId = :held', values: { ':booked': 'booked', ':held': slot.orderId ?? '' } };
   return slotStatusOp(
     db,
-    slot as SlotRecord,
+    slot,
     { status: 'open' },
     now,
-    condition,
+    { is: { status: 'booked', orderId: slot.orderId ?? '' } },
     () => new ConflictError(`Slot ${slot.id} is not booked by order ${slot.orderId ?? '(none)'}`),
   );
 }
@@ -423,7 +402,7 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
       return strip<AdUnitRecord>(await ownedUnit(tenantId, unitId));
     },
 
-    async updateAdUnit(tenantId: string, unitId: string, patch: AdUnitPatch): Promise<AdUnitRecord> {
+    async updateAdUnit(tenantId: string, unitId: string, patch: AdUnitChanges): Promise<AdUnitRecord> {
       const stored = await ownedUnit(tenantId, unitId);
       const next: AdUnitRecord = { ...strip<AdUnitRecord>(stored), ...patch, updatedAt: now() };
       await transact(db, [replaceOp(db, marketItems.adUnit(next, stored.version + 1), stored.version, changedMeanwhile(`Ad unit ${unitId}`))]);
@@ -435,7 +414,8 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
 export type MarketplaceStore = ReturnType<typeof marketplaceStore>;
 
 /** Frees a slot's date + position: its guard item, while it still guards this slot. */
-const guardRemoveOp = (db: Db, slot: SlotRecord): TxOp => removeOp(db, keys.slotAt(slot.accountId, slot.publishDate, slot.position), { slotId: slot.id });
+const guardRemoveOp = (db: Db, slot: SlotRecord): TxOp =>
+  removeOp(db, keys.slotAt(slot.accountId, slot.publishDate, slot.position), { is: { slotId: slot.id } });
 
 type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Record<string, unknown> } };
 

@@ -1,13 +1,13 @@
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Person, PersonRole } from '../core/people/people.js';
 import { ConflictError, NotFoundError } from '../core/shared/errors.js';
 import type { Role } from '../core/tenants/tenants.js';
 import { batchGetItems, itemId } from './batch-get.js';
 import type { Db } from './client.js';
-import { createOp, strip, type Stored, type TxOp } from './entity.js';
+import { createOp, removeOp, strip, updateOp, type Stored, type TxOp } from './entity.js';
 import { getItem, queryPage } from './items.js';
 import { keys } from './keys.js';
 import { transact, writeOne } from './transact.js';
+import { MS_PER_SECOND } from '../core/shared/time.js';
 
 /**
  * People, sessions, invites, password resets and sign-in attempt counters (issue 12).
@@ -102,18 +102,8 @@ export function peopleStore(db: Db) {
     /** Removes a person and their login; their sessions die with them (a session is only valid beside its person). */
     async remove(tenantId: string, person: Person): Promise<void> {
       await transact(db, [
-        {
-          item: {
-            Delete: {
-              TableName: db.tableName,
-              Key: keys.person(person.id),
-              ConditionExpression: 'tenantId = :t',
-              ExpressionAttributeValues: { ':t': tenantId },
-            },
-          },
-          onConditionFail: () => new NotFoundError(`Person ${person.id} not found`),
-        },
-        { item: { Delete: { TableName: db.tableName, Key: keys.login(person.email) } } },
+        removeOp(db, keys.person(person.id), { is: { tenantId } }, () => new NotFoundError(`Person ${person.id} not found`)),
+        removeOp(db, keys.login(person.email)),
       ]);
     },
 
@@ -133,7 +123,7 @@ export function peopleStore(db: Db) {
     },
 
     async endSession(personId: string, hash: string): Promise<void> {
-      await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: keys.session(personId, hash) }));
+      await writeOne(db, removeOp(db, keys.session(personId, hash)));
     },
 
     async createInvite(hash: string, invite: InviteRecord): Promise<void> {
@@ -148,17 +138,7 @@ export function peopleStore(db: Db) {
     /** Uses the invite (once, while unexpired) and creates the person in one transaction. */
     async acceptInvite(hash: string, person: PersonRecord, nowSeconds: number): Promise<void> {
       await transact(db, [
-        {
-          item: {
-            Delete: {
-              TableName: db.tableName,
-              Key: keys.invite(hash),
-              ConditionExpression: 'expiresAt > :now',
-              ExpressionAttributeValues: { ':now': nowSeconds },
-            },
-          },
-          onConditionFail: () => new NotFoundError('This invite is unknown, used or expired'),
-        },
+        removeOp(db, keys.invite(hash), { live: nowSeconds }, () => new NotFoundError('This invite is unknown, used or expired')),
         ...this.personOps(person),
       ]);
     },
@@ -174,45 +154,26 @@ export function peopleStore(db: Db) {
 
     /** Uses the reset (once, while unexpired) and sets the new password, ending every earlier session. */
     async completeReset(hash: string, reset: ResetRecord, passwordHash: string, now: Date): Promise<void> {
+      const unknown = () => new NotFoundError('This password reset is unknown, used or expired');
       await transact(db, [
-        {
-          item: {
-            Delete: {
-              TableName: db.tableName,
-              Key: keys.passwordReset(hash),
-              ConditionExpression: 'expiresAt > :now',
-              ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) },
-            },
-          },
-          onConditionFail: () => new NotFoundError('This password reset is unknown, used or expired'),
-        },
-        {
-          item: {
-            Update: {
-              TableName: db.tableName,
-              Key: keys.person(reset.personId),
-              UpdateExpression: 'SET passwordHash = :hash, sessionsValidFrom = :now, version = version + :one',
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeValues: { ':hash': passwordHash, ':now': now.toISOString(), ':one': 1 },
-            },
-          },
-          onConditionFail: () => new NotFoundError('This password reset is unknown, used or expired'),
-        },
+        removeOp(db, keys.passwordReset(hash), { live: Math.floor(now.getTime() / MS_PER_SECOND) }, unknown),
+        updateOp(
+          db,
+          keys.person(reset.personId),
+          { set: { passwordHash, sessionsValidFrom: now.toISOString() }, add: { version: 1 } },
+          { exists: true },
+          unknown,
+        ),
       ]);
     },
 
     /** Counts an attempt in its window and returns how many the window holds now. */
     async countAttempt(scope: 'account' | 'address', hash: string, window: { start: number; end: number }): Promise<number> {
-      const out = await db.doc.send(
-        new UpdateCommand({
-          TableName: db.tableName,
-          Key: keys.signInAttempts(scope, hash, window.start),
-          UpdateExpression: 'ADD attempts :one SET entity = :entity, expiresAt = :end',
-          ExpressionAttributeValues: { ':one': 1, ':entity': 'signInAttempts', ':end': window.end },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return Number(out.Attributes?.attempts ?? 0);
+      const counter = updateOp(db, keys.signInAttempts(scope, hash, window.start), {
+        add: { attempts: 1 },
+        set: { entity: 'signInAttempts', expiresAt: window.end },
+      });
+      return Number((await writeOne(db, counter))?.attempts ?? 0);
     },
   };
 }

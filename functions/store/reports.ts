@@ -1,9 +1,9 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildReport, type CounterName, type Granularity, type ReportDimension, type ReportRow } from '../core/serving/reports.js';
-import { NotFoundError } from '../core/shared/errors.js';
 import type { Db } from './client.js';
 import { getItem, queryAll } from './items.js';
 import { keys } from './keys.js';
+import { updateOp } from './entity.js';
+import { writeOne } from './transact.js';
 
 /**
  * Report counters: `REPORT#<dimension>#<id> / <YYYY-MM-DDTHH>` items whose counters are ADDed as
@@ -29,14 +29,9 @@ export interface CounterTarget {
 export async function addCounters(db: Db, target: CounterTarget, inc: Increments): Promise<void> {
   const names = Object.entries(inc).filter(([, v]) => v !== undefined && v !== 0) as [string, number][];
   if (names.length === 0) return;
-  await db.doc.send(
-    new UpdateCommand({
-      TableName: db.tableName,
-      Key: keys.report(target.dimension, target.id, target.period),
-      UpdateExpression: `ADD ${names.map((_, i) => `#c${i} :c${i}`).join(', ')} SET entity = :entity`,
-      ExpressionAttributeNames: Object.fromEntries(names.map(([n], i) => [`#c${i}`, n])),
-      ExpressionAttributeValues: { ...Object.fromEntries(names.map(([, v], i) => [`:c${i}`, v])), ':entity': 'reportCounter' },
-    }),
+  await writeOne(
+    db,
+    updateOp(db, keys.report(target.dimension, target.id, target.period), { add: Object.fromEntries(names), set: { entity: 'reportCounter' } }),
   );
 }
 
@@ -59,18 +54,8 @@ export async function readReport(
   );
 }
 
-/**
- * Who may read a report: an advertiser its own campaigns, a publisher its own ad units and
- * accounts, the operator anything. Anything else answers 404, like a missing object.
- */
-export async function assertReportAccess(db: Db, who: { role: string; tenantId: string }, dimension: ReportDimension, id: string): Promise<void> {
-  if (who.role === 'admin') return;
-  const owner = await ownerOf(db, dimension, id);
-  const allowed = dimension === 'campaign' ? who.role === 'advertiser' : who.role === 'publisher';
-  if (!allowed || owner !== who.tenantId) throw new NotFoundError(`${dimension} ${id} not found`);
-}
-
-async function ownerOf(db: Db, dimension: ReportDimension, id: string): Promise<string | undefined> {
+/** The tenant that owns a report's object (a campaign's advertiser, an ad unit's or account's publisher); undefined for the platform or a missing object. */
+export async function reportOwner(db: Db, dimension: ReportDimension, id: string): Promise<string | undefined> {
   if (dimension === 'platform') return undefined;
   const key = dimension === 'campaign' ? keys.campaign(id) : dimension === 'adUnit' ? keys.adUnit(id) : keys.account(id);
   const item = await getItem<Record<string, unknown>>(db, key);

@@ -1,6 +1,5 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.js';
-import { putOp } from './entity.js';
+import { putOp, updateOp } from './entity.js';
 import { getItem } from './items.js';
 import { keys } from './keys.js';
 import { writeOne } from './transact.js';
@@ -26,15 +25,7 @@ export async function lastJobsRun(db: Db): Promise<string | undefined> {
 
 /** Counts are top-level `count_<name>` attributes, so ADD starts each from zero without a setup write. */
 export async function addToCount(db: Db, name: string, delta: number): Promise<void> {
-  await db.doc.send(
-    new UpdateCommand({
-      TableName: db.tableName,
-      Key: keys.stats(),
-      UpdateExpression: 'ADD #name :delta SET entity = :entity',
-      ExpressionAttributeNames: { '#name': `count_${name}` },
-      ExpressionAttributeValues: { ':delta': delta, ':entity': 'stats' },
-    }),
-  );
+  await writeOne(db, updateOp(db, keys.stats(), { add: { [`count_${name}`]: delta }, set: { entity: 'stats' } }));
 }
 
 /** Every count, by name. */

@@ -5,7 +5,7 @@ import type { Clock } from '../core/shared/clock.js';
 import type { IdSource } from '../core/shared/ids.js';
 import type { Db } from './client.js';
 import { keys } from './keys.js';
-import { createOp, type Item, type TxOp } from './entity.js';
+import { createOp, removeOp, type Item, type TxOp } from './entity.js';
 import { transact, tryWriteOne } from './transact.js';
 
 export interface NewKey {
@@ -107,11 +107,8 @@ export function tenantStore(db: Db, clock: Clock, ids: IdSource) {
     /** Deletes both items of a key; the tenant's other keys keep working. */
     async deleteKey(key: { tenantId: string; id: string; hash: string }): Promise<void> {
       await transact(db, [
-        {
-          item: { Delete: { TableName: db.tableName, Key: keys.tenantApiKey(key.tenantId, key.id), ConditionExpression: 'attribute_exists(pk)' } },
-          onConditionFail: () => new NotFoundError(`API key ${key.id} not found`),
-        },
-        { item: { Delete: { TableName: db.tableName, Key: keys.apiKeyByHash(key.hash) } } },
+        removeOp(db, keys.tenantApiKey(key.tenantId, key.id), { exists: true }, () => new NotFoundError(`API key ${key.id} not found`)),
+        removeOp(db, keys.apiKeyByHash(key.hash)),
       ]);
     },
   };

@@ -7,8 +7,11 @@ import type { TxOp } from './entity.js';
 /** Most writes one TransactWriteItems holds. */
 export const MAX_TRANSACTION_WRITES = 100;
 
-/** How a write ended: done, or refused by the condition of the op at `op` (its index). */
-export type WriteOutcome = { ok: true } | { ok: false; reason: 'condition'; op: number; cause: unknown };
+/**
+ * How a write ended: done (with the attributes a single update set or added, such as a counter's
+ * new value), or refused by the condition of the op at `op` (its index).
+ */
+export type WriteOutcome = { ok: true; attributes?: Record<string, unknown> } | { ok: false; reason: 'condition'; op: number; cause: unknown };
 
 /**
  * Runs ops as one TransactWriteItems and says which op's condition refused it, if one did; a
@@ -67,7 +70,7 @@ export async function tryWriteOne(db: Db, op: TxOp): Promise<WriteOutcome> {
   const { Put, Update, Delete } = op.item;
   try {
     if (Put) await db.doc.send(new PutCommand(Put));
-    else if (Update) await db.doc.send(new UpdateCommand(Update));
+    else if (Update) return { ok: true, attributes: (await db.doc.send(new UpdateCommand({ ...Update, ReturnValues: 'UPDATED_NEW' }))).Attributes };
     else if (Delete) await db.doc.send(new DeleteCommand(Delete));
     else throw new Error('A single write is a Put, an Update or a Delete');
     return { ok: true };
@@ -77,10 +80,11 @@ export async function tryWriteOne(db: Db, op: TxOp): Promise<WriteOutcome> {
   }
 }
 
-/** `tryWriteOne`, with a refused condition thrown as the op's domain error. */
-export async function writeOne(db: Db, op: TxOp): Promise<void> {
+/** `tryWriteOne`, with a refused condition thrown as the op's domain error; returns what an update set or added. */
+export async function writeOne(db: Db, op: TxOp): Promise<Record<string, unknown> | undefined> {
   const outcome = await tryWriteOne(db, op);
   if (!outcome.ok) throw refusal([op], outcome);
+  return outcome.attributes;
 }
 
 export function isConditionFailure(error: unknown): boolean {

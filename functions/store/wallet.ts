@@ -73,10 +73,20 @@ export const platformAccounts: LedgerAccount[] = ['platform:revenue', 'platform:
  * The balances a caller sees, named `<bucket>Micros`: an advertiser's or publisher's own, the
  * platform's for the operator.
  */
-export async function walletBalances(db: Db, role: Role, tenantId: string): Promise<Record<string, number>> {
-  const balances = await getBalances(db, ledgerAccountsOf(role, tenantId));
-  return Object.fromEntries([...balances].map(([account, micros]) => [`${account.split(':').at(-1)}Micros`, micros]));
+export async function walletBalances(db: Db, role: Role, tenantId: string): Promise<WalletBalances> {
+  const accounts = ledgerAccountsOf(role, tenantId);
+  const balances = await getBalances(db, accounts);
+  // In the order of the role's account list above.
+  const [a = 0, b = 0, c = 0, d = 0] = accounts.map((account) => balances.get(account) ?? 0);
+  if (role === 'advertiser') return { availableMicros: a, heldMicros: b };
+  if (role === 'publisher') return { pendingMicros: a, earnedMicros: b, pendingPayoutMicros: c, paidMicros: d };
+  return { revenueMicros: a, cashMicros: b };
 }
+
+export type WalletBalances =
+  | { availableMicros: number; heldMicros: number }
+  | { pendingMicros: number; earnedMicros: number; pendingPayoutMicros: number; paidMicros: number }
+  | { revenueMicros: number; cashMicros: number };
 
 /** The balances a caller has: an advertiser's or publisher's own, the platform's for the operator. */
 export const ledgerAccountsOf = (role: Role, tenantId: string): LedgerAccount[] =>

@@ -1,12 +1,11 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, ValidationError } from '../core/shared/errors.js';
-import { newWebhookSalt, nextAttemptAt, validateWebhookUrl, webhookSecret, type WebhookEvent } from '../core/webhooks/webhooks.js';
+import { ConflictError } from '../core/shared/errors.js';
+import { nextAttemptAt, webhookSecret, type WebhookEvent } from '../core/webhooks/webhooks.js';
 import type { StoreContext } from './context.js';
 import { getItem, getOwned, queryPage } from './items.js';
 import { keys } from './keys.js';
 import type { Page } from './pagination.js';
-import { createOp } from './entity.js';
-import { isConditionFailure, refusal, transact, tryTransact } from './transact.js';
+import { createOp, removeOp, updateOp } from './entity.js';
+import { refusal, transact, tryTransact, tryWriteOne } from './transact.js';
 
 /**
  * Webhooks and their deliveries.
@@ -105,26 +104,17 @@ export function webhookStore(deps: Pick<StoreContext, 'db' | 'ids' | 'clock' | '
   });
 
   return {
-    /** Registers a webhook and returns its signing secret, this once. At most WEBHOOKS_PER_TENANT per tenant (409 beyond). */
-    async create(tenantId: string, input: { url: string; events: WebhookEvent[] }): Promise<{ webhook: Webhook; secret: string }> {
-      const issues = validateWebhookUrl(input.url, config.WEBHOOK_ALLOW_PRIVATE_NETWORKS);
-      if (issues.length > 0) throw new ValidationError('Invalid webhook', issues);
-      const webhook: Webhook = { id: deps.ids('whk'), tenantId, url: input.url, events: [...new Set(input.events)], createdAt: deps.clock().toISOString() };
-      const secretSalt = newWebhookSalt();
-      const secret = webhookSecret(await deps.trackingSecret(), secretSalt);
+    /** Writes a new webhook with the salt of its secret, counted against WEBHOOKS_PER_TENANT (409 beyond). */
+    async create(webhook: Webhook, secretSalt: string): Promise<void> {
+      const { tenantId } = webhook;
       await transact(db, [
-        {
-          item: {
-            Update: {
-              TableName: db.tableName,
-              Key: keys.webhookCount(tenantId),
-              UpdateExpression: 'ADD webhooks :one SET entity = :entity',
-              ConditionExpression: 'attribute_not_exists(webhooks) OR webhooks < :max',
-              ExpressionAttributeValues: { ':one': 1, ':max': config.WEBHOOKS_PER_TENANT, ':entity': 'webhookCount' },
-            },
-          },
-          onConditionFail: () => new ConflictError(`A tenant has at most ${config.WEBHOOKS_PER_TENANT} webhooks; delete one first`),
-        },
+        updateOp(
+          db,
+          keys.webhookCount(tenantId),
+          { add: { webhooks: 1 }, set: { entity: 'webhookCount' } },
+          { below: { webhooks: config.WEBHOOKS_PER_TENANT } },
+          () => new ConflictError(`A tenant has at most ${config.WEBHOOKS_PER_TENANT} webhooks; delete one first`),
+        ),
         createOp(db, {
           ...keys.webhook(webhook.id),
           gsi1pk: keys.tenantWebhooks(tenantId),
@@ -135,7 +125,6 @@ export function webhookStore(deps: Pick<StoreContext, 'db' | 'ids' | 'clock' | '
           secretSalt,
         }),
       ]);
-      return { webhook, secret };
     },
 
     async get(tenantId: string | undefined, webhookId: string): Promise<Webhook> {
@@ -150,20 +139,8 @@ export function webhookStore(deps: Pick<StoreContext, 'db' | 'ids' | 'clock' | '
     async delete(tenantId: string, webhookId: string): Promise<void> {
       await this.get(tenantId, webhookId);
       await transact(db, [
-        {
-          item: { Delete: { TableName: db.tableName, Key: keys.webhook(webhookId), ConditionExpression: 'attribute_exists(pk)' } },
-          onConditionFail: () => new ConflictError(`Webhook ${webhookId} was deleted meanwhile`),
-        },
-        {
-          item: {
-            Update: {
-              TableName: db.tableName,
-              Key: keys.webhookCount(tenantId),
-              UpdateExpression: 'ADD webhooks :minus',
-              ExpressionAttributeValues: { ':minus': -1 },
-            },
-          },
-        },
+        removeOp(db, keys.webhook(webhookId), { exists: true }, () => new ConflictError(`Webhook ${webhookId} was deleted meanwhile`)),
+        updateOp(db, keys.webhookCount(tenantId), { add: { webhooks: -1 } }),
       ]);
     },
 
@@ -239,63 +216,29 @@ export function webhookStore(deps: Pick<StoreContext, 'db' | 'ids' | 'clock' | '
      */
     async postpone(delivery: DeliveryRecord, until: Date): Promise<DeliveryRecord | undefined> {
       const nextAttemptAt = until.toISOString();
-      try {
-        await db.doc.send(
-          new UpdateCommand({
-            TableName: db.tableName,
-            Key: keys.delivery(delivery.webhookId, delivery.id),
-            UpdateExpression: 'SET nextAttemptAt = :due, gsi1sk = :dueSk, version = :next',
-            ConditionExpression: 'version = :version AND attribute_exists(gsi1pk)',
-            ExpressionAttributeValues: {
-              ':due': nextAttemptAt,
-              ':dueSk': dueSk(nextAttemptAt, delivery.id),
-              ':version': delivery.version,
-              ':next': delivery.version + 1,
-            },
-          }),
-        );
-        return { ...delivery, nextAttemptAt, version: delivery.version + 1 };
-      } catch (error) {
-        if (isConditionFailure(error)) return undefined;
-        throw error;
-      }
+      const version = delivery.version + 1;
+      // The version read is one on the due index: a delivery leaves it only with a new version (recordAttempt).
+      const claim = updateOp(
+        db,
+        keys.delivery(delivery.webhookId, delivery.id),
+        { set: { nextAttemptAt, gsi1sk: dueSk(nextAttemptAt, delivery.id), version } },
+        { is: { version: delivery.version } },
+      );
+      return (await tryWriteOne(db, claim)).ok ? { ...delivery, nextAttemptAt, version } : undefined;
     },
 
     /** Counts a failed attempt against the endpoint and returns its failures in a row. */
     async recordEndpointFailure(webhookId: string): Promise<number> {
-      try {
-        const out = await db.doc.send(
-          new UpdateCommand({
-            TableName: db.tableName,
-            Key: keys.webhook(webhookId),
-            UpdateExpression: 'ADD failures :one',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':one': 1 },
-            ReturnValues: 'UPDATED_NEW',
-          }),
-        );
-        return Number(out.Attributes?.failures ?? 0);
-      } catch (error) {
-        if (isConditionFailure(error)) return 0;
-        throw error;
-      }
+      // A deleted webhook counts nothing.
+      const out = await tryWriteOne(db, updateOp(db, keys.webhook(webhookId), { add: { failures: 1 } }, { exists: true }));
+      return out.ok ? Number(out.attributes?.failures ?? 0) : 0;
     },
 
     /** Opens the endpoint's circuit until `until`, or closes it (and clears its failures) with undefined. */
     async setCircuit(webhookId: string, until: Date | undefined): Promise<void> {
-      try {
-        await db.doc.send(
-          new UpdateCommand({
-            TableName: db.tableName,
-            Key: keys.webhook(webhookId),
-            UpdateExpression: until ? 'SET circuitOpenUntil = :until' : 'SET failures = :zero REMOVE circuitOpenUntil',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: until ? { ':until': until.toISOString() } : { ':zero': 0 },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+      const change = until ? { set: { circuitOpenUntil: until.toISOString() } } : { set: { failures: 0 }, remove: ['circuitOpenUntil'] };
+      // A deleted webhook has no circuit: refused, nothing to do.
+      await tryWriteOne(db, updateOp(db, keys.webhook(webhookId), change, { exists: true }));
     },
 
     /** Deliveries whose next attempt is due at `now`, oldest first (a Query on the due index). */
@@ -319,48 +262,24 @@ export function webhookStore(deps: Pick<StoreContext, 'db' | 'ids' | 'clock' | '
               maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
             });
       const status: DeliveryStatus = outcome.ok ? 'delivered' : next ? 'pending' : 'failed';
-      const values: Record<string, unknown> = {
-        ':status': status,
-        ':attempts': attempts,
-        ':at': at.toISOString(),
-        ':version': delivery.version,
-        ':next': delivery.version + 1,
+      const optional = { lastStatus: outcome.status, lastError: outcome.error?.slice(0, 500) };
+      const change = {
+        set: {
+          status,
+          attempts,
+          lastAttemptAt: at.toISOString(),
+          version: delivery.version + 1,
+          ...optional,
+          ...(outcome.ok ? { deliveredAt: at.toISOString() } : {}),
+          ...(next ? { nextAttemptAt: next.toISOString(), gsi1sk: dueSk(next.toISOString(), delivery.id) } : {}),
+        },
+        // An attempt without a status or an error clears the last one's; a delivery with no next attempt leaves the due index.
+        remove: [
+          ...Object.keys(optional).filter((k) => optional[k as keyof typeof optional] === undefined),
+          ...(next ? [] : ['nextAttemptAt', 'gsi1pk', 'gsi1sk']),
+        ],
       };
-      const sets = ['#status = :status', 'attempts = :attempts', 'lastAttemptAt = :at', 'version = :next'];
-      const removes: string[] = [];
-      for (const [name, value] of [
-        ['lastStatus', outcome.status],
-        ['lastError', outcome.error?.slice(0, 500)],
-      ] as const) {
-        if (value === undefined) {
-          removes.push(name);
-          continue;
-        }
-        sets.push(`${name} = :${name}`);
-        values[`:${name}`] = value;
-      }
-      if (outcome.ok) sets.push('deliveredAt = :at');
-      if (next) {
-        sets.push('nextAttemptAt = :due', 'gsi1sk = :dueSk');
-        values[':due'] = next.toISOString();
-        values[':dueSk'] = dueSk(next.toISOString(), delivery.id);
-      } else removes.push('nextAttemptAt', 'gsi1pk', 'gsi1sk');
-      try {
-        await db.doc.send(
-          new UpdateCommand({
-            TableName: db.tableName,
-            Key: keys.delivery(delivery.webhookId, delivery.id),
-            UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
-            ConditionExpression: 'version = :version',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: values,
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+      return (await tryWriteOne(db, updateOp(db, keys.delivery(delivery.webhookId, delivery.id), change, { is: { version: delivery.version } }))).ok;
     },
   };
 }

@@ -5,7 +5,7 @@ import { ServeEngine } from '../../functions/app/serving/serve-engine.js';
 import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
 import { aMarket, anActiveCampaign, aUnit, onUnit, type Market } from '../support/campaigns.js';
-import { booksOf, expectSettled, tokensFor } from '../support/billing.js';
+import { booksOf, expectSettled, settleAll, tokensFor } from '../support/billing.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
 import { call } from '../support/http.js';
 import { ledgerState, total } from '../support/money.js';
@@ -27,12 +27,6 @@ let app: ReturnType<typeof createApp>;
 let market: Market;
 
 const clock = () => deps.clock as MovableClock;
-
-/** Moves past every lease's end and grace period and runs the settlement job. */
-async function settleAll(): Promise<void> {
-  clock().advance((deps.config.LEASE_SECONDS + deps.config.LEASE_GRACE_SECONDS + 1) * 1000);
-  await settleExpiredLeases(deps, deps.clock());
-}
 
 async function aCampaignFor(budgetMicros: number): Promise<{ id: string; unit: string }> {
   const unit = await aUnit(app, market);
@@ -72,7 +66,7 @@ describe('budget leases', { timeout: 300_000 }, () => {
     const before = await booksOf(deps, id);
     expect(before.postedMicros).toBe(5 * CHARGE);
     expect(before.openLeases).toBe(1);
-    await settleAll();
+    await settleAll(deps);
     const books = await expectSettled(deps, id);
     expect(books.journalMicros).toBe(9 * CHARGE);
     // A second run, and the dead instance's late flush, change nothing.
@@ -147,7 +141,7 @@ describe('budget leases', { timeout: 300_000 }, () => {
     expect(cut.journalMicros).toBe(6 * CHARGE);
     expect(cut.postedMicros).toBeLessThan(cut.journalMicros);
     await engine.stop();
-    await settleAll();
+    await settleAll(deps);
     expect((await expectSettled(deps, id)).journalMicros).toBe(6 * CHARGE);
   });
 
@@ -171,10 +165,10 @@ describe('budget leases', { timeout: 300_000 }, () => {
             await engines[c.engine]!.track(t.impression, 'i', t.source);
           } else if (c.kind === 'flush') await engines[c.engine]!.flush();
           else if (c.kind === 'crash') engines[c.engine] = new ServeEngine(deps);
-          else await settleAll();
+          else await settleAll(deps);
         }
         await Promise.all(engines.map((e) => e.stop()));
-        await settleAll();
+        await settleAll(deps);
         const books = await expectSettled(deps, id);
         expect(books.journalMicros).toBeLessThanOrEqual(8 * CHARGE);
       }),

@@ -157,7 +157,9 @@ async function run(w: World, c: Command): Promise<void> {
       for (const [i, t] of tokens.entries()) {
         expect((await w.engine.track(t.impression, 'i', t.source)).outcome).toBe('billed');
         // When and in which interval it was billed, as its journal item recorded it.
-        const billed = (await getItem<{ at: number; interval: number }>(w.deps.db, keys.decisionEvent(`dec_${tag}_${i}`, 'IMP'), { consistent: true }))!;
+        const billed = (await getItem<{ at: number; interval: number }>(w.deps.db, keys.journalEvent(t.fingerprint, `dec_${tag}_${i}`, 'IMP'), {
+          consistent: true,
+        }))!;
         const event: ModelEvent = {
           campaign: c.campaign,
           unit: c.unit,

@@ -4,7 +4,7 @@ import { handleStream } from '../../functions/background/stream.js';
 import { deliveryRunner } from '../../functions/background/webhooks.js';
 import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
-import { campaignStore } from '../../functions/store/campaigns.js';
+import { markExhausted } from '../../functions/app/campaigns/mark-exhausted.js';
 import { getItem } from '../../functions/store/items.js';
 import { keys } from '../../functions/store/keys.js';
 import { streamRecord } from '../fixtures/events.js';
@@ -200,7 +200,7 @@ describe('campaign budgets', () => {
     await call(app, 'POST', `/v1/admin/creatives/${creativeId}/approve`, { key: admin, body: {} });
     await call(app, 'POST', `/v1/campaigns/${campaignId}/activate`, { key: advertiser.key });
     const before = (await getItem<Record<string, unknown>>(deps.db, keys.campaign(campaignId), { consistent: true }))!;
-    await campaignStore(deps).markExhausted(campaignId);
+    await markExhausted(deps, campaignId);
     await streamed(keys.campaign(campaignId), before);
     expect(received('campaign.budget_spent').map((b) => b.data.id)).toEqual([campaignId]);
 

@@ -6,7 +6,7 @@ import { isFinal, type Order } from '../../functions/core/orders/order.js';
 import { jobDueAt } from '../../functions/core/orders/state-machine.js';
 import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
-import { payoutStore } from '../../functions/store/payouts.js';
+import { requestPayout, settlePayout } from '../../functions/app/money/payouts.js';
 import { adminKey, movableClock, testDeps, type MovableClock } from '../support/deps.js';
 import { call, signup, type Call } from '../support/http.js';
 import { aBrief, balance, fund, PRICE, slotsOf } from '../support/orders.js';
@@ -201,8 +201,8 @@ async function run(w: World, c: Command): Promise<void> {
       const publisherId = w.publishers[c.publisher]!.id;
       const earned = await balance(w.deps, `publisher:${publisherId}:earned`);
       if (earned === 0) return;
-      const payout = await payoutStore(w.deps).request(publisherId, earned);
-      if (c.outcome !== 'pending') await payoutStore(w.deps).settle(payout.id, c.outcome);
+      const payout = await requestPayout(w.deps, publisherId, earned);
+      if (c.outcome !== 'pending') await settlePayout(w.deps, payout.id, c.outcome);
       return;
     }
   }

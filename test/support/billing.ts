@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { settleExpiredLeases } from '../../functions/app/billing/settle-leases.js';
 import { fingerprint, type RequestSource } from '../../functions/core/serving/fingerprint.js';
 import { trackingTokens, type TrackingRef } from '../../functions/core/serving/tracking.js';
 import { viewerHash } from '../../functions/core/serving/viewer.js';
@@ -6,7 +7,7 @@ import type { Deps } from '../../functions/deps.js';
 import { keys } from '../../functions/store/keys.js';
 import { getItem } from '../../functions/store/items.js';
 import type { Market } from './campaigns.js';
-import { TEST_SECRET } from './deps.js';
+import { TEST_SECRET, type MovableClock } from './deps.js';
 import { BROWSER_UA } from './http.js';
 import { ledgerState, total } from './money.js';
 import { everything } from './table.js';
@@ -104,4 +105,10 @@ export async function expectSettled(deps: Deps, campaignId: string): Promise<Awa
   expect(total(stored)).toBe(0);
   expect(stored).toEqual(replayed);
   return books;
+}
+
+/** Moves the (movable) clock past every lease's end and grace period and runs the settlement job. */
+export async function settleAll(deps: Deps): Promise<void> {
+  (deps.clock as MovableClock).advance((deps.config.LEASE_SECONDS + deps.config.LEASE_GRACE_SECONDS + 1) * 1000);
+  await settleExpiredLeases(deps, deps.clock());
 }

@@ -9307,6 +9307,8 @@ export interface components {
             heldMicros: number;
         };
         PublisherBalances: {
+            /** @description Programmatic earnings in their clearing period (open to invalid-traffic rulings); withdrawable once cleared */
+            pendingMicros: number;
             /** @description Earned, not yet withdrawn */
             earnedMicros: number;
             /** @description Requested payouts not yet paid */

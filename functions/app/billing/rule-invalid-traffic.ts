@@ -1,7 +1,7 @@
 import { intervalStart } from '../../core/serving/billing.js';
 import type { Deps } from '../../deps.js';
-import { entriesOfUnit, EntryMoved, refund, type ClearingEntry } from '../../store/clearing.js';
-import { journalDays, journalOfSource } from '../../store/journal.js';
+import { entriesOfUnit, EntryMoved, refund, refundedMark, type ClearingEntry } from '../../store/clearing.js';
+import { journalOfSource } from '../../store/journal.js';
 import { keys } from '../../store/keys.js';
 
 /**
@@ -10,8 +10,9 @@ import { keys } from '../../store/keys.js';
  * budgets, on the ledger, with lines that name the ruling:
  * - a unit: every uncleared clearing entry of the unit whose posting interval overlaps the range
  *   (`from` rounds down to its interval's start), refunded whole (what is still open of it);
- * - a source: every billed event of the source in the range (the journal, by source and day),
- *   refunded one by one from its entry, and marked refunded so no ruling refunds it twice.
+ * - a source: every billed event of the source in the range (the journal's partition of the
+ *   fingerprint: one source on one day, the fingerprint's salt), refunded one by one from its
+ *   entry, and marked refunded so no ruling refunds it twice.
  * Cleared money is not taken back. Events not posted yet (their lease still open) are not in an
  * entry yet: a ruling covers traffic older than LEASE_SECONDS + LEASE_GRACE_SECONDS.
  */
@@ -58,25 +59,12 @@ export async function ruleInvalidTraffic(deps: Deps, ruling: Ruling): Promise<Ru
   if (ruling.fingerprint) {
     const from = Date.parse(ruling.from);
     const to = Date.parse(ruling.to);
-    for (const day of journalDays(from, to)) {
-      for (const ev of await journalOfSource(deps.db, ruling.fingerprint, day)) {
-        if (ev.at < from || ev.at > to || ev.refundedAt !== undefined) continue;
-        const key = keys.clearing(ev.adUnitId, ev.interval, ev.campaignId);
-        const entry = { ...key, campaignId: ev.campaignId, advertiserId: ev.advertiserId, publisherId: ev.publisherId } as ClearingEntry;
-        const mark = {
-          item: {
-            Update: {
-              TableName: deps.db.tableName,
-              Key: keys.decisionEvent(ev.decisionId, ev.event),
-              UpdateExpression: 'SET refundedAt = :at',
-              ConditionExpression: 'attribute_not_exists(refundedAt)',
-              ExpressionAttributeValues: { ':at': deps.clock().toISOString() },
-            },
-          },
-          onConditionFail: () => new EntryMoved(),
-        };
-        await attempt(() => refund(deps, entry, ev, memo, { ...fields, decisionId: ev.decisionId }, [mark]), ev.chargeMicros);
-      }
+    for (const ev of await journalOfSource(deps.db, ruling.fingerprint)) {
+      if (!ev.billed || ev.at < from || ev.at > to || ev.refundedAt !== undefined) continue;
+      const key = keys.clearing(ev.adUnitId, ev.interval, ev.campaignId);
+      const entry = { ...key, campaignId: ev.campaignId, advertiserId: ev.advertiserId, publisherId: ev.publisherId } as ClearingEntry;
+      const mark = refundedMark(deps, { pk: ev.pk, sk: ev.sk });
+      await attempt(() => refund(deps, entry, ev, memo, { ...fields, decisionId: ev.decisionId }, [mark]), ev.chargeMicros);
     }
   }
   return result;

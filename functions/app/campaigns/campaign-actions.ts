@@ -2,6 +2,7 @@ import { activated, paused } from '../../core/campaigns/activation.js';
 import type { Campaign } from '../../core/campaigns/campaign.js';
 import type { StoreContext } from '../../store/context.js';
 import { campaignStore } from '../../store/campaigns.js';
+import { closeCampaign } from './close-campaign.js';
 
 /**
  * An advertiser starts, pauses or archives a campaign:
@@ -9,7 +10,7 @@ import { campaignStore } from '../../store/campaigns.js';
  * 2. decide (core): activate needs a status that may activate, an approved creative and a
  *    schedule that has not ended (409); pause needs a status that may pause (409);
  * 3. save it conditional on the version read — the first activation holds the budget (402
- *    without the funds); archiving releases what is left of it (store).
+ *    without the funds); archiving is close-campaign.ts.
  */
 export async function campaignAction(
   ctx: Pick<StoreContext, 'db' | 'clock' | 'ids'>,
@@ -17,9 +18,9 @@ export async function campaignAction(
   advertiserId: string,
   id: string,
 ): Promise<Campaign> {
+  if (action === 'archive') return closeCampaign(ctx, 'archive', advertiserId, id);
   const store = campaignStore(ctx);
-  if (action === 'archive') return store.archive(advertiserId, id);
-  const { campaign, version } = await store.load(advertiserId, id);
-  if (action === 'pause') return store.save(version, paused(campaign, ctx.clock()));
+  const { value: campaign, version } = await store.load(advertiserId, id);
+  if (action === 'pause') return store.save(campaign, version, paused(campaign, ctx.clock()));
   return store.saveActivated(campaign, version, activated(campaign, ctx.clock()));
 }

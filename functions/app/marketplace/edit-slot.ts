@@ -1,8 +1,9 @@
 import { assertNotBooked, maySeeSlot } from '../../core/marketplace/listing-rules.js';
-import { assertNotPast, localDate, validateSlotFields, type SlotFields } from '../../core/marketplace/slots.js';
+import { SlotPatch, assertNotPast, localDate, validateSlotFields } from '../../core/marketplace/slots.js';
 import { NotFoundError, ValidationError } from '../../core/shared/errors.js';
+import { parseInput } from '../../core/shared/inputs.js';
 import type { StoreContext } from '../../store/context.js';
-import { marketplaceStore, readSlot, type SlotPatch, type SlotRecord } from '../../store/marketplace.js';
+import { marketplaceStore, readSlot, type SlotRecord } from '../../store/marketplace.js';
 
 type Ctx = Pick<StoreContext, 'db' | 'clock' | 'ids' | 'config'>;
 
@@ -15,19 +16,21 @@ export async function marketSlot(ctx: Pick<StoreContext, 'db'>, tenantId: string
 
 /**
  * An owner edits a slot:
+ * 0. parse the patch with its schema, as http does (400);
  * 1. load it (404 unless theirs), with its version;
  * 2. refuse a new date before today in the market's time zone (400), as listing does; refuse a booked slot (409), apply the patch (a custom article without committed reads drops
  *    them) and check the fields (400);
  * 3. save it conditional on the version read, moving its date + position guard (409 when taken).
  */
-export async function updateSlot(ctx: Ctx, tenantId: string, slotId: string, patch: SlotPatch): Promise<SlotRecord> {
+export async function updateSlot(ctx: Ctx, tenantId: string, slotId: string, input: SlotPatch): Promise<SlotRecord> {
+  const patch = parseInput(SlotPatch, input, 'slot');
   const { slot, version } = await readSlot(ctx.db, slotId, tenantId);
   if (patch.publishDate !== undefined)
     assertNotPast('publishDate', patch.publishDate, localDate(ctx.clock(), ctx.config.MARKET_TIMEZONE), ctx.config.MARKET_TIMEZONE);
   assertNotBooked(slot, 'changed');
   const next: SlotRecord = { ...slot, ...patch, updatedAt: ctx.clock().toISOString() };
   if (patch.format === 'custom_article' && patch.committedReads === undefined) delete next.committedReads;
-  const issues = validateSlotFields(next as SlotFields);
+  const issues = validateSlotFields(next);
   if (issues.length > 0) throw new ValidationError('Invalid slot', issues);
   await marketplaceStore(ctx.db, ctx.clock, ctx.ids).saveSlot(slot, next, version);
   return next;

@@ -1,3 +1,4 @@
+import type { InviteAcceptance } from '../../core/people/inputs.js';
 import { hashPassword, hashSecret, newSecret, type Person } from '../../core/people/people.js';
 import { NotFoundError } from '../../core/shared/errors.js';
 import type { Tenant } from '../../core/tenants/tenants.js';
@@ -31,10 +32,7 @@ export async function createInvite(deps: Deps, tenantId: string, invitedBy: stri
  * The invited person accepts: the invite is used up (once, unexpired) and the person created
  * in one transaction, then signed in.
  */
-export async function acceptInvite(
-  deps: Deps,
-  input: { token: string; name: string; password: string },
-): Promise<{ person: Person; tenant: Tenant; session: StartedSession }> {
+export async function acceptInvite(deps: Deps, input: InviteAcceptance): Promise<{ person: Person; tenant: Tenant; session: StartedSession }> {
   const store = peopleStore(deps.db);
   const hash = hashSecret(input.token);
   const invite = await store.invite(hash);

@@ -1,3 +1,4 @@
+import type { PasswordResetCompletion } from '../../core/people/inputs.js';
 import { hashPassword, hashSecret, newSecret } from '../../core/people/people.js';
 import { NotFoundError } from '../../core/shared/errors.js';
 import type { Deps } from '../../deps.js';
@@ -24,7 +25,7 @@ export async function createPasswordReset(
 }
 
 /** Uses a reset link: a new password, and every session the person had ends. */
-export async function completePasswordReset(deps: Deps, input: { token: string; password: string }): Promise<void> {
+export async function completePasswordReset(deps: Deps, input: PasswordResetCompletion): Promise<void> {
   const store = peopleStore(deps.db);
   const hash = hashSecret(input.token);
   const reset = await store.reset(hash);

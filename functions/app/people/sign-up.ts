@@ -1,5 +1,6 @@
+import type { SignUp } from '../../core/people/inputs.js';
 import { hashPassword, type Person } from '../../core/people/people.js';
-import type { Role, Tenant } from '../../core/tenants/tenants.js';
+import type { Tenant } from '../../core/tenants/tenants.js';
 import type { Deps } from '../../deps.js';
 import { peopleStore, personView, type PersonRecord } from '../../store/people.js';
 import { tenantStore, type NewKey } from '../../store/tenants.js';
@@ -16,7 +17,7 @@ export interface SignedUp {
  * Signup, as POST /v1/signup always did: a tenant and its first API key. With a password (the
  * console's signup) the same transaction creates the owner person, who is then signed in.
  */
-export async function signUp(deps: Deps, input: { role: Role; name: string; email: string; password?: string }): Promise<SignedUp> {
+export async function signUp(deps: Deps, input: SignUp): Promise<SignedUp> {
   const { password, ...tenantInput } = input;
   if (password === undefined) return tenantStore(deps.db, deps.clock, deps.ids).create(tenantInput);
   const passwordHash = await hashPassword(password, deps.config.SCRYPT_COST);

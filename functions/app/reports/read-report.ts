@@ -1,9 +1,10 @@
 import type { Granularity, ReportDimension, ReportRow } from '../../core/serving/reports.js';
-import { hourKey } from '../../core/serving/reports.js';
+import { hourKey, mayReadReport } from '../../core/serving/reports.js';
+import { NotFoundError } from '../../core/shared/errors.js';
 import type { Deps } from '../../deps.js';
 import { entriesOfUnit } from '../../store/clearing.js';
 import { allAdUnitsOfAccount } from '../../store/marketplace.js';
-import { assertReportAccess, readReport } from '../../store/reports.js';
+import { readReport, reportOwner } from '../../store/reports.js';
 import { MS_PER_HOUR } from '../../core/shared/time.js';
 
 /**
@@ -31,7 +32,9 @@ export async function readDeliveryReport(
   who: { role: string; tenantId: string },
   q: ReportQuery,
 ): Promise<{ rows: ReportRow[]; totals: ReportRow; earnings?: Earnings }> {
-  await assertReportAccess(deps.db, who, q.dimension, q.id);
+  // Anything the caller may not read answers 404, like a missing object.
+  const owner = who.role === 'admin' ? undefined : await reportOwner(deps.db, q.dimension, q.id);
+  if (!mayReadReport(who, q.dimension, owner)) throw new NotFoundError(`${q.dimension} ${q.id} not found`);
   const report = await readReport(deps.db, q.dimension, q.id, hourKey(Date.parse(q.from)), hourKey(Date.parse(q.to)), q.granularity);
   if (q.dimension !== 'adUnit' && q.dimension !== 'account') return report;
   const units = q.dimension === 'adUnit' ? [q.id] : (await allAdUnitsOfAccount(deps.db, q.id)).map((u) => u.id);

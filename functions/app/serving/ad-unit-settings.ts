@@ -1,7 +1,8 @@
 import { floorChange } from '../../core/serving/floor.js';
 import { generateUnitKey } from '../../core/serving/unit-access.js';
 import type { Deps } from '../../deps.js';
-import { marketplaceStore, type AdUnitPatch, type AdUnitRecord } from '../../store/marketplace.js';
+import type { AdUnitPatch } from '../../core/marketplace/account.js';
+import { marketplaceStore, type AdUnitRecord } from '../../store/marketplace.js';
 import { MS_PER_HOUR } from '../../core/shared/time.js';
 
 /**

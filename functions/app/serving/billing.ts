@@ -5,9 +5,9 @@ import type { TrackingPayload, TrackingRef } from '../../core/serving/tracking.j
 import { localDate } from '../../core/serving/viewer.js';
 import { ConflictError } from '../../core/shared/errors.js';
 import type { Deps } from '../../deps.js';
-import { campaignStore } from '../../store/campaigns.js';
+import { markExhausted } from '../campaigns/mark-exhausted.js';
 import { capWindowAttribute, tidyViewer, type FrequencyCaps } from '../../store/frequency.js';
-import { recordUnbilled, writeEvent, type EventRules, type JournalEntry } from '../../store/journal.js';
+import { EventNotWritten, recordUnbilled, writeEvent, type EventRules, type JournalEntry } from '../../store/journal.js';
 import { coalesced } from './coalesce.js';
 import { budgetLeft, claimLease, closeLease, LeaseRefused, LeaseTaken, post, type Lease, type PostingTarget } from '../../store/leases.js';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_SECOND } from '../../core/shared/time.js';
@@ -57,6 +57,12 @@ export class Biller {
   private readonly claims = new Map<string, Promise<Outcome | 'ok'>>();
   /** Micros per second each campaign billed here over its last lease. */
   private readonly rates = new Map<string, number>();
+  /**
+   * Campaigns whose budget could not cover a charge while leases were still out, with that charge:
+   * once this instance's retired leases of them are closed, the next flush marks them exhausted if
+   * no lease is out anywhere and the budget still cannot cover it.
+   */
+  private readonly spent = new Map<string, number>();
 
   constructor(private readonly deps: Deps) {}
 
@@ -96,12 +102,12 @@ export class Biller {
     }
     let outcome: Outcome;
     try {
-      outcome = await writeEvent(this.deps.db, entry, this.rules(input, now), Date.now() + config.BILLING_DEADLINE_MS);
+      outcome = await writeEvent(this.deps.db, entry, this.rules(input, now));
     } catch (error) {
       if (lease) {
         lease.inflight -= 1;
-        // A cancelled transaction changed nothing; any other failure may have written the event.
-        if (error instanceof ConflictError) lease.used -= charge.chargeMicros;
+        // A failure before the journal put wrote no billed item; a failed put may have written it.
+        if (error instanceof EventNotWritten) lease.used -= charge.chargeMicros;
         else lease.dirty = true;
       }
       throw error;
@@ -132,6 +138,9 @@ export class Biller {
         }
         addTo(p.batch, charge);
       } else lease.used -= charge.chargeMicros;
+      // The last event in flight on a retired lease of a spent campaign: close it now, so the campaign is marked exhausted.
+      if (lease.inflight === 0 && this.spent.has(lease.campaignId) && this.retired.includes(lease))
+        await this.flush().catch((error: unknown) => this.deps.logger.warn('flush failed', { error }));
     }
     return outcome;
   }
@@ -191,6 +200,12 @@ export class Biller {
       }
     }
     this.retired = kept;
+    for (const [id, charge] of this.spent) {
+      if (this.leases.has(id) || kept.some((lease) => lease.campaignId === id)) continue;
+      this.spent.delete(id);
+      const left = await budgetLeft(this.deps, id);
+      if (left.remainingMicros < charge && left.leasedMicros === 0) await markExhausted(this.deps, id);
+    }
   }
 
   /** Posts a lease's batches of intervals that started by `until`, one after another (each bumps its flush count), until `by`. */
@@ -311,7 +326,12 @@ export class Biller {
       const left = await budgetLeft(this.deps, id, day);
       const daily = day === undefined ? Infinity : (left.dailyRemainingMicros ?? dailyMicros!);
       if (left.remainingMicros < charge) {
-        if (left.leasedMicros === 0) await campaignStore(this.deps).markExhausted(id);
+        if (left.leasedMicros === 0) await markExhausted(this.deps, id);
+        else {
+          // Leases are still out (this instance's retired ones may have events in flight): check again once they are closed.
+          this.spent.set(id, charge);
+          if (!this.retired.some((lease) => lease.campaignId === id && lease.inflight > 0)) await this.flush();
+        }
         return 'budget';
       }
       if (daily < charge) return 'daily_budget';

@@ -1,9 +1,8 @@
-import type { Category } from '../marketplace/catalog.js';
-import type { BidModel } from '../serving/auction.js';
-import type { FrequencyCap } from '../serving/frequency.js';
-import type { Schedule } from '../serving/pacing.js';
-import type { Targeting } from '../serving/targeting.js';
 import { ConflictError, ValidationError, type FieldIssue } from '../shared/errors.js';
+import type { CampaignFields, CampaignPatch, CreativeContent } from './inputs.js';
+
+// The input types come from their schemas (inputs.ts); this module, which the serve bundle loads, only names them.
+export type { CampaignFields, CampaignPatch, CreativeContent };
 
 /**
  * Programmatic campaigns and their creatives: the fields an advertiser sets, the status machine,
@@ -17,41 +16,6 @@ import { ConflictError, ValidationError, type FieldIssue } from '../shared/error
 
 export const CAMPAIGN_STATUSES = ['draft', 'active', 'paused', 'budget_exhausted', 'ended', 'archived'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
-
-export interface Bidding {
-  model: BidModel;
-  /** CPM: micros per thousand impressions; CPC: micros per click. */
-  bidMicros: number;
-}
-
-export interface CampaignBudget {
-  totalMicros: number;
-  dailyMicros?: number | null;
-}
-
-export interface CampaignSchedule extends Schedule {
-  end: string;
-}
-
-export interface CampaignFields {
-  name: string;
-  /** What is advertised: ad-unit owners can block categories. */
-  category: Category;
-  bidding: Bidding;
-  budget: CampaignBudget;
-  schedule: CampaignSchedule;
-  targeting: Targeting;
-  frequencyCap?: FrequencyCap | null;
-}
-
-/** What a decision returns of a creative; approved creatives are copied onto the campaign. */
-export interface CreativeContent {
-  title: string;
-  body: string;
-  imageUrl: string;
-  landingUrl: string;
-  callToAction: string;
-}
 
 export interface ServedCreative extends CreativeContent {
   id: string;
@@ -144,8 +108,9 @@ export function budgetProgress(campaign: Pick<Campaign, 'budget' | 'funded'>, he
 export const releasesOn = (action: CampaignAction, funded: boolean): boolean => funded && (action === 'end' || action === 'archive');
 
 /**
- * Cross-field rules the schemas cannot express: the schedule's order and zone, a daily budget
- * within the total, a CPM bid that pays at least one micro per impression.
+ * Rules the schemas (inputs.ts) leave to core, checked on a new campaign and on a patched one as
+ * a whole: the schedule ends after it starts in a zone the runtime knows, a daily budget is
+ * within the total, a CPM bid pays at least one micro per impression.
  */
 export function validateCampaign(fields: CampaignFields, impressionsPerMille: number): FieldIssue[] {
   const issues: FieldIssue[] = [];
@@ -172,8 +137,6 @@ function isTimeZone(zone: string): boolean {
     return false;
   }
 }
-
-export type CampaignPatch = Partial<Omit<CampaignFields, 'budget' | 'schedule'>> & { budget?: Partial<CampaignBudget>; schedule?: Partial<CampaignSchedule> };
 
 /**
  * Applies a patch. The total budget is what activation holds, so it only changes in draft; a

@@ -1,5 +1,5 @@
-import type { FieldIssue } from '../shared/errors.js';
-import { AGE_BANDS, AUDIENCE_SOURCES, GENDERS, INTERESTS, REGIONS, isOneOf, type AgeBand, type AudienceSource, type Gender, type Interest } from './catalog.js';
+import { z } from 'zod';
+import { AGE_BANDS, GENDERS, INTERESTS, REGIONS, type AudienceSource } from './catalog.js';
 
 /**
  * Share of readers per value of one dimension, as a fraction in [0, 1]. Shares sum to at most
@@ -8,15 +8,43 @@ import { AGE_BANDS, AUDIENCE_SOURCES, GENDERS, INTERESTS, REGIONS, isOneOf, type
  */
 export type ShareDistribution<K extends string> = Partial<Record<K, number>>;
 
-export interface AudienceProfile {
-  followers: number;
-  /** Average reads per post: the basis of every reach estimate. */
-  averageReads: number;
-  gender: ShareDistribution<Gender>;
-  ageBand: ShareDistribution<AgeBand>;
+/** Slack on "sums to at most 1": shares arrive as decimal fractions, and 0.1 + 0.2 is not 0.3 in binary floating point. */
+const SUM_TOLERANCE = 1e-9;
+
+/**
+ * Shares per value of one dimension: known keys only, each in [0, 1], summing to at most 1.
+ * An empty distribution says nothing a missing one would not, and DynamoDB streams an empty map
+ * in a form the stream decoder refused (issue 9 #17): at least one value.
+ */
+const distribution = (known: readonly string[]) =>
+  z
+    .record(z.string(), z.number())
+    .refine((shares) => Object.keys(shares).length > 0, 'must give the share of at least one value')
+    .superRefine((shares, ctx) => {
+      let sum = 0;
+      for (const [key, share] of Object.entries(shares)) {
+        if (!known.includes(key)) ctx.addIssue({ code: 'custom', path: [key], message: `unknown key "${key}"` });
+        else if (share < 0 || share > 1) ctx.addIssue({ code: 'custom', path: [key], message: `share must be a number between 0 and 1, got ${share}` });
+        else sum += share;
+      }
+      if (sum > 1 + SUM_TOLERANCE) ctx.addIssue({ code: 'custom', message: `shares must sum to at most 1, got ${formatSum(sum)}` });
+    })
+    .meta({ description: `Share of readers (0–1) per value, summing to at most 1; at least one value. Keys: ${known.join(', ')}` });
+
+/** The audience figures an owner reports (and an operator may verify). */
+export const AudienceInput = z.object({
+  followers: z.number().int().min(0),
+  averageReads: z.number().int().min(0).meta({ description: 'Average reads per post' }),
+  gender: distribution(GENDERS),
+  ageBand: distribution(AGE_BANDS),
   /** Keys are region codes such as `CN-SH` (see `REGIONS`). */
-  region: Record<string, number>;
-  interests: ShareDistribution<Interest>;
+  region: distribution(REGIONS),
+  interests: distribution(INTERESTS),
+});
+export type AudienceInput = z.output<typeof AudienceInput>;
+
+export interface AudienceProfile extends AudienceInput {
+  // averageReads above followers is accepted on purpose: a post can travel far beyond its followers through shares and search.
   source: AudienceSource;
   /** ISO 8601 UTC timestamp of the last change. */
   updatedAt: string;
@@ -24,86 +52,6 @@ export interface AudienceProfile {
 
 export const DISTRIBUTION_DIMENSIONS = ['gender', 'ageBand', 'region', 'interests'] as const;
 export type DistributionDimension = (typeof DISTRIBUTION_DIMENSIONS)[number];
-
-export interface AudienceValidationOptions {
-  /** Region codes accepted as keys of `region`. */
-  regions: readonly string[];
-  /**
-   * Slack on "sums to at most 1": shares arrive as decimal fractions, and 0.1 + 0.2 is not
-   * 0.3 in binary floating point.
-   */
-  sumTolerance: number;
-  /** Field path prefix, so the issues line up with the request body that carried the profile. */
-  pathPrefix: string;
-}
-
-export const DEFAULT_AUDIENCE_VALIDATION: AudienceValidationOptions = {
-  regions: REGIONS,
-  sumTolerance: 1e-9,
-  pathPrefix: 'audience',
-};
-
-const KNOWN_KEYS: Record<Exclude<DistributionDimension, 'region'>, readonly string[]> = {
-  gender: GENDERS,
-  ageBand: AGE_BANDS,
-  interests: INTERESTS,
-};
-
-/**
- * Checks an audience profile and returns every problem found (empty when valid). It takes
- * `unknown`-ish input on purpose: the http layer calls it from a zod `superRefine` where the
- * object may only be partly typed, and the store may call it on old items.
- */
-export function validateAudience(profile: AudienceProfile, options: Partial<AudienceValidationOptions> = {}): FieldIssue[] {
-  const opts = { ...DEFAULT_AUDIENCE_VALIDATION, ...options };
-  const at = (field: string): string => (opts.pathPrefix ? `${opts.pathPrefix}.${field}` : field);
-  const issues: FieldIssue[] = [];
-
-  for (const field of ['followers', 'averageReads'] as const) {
-    const value: unknown = profile[field];
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-      issues.push({ field: at(field), message: 'must be a non-negative integer' });
-    }
-  }
-  // averageReads above followers is accepted on purpose: a post can travel far beyond
-  // its followers through shares and search.
-
-  for (const dimension of DISTRIBUTION_DIMENSIONS) {
-    const known = dimension === 'region' ? opts.regions : KNOWN_KEYS[dimension];
-    issues.push(...validateDistribution(profile[dimension], known, at(dimension), opts.sumTolerance));
-  }
-
-  if (!isOneOf(AUDIENCE_SOURCES, profile.source)) {
-    issues.push({ field: at('source'), message: `must be one of ${AUDIENCE_SOURCES.join(', ')}` });
-  }
-  if (typeof profile.updatedAt !== 'string' || Number.isNaN(Date.parse(profile.updatedAt))) {
-    issues.push({ field: at('updatedAt'), message: 'must be an ISO 8601 timestamp' });
-  }
-  return issues;
-}
-
-function validateDistribution(distribution: unknown, known: readonly string[], path: string, sumTolerance: number): FieldIssue[] {
-  if (typeof distribution !== 'object' || distribution === null || Array.isArray(distribution)) {
-    return [{ field: path, message: 'must be an object mapping values to shares' }];
-  }
-  const issues: FieldIssue[] = [];
-  let sum = 0;
-  for (const [key, share] of Object.entries(distribution)) {
-    if (!known.includes(key)) {
-      issues.push({ field: `${path}.${key}`, message: `unknown key "${key}"` });
-      continue;
-    }
-    if (typeof share !== 'number' || !Number.isFinite(share) || share < 0 || share > 1) {
-      issues.push({ field: `${path}.${key}`, message: `share must be a number between 0 and 1, got ${String(share)}` });
-      continue;
-    }
-    sum += share;
-  }
-  if (sum > 1 + sumTolerance) {
-    issues.push({ field: path, message: `shares must sum to at most 1, got ${formatSum(sum)}` });
-  }
-  return issues;
-}
 
 function formatSum(sum: number): string {
   // Enough digits to show why it failed, without float noise like 1.0000000000000002.

@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import type { OfficialAccount } from './account.js';
 import type { AudienceProfile, DistributionDimension } from './audience.js';
-import type { AgeBand, Gender, Interest } from './catalog.js';
+import { AGE_BANDS, GENDERS, INTERESTS, REGIONS } from './catalog.js';
 import type { Slot } from './slots.js';
 
 /**
@@ -17,13 +18,18 @@ import type { Slot } from './slots.js';
  *   CPTR: it is scored with `cptrMicros: null` and left out of rankings and plans.
  */
 
-export interface Targeting {
-  gender?: readonly Gender[];
-  ageBands?: readonly AgeBand[];
-  /** Region codes such as `CN-SH`. */
-  regions?: readonly string[];
-  interests?: readonly Interest[];
-}
+/** Values of one dimension; an unknown one is named in the 400. */
+const values = <T extends string>(known: readonly [T, ...T[]]) =>
+  z.array(z.enum(known, { error: (issue) => `unknown value "${String(issue.input)}"` })).readonly();
+
+/** Whom a match aims at: values per dimension (region codes such as `CN-SH`); an absent or empty dimension is not targeted. */
+export const Targeting = z.object({
+  gender: values(GENDERS).optional(),
+  ageBands: values(AGE_BANDS).optional(),
+  regions: values(REGIONS).optional(),
+  interests: values(INTERESTS).optional(),
+});
+export type Targeting = z.output<typeof Targeting>;
 
 export const INDEPENDENCE_NOTE =
   'Targeted reach multiplies the shares of each targeted dimension, assuming the dimensions are ' +

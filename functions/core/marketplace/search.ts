@@ -1,9 +1,9 @@
-import type { FieldIssue } from '../shared/errors.js';
-import { isMicros } from '../shared/money.js';
-import { AGE_BANDS, CATEGORIES, GENDERS, INTERESTS, PLATFORMS, REGIONS, type Category, type Platform } from './catalog.js';
-import { INDEPENDENCE_NOTE, MATCHING_OPTIONS, compareRanked, scoreSlots, type Candidate, type RankedSlot, type Targeting } from './matching.js';
+import { z } from 'zod';
+import { microsInput } from '../shared/money.js';
+import { CATEGORIES, PLATFORMS } from './catalog.js';
+import { INDEPENDENCE_NOTE, MATCHING_OPTIONS, Targeting, compareRanked, scoreSlots, type Candidate, type RankedSlot } from './matching.js';
 import { buildPlan, type Plan, type PlanOptions } from './plan.js';
-import { daysBetween, isIsoDate, type IsoDate } from './slots.js';
+import { IsoDate, daysBetween, isIsoDate } from './slots.js';
 
 /**
  * The marketplace match: which open slots in a date range reach a targeting spec most cheaply,
@@ -14,16 +14,6 @@ import { daysBetween, isIsoDate, type IsoDate } from './slots.js';
  * 3. rank by cost per thousand targeted reads and cut to `limit`;
  * 4. with budgetMicros, build the plan over all eligible slots, not only the first `limit`.
  */
-
-export interface MatchQuery {
-  targeting: Targeting;
-  dateFrom: IsoDate;
-  dateTo: IsoDate;
-  budgetMicros?: number;
-  categories?: readonly Category[];
-  platforms?: readonly Platform[];
-  limit?: number;
-}
 
 export interface MatchLimits {
   defaultLimit: number;
@@ -54,43 +44,36 @@ export interface MatchResult {
   note: string;
 }
 
-/** Problems with a match query (empty when valid); pure, for use from a zod superRefine. */
-export function validateMatchQuery(query: MatchQuery, options: Partial<MatchLimits> = {}): FieldIssue[] {
-  const opts = { ...MATCH_LIMITS, ...options };
-  const issues: FieldIssue[] = [];
-  const lists: Array<[string, readonly unknown[] | undefined, readonly string[]]> = [
-    ['targeting.gender', query.targeting.gender, GENDERS],
-    ['targeting.ageBands', query.targeting.ageBands, AGE_BANDS],
-    ['targeting.regions', query.targeting.regions, REGIONS],
-    ['targeting.interests', query.targeting.interests, INTERESTS],
-    ['categories', query.categories, CATEGORIES],
-    ['platforms', query.platforms, PLATFORMS],
-  ];
-  for (const [field, values, known] of lists) {
-    values?.forEach((v, i) => {
-      if (typeof v !== 'string' || !known.includes(v)) {
-        issues.push({ field: `${field}.${i}`, message: `unknown value "${String(v)}"` });
-      }
-    });
-  }
-  const datesOk = isIsoDate(query.dateFrom) && isIsoDate(query.dateTo);
-  if (!isIsoDate(query.dateFrom)) issues.push({ field: 'dateFrom', message: 'must be a date YYYY-MM-DD' });
-  if (!isIsoDate(query.dateTo)) issues.push({ field: 'dateTo', message: 'must be a date YYYY-MM-DD' });
-  if (datesOk) {
-    const days = daysBetween(query.dateFrom, query.dateTo);
-    if (days < 0) issues.push({ field: 'dateTo', message: 'must not be before dateFrom' });
-    else if (days + 1 > opts.maxRangeDays) {
-      issues.push({ field: 'dateTo', message: `the range may cover at most ${opts.maxRangeDays} days` });
-    }
-  }
-  if (query.budgetMicros !== undefined && !isMicros(query.budgetMicros)) {
-    issues.push({ field: 'budgetMicros', message: 'must be a non-negative integer number of micros' });
-  }
-  if (query.limit !== undefined && (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > opts.maxLimit)) {
-    issues.push({ field: 'limit', message: `must be an integer from 1 to ${opts.maxLimit}` });
-  }
-  return issues;
-}
+const LIMIT = `must be an integer from 1 to ${MATCH_LIMITS.maxLimit}`;
+
+/** What an advertiser asks the matcher (`POST /v1/marketplace/match`). */
+export const MatchQuery = z
+  .object({
+    targeting: Targeting,
+    dateFrom: IsoDate,
+    dateTo: IsoDate,
+    budgetMicros: microsInput('The budget', 0).optional().meta({
+      description:
+        'With a budget, the answer carries the plan that reaches the most targeted readers for it, found within bounded work and time (`method: approximate` with its proven `bound` past them)',
+    }),
+    categories: z.array(z.enum(CATEGORIES)).optional(),
+    platforms: z.array(z.enum(PLATFORMS)).optional(),
+    limit: z.number().int(LIMIT).min(1, LIMIT).max(MATCH_LIMITS.maxLimit, LIMIT).optional(),
+  })
+  .superRefine(
+    ({ dateFrom, dateTo }, ctx) => {
+      const days = daysBetween(dateFrom, dateTo);
+      if (days < 0) ctx.addIssue({ code: 'custom', path: ['dateTo'], message: 'must not be before dateFrom' });
+      else if (days + 1 > MATCH_LIMITS.maxRangeDays)
+        ctx.addIssue({ code: 'custom', path: ['dateTo'], message: `the range may cover at most ${MATCH_LIMITS.maxRangeDays} days` });
+    },
+    // The range is checked whenever both dates are, whatever else is wrong, so one 400 lists everything.
+    {
+      when: ({ value }) =>
+        typeof value === 'object' && value !== null && 'dateFrom' in value && 'dateTo' in value && isIsoDate(value.dateFrom) && isIsoDate(value.dateTo),
+    },
+  );
+export type MatchQuery = z.output<typeof MatchQuery>;
 
 /** Filters, scores, ranks and (with a budget) plans. Assumes a query that passed validation. */
 export function matchSlots(candidates: readonly Candidate[], query: MatchQuery, options: MatchOptions): MatchResult {

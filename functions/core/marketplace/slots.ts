@@ -1,19 +1,27 @@
+import { z } from 'zod';
 import { ValidationError, type FieldIssue } from '../shared/errors.js';
-import { isMicros } from '../shared/money.js';
-import { SLOT_FORMATS, SLOT_POSITIONS, isOneOf, type SlotFormat, type SlotPosition, type SlotStatus } from './catalog.js';
+import { addIssues } from '../shared/inputs.js';
+import { microsInput } from '../shared/money.js';
+import { SLOT_FORMATS, SLOT_POSITIONS, type SlotStatus } from './catalog.js';
 import { MS_PER_DAY } from '../shared/time.js';
 
 /** A calendar date `YYYY-MM-DD`. Slots are dated in UTC so every region agrees on "the day". */
+export const IsoDate = z
+  .string()
+  .refine((v) => isIsoDate(v), 'must be a date YYYY-MM-DD')
+  .meta({ example: '2025-03-03', format: 'date' });
 export type IsoDate = string;
 
-/** What an owner sets when listing a sponsored-post slot. */
-export interface SlotFields {
-  position: SlotPosition;
-  format: SlotFormat;
-  /** Reads the owner commits to; required for `ad_card`, absent for `custom_article`. */
-  committedReads?: number;
-  priceMicros: number;
-}
+const slotShape = {
+  position: z.enum(SLOT_POSITIONS),
+  format: z.enum(SLOT_FORMATS),
+  committedReads: z.number().int().positive().optional().meta({ description: 'Reads the owner commits to; ad_card only' }),
+  priceMicros: microsInput('Price of the slot'),
+};
+
+/** What an owner sets when listing a sponsored-post slot; `committedReads` goes with `ad_card` only (validateSlotFields). */
+export const SlotFields = z.object(slotShape);
+export type SlotFields = z.output<typeof SlotFields>;
 
 export interface SlotDraft extends SlotFields {
   publishDate: IsoDate;
@@ -40,6 +48,41 @@ export interface RecurrenceRule extends SlotFields {
   /** Days of the week to create slots on: 0 = Sunday … 6 = Saturday (as `Date#getUTCDay`). */
   weekdays: readonly number[];
 }
+
+const WEEKDAY = 'must be an integer from 0 (Sunday) to 6 (Saturday)';
+
+/** What an owner sends to list slots (`POST /v1/accounts/{id}/slots`): one dated slot, or a weekday rule over a date range. */
+export const SlotListing = z
+  .object({
+    publishDate: IsoDate.optional().meta({ description: 'One slot on this date (today or later in the market’s time zone: 400 before)…' }),
+    from: IsoDate.optional().meta({ description: '…or a recurring rule: every listed weekday from `from` to `to`' }),
+    to: IsoDate.optional().meta({ description: `The rule spans at most ${RECURRENCE_LIMITS.maxRangeDays} days, from and to included` }),
+    weekdays: z
+      .array(z.number().int(WEEKDAY).min(0, WEEKDAY).max(6, WEEKDAY))
+      .min(1, 'must list at least one weekday')
+      .max(7)
+      .optional()
+      .meta({ description: '0 = Sunday … 6 = Saturday' }),
+    ...slotShape,
+  })
+  .superRefine((v, ctx) => {
+    const rule = v.from !== undefined || v.to !== undefined || v.weekdays !== undefined;
+    if ((v.publishDate === undefined) === !rule) {
+      ctx.addIssue({ code: 'custom', path: ['publishDate'], message: 'give either publishDate, or from, to and weekdays' });
+    }
+    if (rule && v.publishDate === undefined) {
+      for (const field of ['from', 'to'] as const)
+        if (v[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'must be a date YYYY-MM-DD' });
+      if (v.weekdays === undefined) ctx.addIssue({ code: 'custom', path: ['weekdays'], message: 'must list at least one weekday' });
+      if (isIsoDate(v.from) && isIsoDate(v.to)) addIssues(ctx, rangeIssues(v.from, v.to));
+    }
+    addIssues(ctx, validateSlotFields(v));
+  });
+export type SlotListing = z.output<typeof SlotListing>;
+
+/** An owner's change of a slot (`PATCH /v1/slots/{id}`); the changed slot is checked as a whole (validateSlotFields). */
+export const SlotPatch = z.object({ publishDate: IsoDate, ...slotShape, status: z.enum(['open', 'closed']) }).partial();
+export type SlotPatch = z.output<typeof SlotPatch>;
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAYS_PER_WEEK = 7;
@@ -108,54 +151,34 @@ export function datesInRange(from: IsoDate, to: IsoDate): IsoDate[] {
   return out;
 }
 
-/** Problems with the owner-set fields of a slot (empty when valid). */
+/** The rule across a slot's fields: `committedReads` goes with ad cards, and they need it (empty when valid). */
 export function validateSlotFields(fields: SlotFields, pathPrefix = ''): FieldIssue[] {
   const at = (f: string): string => (pathPrefix ? `${pathPrefix}.${f}` : f);
-  const issues: FieldIssue[] = [];
-  if (!isOneOf(SLOT_POSITIONS, fields.position)) {
-    issues.push({ field: at('position'), message: `must be one of ${SLOT_POSITIONS.join(', ')}` });
+  if (fields.format === 'ad_card' && fields.committedReads === undefined) {
+    return [{ field: at('committedReads'), message: 'an ad_card slot needs a positive integer committedReads' }];
   }
-  if (!isOneOf(SLOT_FORMATS, fields.format)) {
-    issues.push({ field: at('format'), message: `must be one of ${SLOT_FORMATS.join(', ')}` });
+  if (fields.format === 'custom_article' && fields.committedReads !== undefined) {
+    return [{ field: at('committedReads'), message: 'only ad_card slots carry committedReads' }];
   }
-  if (!isMicros(fields.priceMicros) || fields.priceMicros === 0) {
-    issues.push({ field: at('priceMicros'), message: 'must be a positive integer number of micros' });
-  }
-  if (fields.format === 'ad_card') {
-    const reads = fields.committedReads;
-    if (reads === undefined || !Number.isSafeInteger(reads) || reads <= 0) {
-      issues.push({ field: at('committedReads'), message: 'an ad_card slot needs a positive integer committedReads' });
-    }
-  } else if (fields.format === 'custom_article' && fields.committedReads !== undefined) {
-    issues.push({ field: at('committedReads'), message: 'only ad_card slots carry committedReads' });
-  }
-  return issues;
+  return [];
+}
+
+/** A rule's range: `to` not before `from`, spanning at most `limits.maxRangeDays` days. */
+function rangeIssues(from: IsoDate, to: IsoDate, limits: typeof RECURRENCE_LIMITS = RECURRENCE_LIMITS): FieldIssue[] {
+  const days = daysBetween(from, to);
+  if (days < 0) return [{ field: 'to', message: 'must not be before from' }];
+  if (days + 1 > limits.maxRangeDays) return [{ field: 'to', message: `the rule may span at most ${limits.maxRangeDays} days` }];
+  return [];
 }
 
 /**
- * Expands a recurring rule into one slot draft per matching weekday between `from` and `to`
- * (UTC dates, both included). Throws a ValidationError listing every problem, including a rule
- * spanning more than `limits.maxRangeDays` days, so nothing partial is ever listed.
+ * Expands a parsed recurring rule into one slot draft per matching weekday between `from` and
+ * `to` (UTC dates, both included). Its range is checked before any date is expanded (a
+ * ValidationError past `limits.maxRangeDays`), so nothing partial is ever listed.
  */
 export function expandRecurrence(rule: RecurrenceRule, limits: typeof RECURRENCE_LIMITS = RECURRENCE_LIMITS): SlotDraft[] {
   const { from, to, weekdays, ...fields } = rule;
-  const issues: FieldIssue[] = [];
-  if (!isIsoDate(from)) issues.push({ field: 'from', message: 'must be a date YYYY-MM-DD' });
-  if (!isIsoDate(to)) issues.push({ field: 'to', message: 'must be a date YYYY-MM-DD' });
-  if (issues.length === 0) {
-    const days = daysBetween(from, to);
-    if (days < 0) issues.push({ field: 'to', message: 'must not be before from' });
-    else if (days + 1 > limits.maxRangeDays) issues.push({ field: 'to', message: `the rule may span at most ${limits.maxRangeDays} days` });
-  }
-  if (weekdays.length === 0) {
-    issues.push({ field: 'weekdays', message: 'must list at least one weekday' });
-  }
-  weekdays.forEach((w, i) => {
-    if (!Number.isInteger(w) || w < 0 || w >= DAYS_PER_WEEK) {
-      issues.push({ field: `weekdays.${i}`, message: 'must be an integer from 0 (Sunday) to 6 (Saturday)' });
-    }
-  });
-  issues.push(...validateSlotFields(fields));
+  const issues = rangeIssues(from, to, limits);
   if (issues.length > 0) throw new ValidationError('Invalid recurrence rule', issues);
 
   const wanted = new Set(weekdays);

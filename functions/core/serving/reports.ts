@@ -14,6 +14,16 @@ export const REPORT_DIMENSIONS = ['campaign', 'adUnit', 'account', 'platform'] a
 export type ReportDimension = (typeof REPORT_DIMENSIONS)[number];
 export type Granularity = 'hour' | 'day';
 
+/**
+ * Who may read a report: an advertiser its own campaigns, a publisher its own ad units and
+ * accounts, the operator anything (`owner`: the tenant owning the object, if any).
+ */
+export function mayReadReport(who: { role: string; tenantId: string }, dimension: ReportDimension, owner: string | undefined): boolean {
+  if (who.role === 'admin') return true;
+  const allowed = dimension === 'campaign' ? who.role === 'advertiser' : who.role === 'publisher';
+  return allowed && owner === who.tenantId;
+}
+
 export const COUNTERS = ['requests', 'fills', 'impressions', 'clicks', 'invalid', 'spendMicros'] as const;
 export type CounterName = (typeof COUNTERS)[number];
 export type Counts = Record<CounterName, number>;

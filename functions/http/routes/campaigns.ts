@@ -4,12 +4,25 @@ import { withBudget } from '../../app/campaigns/with-budget.js';
 import { budgetProgress, type Campaign } from '../../core/campaigns/campaign.js';
 import { ValidationError } from '../../core/shared/errors.js';
 import { campaignAction } from '../../app/campaigns/campaign-actions.js';
+import { createCampaign } from '../../app/campaigns/create-campaign.js';
+import { addCreative as addCreativeTo, editCreative as editCreativeOf, reviewCreative } from '../../app/campaigns/creatives.js';
+import { topUpCampaign } from '../../app/campaigns/top-up-campaign.js';
+import { updateCampaign } from '../../app/campaigns/update-campaign.js';
 import { campaignStore } from '../../store/campaigns.js';
 import { caller } from '../auth.js';
-import { CampaignInputSchema, CampaignPatchSchema, CampaignSchema, CreativeInputSchema, CreativePatchSchema, CreativeSchema } from '../campaign-schemas.js';
+import { CreativeRejection } from '../../core/campaigns/inputs.js';
+import {
+  CampaignInputSchema,
+  CampaignPatchSchema,
+  CampaignSchema,
+  CampaignTopUpSchema,
+  CreativeInputSchema,
+  CreativePatchSchema,
+  CreativeSchema,
+} from '../campaign-schemas.js';
 import type { AppEnv } from '../env.js';
 import { page } from '../marketplace-schemas.js';
-import { access, errorResponses, Id, IdParam, jsonBody, jsonContent, microsInput, PageQuery, problemContent, router } from '../openapi.js';
+import { access, errorResponses, Id, IdParam, jsonBody, jsonContent, PageQuery, problemContent, router } from '../openapi.js';
 import { paged } from '../pagination.js';
 
 const tags = ['Campaigns'];
@@ -80,7 +93,7 @@ const topUp = createRoute({
   request: {
     params: IdParam('cmp'),
     headers: z.object({ 'idempotency-key': z.string().optional().openapi({ description: 'Required' }) }),
-    ...jsonBody(z.object({ amountMicros: microsInput('Added to the budget and held from the available balance') }).openapi('CampaignTopUp')),
+    ...jsonBody(CampaignTopUpSchema),
   },
   responses: {
     200: jsonContent(CampaignSchema, 'The campaign with its new budget'),
@@ -115,71 +128,51 @@ const editCreative = createRoute({
   responses: { 200: jsonContent(CreativeSchema, 'The creative, pending review'), ...errors, 409: errorResponses[409] },
 });
 
-const VERDICTS = {
-  approve: z.object({}).openapi('CreativeApprove'),
-  reject: z.object({ reason: z.string().trim().min(1).max(1000) }).openapi('CreativeReject'),
-};
-const reviewRoute = (verdict: keyof typeof VERDICTS) =>
+const reviewRoute = <B extends z.ZodObject>(verdict: 'approve' | 'reject', body: B) =>
   createRoute({
     method: 'post',
     path: `/v1/admin/creatives/{id}/${verdict}`,
     tags: ['Admin'],
     summary: verdict === 'approve' ? 'Approve a creative: its campaign can serve it' : 'Reject a creative, with the reason',
     ...access('admin'),
-    request: { params: IdParam('crv'), ...jsonBody(VERDICTS[verdict]) },
+    request: { params: IdParam('crv'), ...jsonBody(body) },
     responses: { 200: jsonContent(CreativeSchema, 'The creative'), ...errors, 409: errorResponses[409] },
   });
 
 /** One campaign with its spend and what is left. */
 const shown = async (c: Context<AppEnv>, campaign: Campaign) => (await withBudget(c.var.deps, [campaign]))[0]!;
 
-const advertiser = (c: Context<AppEnv>) => ({ store: campaignStore(c.var.deps), me: caller(c).tenantId });
-const reviewer = (c: Context<AppEnv>) => campaignStore(c.var.deps);
+const store = (c: Context<AppEnv>) => campaignStore(c.var.deps);
+const me = (c: Context<AppEnv>) => caller(c).tenantId;
 
 export const campaignRoutes = router()
-  .openapi(create, async (c) => {
-    const { store, me } = advertiser(c);
-    return c.json(await shown(c, await store.create(me, c.req.valid('json'))), 201);
-  })
+  .openapi(create, async (c) => c.json(await shown(c, await createCampaign(c.var.deps, me(c), c.req.valid('json'))), 201))
   .openapi(list, async (c) => {
-    const { store, me } = advertiser(c);
-    const out = await paged(c, c.req.valid('query'), (page) => store.list(me, page));
+    const out = await paged(c, c.req.valid('query'), (page) => store(c).list(me(c), page));
     return c.json({ ...out, items: await withBudget(c.var.deps, out.items) }, 200);
   })
-  .openapi(get, async (c) => {
-    const { store, me } = advertiser(c);
-    return c.json(await shown(c, await store.get(me, c.req.valid('param').id)), 200);
-  })
-  .openapi(update, async (c) => {
-    const { store, me } = advertiser(c);
-    return c.json(await shown(c, await store.update(me, c.req.valid('param').id, c.req.valid('json'))), 200);
-  })
+  .openapi(get, async (c) => c.json(await shown(c, await store(c).get(me(c), c.req.valid('param').id)), 200))
+  .openapi(update, async (c) => c.json(await shown(c, await updateCampaign(c.var.deps, me(c), c.req.valid('param').id, c.req.valid('json'))), 200))
   .openapi(topUp, async (c) => {
-    const { store, me } = advertiser(c);
     if (!c.req.valid('header')['idempotency-key'])
       throw new ValidationError('A top-up needs an Idempotency-Key', [
         { field: 'Idempotency-Key', message: 'is required: a retry with the same key tops up once' },
       ]);
-    const { campaign, held } = await store.topUp(me, c.req.valid('param').id, c.req.valid('json').amountMicros);
+    const { campaign, held } = await topUpCampaign(c.var.deps, me(c), c.req.valid('param').id, c.req.valid('json').amountMicros);
     return c.json({ ...campaign, ...budgetProgress(campaign, held) }, 200);
   })
-  .openapi(addCreative, async (c) => {
-    const { store, me } = advertiser(c);
-    return c.json(await store.addCreative(me, c.req.valid('param').id, c.req.valid('json')), 201);
-  })
-  .openapi(listCreatives, async (c) => {
-    const { store, me } = advertiser(c);
-    return c.json({ items: await store.listCreatives(me, c.req.valid('param').id) }, 200);
-  })
+  .openapi(addCreative, async (c) => c.json(await addCreativeTo(c.var.deps, me(c), c.req.valid('param').id, c.req.valid('json')), 201))
+  .openapi(listCreatives, async (c) => c.json({ items: await store(c).listCreatives(me(c), c.req.valid('param').id) }, 200))
   .openapi(editCreative, async (c) => {
-    const { store, me } = advertiser(c);
     const { id, creativeId } = c.req.valid('param');
-    return c.json(await store.updateCreative(me, id, creativeId, c.req.valid('json')), 200);
+    return c.json(await editCreativeOf(c.var.deps, me(c), id, creativeId, c.req.valid('json')), 200);
   })
-  .openapi(reviewRoute('approve'), async (c) => c.json(await reviewer(c).reviewCreative(c.req.valid('param').id, { status: 'approved' }), 200))
-  .openapi(reviewRoute('reject'), async (c) => {
-    const { reason } = c.req.valid('json') as { reason: string };
-    return c.json(await reviewer(c).reviewCreative(c.req.valid('param').id, { status: 'rejected', reason }), 200);
+  .openapi(reviewRoute('approve', z.object({}).openapi('CreativeApprove')), async (c) =>
+    c.json(await reviewCreative(c.var.deps, c.req.valid('param').id, { status: 'approved' }), 200),
+  )
+  .openapi(reviewRoute('reject', CreativeRejection.openapi('CreativeReject')), async (c) => {
+    const { reason } = c.req.valid('json');
+    return c.json(await reviewCreative(c.var.deps, c.req.valid('param').id, { status: 'rejected', reason }), 200);
   });
 
 for (const action of Object.keys(ACTIONS) as (keyof typeof ACTIONS)[]) {

@@ -1,17 +1,17 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { ACCOUNT_SORTS, SLOT_IDS_SHOWN, searchAccounts, type MarketAccount } from '../../core/marketplace/browse.js';
-import { AGE_BANDS, CATEGORIES, GENDERS, INTERESTS, PLATFORMS, REGIONS } from '../../core/marketplace/catalog.js';
+import { CATEGORIES, INTERESTS, PLATFORMS, REGIONS } from '../../core/marketplace/catalog.js';
 import type { RankedSlot } from '../../core/marketplace/matching.js';
-import { validateMatchQuery } from '../../core/marketplace/search.js';
+import { MatchQuery } from '../../core/marketplace/search.js';
 import { matchSlots } from '../../app/marketplace/match-slots.js';
-import { localDate } from '../../core/marketplace/slots.js';
+import { IsoDate, localDate } from '../../core/marketplace/slots.js';
 import { marketSnapshot } from '../../store/market-snapshot.js';
 import type { AppEnv } from '../env.js';
-import { AccountSchema, AudienceSchema, IsoDateSchema, SlotSchema, addIssues, page } from '../marketplace-schemas.js';
+import { AccountSchema, AudienceSchema, SlotSchema, page } from '../marketplace-schemas.js';
 import { getAccount, marketplaceStore } from '../../store/marketplace.js';
 import { marketSlotView } from './slots.js';
-import { PageQuery, access, errorResponses, IdParam, jsonBody, jsonContent, microsInput, microsQuery, router } from '../openapi.js';
+import { PageQuery, access, errorResponses, IdParam, jsonBody, jsonContent, microsQuery, router } from '../openapi.js';
 import { paged } from '../pagination.js';
 
 const tags = ['Marketplace'];
@@ -29,8 +29,8 @@ const SearchQuery = PageQuery.extend({
   verifiedOnly: z.stringbool().optional().openapi({ description: 'Only accounts whose audience an operator verified' }),
   minPriceMicros: microsQuery.optional(),
   maxPriceMicros: microsQuery.optional(),
-  availableFrom: IsoDateSchema.optional().openapi({ description: 'Only accounts with an open slot (in the price range) on or after this date…' }),
-  availableTo: IsoDateSchema.optional().openapi({ description: '…and on or before this one' }),
+  availableFrom: IsoDate.optional().openapi({ description: 'Only accounts with an open slot (in the price range) on or after this date…' }),
+  availableTo: IsoDate.optional().openapi({ description: '…and on or before this one' }),
   sort: z.enum(ACCOUNT_SORTS).default('followers'),
   order: z.enum(['asc', 'desc']).optional().openapi({ description: 'Default: desc for followers and averageReads, asc for price' }),
 });
@@ -55,7 +55,7 @@ const search = createRoute({
             openSlots: z.object({
               count: z.number().int(),
               fromPriceMicros: z.number().int().nullable(),
-              nextDate: IsoDateSchema.nullable(),
+              nextDate: IsoDate.nullable(),
               slotIds: z.array(z.string()).openapi({ description: `The first ${SLOT_IDS_SHOWN} fitting open slots, by date` }),
             }),
           }),
@@ -89,30 +89,11 @@ const accountSlots = createRoute({
   tags,
   summary: 'An account’s open slots by date (with their ids and prices), optionally between two dates',
   ...access(),
-  request: { params: IdParam('acct'), query: PageQuery.extend({ from: IsoDateSchema.optional(), to: IsoDateSchema.optional() }) },
+  request: { params: IdParam('acct'), query: PageQuery.extend({ from: IsoDate.optional(), to: IsoDate.optional() }) },
   responses: { 200: jsonContent(page(SlotSchema), 'A page of open slots'), ...errors, 404: errorResponses[404] },
 });
 
-const MatchBody = z
-  .object({
-    targeting: z.object({
-      gender: z.array(z.enum(GENDERS)).optional(),
-      ageBands: z.array(z.enum(AGE_BANDS)).optional(),
-      regions: z.array(z.enum(REGIONS)).optional(),
-      interests: z.array(z.enum(INTERESTS)).optional(),
-    }),
-    dateFrom: IsoDateSchema,
-    dateTo: IsoDateSchema,
-    budgetMicros: microsInput('The budget', 0).optional().openapi({
-      description:
-        'With a budget, the answer carries the plan that reaches the most targeted readers for it, found within bounded work and time (`method: approximate` with its proven `bound` past them)',
-    }),
-    categories: z.array(z.enum(CATEGORIES)).optional(),
-    platforms: z.array(z.enum(PLATFORMS)).optional(),
-    limit: z.number().int().optional(),
-  })
-  .superRefine((q, ctx) => addIssues(ctx, validateMatchQuery(q)))
-  .openapi('MatchQuery');
+const MatchBody = MatchQuery.openapi('MatchQuery');
 
 const MatchedSlotSchema = z
   .object({

@@ -1,5 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { PAYOUT_STATUSES, payoutStore } from '../../store/payouts.js';
+import { requestPayout as request, settlePayout } from '../../app/money/payouts.js';
+import { PAYOUT_STATUSES } from '../../core/ledger/payouts.js';
+import { payoutStore } from '../../store/payouts.js';
 import { caller } from '../auth.js';
 import type { AppEnv } from '../env.js';
 import type { Context } from 'hono';
@@ -90,7 +92,7 @@ const failed = settleRoute('failed', 'Mark a requested payout failed: the money 
 const payouts = (c: Context<AppEnv>) => payoutStore(c.var.deps);
 
 export const payoutRoutes = router()
-  .openapi(requestPayout, async (c) => c.json(await payouts(c).request(caller(c).tenantId, c.req.valid('json').amountMicros), 201))
+  .openapi(requestPayout, async (c) => c.json(await request(c.var.deps, caller(c).tenantId, c.req.valid('json').amountMicros), 201))
   .openapi(listPayouts, async (c) => c.json(await paged(c, c.req.valid('query'), (page) => payouts(c).listForPublisher(caller(c).tenantId, page)), 200))
   .openapi(getPayout, async (c) => {
     const { tenantId, role } = caller(c);
@@ -100,8 +102,8 @@ export const payoutRoutes = router()
     return c.json(await paged(c, c.req.valid('query'), ({ status, ...page }) => payouts(c).listByStatus(status, page)), 200);
   })
   .openapi(paid, async (c) => {
-    return c.json(await payouts(c).settle(c.req.valid('param').id, 'paid'), 200);
+    return c.json(await settlePayout(c.var.deps, c.req.valid('param').id, 'paid'), 200);
   })
   .openapi(failed, async (c) => {
-    return c.json(await payouts(c).settle(c.req.valid('param').id, 'failed'), 200);
+    return c.json(await settlePayout(c.var.deps, c.req.valid('param').id, 'failed'), 200);
   });

@@ -5,21 +5,15 @@ import { completePasswordReset, createPasswordReset } from '../../app/people/pas
 import { listPeople, removePerson } from '../../app/people/people.js';
 import { endSession } from '../../app/people/sessions.js';
 import { signIn } from '../../app/people/sign-in.js';
-import { PASSWORD_MAX } from '../../core/people/people.js';
+import { Invite, InviteAcceptance, PasswordResetCompletion, SignIn } from '../../core/people/inputs.js';
 import { ForbiddenError } from '../../core/shared/errors.js';
 import { caller, manager, SESSION_COOKIE, setSessionCookie } from '../auth.js';
 import { clientAddress } from '../client-address.js';
 import { carriesSecret } from '../idempotency.js';
 import { access, errorResponses, Id, IdParam, jsonBody, jsonContent, problemContent, router, sessionSecurity } from '../openapi.js';
-import { PasswordSchema, PersonSchema, TenantSchema } from '../people-schemas.js';
+import { PersonSchema, TenantSchema } from '../people-schemas.js';
 
 const tags = ['People'];
-
-const EmailSchema = z
-  .email()
-  .max(320)
-  .transform((e) => e.toLowerCase());
-const TokenSchema = z.string().min(1).max(200);
 
 const SignedInSchema = z.object({ tenant: TenantSchema, person: PersonSchema }).openapi('SignedIn');
 const rateLimited = problemContent('Too many sign-in attempts for this account or from this address; `Retry-After` says when to try again');
@@ -33,7 +27,7 @@ const signInRoute = createRoute({
   path: '/v1/sessions',
   tags,
   summary: 'Sign in with email and password: sets the session cookie',
-  request: jsonBody(z.object({ email: EmailSchema, password: z.string().min(1).max(PASSWORD_MAX) }).openapi('SignIn')),
+  request: jsonBody(SignIn.openapi('SignIn')),
   responses: {
     201: {
       ...jsonContent(SignedInSchema, 'Signed in'),
@@ -90,7 +84,7 @@ const inviteRoute = createRoute({
   tags,
   summary: 'Invite someone as a member (owner only): returns the invite link once; no mail is sent',
   ...access(),
-  request: jsonBody(z.object({ email: EmailSchema }).openapi('InviteInput')),
+  request: jsonBody(Invite.openapi('InviteInput')),
   responses: {
     201: jsonContent(
       z
@@ -116,7 +110,7 @@ const acceptRoute = createRoute({
   path: '/v1/invites/accept',
   tags,
   summary: 'Accept an invite with a name and password: creates the person and signs them in',
-  request: jsonBody(z.object({ token: TokenSchema, name: z.string().trim().min(1).max(200), password: PasswordSchema }).openapi('InviteAccept')),
+  request: jsonBody(InviteAcceptance.openapi('InviteAccept')),
   responses: {
     201: jsonContent(SignedInSchema, 'Joined and signed in'),
     400: errorResponses[400],
@@ -152,7 +146,7 @@ const completeResetRoute = createRoute({
   path: '/v1/password-resets/complete',
   tags,
   summary: 'Set a new password with a reset link: every session of the person ends',
-  request: jsonBody(z.object({ token: TokenSchema, password: PasswordSchema }).openapi('PasswordResetComplete')),
+  request: jsonBody(PasswordResetCompletion.openapi('PasswordResetComplete')),
   responses: {
     204: { description: 'Password changed; sign in with it' },
     400: errorResponses[400],

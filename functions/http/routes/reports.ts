@@ -3,7 +3,7 @@ import { readDeliveryReport } from '../../app/reports/read-report.js';
 import { toCsv } from '../../core/serving/reports.js';
 import { caller } from '../auth.js';
 import { ReportQuerySchema, ReportSchema } from '../campaign-schemas.js';
-import { access, errorResponses, jsonContent, router } from '../openapi.js';
+import { access, errorResponses, router } from '../openapi.js';
 
 const report = createRoute({
   method: 'get',

@@ -6,7 +6,8 @@ import { viewerFromHeaders } from '../../core/serving/user-agent.js';
 import type { ViewerInput } from '../../core/serving/viewer.js';
 import { authenticate, caller } from '../auth.js';
 import type { AppEnv } from '../env.js';
-import { fieldIssues, validationProblem } from '../problem.js';
+import { fieldIssues } from '../../core/shared/inputs.js';
+import { validationProblem } from '../problem.js';
 import { DecisionQuerySchema, DecisionRequestSchema, PlacementsRequestSchema } from '../serve-schemas.js';
 import { pageOrigin, requestSource } from '../source.js';
 

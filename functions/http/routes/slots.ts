@@ -1,11 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { SLOT_STATUSES } from '../../core/marketplace/catalog.js';
+import { IsoDate } from '../../core/marketplace/slots.js';
 import { createSlots } from '../../app/marketplace/create-slots.js';
 import { deleteSlot, marketSlot, updateSlot } from '../../app/marketplace/edit-slot.js';
 import type { SlotRecord } from '../../store/marketplace.js';
 import { access, errorResponses, IdParam, jsonBody, jsonContent, PageQuery, router } from '../openapi.js';
 import { paged } from '../pagination.js';
-import { IsoDateSchema, SlotCreateSchema, SlotPatchSchema, SlotSchema, page } from '../marketplace-schemas.js';
+import { SlotCreateSchema, SlotPatchSchema, SlotSchema, page } from '../marketplace-schemas.js';
 import { caller } from '../auth.js';
 import { publisherStore } from './accounts.js';
 
@@ -30,7 +31,7 @@ const list = createRoute({
   ...access('publisher'),
   request: {
     params: IdParam('acct'),
-    query: PageQuery.extend({ from: IsoDateSchema.optional(), to: IsoDateSchema.optional(), status: z.enum(SLOT_STATUSES).optional() }),
+    query: PageQuery.extend({ from: IsoDate.optional(), to: IsoDate.optional(), status: z.enum(SLOT_STATUSES).optional() }),
   },
   responses: { 200: jsonContent(page(SlotSchema), 'A page of slots'), ...ownerErrors },
 });

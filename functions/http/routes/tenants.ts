@@ -2,14 +2,14 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { revokeApiKey } from '../../app/tenants/api-keys.js';
 import type { AppEnv } from '../env.js';
-import { signupRoles } from '../../core/tenants/tenants.js';
 import { tenantStore } from '../../store/tenants.js';
 import { signUp } from '../../app/people/sign-up.js';
 import { signedInPerson } from '../../app/people/people.js';
 import { caller, manager, setSessionCookie } from '../auth.js';
 import { carriesSecret } from '../idempotency.js';
 import { access, errorResponses, IdParam, jsonBody, jsonContent, problemContent, router } from '../openapi.js';
-import { PasswordSchema, PersonSchema, TenantSchema } from '../people-schemas.js';
+import { PersonSchema, TenantSchema } from '../people-schemas.js';
+import { SignUp } from '../../core/people/inputs.js';
 
 const ownerOnly = problemContent('Members may not manage API keys');
 
@@ -19,16 +19,7 @@ const ApiKeySchema = z
 
 const NewApiKeySchema = ApiKeySchema.extend({ key: z.string().openapi({ description: 'The secret key. Shown once; store it now.' }) }).openapi('NewApiKey');
 
-const SignupSchema = z
-  .object({
-    role: z.enum(signupRoles),
-    name: z.string().trim().min(1).max(200),
-    email: z.email().max(320),
-    password: PasswordSchema.optional().openapi({
-      description: 'The console’s signup: also creates the owner person with this password and signs them in (session cookie)',
-    }),
-  })
-  .openapi('Signup');
+const SignupSchema = SignUp.openapi('Signup');
 
 const signup = createRoute({
   method: 'post',

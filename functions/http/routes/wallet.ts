@@ -25,6 +25,7 @@ const WalletSchema = z
       z.object({ availableMicros: micros('Spendable'), heldMicros: micros('Held in escrow for open orders') }).openapi('AdvertiserBalances'),
       z
         .object({
+          pendingMicros: micros('Programmatic earnings in their clearing period (open to invalid-traffic rulings); withdrawable once cleared'),
           earnedMicros: micros('Earned, not yet withdrawn'),
           pendingPayoutMicros: micros('Requested payouts not yet paid'),
           paidMicros: micros('Paid out'),
@@ -121,7 +122,7 @@ const createDeposit = createRoute({
 export const walletRoutes = router()
   .openapi(wallet, async (c) => {
     const { tenantId, role } = caller(c);
-    return c.json({ currency: c.var.deps.config.CURRENCY, balances: await walletBalances(c.var.deps.db, role, tenantId) } as z.infer<typeof WalletSchema>, 200);
+    return c.json({ currency: c.var.deps.config.CURRENCY, balances: await walletBalances(c.var.deps.db, role, tenantId) }, 200);
   })
   .openapi(ledger, async (c) => {
     const { tenantId, role } = caller(c);

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { WEBHOOK_EVENTS } from '../../core/webhooks/webhooks.js';
+import { createWebhook } from '../../app/webhooks/create-webhook.js';
 import { webhookStore } from '../../store/webhooks.js';
 import { caller } from '../auth.js';
 import { carriesSecret } from '../idempotency.js';
@@ -112,7 +113,7 @@ const webhooks = (c: Context<AppEnv>) => webhookStore(c.var.deps);
 
 export const webhookRoutes = router()
   .openapi(create, async (c) => {
-    const { webhook, secret } = await webhooks(c).create(owner(c), c.req.valid('json'));
+    const { webhook, secret } = await createWebhook(c.var.deps, owner(c), c.req.valid('json'));
     carriesSecret(c, webhook.id);
     return c.json({ ...webhook, secret }, 201);
   })

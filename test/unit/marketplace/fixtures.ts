@@ -1,6 +1,9 @@
+import type { z } from 'zod';
 import type { OfficialAccount } from '../../../functions/core/marketplace/account.js';
 import type { AudienceProfile } from '../../../functions/core/marketplace/audience.js';
 import type { Slot } from '../../../functions/core/marketplace/slots.js';
+import type { FieldIssue } from '../../../functions/core/shared/errors.js';
+import { fieldIssues } from '../../../functions/core/shared/inputs.js';
 
 export const CNY = 1_000_000;
 
@@ -44,4 +47,9 @@ export function aSlot(overrides: Partial<Slot> = {}): Slot {
     status: 'open',
     ...overrides,
   };
+}
+
+/** What a schema says of a value, as the 400 lists it: `[]` when it parses. */
+export function issuesOf(schema: z.ZodType, value: unknown): FieldIssue[] {
+  return fieldIssues(schema.safeParse(value).error?.issues ?? []);
 }

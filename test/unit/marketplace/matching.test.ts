@@ -11,7 +11,7 @@ const b = anAccount({
 });
 // C: no readers in the targeted regions.
 const c = anAccount({ id: 'acct_c', audience: anAudience({ region: { 'CN-GD': 0.9 } }) });
-const targeting = { gender: ['female'] as const, regions: ['CN-SH', 'CN-BJ'] };
+const targeting = { gender: ['female'], regions: ['CN-SH', 'CN-BJ'] } as const;
 
 describe('matchShare', () => {
   it('does multiply the summed shares of each targeted dimension', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { validateAudience } from '../../../functions/core/marketplace/audience.js';
+import { AudienceInput } from '../../../functions/core/marketplace/audience.js';
 import { SEED_OPTIONS, generateMarketplace } from '../../../scripts/seed-data.js';
 import { validateSlotFields } from '../../../functions/core/marketplace/slots.js';
+import { issuesOf } from './fixtures.js';
 
 const input = { accounts: 60, days: 30, startDate: '2025-03-01', seed: 7 };
 
@@ -15,7 +16,7 @@ describe('generateMarketplace', () => {
 
   it('does produce audiences that pass validation', () => {
     expect(market.accounts).toHaveLength(60);
-    for (const account of market.accounts) expect(validateAudience(account.audience)).toEqual([]);
+    for (const account of market.accounts) expect(issuesOf(AudienceInput, account.audience)).toEqual([]);
   });
 
   it('does keep followers and reads in realistic ranges', () => {

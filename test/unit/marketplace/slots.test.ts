@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../functions/core/shared/errors.js';
-import { addDays, datesInRange, expandRecurrence, isIsoDate, validateSlotFields, weekdayOf } from '../../../functions/core/marketplace/slots.js';
-import { CNY } from './fixtures.js';
+import { SlotListing, addDays, datesInRange, expandRecurrence, isIsoDate, validateSlotFields, weekdayOf } from '../../../functions/core/marketplace/slots.js';
+import { CNY, issuesOf as schemaIssues } from './fixtures.js';
 
 const fields = { position: 'headline', format: 'ad_card', committedReads: 5_000, priceMicros: 800 * CNY } as const;
 
@@ -51,16 +51,25 @@ describe('expandRecurrence', () => {
       { field: 'to', message: 'the rule may span at most 366 days' },
     ]);
   });
+});
 
+describe('SlotListing', () => {
   it('does list every problem with a bad rule', () => {
-    const issues = issuesOf(() =>
-      expandRecurrence({ from: '2025-03-10', to: '2025-03-01', weekdays: [7], position: 'headline', format: 'ad_card', priceMicros: 0 }),
-    );
+    const issues = schemaIssues(SlotListing, { from: '2025-03-10', to: '2025-03-01', weekdays: [7], position: 'headline', format: 'ad_card', priceMicros: 0 });
     expect(issues).toEqual([
-      { field: 'to', message: 'must not be before from' },
       { field: 'weekdays.0', message: 'must be an integer from 0 (Sunday) to 6 (Saturday)' },
-      { field: 'priceMicros', message: 'must be a positive integer number of micros' },
+      { field: 'priceMicros', message: 'Too small: expected number to be >=1' },
+      { field: 'to', message: 'must not be before from' },
       { field: 'committedReads', message: 'an ad_card slot needs a positive integer committedReads' },
+    ]);
+  });
+
+  it('does refuse a rule over more days than the cap, and one with no weekday', () => {
+    expect(schemaIssues(SlotListing, { from: '2025-01-01', to: '2026-01-02', weekdays: [1], ...fields })).toEqual([
+      { field: 'to', message: 'the rule may span at most 366 days' },
+    ]);
+    expect(schemaIssues(SlotListing, { from: '2025-01-01', to: '2025-01-02', weekdays: [], ...fields })).toEqual([
+      { field: 'weekdays', message: 'must list at least one weekday' },
     ]);
   });
 });
