@@ -25,6 +25,7 @@ const WalletSchema = z
       z.object({ availableMicros: micros('Spendable'), heldMicros: micros('Held in escrow for open orders') }).openapi('AdvertiserBalances'),
       z
         .object({
+          pendingMicros: micros('Programmatic earnings still in the clearing period (open to invalid-traffic rulings)'),
           earnedMicros: micros('Earned, not yet withdrawn'),
           pendingPayoutMicros: micros('Requested payouts not yet paid'),
           paidMicros: micros('Paid out'),
