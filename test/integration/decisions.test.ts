@@ -8,6 +8,7 @@ import { keys } from '../../functions/store/keys.js';
 import { LIFETIME } from '../../functions/store/reports.js';
 import { serveEngine } from '../../functions/app/serving/serve-engine.js';
 import {
+  adOf,
   aUnit as unitOf,
   anActiveCampaign,
   asBrowser,
@@ -17,7 +18,6 @@ import {
   track,
   urlPath,
   type Market,
-  adOf,
   type OneUnitRequest as OneUnit,
 } from '../support/campaigns.js';
 import { countReads } from '../support/counting-db.js';

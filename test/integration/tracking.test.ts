@@ -6,6 +6,7 @@ import type { createApp } from '../../functions/http/app.js';
 import type { createServeApp } from '../../functions/http/serve-app.js';
 import { serveEngine } from '../../functions/app/serving/serve-engine.js';
 import {
+  adOf,
   aUnit as unitOf,
   anActiveCampaign,
   onUnit,
@@ -17,7 +18,6 @@ import {
   track,
   urlPath,
   type Market,
-  adOf,
 } from '../support/campaigns.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
 import { call, having } from '../support/http.js';
