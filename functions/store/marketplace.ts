@@ -12,7 +12,7 @@ import { feedKeys } from './change-feed.js';
 import { batchGetItems } from './batch-get.js';
 import type { Db } from './client.js';
 import { changedMeanwhile, createOp, removeOp, replaceOp, strip, type Item, type Stored, type TxOp } from './entity.js';
-import { getItem, getOwned, queryPage } from './items.js';
+import { getItem, getOwned, queryAll, queryPage } from './items.js';
 import { keys } from './keys.js';
 import type { Page } from './pagination.js';
 import { MAX_TRANSACTION_WRITES, transact } from './transact.js';
@@ -141,6 +141,20 @@ export async function adUnitsOfAccount(db: Db, accountId: string, page: { limit:
   return { ...out, items: out.items.map((i) => strip<AdUnitRecord>(i)) };
 }
 
+/** Every ad unit of an account, all pages, with its version. */
+function storedUnitsOfAccount(db: Db, accountId: string): Promise<Stored<AdUnitRecord>[]> {
+  return queryAll<Stored<AdUnitRecord>>(db, {
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.accountAdUnits(accountId) },
+  });
+}
+
+/** Every ad unit of an account, all pages (the account report's earnings, the rejection refund). */
+export async function allAdUnitsOfAccount(db: Db, accountId: string): Promise<AdUnitRecord[]> {
+  return (await storedUnitsOfAccount(db, accountId)).map((i) => strip<AdUnitRecord>(i));
+}
+
 /** A slot with the version read (404 when missing, deleted, or another tenant's when `tenantId` is given). */
 export async function readSlot(db: Db, slotId: string, tenantId?: string): Promise<{ slot: SlotRecord; version: number }> {
   const item = await getOwned<SlotRecord & Record<string, unknown>>(db, keys.slot(slotId), 'Slot', slotId, tenantId, 'ownerTenantId', { consistent: true });
@@ -229,25 +243,17 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
     return getOwned<AdUnitRecord & Record<string, unknown>>(db, keys.adUnit(id), 'Ad unit', id, tenantId, 'ownerTenantId', { consistent: true });
   }
 
-  /** Ad units of an account whose copy of the category must follow an account edit. */
+  /** Writes that bring the copy of the account's category on its ad units up to date (those that differ). */
   async function unitCategoryOps(account: AccountRecord): Promise<TxOp[]> {
-    const out = await db.doc.send(
-      new QueryCommand({
-        TableName: db.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.accountAdUnits(account.id) },
-      }),
-    );
-    return (out.Items ?? []).map((raw) => {
-      const unit = raw as Stored<AdUnitRecord>;
-      return replaceOp(
+    const stale = (await storedUnitsOfAccount(db, account.id)).filter((unit) => unit.category !== account.category);
+    return stale.map((unit) =>
+      replaceOp(
         db,
         marketItems.adUnit({ ...strip<AdUnitRecord>(unit), category: account.category, updatedAt: account.updatedAt }, unit.version + 1),
         unit.version,
         changedMeanwhile(`Ad unit ${unit.id}`),
-      );
-    });
+      ),
+    );
   }
 
   /** Fails with 409 naming the first (account, date, position) that is taken, before anything is written. */
@@ -321,14 +327,16 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
 
     /**
      * Saves an account, conditional on the version read, with its category copied onto its ad
-     * units; `events` go to the owner's webhooks.
+     * units whose copy differs; `events` go to the owner's webhooks. The account and its first
+     * units go in one transaction, further units in transactions of their own (one holds at most
+     * 100 writes, one of them kept for the idempotency key). Should the request die between them,
+     * its retry — or any later save of the account — copies the category onto the rest.
      */
-    async saveAccount(previous: AccountRecord, next: AccountRecord, version: number, events: string[] = []): Promise<void> {
+    async saveAccount(next: AccountRecord, version: number, events: string[] = []): Promise<void> {
       const item = marketItems.account(next, version + 1);
       const notified = events.length > 0 ? { ...item, notify: notify(events, [next.ownerTenantId], version + 1) } : item;
-      const ops = [replaceOp(db, notified, version, changedMeanwhile(`Account ${next.id}`))];
-      if (next.category !== previous.category) ops.push(...(await unitCategoryOps(next)));
-      await transact(db, ops);
+      const ops = [replaceOp(db, notified, version, changedMeanwhile(`Account ${next.id}`)), ...(await unitCategoryOps(next))];
+      for (let i = 0; i < ops.length; i += MAX_TRANSACTION_WRITES - 1) await transact(db, ops.slice(i, i + MAX_TRANSACTION_WRITES - 1));
     },
 
     /**

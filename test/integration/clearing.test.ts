@@ -223,6 +223,26 @@ describe('clearing', { timeout: 300_000 }, () => {
     expect(theirs.body.earnings).toBeUndefined();
   });
 
+  it('sums an account report’s earnings over every unit of the account, past the first hundred', async () => {
+    const other = await aMarket(app, deps);
+    for (let i = 0; i < 100; i++) await aUnit(app, other);
+    const last = await aUnit(app, other); // ids sort by creation: the 102nd unit is on no first page of 100
+    const id = await anActiveCampaign(app, deps, other.advertiser, other.admin, { targeting: onUnit(last) });
+    const start = deps.clock().toISOString();
+    const saved = market;
+    market = other;
+    try {
+      await bill(id, last, 2);
+    } finally {
+      market = saved;
+    }
+    const report = await call(app, 'GET', `/v1/reports?dimension=account&id=${other.accountId}&from=${start}&to=${deps.clock().toISOString()}`, {
+      key: other.publisher.key,
+    });
+    expect(report.status).toBe(200);
+    expect(report.body.earnings).toEqual({ pendingMicros: 2 * OWNER, clearedMicros: 0, refundedMicros: 0 });
+  });
+
   it('refuses a ruling naming both or neither of a unit and a fingerprint, and anyone but the operator', async () => {
     const at = deps.clock().toISOString();
     expect((await call(app, 'POST', '/v1/admin/invalid-traffic', { key: market.admin, body: { from: at, to: at, reason: 'x' } })).status).toBe(400);

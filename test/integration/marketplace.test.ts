@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createApp } from '../../functions/http/app.js';
 import type { Deps } from '../../functions/deps.js';
 import { slotBookingOps } from '../../functions/app/marketplace/book-slot.js';
 import { deleteSlot } from '../../functions/app/marketplace/edit-slot.js';
 import { reviewAccount } from '../../functions/app/marketplace/review-account.js';
 import { getAdUnit, marketplaceStore, slotReleaseOp } from '../../functions/store/marketplace.js';
+import { keys } from '../../functions/store/keys.js';
 import { transact } from '../../functions/store/transact.js';
 import { adminKey, testDeps, type MovableClock } from '../support/deps.js';
 import { call, invalid, type Schemas, signup } from '../support/http.js';
@@ -317,6 +318,30 @@ describe('ad units', () => {
     });
     const bad = await call(app, 'PATCH', `/v1/ad-units/${unitId}`, { key: owner.key, body: invalid({ floorCpmMicros: -3, blockedCategories: ['nope'] }) });
     expect(bad.problem.errors?.map((e: { field: string }) => e.field).sort()).toEqual(['blockedCategories.0', 'floorCpmMicros']);
+  });
+
+  it('copies a new category onto every unit of an account with more units than one transaction holds (150)', async () => {
+    const id = await newAccount(owner.key, { category: 'tech' });
+    const units: string[] = [];
+    for (let i = 0; i < 150; i++) {
+      const res = await call(app, 'POST', `/v1/accounts/${id}/ad-units`, { key: owner.key, body: { placement: 'in_article', floorCpmMicros: 1_000_000 } });
+      units.push(res.body.id);
+    }
+    const res = await call(app, 'PATCH', `/v1/accounts/${id}`, { key: owner.key, body: { category: 'gaming' } });
+    expect(res.status).toBe(200);
+    const categories = await Promise.all(units.map(async (u) => (await getAdUnit(deps.db, u))?.category));
+    expect(categories).toEqual(units.map(() => 'gaming'));
+    // A request that died between its transactions left a unit behind: the next save of the account copies it.
+    await deps.db.doc.send(
+      new UpdateCommand({
+        TableName: deps.db.tableName,
+        Key: keys.adUnit(units[149]!),
+        UpdateExpression: 'SET category = :c',
+        ExpressionAttributeValues: { ':c': 'tech' },
+      }),
+    );
+    expect((await call(app, 'PATCH', `/v1/accounts/${id}`, { key: owner.key, body: { description: 'still gaming' } })).status).toBe(200);
+    expect((await getAdUnit(deps.db, units[149]!))?.category).toBe('gaming');
   });
 
   it('hides other owners’ units (404)', async () => {

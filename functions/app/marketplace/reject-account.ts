@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.js';
-import { adUnitsOfAccount, type AccountRecord } from '../../store/marketplace.js';
+import { allAdUnitsOfAccount, type AccountRecord } from '../../store/marketplace.js';
 import { ruleInvalidTraffic, type RulingResult } from '../billing/rule-invalid-traffic.js';
 import { reviewAccount } from './review-account.js';
 
@@ -15,21 +15,14 @@ import { reviewAccount } from './review-account.js';
  * nothing twice: a ruling takes back only what is still open.
  */
 
-const UNITS_PER_PAGE = 100;
-
 export async function rejectAccount(deps: Deps, accountId: string, reason: string): Promise<{ account: AccountRecord; refund: RulingResult }> {
   const account = await reviewAccount(deps, accountId, { verdict: 'rejected', reason });
   const refund: RulingResult = { refundedMicros: 0, refunds: 0 };
   const to = deps.clock().toISOString();
-  let cursor: string | undefined;
-  do {
-    const page = await adUnitsOfAccount(deps.db, accountId, { limit: UNITS_PER_PAGE, cursor });
-    for (const unit of page.items) {
-      const ruled = await ruleInvalidTraffic(deps, { adUnitId: unit.id, from: unit.createdAt, to, reason: `account ${accountId} rejected: ${reason}` });
-      refund.refundedMicros += ruled.refundedMicros;
-      refund.refunds += ruled.refunds;
-    }
-    cursor = page.nextCursor;
-  } while (cursor !== undefined);
+  for (const unit of await allAdUnitsOfAccount(deps.db, accountId)) {
+    const ruled = await ruleInvalidTraffic(deps, { adUnitId: unit.id, from: unit.createdAt, to, reason: `account ${accountId} rejected: ${reason}` });
+    refund.refundedMicros += ruled.refundedMicros;
+    refund.refunds += ruled.refunds;
+  }
   return { account, refund };
 }

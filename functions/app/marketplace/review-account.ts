@@ -12,6 +12,6 @@ export async function reviewAccount(ctx: Pick<StoreContext, 'db' | 'clock' | 'id
   const store = marketplaceStore(ctx.db, ctx.clock, ctx.ids);
   const { account, version } = await store.loadAccount(undefined, accountId);
   const next = reviewAudience(account, review, ctx.clock().toISOString());
-  await store.saveAccount(account, next, version, [`account.${review.verdict}`]);
+  await store.saveAccount(next, version, [`account.${review.verdict}`]);
   return next;
 }

@@ -13,6 +13,6 @@ export async function updateAccount(deps: Pick<Deps, 'db' | 'clock' | 'ids'>, te
   const store = marketplaceStore(deps.db, deps.clock, deps.ids);
   const { account, version } = await store.loadAccount(tenantId, accountId);
   const next = applyAccountEdit(account, edit, deps.clock().toISOString());
-  await store.saveAccount(account, next, version);
+  await store.saveAccount(next, version);
   return next;
 }

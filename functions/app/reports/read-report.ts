@@ -2,7 +2,7 @@ import type { Granularity, ReportDimension, ReportRow } from '../../core/serving
 import { hourKey } from '../../core/serving/reports.js';
 import type { Deps } from '../../deps.js';
 import { entriesOfUnit } from '../../store/clearing.js';
-import { adUnitsOfAccount } from '../../store/marketplace.js';
+import { allAdUnitsOfAccount } from '../../store/marketplace.js';
 import { assertReportAccess, readReport } from '../../store/reports.js';
 import { MS_PER_HOUR } from '../../core/shared/time.js';
 
@@ -26,8 +26,6 @@ export interface Earnings {
   refundedMicros: number;
 }
 
-const UNITS_PER_ACCOUNT = 100;
-
 export async function readDeliveryReport(
   deps: Pick<Deps, 'db'>,
   who: { role: string; tenantId: string },
@@ -36,7 +34,7 @@ export async function readDeliveryReport(
   await assertReportAccess(deps.db, who, q.dimension, q.id);
   const report = await readReport(deps.db, q.dimension, q.id, hourKey(Date.parse(q.from)), hourKey(Date.parse(q.to)), q.granularity);
   if (q.dimension !== 'adUnit' && q.dimension !== 'account') return report;
-  const units = q.dimension === 'adUnit' ? [q.id] : (await adUnitsOfAccount(deps.db, q.id, { limit: UNITS_PER_ACCOUNT })).items.map((u) => u.id);
+  const units = q.dimension === 'adUnit' ? [q.id] : (await allAdUnitsOfAccount(deps.db, q.id)).map((u) => u.id);
   const earnings: Earnings = { pendingMicros: 0, clearedMicros: 0, refundedMicros: 0 };
   // Whole hours, as the counters are: an interval starting in the last hour asked for is in.
   const to = new Date(Math.floor(Date.parse(q.to) / MS_PER_HOUR) * MS_PER_HOUR + MS_PER_HOUR - 1).toISOString();
