@@ -3,7 +3,7 @@ import { planOptions } from '../functions/app/marketplace/match-slots.js';
 import { MATCH_LIMITS, matchSlots } from '../functions/core/marketplace/search.js';
 import { parseConfig } from '../functions/config.js';
 import type { Candidate } from '../functions/core/marketplace/matching.js';
-import { call, signup } from '../test/support/http.js';
+import { call, type Schemas, signup } from '../test/support/http.js';
 import { percentile } from './report.js';
 import { startWorld } from './world.js';
 
@@ -31,7 +31,14 @@ export async function benchRuleRefusal(requests: number): Promise<RuleRefusal> {
       key: publisher.key,
       body: { platform: 'wechat', handle: 'bounds', name: 'Bounds', category: 'food', audience },
     });
-    const rule = { from: '2031-01-01', to: '9999-12-31', weekdays: [1], position: 'headline', format: 'custom_article', priceMicros: 1_000_000 };
+    const rule: Schemas['SlotCreate'] = {
+      from: '2031-01-01',
+      to: '9999-12-31',
+      weekdays: [1],
+      position: 'headline',
+      format: 'custom_article',
+      priceMicros: 1_000_000,
+    };
     const times: number[] = [];
     const baseline: number[] = [];
     const statuses = new Set<number>();

@@ -37,7 +37,7 @@ const path = (url: string): string => new URL(url).pathname;
 
 async function decideWith(world: World, unit: string, viewer: number): Promise<{ impressionUrl: string; clickUrl: string } | null> {
   const res = await call(world.serve, 'POST', '/v1/decisions', { body: { adUnitId: unit, viewer: aViewer(viewer) } });
-  return res.body?.ad ?? null;
+  return 'ad' in res.body ? res.body.ad : null;
 }
 
 /**

@@ -85,8 +85,8 @@ export async function benchExactness(options: { seconds: number; concurrency: nu
       tally.events += 1;
       if (roll < 0.4 || served.length === 0) {
         tally.decisions += 1;
-        const res = await call(world.serve, 'POST', '/v1/decisions', { body: { adUnitId: units[viewer % units.length], viewer: aViewer(viewer++ % 3_000) } });
-        if (res.body?.ad) served.push({ ...res.body.ad, impression: 'no', click: 'no' });
+        const res = await call(world.serve, 'POST', '/v1/decisions', { body: { adUnitId: units[viewer % units.length]!, viewer: aViewer(viewer++ % 3_000) } });
+        if ('ad' in res.body && res.body.ad) served.push({ ...res.body.ad, impression: 'no', click: 'no' });
         return;
       }
       const ad = served[Math.floor(Math.random() * served.length)]!;

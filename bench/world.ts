@@ -9,7 +9,7 @@ import { createDb } from '../functions/store/client.js';
 import { ensureTable } from '../functions/store/create-table.js';
 import { tenantStore } from '../functions/store/tenants.js';
 import { startDynamoLocal, type DynamoLocal } from '../scripts/local/dynamodb-local.js';
-import { BROWSER_UA, call, signup } from '../test/support/http.js';
+import { BROWSER_UA, raw, signup } from '../test/support/http.js';
 
 export const BENCH_SECRET = randomBytes(32).toString('hex');
 
@@ -82,10 +82,10 @@ export async function must(
   options: { idempotent?: boolean; status?: number[] } = {},
 ): Promise<any> {
   const headers: Record<string, string> = options.idempotent ? { 'idempotency-key': randomBytes(8).toString('hex') } : {};
-  const res = await call(world.api, method, path, { key, body, headers });
+  const res = await raw(world.api, method, path, { key, body, headers });
   const status = options.status ?? [200, 201];
-  if (!status.includes(res.status)) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
+  if (!status.includes(res.status)) throw new Error(`${method} ${path} → ${res.status} ${res.text}`);
+  return res.text ? JSON.parse(res.text) : undefined;
 }
 
 export async function fundedAdvertiser(world: World, amountMicros: number): Promise<{ id: string; key: string }> {

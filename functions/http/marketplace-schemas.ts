@@ -55,6 +55,8 @@ export const AdUnitSchema = z
     ...AdUnitInput.shape,
     blockedCategories: z.array(z.enum(CATEGORIES)),
     allowedOrigins: z.array(z.string()),
+    width: z.number().int().openapi({ description: 'The ad’s width on the page, CSS pixels' }),
+    height: z.number().int().openapi({ description: 'The ad’s height on the page, CSS pixels' }),
     pendingFloor: z
       .object({ floorCpmMicros: z.number().int(), effectiveAt: z.iso.datetime() })
       .nullable()

@@ -34,6 +34,23 @@ export const ProblemSchema = z
     status: z.number().int(),
     detail: z.string(),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    // Extension members (RFC 9457): what a client needs to act on the error, when it applies.
+    state: z.string().optional().openapi({ description: 'The object’s state, when the action does not apply to it (403, 409)' }),
+    allowedActions: z.array(z.string()).optional().openapi({ description: 'What the caller may do to the object now (403, 409)' }),
+    deadlines: z
+      .object({ respondBy: z.iso.datetime().optional(), reviewEndsAt: z.iso.datetime().optional() })
+      .optional()
+      .openapi({ description: 'The order’s deadlines, when one decides the conflict (409)' }),
+    slotId: z.string().optional().openapi({ description: 'The slot that is not open or is past (409)' }),
+    duplicate: z
+      .object({ publishDate: z.string(), position: z.string() })
+      .optional()
+      .openapi({ description: 'The date and position the account already has a slot on (409)' }),
+    end: z.iso.datetime().optional().openapi({ description: 'When the campaign’s schedule ended (409)' }),
+    category: z.string().optional().openapi({ description: 'The category a funded campaign keeps (409)' }),
+    maxMicros: z.number().int().optional().openapi({ description: 'The most a balance holds (409)' }),
+    created: z.string().optional().openapi({ description: 'What the first request with this Idempotency-Key created, when its answer carried a secret (409)' }),
+    retryAfterSeconds: z.number().int().optional().openapi({ description: 'As Retry-After (429)' }),
   })
   .openapi('Problem');
 

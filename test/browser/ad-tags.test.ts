@@ -13,7 +13,7 @@ import { freePort } from '../../scripts/local/dynamodb-local.js';
 import { aMarket, aUnit, anActiveCampaign, type Market } from '../support/campaigns.js';
 import { BROWSER_UA } from '../support/http.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
-import { call } from '../support/http.js';
+import { call, type Schemas } from '../support/http.js';
 import { CHROMIUM, chromiumArgs } from './chromium.js';
 
 /**
@@ -146,7 +146,7 @@ function recordImpressions(page: Page): void {
   });
 }
 
-async function report(campaignId: string): Promise<Record<string, number>> {
+async function report(campaignId: string): Promise<Schemas['Report']['totals']> {
   await serveEngine(deps).flush();
   const now = deps.clock().getTime();
   const q = `dimension=campaign&id=${campaignId}&from=${new Date(now - 86_400_000).toISOString()}&to=${new Date(now + 86_400_000).toISOString()}`;
@@ -160,7 +160,7 @@ const creative = (title: string, body = 'Fresh leaves') => ({
   imageUrl: `${siteUrl.replace('http:', 'https:')}/ad.png`,
   landingUrl: `${siteUrl}/landing?c=${encodeURIComponent(title)}`,
 });
-const onUnits = (...units: string[]) => [[{ attribute: 'adUnitId', op: 'in', values: units }]];
+const onUnits = (...units: string[]): Schemas['CampaignInput']['targeting'] => [[{ attribute: 'adUnitId', op: 'in', values: units }]];
 const nextSecond = () => (deps.clock as MovableClock).advance(1_100);
 
 async function loaded(page: Page, url: string, units: number): Promise<void> {

@@ -5,9 +5,9 @@ import type { createApp } from '../../functions/http/app.js';
 import type { createServeApp } from '../../functions/http/serve-app.js';
 import { serveEngine } from '../../functions/app/serving/serve-engine.js';
 import { TAG_SCRIPT, TAG_VERSION } from '../../functions/tag/tag-script.js';
-import { aUnit as unitOf, anActiveCampaign, asBrowser, onUnit, serveWorld, type Market } from '../support/campaigns.js';
+import { adOf, aUnit as unitOf, anActiveCampaign, asBrowser, onUnit, type PlacementsRequest, serveWorld, type Market } from '../support/campaigns.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
-import { call, signup } from '../support/http.js';
+import { call, having, type Schemas, signup } from '../support/http.js';
 import { deposit } from '../../functions/store/wallet.js';
 
 let deps: Deps;
@@ -17,12 +17,12 @@ let market: Market;
 
 /** Lets the serve engine look at the campaign feed again (at most once a second). */
 const nextSecond = () => (deps.clock as MovableClock).advance(1_100);
-const onUnits = (...units: string[]) => [[{ attribute: 'adUnitId', op: 'in', values: units }]];
-const placements = (units: string[], extra: Record<string, unknown> = {}) =>
+const onUnits = (...units: string[]): Schemas['CampaignInput']['targeting'] => [[{ attribute: 'adUnitId', op: 'in', values: units }]];
+const placements = (units: string[], extra: Partial<PlacementsRequest> = {}) =>
   call(serve, 'POST', '/v1/decisions', { body: { placements: units.map((adUnitId) => ({ adUnitId })), viewer: { id: 'page-viewer' }, ...extra } });
 
 /** The campaign's counts as its advertiser reads them in GET /v1/reports. */
-async function report(campaignId: string): Promise<Record<string, number>> {
+async function report(campaignId: string): Promise<Schemas['Report']['totals']> {
   await serveEngine(deps).flush();
   const now = deps.clock().getTime();
   const q = `dimension=campaign&id=${campaignId}&from=${new Date(now - 86_400_000).toISOString()}&to=${new Date(now + 86_400_000).toISOString()}`;
@@ -54,12 +54,12 @@ describe('POST /v1/decisions with placements', () => {
     nextSecond();
     const res = await placements([first, second]);
     expect(res.status).toBe(200);
-    expect(res.body.decisions).toMatchObject([
+    expect(having(res.body, 'decisions').decisions).toMatchObject([
       { adUnitId: first, width: 320, height: 100, decisionId: expect.stringMatching(/^dec_/), ad: { campaignId: best } },
       { adUnitId: second, width: 300, height: 250, ad: { campaignId: next } },
     ]);
     // Alone, the second unit would have shown the best campaign too.
-    expect((await call(serve, 'POST', '/v1/decisions', { body: { adUnitId: second, viewer: { id: 'page-viewer' } } })).body.ad.campaignId).toBe(best);
+    expect(adOf((await call(serve, 'POST', '/v1/decisions', { body: { adUnitId: second, viewer: { id: 'page-viewer' } } })).body).campaignId).toBe(best);
   });
 
   it('gives a placement no ad when every matching campaign is already on the page, with the owner’s fallback HTML', async () => {
@@ -68,7 +68,7 @@ describe('POST /v1/decisions with placements', () => {
     const only = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnits(first, second) });
     nextSecond();
     const res = await placements([first, second]);
-    expect(res.body.decisions).toMatchObject([
+    expect(having(res.body, 'decisions').decisions).toMatchObject([
       { ad: { campaignId: only } },
       { adUnitId: second, ad: null, fallbackHtml: '<a href="/subscribe">Subscribe</a>' },
     ]);
@@ -89,10 +89,8 @@ describe('POST /v1/decisions with placements', () => {
     await deposit(deps, { advertiserId: other.id, amountMicros: 1_000_000_000, reference: 'test' });
     const b = await anActiveCampaign(app, deps, other, market.admin, { targeting: onUnits(first, second), bidding: { model: 'cpm', bidMicros: 2_000_000 } });
     nextSecond();
-    expect((await placements([first, second])).body.decisions.map((d: { ad: { campaignId: string } }) => d.ad.campaignId)).toEqual([a1, a2]);
-    expect((await placements([first, second], { uniqueAdvertisers: true })).body.decisions.map((d: { ad: { campaignId: string } }) => d.ad.campaignId)).toEqual(
-      [a1, b],
-    );
+    expect(having((await placements([first, second])).body, 'decisions').decisions.map((d) => d.ad?.campaignId)).toEqual([a1, a2]);
+    expect(having((await placements([first, second], { uniqueAdvertisers: true })).body, 'decisions').decisions.map((d) => d.ad?.campaignId)).toEqual([a1, b]);
   });
 
   it('refuses an empty or oversized placement list and an unknown unit, as problems', async () => {
@@ -132,10 +130,10 @@ describe('viewer attributes from the request', () => {
     nextSecond();
     const ask = (ua: string, viewer: Record<string, string> = {}) =>
       call(serve, 'POST', '/v1/decisions', { body: { adUnitId: unit, viewer: { id: 'ua', ...viewer } }, headers: { 'user-agent': ua } });
-    expect((await ask(IPHONE)).body.ad).not.toBeNull();
-    expect((await ask(WINDOWS)).body.ad).toBeNull();
-    expect((await ask(WINDOWS, { device: 'mobile', os: 'ios' })).body.ad).not.toBeNull();
-    expect((await ask(IPHONE, { os: 'android' })).body.ad).toBeNull();
+    expect(having((await ask(IPHONE)).body, 'ad').ad).not.toBeNull();
+    expect(having((await ask(WINDOWS)).body, 'ad').ad).toBeNull();
+    expect(having((await ask(WINDOWS, { device: 'mobile', os: 'ios' })).body, 'ad').ad).not.toBeNull();
+    expect(having((await ask(IPHONE, { os: 'android' })).body, 'ad').ad).toBeNull();
   });
 
   it('targets the region from CloudFront’s viewer headers when the caller sends none', async () => {
@@ -151,10 +149,10 @@ describe('viewer attributes from the request', () => {
     nextSecond();
     const ask = (headers: Record<string, string>, viewer: Record<string, string> = {}) =>
       call(serve, 'POST', '/v1/decisions', { body: { adUnitId: unit, viewer: { id: 'geo', ...viewer } }, headers });
-    expect((await ask({ 'cloudfront-viewer-country': 'CN', 'cloudfront-viewer-country-region': 'SH' })).body.ad).not.toBeNull();
-    expect((await ask({ 'cloudfront-viewer-country': 'CN', 'cloudfront-viewer-country-region': 'BJ' })).body.ad).toBeNull();
-    expect((await ask({ 'cloudfront-viewer-country': 'US', 'cloudfront-viewer-country-region': 'CA' })).body.ad).toBeNull();
-    expect((await ask({ 'cloudfront-viewer-country': 'US' }, { region: 'CN-SH' })).body.ad).not.toBeNull();
+    expect(having((await ask({ 'cloudfront-viewer-country': 'CN', 'cloudfront-viewer-country-region': 'SH' })).body, 'ad').ad).not.toBeNull();
+    expect(having((await ask({ 'cloudfront-viewer-country': 'CN', 'cloudfront-viewer-country-region': 'BJ' })).body, 'ad').ad).toBeNull();
+    expect(having((await ask({ 'cloudfront-viewer-country': 'US', 'cloudfront-viewer-country-region': 'CA' })).body, 'ad').ad).toBeNull();
+    expect(having((await ask({ 'cloudfront-viewer-country': 'US' }, { region: 'CN-SH' })).body, 'ad').ad).not.toBeNull();
   });
 });
 
@@ -224,7 +222,7 @@ describe('the ad unit’s code', () => {
     expect(got.body.code.image).toContain(`<a href="https://ads.example.com/e/c/${id}/{key}"`);
     expect(got.body.code.image).toContain(`<img src="https://ads.example.com/e/i/${id}/{key}" width="600" height="200"`);
     const listed = await call(app, 'GET', `/v1/accounts/${market.accountId}/ad-units`, { key: market.publisher.key });
-    expect(listed.body.items.find((u: { id: string }) => u.id === id).code).toEqual(got.body.code);
+    expect(listed.body.items.find((u: { id: string }) => u.id === id)?.code).toEqual(got.body.code);
   });
 });
 

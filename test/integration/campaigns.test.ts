@@ -4,7 +4,7 @@ import { runJobs } from '../../functions/background/jobs.js';
 import { campaignEndsJob } from '../../functions/background/campaign-ends.js';
 import { createApp } from '../../functions/http/app.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
-import { call, signup } from '../support/http.js';
+import { call, having, invalid, signup } from '../support/http.js';
 import { aCampaign, aCreative, aMarket, anActiveCampaign, type Tenant } from '../support/campaigns.js';
 import { ledgerState, total } from '../support/money.js';
 
@@ -12,7 +12,7 @@ let deps: Deps;
 let app: ReturnType<typeof createApp>;
 let market: Awaited<ReturnType<typeof aMarket>>;
 
-const wallet = async (who: Tenant) => (await call(app, 'GET', '/v1/wallet', { key: who.key })).body.balances;
+const wallet = async (who: Tenant) => having((await call(app, 'GET', '/v1/wallet', { key: who.key })).body.balances, 'heldMicros');
 
 beforeAll(async () => {
   deps = await testDeps();
@@ -106,17 +106,17 @@ describe('campaigns', () => {
     expect((await call(app, 'POST', '/v1/admin/creatives/crv_nope/approve', { key: advertiser.key, body: {} })).status).toBe(403);
     const bad = await call(app, 'POST', '/v1/campaigns', {
       key: advertiser.key,
-      body: aCampaign(deps, { bidding: { model: 'cpx', bidMicros: -1 }, targeting: [[{ attribute: 'shoeSize', op: 'in', values: ['42'] }]] }),
+      body: invalid({ ...aCampaign(deps), bidding: { model: 'cpx', bidMicros: -1 }, targeting: [[{ attribute: 'shoeSize', op: 'in', values: ['42'] }]] }),
     });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
-    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['bidding.bidMicros', 'bidding.model', 'targeting.0.0.attribute']);
+    expect(bad.problem.errors?.map((e: { field: string }) => e.field).sort()).toEqual(['bidding.bidMicros', 'bidding.model', 'targeting.0.0.attribute']);
     const order = await call(app, 'POST', '/v1/campaigns', {
       key: advertiser.key,
       body: aCampaign(deps, { schedule: { start: '2030-01-02T00:00:00Z', end: '2030-01-01T00:00:00Z', timezone: 'Mars/Olympus' } }),
     });
     expect(order.status).toBe(400);
-    expect(order.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['schedule.end', 'schedule.timezone']);
+    expect(order.problem.errors?.map((e: { field: string }) => e.field).sort()).toEqual(['schedule.end', 'schedule.timezone']);
   });
 
   it('locks the category of a funded campaign (409, nothing changes), while a draft may still change it', async () => {
@@ -146,7 +146,7 @@ describe('campaigns', () => {
     ]) {
       const res = await call(app, 'POST', `/v1/campaigns/${id}/creatives`, { key: advertiser.key, body: aCreative({ imageUrl }) });
       expect(res.status, imageUrl).toBe(400);
-      expect(res.body.errors, imageUrl).toEqual([{ field: 'imageUrl', message: 'must be an https URL' }]);
+      expect(res.problem.errors, imageUrl).toEqual([{ field: 'imageUrl', message: 'must be an https URL' }]);
     }
     expect((await call(app, 'GET', `/v1/campaigns/${id}/creatives`, { key: advertiser.key })).body.items).toEqual([]);
     const made = await call(app, 'POST', `/v1/campaigns/${id}/creatives`, {

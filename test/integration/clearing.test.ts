@@ -6,7 +6,7 @@ import { createApp } from '../../functions/http/app.js';
 import { aMarket, anActiveCampaign, aUnit, onUnit, type Market } from '../support/campaigns.js';
 import { tokensFor } from '../support/billing.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
-import { call } from '../support/http.js';
+import { call, having } from '../support/http.js';
 import { ledgerState, total } from '../support/money.js';
 import { getItem } from '../../functions/store/items.js';
 import { keys } from '../../functions/store/keys.js';
@@ -27,9 +27,9 @@ let market: Market;
 let engine: ServeEngine;
 const clock = () => deps.clock as MovableClock;
 
-async function wallet(key: string): Promise<Record<'pendingMicros' | 'earnedMicros' | 'heldMicros', number>> {
-  return (await call(app, 'GET', '/v1/wallet', { key })).body.balances;
-}
+const balances = async (key: string) => (await call(app, 'GET', '/v1/wallet', { key })).body.balances;
+const publisherWallet = async (key: string) => having(await balances(key), 'pendingMicros');
+const advertiserWallet = async (key: string) => having(await balances(key), 'heldMicros');
 
 /** The money rules at every step: the ledger sums to zero and replays to the stored balances. */
 async function expectBooksBalanced(): Promise<void> {
@@ -60,12 +60,12 @@ describe('clearing', { timeout: 300_000 }, () => {
     const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unitA) });
     const idB = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unitB) });
     const start = deps.clock().toISOString();
-    const advertiserBefore = await wallet(market.advertiser.key);
-    const publisherBefore = await wallet(market.publisher.key);
+    const advertiserBefore = await advertiserWallet(market.advertiser.key);
+    const publisherBefore = await publisherWallet(market.publisher.key);
     await bill(id, unitA, 3);
     await bill(idB, unitB, 2);
     await expectBooksBalanced();
-    const pub = await wallet(market.publisher.key);
+    const pub = await publisherWallet(market.publisher.key);
     expect(pub.pendingMicros - publisherBefore.pendingMicros).toBe(5 * OWNER);
     expect(pub.earnedMicros).toBe(publisherBefore.earnedMicros);
     // Nothing cleared is there to pay out, whatever is pending.
@@ -73,7 +73,7 @@ describe('clearing', { timeout: 300_000 }, () => {
 
     clock().advance(29 * DAY);
     await clearEarnings(deps, deps.clock());
-    expect((await wallet(market.publisher.key)).pendingMicros - publisherBefore.pendingMicros).toBe(5 * OWNER);
+    expect((await publisherWallet(market.publisher.key)).pendingMicros - publisherBefore.pendingMicros).toBe(5 * OWNER);
     await expectBooksBalanced();
 
     // Unit A's traffic ruled invalid inside the window: its three events go back to the advertiser's budget.
@@ -84,10 +84,10 @@ describe('clearing', { timeout: 300_000 }, () => {
     expect(ruled.status, JSON.stringify(ruled.body)).toBe(200);
     expect(ruled.body.refundedMicros).toBe(3 * CHARGE);
     await expectBooksBalanced();
-    const adv = await wallet(market.advertiser.key);
+    const adv = await advertiserWallet(market.advertiser.key);
     // Held (the budgets) lost the five charges to billing and got three back.
     expect(adv.heldMicros - advertiserBefore.heldMicros).toBe(-2 * CHARGE);
-    expect((await wallet(market.publisher.key)).pendingMicros - publisherBefore.pendingMicros).toBe(2 * OWNER);
+    expect((await publisherWallet(market.publisher.key)).pendingMicros - publisherBefore.pendingMicros).toBe(2 * OWNER);
     // A second ruling over the same traffic finds nothing left to refund.
     expect(
       (
@@ -100,7 +100,7 @@ describe('clearing', { timeout: 300_000 }, () => {
 
     clock().advance(2 * DAY);
     await clearEarnings(deps, deps.clock());
-    const after = await wallet(market.publisher.key);
+    const after = await publisherWallet(market.publisher.key);
     expect(after.pendingMicros - publisherBefore.pendingMicros).toBe(0);
     expect(after.earnedMicros - publisherBefore.earnedMicros).toBe(2 * OWNER);
     await expectBooksBalanced();
@@ -122,14 +122,14 @@ describe('clearing', { timeout: 300_000 }, () => {
     const unit = await aUnit(app, market);
     const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit) });
     const start = deps.clock().toISOString();
-    const before = await wallet(market.publisher.key);
+    const before = await publisherWallet(market.publisher.key);
     // Three events from the bad source, two from others.
     const sources = await bill(id, unit, 5, (i) => (i < 3 ? 'bad-source' : `honest-${i}-${start}`));
     const body = { fingerprint: sources[0], from: start, to: deps.clock().toISOString(), reason: 'bot' };
     const ruled = await call(app, 'POST', '/v1/admin/invalid-traffic', { key: market.admin, body });
     expect(ruled.body).toEqual({ refundedMicros: 3 * CHARGE, refunds: 3 });
     expect((await call(app, 'POST', '/v1/admin/invalid-traffic', { key: market.admin, body })).body.refundedMicros).toBe(0);
-    expect((await wallet(market.publisher.key)).pendingMicros - before.pendingMicros).toBe(2 * OWNER);
+    expect((await publisherWallet(market.publisher.key)).pendingMicros - before.pendingMicros).toBe(2 * OWNER);
     await expectBooksBalanced();
   });
 
@@ -146,7 +146,7 @@ describe('clearing', { timeout: 300_000 }, () => {
     }
     clock().advance(31 * DAY);
     await clearEarnings(deps, deps.clock());
-    const w = await wallet(other.publisher.key);
+    const w = await publisherWallet(other.publisher.key);
     expect(w.pendingMicros).toBe(2 * OWNER);
     expect(w.earnedMicros).toBe(0);
     await expectBooksBalanced();
@@ -165,12 +165,12 @@ describe('clearing', { timeout: 300_000 }, () => {
       await clearEarnings(deps, deps.clock()); // the job runs all along (every minute on AWS)
       clock().advance(31 * DAY);
       await clearEarnings(deps, deps.clock());
-      expect(await wallet(other.publisher.key)).toMatchObject({ pendingMicros: 0, earnedMicros: 2 * OWNER });
+      expect(await publisherWallet(other.publisher.key)).toMatchObject({ pendingMicros: 0, earnedMicros: 2 * OWNER });
       const budgetBefore = await budget();
-      const heldBefore = (await wallet(other.advertiser.key)).heldMicros;
+      const heldBefore = (await advertiserWallet(other.advertiser.key)).heldMicros;
       await bill(id, other.unitId, 3);
       expect(await budget()).toBe(budgetBefore - 3 * CHARGE);
-      expect((await wallet(other.publisher.key)).pendingMicros).toBe(3 * OWNER);
+      expect((await publisherWallet(other.publisher.key)).pendingMicros).toBe(3 * OWNER);
       clock().advance(DAY);
 
       const rejected = await call(app, 'POST', `/v1/admin/accounts/${other.accountId}/reject`, { key: other.admin, body: { reason: 'bought followers' } });
@@ -178,8 +178,8 @@ describe('clearing', { timeout: 300_000 }, () => {
       expect(rejected.body.verification).toMatchObject({ status: 'rejected', reason: 'bought followers' });
       // The campaign's budget and the advertiser's held funds are back to the micro; the cleared two stay earned.
       expect(await budget()).toBe(budgetBefore);
-      expect((await wallet(other.advertiser.key)).heldMicros).toBe(heldBefore);
-      expect(await wallet(other.publisher.key)).toMatchObject({ pendingMicros: 0, earnedMicros: 2 * OWNER });
+      expect((await advertiserWallet(other.advertiser.key)).heldMicros).toBe(heldBefore);
+      expect(await publisherWallet(other.publisher.key)).toMatchObject({ pendingMicros: 0, earnedMicros: 2 * OWNER });
       await expectBooksBalanced();
       const lines = (await call(app, 'GET', '/v1/wallet/ledger?limit=100', { key: other.advertiser.key })).body.items as {
         memo: string;

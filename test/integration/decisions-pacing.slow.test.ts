@@ -32,7 +32,7 @@ describe('pacing through the real decision and tracking path', () => {
     for (let minute = 0; minute < 24 * 60; minute++) {
       clock.set(new Date(Date.parse('2030-06-03T00:00:01Z') + minute * 60_000));
       const { body } = await call(serve, 'POST', '/v1/decisions', { body: { adUnitId: market.unitId, viewer: { id: `v${minute}` } } });
-      if (body.ad) await track(deps, serve, body.ad.impressionUrl);
+      if ('ad' in body && body.ad) await track(deps, serve, body.ad.impressionUrl);
     }
 
     await serveEngine(deps).flush();

@@ -7,10 +7,23 @@ import { viewerHash } from '../../functions/core/serving/viewer.js';
 import { keys } from '../../functions/store/keys.js';
 import { LIFETIME } from '../../functions/store/reports.js';
 import { serveEngine } from '../../functions/app/serving/serve-engine.js';
-import { aUnit as unitOf, anActiveCampaign, asBrowser, onUnit, serveWorld, tokensFor, track, urlPath, type Market } from '../support/campaigns.js';
+import {
+  adOf,
+  aUnit as unitOf,
+  anActiveCampaign,
+  asBrowser,
+  onUnit,
+  serveWorld,
+  tokensFor,
+  track,
+  urlPath,
+  type Market,
+  type OneUnitRequest as OneUnit,
+} from '../support/campaigns.js';
 import { countReads } from '../support/counting-db.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
-import { call } from '../support/http.js';
+import { call, having, invalid } from '../support/http.js';
+import { openApiDocument } from '../support/openapi-document.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;
@@ -20,10 +33,10 @@ let market: Market;
 /** Lets the serve engine look at the campaign feed again (at most once a second). */
 const nextSecond = () => (deps.clock as MovableClock).advance(1_100);
 /** A decision as the unit's owner debugs it: a no-ad answer carries its reason. */
-const decide = (adUnitId: string, viewer: Record<string, unknown> = {}) =>
+const decide = (adUnitId: string, viewer: Partial<OneUnit['viewer']> = {}) =>
   call(serve, 'POST', '/v1/decisions?debug=true', { key: market.publisher.key, body: { adUnitId, viewer: { id: 'viewer-1', ...viewer } } });
 /** A decision as a page asks for it. */
-const publicDecide = (body: Record<string, unknown>, headers: Record<string, string> = {}) => call(serve, 'POST', '/v1/decisions', { body, headers });
+const publicDecide = (body: OneUnit, headers: Record<string, string> = {}) => call(serve, 'POST', '/v1/decisions', { body, headers });
 const path = urlPath;
 
 beforeAll(async () => {
@@ -51,8 +64,8 @@ describe('POST /v1/decisions', () => {
       ad: { campaignId: id, creative: { title: 'Green tea', landingUrl: 'https://tea.example.com/spring' } },
       frequencyToken: expect.any(String),
     });
-    expect(path(hit.body.ad.impressionUrl)).toMatch(/^\/t\/i\/[\w-]+\.[\w-]+$/);
-    expect(path(hit.body.ad.clickUrl)).toMatch(/^\/t\/c\//);
+    expect(path(adOf(hit.body).impressionUrl)).toMatch(/^\/t\/i\/[\w-]+\.[\w-]+$/);
+    expect(path(adOf(hit.body).clickUrl)).toMatch(/^\/t\/c\//);
     expect((await decide(unit, { region: 'CN-BJ' })).body).toEqual({ ad: null, reason: 'no_match' });
     expect((await decide(unit)).body).toEqual({ ad: null, reason: 'no_match' });
   });
@@ -73,11 +86,11 @@ describe('POST /v1/decisions', () => {
     nextSecond();
     for (let i = 0; i < 2; i++) {
       const d = await decide(unit, { id: 'capped-viewer' });
-      expect(d.body.ad).not.toBeNull();
-      expect((await track(deps, serve, d.body.ad.impressionUrl)).status).toBe(200);
+      expect(having(d.body, 'ad').ad).not.toBeNull();
+      expect((await track(deps, serve, adOf(d.body).impressionUrl)).status).toBe(200);
     }
     expect((await decide(unit, { id: 'capped-viewer' })).body).toEqual({ ad: null, reason: 'frequency_cap' });
-    expect((await decide(unit, { id: 'another-viewer' })).body.ad).not.toBeNull();
+    expect(having((await decide(unit, { id: 'another-viewer' })).body, 'ad').ad).not.toBeNull();
   });
 
   it('reads nothing per warm decision: caps hold from the frequency token and the instance’s memory; a server caller without a token reads the viewer’s item', async () => {
@@ -90,14 +103,14 @@ describe('POST /v1/decisions', () => {
     let frequencyToken: string | undefined;
     for (let i = 0; i < 2; i++) {
       const d = await publicDecide({ adUnitId: unit, viewer: { id: 'tokened' }, ...(frequencyToken ? { frequencyToken } : {}) });
-      expect(d.body.ad).not.toBeNull();
-      frequencyToken = d.body.frequencyToken;
+      expect(having(d.body, 'ad').ad).not.toBeNull();
+      frequencyToken = having(d.body, 'frequencyToken').frequencyToken;
     }
     expect((await publicDecide({ adUnitId: unit, viewer: { id: 'tokened' }, frequencyToken })).body).toEqual({ ad: null });
-    for (let i = 0; i < 10; i++) expect((await publicDecide({ adUnitId: unit, viewer: { id: `warm-${i}` } })).body.ad).not.toBeNull();
+    for (let i = 0; i < 10; i++) expect(having((await publicDecide({ adUnitId: unit, viewer: { id: `warm-${i}` } })).body, 'ad').ad).not.toBeNull();
     expect(reads.calls).toBe(0);
     // The token is bound to its viewer: another viewer's token does not cap this one.
-    expect((await publicDecide({ adUnitId: unit, viewer: { id: 'fresh' }, frequencyToken })).body.ad).not.toBeNull();
+    expect(having((await publicDecide({ adUnitId: unit, viewer: { id: 'fresh' }, frequencyToken })).body, 'ad').ad).not.toBeNull();
 
     // Server to server (the unit's key, no token): the viewer's item is read, and what billing counted caps.
     const { key } = (await call(app, 'POST', `/v1/ad-units/${unit}/server-key`, { key: market.publisher.key })).body;
@@ -120,11 +133,11 @@ describe('POST /v1/decisions', () => {
     }
     await server('warms-the-unit-again');
     reads.reset();
-    expect((await server('another-server-viewer')).body.ad).toMatchObject({ campaignId: id });
+    expect(having((await server('another-server-viewer')).body, 'ad').ad).toMatchObject({ campaignId: id });
     expect(reads.calls).toBe(1);
     expect((await server('shown-elsewhere')).body).toEqual({ ad: null });
     // A page without a token is offered the ad (billing, not the decision, holds the cap exactly).
-    expect((await publicDecide({ adUnitId: unit, viewer: { id: 'shown-elsewhere' } })).body.ad).not.toBeNull();
+    expect(having((await publicDecide({ adUnitId: unit, viewer: { id: 'shown-elsewhere' } })).body, 'ad').ad).not.toBeNull();
   });
 
   it('does not wait on DynamoDB for state younger than SERVE_STATE_MAX_AGE_SECONDS: the refresh runs behind the decision', async () => {
@@ -139,7 +152,7 @@ describe('POST /v1/decisions', () => {
     // The feed is due, but the state is a second old: this decision answers from it, and starts the refresh.
     expect((await lazyDecide()).body).toEqual({ ad: null });
     await serveEngine(lazy).refresh();
-    expect((await lazyDecide()).body.ad).toMatchObject({ campaignId: id });
+    expect(having((await lazyDecide()).body, 'ad').ad).toMatchObject({ campaignId: id });
     // Past the bound a decision waits: a paused campaign is gone from the very next one.
     await call(world.app, 'POST', `/v1/campaigns/${id}/pause`, { key: world.market.advertiser.key });
     clock.advance(61_000);
@@ -155,7 +168,7 @@ describe('POST /v1/decisions', () => {
     const cpc = await anActiveCampaign(app, deps, market.advertiser, market.admin, { targeting: onUnit(unit), bidding: { model: 'cpc', bidMicros: 500_000 } });
     nextSecond();
     // With no history a CPC bid counts at the prior CTR of 1 %: 500 000 × 1 % × 1 000 = 5 000 000 < 9 000 000.
-    expect((await decide(unit)).body.ad.campaignId).toBe(cpm);
+    expect(adOf((await decide(unit)).body).campaignId).toBe(cpm);
     // It has since shown 1 000 times and been clicked 20 times: CTR (20 + 1) / (1 000 + 100) ≈ 1.9 %, eCPM ≈ 9 545 454.
     await deps.db.doc.send(
       new UpdateCommand({
@@ -166,7 +179,7 @@ describe('POST /v1/decisions', () => {
       }),
     );
     (deps.clock as MovableClock).advance(deps.config.BUDGET_REFRESH_SECONDS * 1_000 + 100);
-    expect((await decide(unit)).body.ad.campaignId).toBe(cpc);
+    expect(adOf((await decide(unit)).body).campaignId).toBe(cpc);
   });
 
   it('answers unknown units 404, disabled units with no ad, bad input 400 naming fields', async () => {
@@ -174,9 +187,9 @@ describe('POST /v1/decisions', () => {
     const unit = await unitOf(app, market);
     await call(app, 'PATCH', `/v1/ad-units/${unit}`, { key: market.publisher.key, body: { enabled: false } });
     expect((await decide(unit)).body).toEqual({ ad: null, reason: 'unit_disabled' });
-    const bad = await call(serve, 'POST', '/v1/decisions', { body: { viewer: { region: 5 } } });
+    const bad = await call(serve, 'POST', '/v1/decisions', { body: invalid({ viewer: { region: 5 } }) });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['adUnitId', 'viewer.id', 'viewer.region']);
+    expect(bad.problem.errors?.map((e: { field: string }) => e.field).sort()).toEqual(['adUnitId', 'viewer.id', 'viewer.region']);
     const preflight = await serve.request('/v1/decisions', {
       method: 'OPTIONS',
       headers: { origin: 'https://news.example.com', 'access-control-request-method': 'POST' },
@@ -190,8 +203,8 @@ describe('POST /v1/decisions', () => {
     nextSecond();
     const show = async () => {
       const d = await decide(unit, { id: 'hourly-viewer' });
-      expect(d.body.ad?.campaignId).toBe(id);
-      expect((await track(deps, serve, d.body.ad.impressionUrl)).status).toBe(200);
+      expect(having(d.body, 'ad').ad?.campaignId).toBe(id);
+      expect((await track(deps, serve, adOf(d.body).impressionUrl)).status).toBe(200);
     };
     const stored = async () =>
       (await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: keys.viewerFrequency(viewerHash('hourly-viewer')) }))).Item ?? {};
@@ -209,10 +222,10 @@ describe('POST /v1/decisions', () => {
   });
 
   it('documents the serve routes in /openapi.json from the same schemas', async () => {
-    const doc = (await call(app, 'GET', '/openapi.json')).body;
+    const doc = await openApiDocument(app);
     // One unit or several placements: both forms carry the viewer.
-    const forms = doc.paths['/v1/decisions'].post.requestBody.content['application/json'].schema.anyOf;
-    expect(forms.map((f: { properties: object }) => Object.keys(f.properties))).toEqual([
+    const forms = doc.paths['/v1/decisions']?.post?.requestBody?.content['application/json']?.schema.anyOf;
+    expect(forms?.map((f) => Object.keys(f.properties ?? {}))).toEqual([
       expect.arrayContaining(['adUnitId', 'viewer']),
       expect.arrayContaining(['placements', 'viewer']),
     ]);

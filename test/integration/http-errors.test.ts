@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../functions/http/app.js';
 import { createServeApp } from '../../functions/http/serve-app.js';
 import { testDeps } from '../support/deps.js';
-import { call } from '../support/http.js';
+import { call, raw, type Schemas, withProblem } from '../support/http.js';
+import { openApiDocument } from '../support/openapi-document.js';
 import { listen } from '../support/server.js';
 
 let app: ReturnType<typeof createApp>;
@@ -11,25 +12,25 @@ beforeAll(async () => {
   app = createApp(await testDeps({ env: { MAX_BODY_BYTES: '1024' } }));
 });
 
-const isProblem = (res: { headers: Headers; body: any }, status: number) => {
+const isProblem = (res: { headers: Headers; problem: Schemas['Problem'] }, status: number) => {
   expect(res.headers.get('content-type')).toContain('application/problem+json');
-  expect(res.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String), type: expect.any(String) });
-  expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(ts|js):\d+/);
+  expect(res.problem).toMatchObject({ status, title: expect.any(String), detail: expect.any(String), type: expect.any(String) });
+  expect(JSON.stringify(res.problem)).not.toMatch(/at .*\.(ts|js):\d+/);
 };
 
 describe('errors', () => {
   it('answers an unknown route with a 404 problem', async () => {
-    const res = await call(app, 'GET', '/v1/nothing-here');
+    const res = await raw(app, 'GET', '/v1/nothing-here');
     expect(res.status).toBe(404);
-    isProblem(res, 404);
+    isProblem(withProblem(res), 404);
   });
 
   it('answers a known route with the wrong method with 405 and Allow', async () => {
-    const res = await call(app, 'PUT', '/v1/signup', { body: {} });
+    const res = await raw(app, 'PUT', '/v1/signup', { body: {} });
     expect(res.status).toBe(405);
-    isProblem(res, 405);
+    isProblem(withProblem(res), 405);
     expect(res.headers.get('allow')).toBe('POST');
-    const param = await call(app, 'POST', '/v1/api-keys/key_123');
+    const param = await raw(app, 'POST', '/v1/api-keys/key_123');
     expect(param.status).toBe(405);
     expect(param.headers.get('allow')).toBe('DELETE');
   });
@@ -37,7 +38,7 @@ describe('errors', () => {
   it('answers malformed JSON with a 400 problem', async () => {
     const res = await app.request('/v1/signup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"role": ' });
     expect(res.status).toBe(400);
-    isProblem({ headers: res.headers, body: await res.json() }, 400);
+    isProblem(withProblem({ status: res.status, headers: res.headers, text: await res.text() }), 400);
   });
 
   it('answers a body over the limit with a 413 problem', async () => {
@@ -80,8 +81,23 @@ describe('errors', () => {
     const res = await call(broken, 'POST', '/v1/signup', { body: { role: 'advertiser', name: 'x', email: 'x@example.com' } });
     expect(res.status).toBe(500);
     isProblem(res, 500);
-    expect(res.body.detail).not.toContain('no-such-table');
-    expect(res.body.detail).toMatch(/request id/);
+    expect(res.problem.detail).not.toContain('no-such-table');
+    expect(res.problem.detail).toMatch(/request id/);
+  });
+});
+
+describe('answers typed by the OpenAPI document (test/support/http.ts)', () => {
+  // Each `@ts-expect-error` is the assertion: `npx tsc` fails if the test helper ever accepts
+  // what the document does not declare. The runtime checks say the document is right to refuse it.
+  it('refuses a field or path the document does not declare and a body it does not accept, as the API does', async () => {
+    const health = await call(app, 'GET', '/health');
+    // @ts-expect-error: Health declares status, table and jobsLastRunAt only
+    expect(health.body.uptime).toBeUndefined();
+    // @ts-expect-error: no route is documented at /v1/nothing-here (raw() reaches it)
+    expect((await call(app, 'GET', '/v1/nothing-here')).status).toBe(404);
+    // @ts-expect-error: Signup requires a name
+    const res = await call(app, 'POST', '/v1/signup', { body: { role: 'advertiser', email: 'typed@example.com' } });
+    expect(res.problem.errors).toEqual([{ field: 'name', message: expect.any(String) }]);
   });
 });
 
@@ -101,11 +117,10 @@ describe('system routes', () => {
   });
 
   it('serves an OpenAPI 3.1 document of the routes', async () => {
-    const res = await call(app, 'GET', '/openapi.json');
-    expect(res.status).toBe(200);
-    expect(res.body.openapi).toBe('3.1.0');
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/health', '/v1/signup', '/v1/me', '/v1/api-keys', '/v1/api-keys/{id}']));
-    expect(res.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const doc = await openApiDocument(app);
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/v1/signup', '/v1/me', '/v1/api-keys', '/v1/api-keys/{id}']));
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 
   it('serves interactive docs with local assets only', async () => {

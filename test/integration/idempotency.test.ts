@@ -5,7 +5,7 @@ import { createApp } from '../../functions/http/app.js';
 import { aCampaign, aCreative } from '../support/campaigns.js';
 import { crashAfterFirst, pauseBeforeFirst } from '../support/crash.js';
 import { adminKey, movableClock, testDeps, type MovableClock } from '../support/deps.js';
-import { call, signup } from '../support/http.js';
+import { call, type Method, type Path, type RequestBody, type Schemas, signup } from '../support/http.js';
 import { seedEarnings } from '../support/money.js';
 import { aBrief, balance, fund, placeOrder, PRICE, slotsOf } from '../support/orders.js';
 import { everything, scanEntity } from '../support/table.js';
@@ -30,7 +30,7 @@ const PAST_THE_LOCK = 61_000;
  * (the client gets a 500, or nothing at all), then retries it past the lock with the same key and
  * body through a healthy process, as a client would.
  */
-async function crashThenRetry(method: string, path: string, options: { key: string; body?: unknown }) {
+async function crashThenRetry<M extends Method, P extends Path<M>>(method: M, path: P, options: { key: string; body?: RequestBody<M, P> }) {
   const crashing = createApp({ ...deps, db: crashAfterFirst(deps.db, TransactWriteCommand) });
   const headers = { 'idempotency-key': `crash-${Math.random()}` };
   const lost = await call(crashing, method, path, { ...options, headers });
@@ -62,7 +62,7 @@ describe('a request cut off between its write and its response, retried with the
     expect(retry.status).toBe(201);
     const orders = (await call(app, 'GET', '/v1/orders', { key: advertiser.key })).body.items;
     expect(orders).toHaveLength(1);
-    expect(retry.body).toMatchObject({ id: orders[0].id, slotId: slot!.id, state: 'requested', heldMicros: PRICE });
+    expect(retry.body).toMatchObject({ id: orders[0]?.id, slotId: slot!.id, state: 'requested', heldMicros: PRICE });
     expect(await balance(deps, `advertiser:${advertiser.id}:held`)).toBe(PRICE);
     expect(await balance(deps, `advertiser:${advertiser.id}:available`)).toBe(2 * PRICE);
   });
@@ -190,14 +190,14 @@ describe('responses that carry a secret', () => {
 
   it('never gives a signup’s key to someone who repeats its body and Idempotency-Key', async () => {
     const headers = { 'idempotency-key': 'signup-victim' };
-    const body = { role: 'advertiser', name: 'Victim Co', email: `victim-${Math.random()}@example.com` };
+    const body: Schemas['Signup'] = { role: 'advertiser', name: 'Victim Co', email: `victim-${Math.random()}@example.com` };
     const victim = await call(app, 'POST', '/v1/signup', { body, headers });
     expect(victim.status).toBe(201);
     expect(victim.body.apiKey.key).toMatch(/^plc_/);
     const attacker = await call(app, 'POST', '/v1/signup', { body, headers });
     expect(attacker.status).toBe(409);
     expect(attacker.headers.get('idempotent-replayed')).toBeNull();
-    expect(secretIn(attacker.body)).toBe(false);
+    expect(secretIn(attacker.problem)).toBe(false);
   });
 
   it('answers a replayed API-key creation with 409 naming the key, without the secret', async () => {
@@ -209,22 +209,22 @@ describe('responses that carry a secret', () => {
     expect(replay.status).toBe(409);
     expect(replay.headers.get('content-type')).toContain('application/problem+json');
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
-    expect(replay.body).toMatchObject({ status: 409, created: first.body.id });
-    expect(secretIn(replay.body)).toBe(false);
+    expect(replay.problem).toMatchObject({ status: 409, created: first.body.id });
+    expect(secretIn(replay.problem)).toBe(false);
     expect((await call(app, 'GET', '/v1/api-keys', { key })).body.items).toHaveLength(2);
   });
 
   it('answers a replayed webhook creation with 409 naming the webhook, without the secret', async () => {
     const { key } = await signup(app, 'publisher');
     const headers = { 'idempotency-key': 'new-hook' };
-    const body = { url: 'https://example.com/hooks', events: ['order.requested'] };
+    const body: Schemas['WebhookInput'] = { url: 'https://example.com/hooks', events: ['order.requested'] };
     const first = await call(app, 'POST', '/v1/webhooks', { key, body, headers });
     expect(first.status).toBe(201);
     expect(first.body.secret).toMatch(/^whsec_/);
     const replay = await call(app, 'POST', '/v1/webhooks', { key, body, headers });
     expect(replay.status).toBe(409);
-    expect(replay.body).toMatchObject({ status: 409, created: first.body.id });
-    expect(secretIn(replay.body)).toBe(false);
+    expect(replay.problem).toMatchObject({ status: 409, created: first.body.id });
+    expect(secretIn(replay.problem)).toBe(false);
   });
 
   it('leaves no API key or webhook secret in the table but as a hash', async () => {

@@ -5,7 +5,8 @@ import { createServeApp } from '../../functions/http/serve-app.js';
 import { isServePath } from '../../functions/http/routing.js';
 import { aCampaign, aMarket } from '../support/campaigns.js';
 import { movableClock, testDeps } from '../support/deps.js';
-import { call, signup, type Call } from '../support/http.js';
+import { call, invalid, raw, type Schemas, signup, withProblem } from '../support/http.js';
+import { type DocumentedOperation, openApiDocument } from '../support/openapi-document.js';
 
 /**
  * Issue 9, items 5–10 and 12: every route checks who calls before what is sent, refuses long or
@@ -14,17 +15,7 @@ import { call, signup, type Call } from '../support/http.js';
  * later is held to the same rules.
  */
 
-type Operation = {
-  method: string;
-  path: string;
-  op: {
-    security?: unknown;
-    'x-roles'?: string[];
-    requestBody?: unknown;
-    parameters?: { name: string; in: string; schema: { pattern?: string; maxLength?: number } }[];
-    responses: Record<string, { description: string }>;
-  };
-};
+type Operation = { method: string; path: string; op: DocumentedOperation };
 type Role = 'advertiser' | 'publisher' | 'admin';
 
 const clock = movableClock();
@@ -40,7 +31,7 @@ beforeAll(async () => {
   serve = createServeApp(deps);
   market = await aMarket(app, deps);
   keys = { advertiser: market.advertiser.key, publisher: market.publisher.key, admin: market.admin };
-  const doc = (await call(app, 'GET', '/openapi.json')).body as { paths: Record<string, Record<string, Operation['op']>> };
+  const doc = await openApiDocument(app);
   operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ method: method.toUpperCase(), path, op })));
 });
 
@@ -48,13 +39,14 @@ const LONG_ID = 'x'.repeat(3000);
 const apiOperations = () => operations.filter((o) => !isServePath(o.path));
 const withParams = (path: string, value: string) => path.replace(/\{[^}]+\}/g, value);
 const BAD_BODY = { bogus: true, budgetMicros: 'lots' };
-const send = (o: Operation, path: string, key?: string, body: unknown = o.op.requestBody ? BAD_BODY : undefined) => call(app, o.method, path, { key, body });
+const send = async (o: Operation, path: string, key?: string, body: unknown = o.op.requestBody ? BAD_BODY : undefined) =>
+  withProblem(await raw(app, o.method, path, { key, body }));
 
-function expectProblem(res: Call, status: number, o?: Operation): void {
-  expect(res.status, `${o?.method} ${o?.path}: ${JSON.stringify(res.body)}`).toBe(status);
+function expectProblem(res: { status: number; headers: Headers; problem: Schemas['Problem'] }, status: number, o?: Operation): void {
+  expect(res.status, `${o?.method} ${o?.path}: ${JSON.stringify(res.problem)}`).toBe(status);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
-  expect(res.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
-  expect(res.body.title).not.toBe('Error');
+  expect(res.problem).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
+  expect(res.problem.title).not.toBe('Error');
   if (o) expect(Object.keys(o.op.responses), `${o.method} ${o.path} does not document ${status}`).toContain(String(status));
 }
 
@@ -85,7 +77,7 @@ describe('ids (every route)', () => {
         const res = await send(o, withParams(o.path, encodeURIComponent(bad)), key, o.op.requestBody ? {} : undefined);
         expectProblem(res, 400, o);
         const named = o.path.match(/\{([^}]+)\}/g)!.map((p) => p.slice(1, -1));
-        expect(res.body.errors.map((e: { field: string }) => e.field).some((f: string) => named.includes(f))).toBe(true);
+        expect(res.problem.errors?.map((e) => e.field).some((f) => named.includes(f))).toBe(true);
       }
     }
   });
@@ -105,23 +97,23 @@ describe('ids (every route)', () => {
       key: keys.advertiser,
     });
     expectProblem(report, 400);
-    expect(report.body.errors[0].field).toBe('id');
+    expect(report.problem.errors?.[0]?.field).toBe('id');
     const order = await call(app, 'POST', '/v1/orders', {
       key: keys.advertiser,
       body: { slotId: long.slice(0, 2000), brief: { title: 't', copy: 'c', landingUrl: 'https://x.example.com' } },
     });
     expectProblem(order, 400);
-    expect(order.body.errors[0].field).toBe('slotId');
+    expect(order.problem.errors?.[0]?.field).toBe('slotId');
     const deposit = await call(app, 'POST', '/v1/admin/deposits', {
       key: keys.admin,
       headers: { 'idempotency-key': 'long-id' },
       body: { advertiserId: long.slice(0, 2000), amountMicros: 1, reference: 'r' },
     });
     expectProblem(deposit, 400);
-    expect(deposit.body.errors[0].field).toBe('advertiserId');
+    expect(deposit.problem.errors?.[0]?.field).toBe('advertiserId');
     const decision = await call(serve, 'POST', '/v1/decisions', { body: { adUnitId: long.slice(0, 2000), viewer: { id: 'v1' } } });
     expectProblem(decision, 400);
-    expect(decision.body.errors[0].field).toBe('adUnitId');
+    expect(decision.problem.errors?.[0]?.field).toBe('adUnitId');
   });
 });
 
@@ -133,27 +125,27 @@ describe('cursors (every list)', () => {
     const cursor = first.body.nextCursor as string;
     const second = await call(app, 'GET', `/v1/campaigns?limit=1&cursor=${cursor}`, { key: keys.advertiser });
     expect(second.status).toBe(200);
-    expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
+    expect(second.body.items[0]!.id).not.toBe(first.body.items[0]!.id);
 
     const other = await signup(app, 'advertiser');
-    const raw = Buffer.from(JSON.stringify({ pk: 'TENANT#x', sk: 'y' })).toString('base64url');
+    const unsigned = Buffer.from(JSON.stringify({ pk: 'TENANT#x', sk: 'y' })).toString('base64url');
     const [payload, mac] = cursor.split('.');
     const refusals: [string, string][] = [
-      [`/v1/campaigns?cursor=${raw}`, keys.advertiser], // unsigned: the old format, or made up
+      [`/v1/campaigns?cursor=${unsigned}`, keys.advertiser], // unsigned: the old format, or made up
       [`/v1/campaigns?cursor=${payload}.${mac!.replace(/^./, (ch) => (ch === 'A' ? 'B' : 'A'))}`, keys.advertiser], // tampered
       [`/v1/campaigns?cursor=${cursor}`, other.key], // another tenant's
       [`/v1/wallet/ledger?cursor=${cursor}`, keys.advertiser], // another list's
       [`/v1/campaigns?cursor=${'%FF'.repeat(10)}`, keys.advertiser],
     ];
     for (const [path, key] of refusals) {
-      const res = await call(app, 'GET', path, { key });
+      const res = withProblem(await raw(app, 'GET', path, { key }));
       expectProblem(res, 400);
-      expect(res.body.errors[0].field).toBe('cursor');
+      expect(res.problem.errors?.[0]?.field).toBe('cursor');
     }
     clock.advance(25 * 3_600_000);
     const expired = await call(app, 'GET', `/v1/campaigns?limit=1&cursor=${cursor}`, { key: keys.advertiser });
     expectProblem(expired, 400);
-    expect(expired.body.errors[0].message).toMatch(/expired/);
+    expect(expired.problem.errors?.[0]?.message).toMatch(/expired/);
   });
 
   it('refuses a made-up cursor with 400 on every list', async () => {
@@ -165,9 +157,9 @@ describe('cursors (every list)', () => {
       const path = (o.op.parameters ?? [])
         .filter((p) => p.in === 'path')
         .reduce((acc, p) => acc.replace(`{${p.name}}`, `${/\(\?:(\w+)/.exec(p.schema.pattern!)![1]}_0`), o.path);
-      const res = await call(app, 'GET', `${path}?cursor=eyJwayI6IngifQ.AAAA`, { key });
+      const res = withProblem(await raw(app, 'GET', `${path}?cursor=eyJwayI6IngifQ.AAAA`, { key }));
       expectProblem(res, 400, o);
-      expect(res.body.errors[0].field).toBe('cursor');
+      expect(res.problem.errors?.[0]?.field).toBe('cursor');
     }
   });
 });
@@ -182,7 +174,7 @@ describe('problem documents', () => {
     const draft = await call(app, 'POST', '/v1/campaigns', { key: keys.advertiser, body: aCampaign({ clock } as never) });
     const res = await call(app, 'POST', `/v1/campaigns/${draft.body.id}/activate`, { key: keys.advertiser });
     expectProblem(res, 409);
-    expect(res.body).toMatchObject({ status: 409, state: 'draft' });
+    expect(res.problem).toMatchObject({ status: 409, state: 'draft' });
   });
 });
 
@@ -232,10 +224,10 @@ describe('the OpenAPI document', () => {
   it('never coerces JSON: a budget sent as a string is refused', async () => {
     const res = await call(app, 'POST', '/v1/marketplace/match', {
       key: keys.advertiser,
-      body: { targeting: {}, dateFrom: '2031-01-01', dateTo: '2031-01-31', budgetMicros: '100' },
+      body: invalid({ targeting: {}, dateFrom: '2031-01-01', dateTo: '2031-01-31', budgetMicros: '100' }),
     });
     expectProblem(res, 400);
-    expect(res.body.errors[0].field).toBe('budgetMicros');
+    expect(res.problem.errors?.[0]?.field).toBe('budgetMicros');
   });
 
   it('takes a decision request sent as text/plain (a CORS-simple request), as documented', async () => {
@@ -246,21 +238,21 @@ describe('the OpenAPI document', () => {
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ ad: null });
-    const decisions = operations.find((o) => o.path === '/v1/decisions')!.op as { requestBody: { content: Record<string, unknown> } };
-    expect(Object.keys(decisions.requestBody.content)).toEqual(expect.arrayContaining(['application/json', 'text/plain']));
+    const decisions = operations.find((o) => o.path === '/v1/decisions')!.op;
+    expect(Object.keys(decisions.requestBody?.content ?? {})).toEqual(expect.arrayContaining(['application/json', 'text/plain']));
   });
 });
 
 describe('input bounds', () => {
   // From a future date, so the span is what is refused (a rule from 1000-01-01 is refused as past first).
   it('refuses a weekday rule over 2031-01-01…9999-12-31 with 400 and lists nothing', async () => {
-    const path = `/v1/accounts/${market.accountId}/slots`;
+    const path = `/v1/accounts/${market.accountId}/slots` as const;
     const res = await call(app, 'POST', path, {
       key: keys.publisher,
       body: { from: '2031-01-01', to: '9999-12-31', weekdays: [1], position: 'headline', format: 'custom_article', priceMicros: 1_000_000 },
     });
     expectProblem(res, 400);
-    expect(res.body.errors).toEqual([{ field: 'to', message: 'the rule may span at most 366 days' }]);
+    expect(res.problem.errors).toEqual([{ field: 'to', message: 'the rule may span at most 366 days' }]);
     expect((await call(app, 'GET', path, { key: keys.publisher })).body.items).toEqual([]);
   });
 
@@ -270,7 +262,7 @@ describe('input bounds', () => {
       body: { targeting: { gender: ['female'] }, dateFrom: '2031-01-01', dateTo: '2031-12-31', budgetMicros: 1_000_000_000_000_000 },
     });
     expect(res.status).toBe(200);
-    expect(['exact', 'approximate']).toContain(res.body.plan.method);
+    expect(['exact', 'approximate']).toContain(res.body.plan?.method);
   });
 });
 
@@ -278,8 +270,8 @@ describe('security headers', () => {
   it('sends nosniff and a CSP with frame-ancestors on every response, no-store on keyed answers', async () => {
     const answers = [
       await call(app, 'GET', '/health'),
-      await call(app, 'GET', '/openapi.json'),
-      await call(app, 'GET', '/v1/nothing-here'),
+      await raw(app, 'GET', '/openapi.json'),
+      await raw(app, 'GET', '/v1/nothing-here'),
       await call(app, 'GET', '/v1/me', { key: keys.advertiser }),
       await call(app, 'GET', '/v1/campaigns', { key: keys.advertiser }),
       await call(app, 'GET', '/v1/me'),

@@ -3,7 +3,7 @@ import { createApp } from '../../functions/http/app.js';
 import { seedMarketplace } from '../../scripts/seed.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
 import { countReads } from '../support/counting-db.js';
-import { call } from '../support/http.js';
+import { call, type Schemas } from '../support/http.js';
 
 /**
  * Search and match read the marketplace from an in-memory snapshot: once warm, a request reads
@@ -17,13 +17,13 @@ async function warmReads(accounts: number): Promise<{ search: number; match: num
   const key = seeded.advertiserKey;
   const from = clock().toISOString().slice(0, 10);
   const to = new Date(clock().getTime() + 6 * 86_400_000).toISOString().slice(0, 10);
-  const search = `/v1/marketplace/accounts?sort=price&availableFrom=${from}&availableTo=${to}&limit=10`;
-  const match = { targeting: { gender: ['female'], ageBands: ['25-34'] }, dateFrom: from, dateTo: to, limit: 10 };
+  const search = `/v1/marketplace/accounts?sort=price&availableFrom=${from}&availableTo=${to}&limit=10` as const;
+  const match: Schemas['MatchQuery'] = { targeting: { gender: ['female'], ageBands: ['25-34'] }, dateFrom: from, dateTo: to, limit: 10 };
 
   clock.advance(10_000);
   expect((await call(app, 'GET', search, { key })).status).toBe(200); // cold: loads the snapshot
   const reads = countReads(deps.db);
-  const measure = async (request: () => Promise<{ status: number; body: any }>) => {
+  const measure = async <B>(request: () => Promise<{ status: number; body: B }>) => {
     clock.advance(1_100); // past the snapshot's one-look-per-second limit: every request looks at the feed
     reads.reset();
     const res = await request();
@@ -35,7 +35,7 @@ async function warmReads(accounts: number): Promise<{ search: number; match: num
   const p = await measure(() => call(app, 'POST', '/v1/marketplace/match', { key, body: { ...match, budgetMicros: 50_000_000_000 } }));
   expect(s.body.items).toHaveLength(10);
   expect(m.body.results).toHaveLength(10);
-  expect(p.body.plan.slots.length).toBeGreaterThan(10);
+  expect(p.body.plan?.slots.length).toBeGreaterThan(10);
   return { search: s.items, match: m.items, plan: p.items, results: 10 };
 }
 

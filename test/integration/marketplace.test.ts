@@ -9,7 +9,7 @@ import { getAdUnit, marketplaceStore, slotReleaseOp } from '../../functions/stor
 import { keys } from '../../functions/store/keys.js';
 import { transact } from '../../functions/store/transact.js';
 import { adminKey, testDeps, type MovableClock } from '../support/deps.js';
-import { call, signup } from '../support/http.js';
+import { call, invalid, type Schemas, signup } from '../support/http.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;
@@ -31,7 +31,7 @@ const audience = {
   region: { 'CN-SH': 0.25, 'CN-BJ': 0.15 },
   interests: { technology: 0.4, investing: 0.2 },
 };
-const anAccount = (overrides: Record<string, unknown> = {}) => ({
+const anAccount = (overrides: Partial<Schemas['AccountInput']> = {}): Schemas['AccountInput'] => ({
   platform: 'wechat',
   handle: 'tea_daily',
   name: 'Tea Daily',
@@ -40,7 +40,7 @@ const anAccount = (overrides: Record<string, unknown> = {}) => ({
   audience,
   ...overrides,
 });
-const aSlot = (overrides: Record<string, unknown> = {}) => ({
+const aSlot = (overrides: Partial<Schemas['SlotCreate']> = {}): Schemas['SlotCreate'] => ({
   publishDate: '2030-03-04',
   position: 'headline',
   format: 'ad_card',
@@ -49,7 +49,7 @@ const aSlot = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-async function newAccount(key = owner.key, overrides: Record<string, unknown> = {}): Promise<string> {
+async function newAccount(key = owner.key, overrides: Partial<Schemas['AccountInput']> = {}): Promise<string> {
   const res = await call(app, 'POST', '/v1/accounts', { key, body: anAccount(overrides) });
   expect(res.status).toBe(201);
   return res.body.id;
@@ -94,7 +94,7 @@ describe('accounts', () => {
     expect((await call(app, 'POST', `/v1/admin/accounts/${id}/verify`, { key: owner.key, body: {} })).status).toBe(403);
   });
 
-  it.each([
+  it.each<[string, Schemas['AccountPatch']]>([
     ['platform', { platform: 'weibo' }],
     ['handle', { handle: 'tea_daily_2' }],
     ['name', { name: 'Tea Weekly' }],
@@ -123,12 +123,12 @@ describe('accounts', () => {
     const created = await call(app, 'POST', '/v1/accounts', { key: owner.key, body: anAccount({ audience: { ...audience, ageBand: {} } }) });
     expect(created.status).toBe(400);
     expect(created.headers.get('content-type')).toContain('application/problem+json');
-    expect(created.body.errors).toEqual([{ field: 'audience.ageBand', message: 'must give the share of at least one value' }]);
+    expect(created.problem.errors).toEqual([{ field: 'audience.ageBand', message: 'must give the share of at least one value' }]);
     expect(await itemCount()).toBe(before);
     const id = await newAccount();
     const edited = await call(app, 'PATCH', `/v1/accounts/${id}`, { key: owner.key, body: { audience: { interests: {} } } });
     expect(edited.status).toBe(400);
-    expect(edited.body.errors[0].field).toBe('audience.interests');
+    expect(edited.problem.errors?.[0]?.field).toBe('audience.interests');
     expect((await call(app, 'GET', `/v1/accounts/${id}`, { key: owner.key })).body.audience.interests).toEqual(audience.interests);
   });
 
@@ -136,18 +136,23 @@ describe('accounts', () => {
     const before = await itemCount();
     const res = await call(app, 'POST', '/v1/accounts', {
       key: owner.key,
-      body: anAccount({ platform: 'myspace', category: 'astrology', audience: { ...audience, gender: { female: 0.7, male: 0.5 }, region: { 'XX-YY': 0.1 } } }),
+      body: invalid({
+        ...anAccount(),
+        platform: 'myspace',
+        category: 'astrology',
+        audience: { ...audience, gender: { female: 0.7, male: 0.5 }, region: { 'XX-YY': 0.1 } },
+      }),
     });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     // Every field's own rules run, so one 400 names the audience's problems too (as core's check did).
-    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['audience.gender', 'audience.region.XX-YY', 'category', 'platform']);
+    expect(res.problem.errors?.map((e: { field: string }) => e.field).sort()).toEqual(['audience.gender', 'audience.region.XX-YY', 'category', 'platform']);
     const shares = await call(app, 'POST', '/v1/accounts', {
       key: owner.key,
-      body: anAccount({ audience: { ...audience, gender: { female: 0.7, male: 0.5 }, region: { 'XX-YY': 0.1 } } }),
+      body: invalid({ ...anAccount(), audience: { ...audience, gender: { female: 0.7, male: 0.5 }, region: { 'XX-YY': 0.1 } } }),
     });
     expect(shares.status).toBe(400);
-    expect(shares.body.errors).toEqual(
+    expect(shares.problem.errors).toEqual(
       expect.arrayContaining([
         { field: 'audience.gender', message: 'shares must sum to at most 1, got 1.2' },
         { field: 'audience.region.XX-YY', message: 'unknown key "XX-YY"' },
@@ -157,7 +162,7 @@ describe('accounts', () => {
     const counted = await itemCount();
     const patch = await call(app, 'PATCH', `/v1/accounts/${id}`, { key: owner.key, body: { audience: { ageBand: { '18-24': 1.5 } } } });
     expect(patch.status).toBe(400);
-    expect(patch.body.errors[0].field).toBe('audience.ageBand.18-24');
+    expect(patch.problem.errors?.[0]?.field).toBe('audience.ageBand.18-24');
     expect(await itemCount()).toBe(counted);
     expect(counted).toBe(before + 1);
   });
@@ -179,7 +184,14 @@ describe('slots', () => {
     expect(one.status).toBe(201);
     expect(one.body.items[0]).toMatchObject({ accountId: id, publishDate: '2030-03-04', status: 'open' });
     // Mondays and Wednesdays in March 2030: 4, 6, 11, 13, 18, 20, 25, 27.
-    const rule = { from: '2030-03-01', to: '2030-03-31', weekdays: [1, 3], position: 'secondary', format: 'custom_article', priceMicros: 500_000_000 };
+    const rule: Schemas['SlotCreate'] = {
+      from: '2030-03-01',
+      to: '2030-03-31',
+      weekdays: [1, 3],
+      position: 'secondary',
+      format: 'custom_article',
+      priceMicros: 500_000_000,
+    };
     const many = await call(app, 'POST', `/v1/accounts/${id}/slots`, { key: owner.key, body: rule });
     expect(many.status).toBe(201);
     expect(many.body.items.map((s: { publishDate: string }) => s.publishDate)).toEqual([
@@ -192,7 +204,7 @@ describe('slots', () => {
       '2030-03-25',
       '2030-03-27',
     ]);
-    await call(app, 'PATCH', `/v1/slots/${many.body.items[1].id}`, { key: owner.key, body: { status: 'closed' } });
+    await call(app, 'PATCH', `/v1/slots/${many.body.items[1]!.id}`, { key: owner.key, body: { status: 'closed' } });
 
     const week = await call(app, 'GET', `/v1/accounts/${id}/slots?from=2030-03-04&to=2030-03-10`, { key: owner.key });
     expect(week.body.items.map((s: { publishDate: string; position: string }) => `${s.publishDate} ${s.position}`)).toEqual([
@@ -201,14 +213,14 @@ describe('slots', () => {
       '2030-03-06 secondary',
     ]);
     const closed = await call(app, 'GET', `/v1/accounts/${id}/slots?status=closed`, { key: owner.key });
-    expect(closed.body.items.map((s: { id: string }) => s.id)).toEqual([many.body.items[1].id]);
+    expect(closed.body.items.map((s: { id: string }) => s.id)).toEqual([many.body.items[1]!.id]);
   });
 
   it('refuses a duplicate date + position with 409 and creates nothing of the call', async () => {
     const id = await newAccount();
     expect((await call(app, 'POST', `/v1/accounts/${id}/slots`, { key: owner.key, body: aSlot({ publishDate: '2030-04-10' }) })).status).toBe(201);
     const before = await itemCount();
-    const rule = {
+    const rule: Schemas['SlotCreate'] = {
       from: '2030-04-01',
       to: '2030-04-30',
       weekdays: [0, 1, 2, 3, 4, 5, 6],
@@ -219,34 +231,34 @@ describe('slots', () => {
     };
     const res = await call(app, 'POST', `/v1/accounts/${id}/slots`, { key: owner.key, body: rule });
     expect(res.status).toBe(409);
-    expect(res.body.detail).toContain('2030-04-10');
+    expect(res.problem.detail).toContain('2030-04-10');
     expect(await itemCount()).toBe(before);
   });
 
   it('refuses invalid slots with 400 naming the field, and writes nothing', async () => {
     const id = await newAccount();
     const before = await itemCount();
-    const cases: Array<[Record<string, unknown>, string]> = [
+    const cases: Array<[unknown, string]> = [
       [aSlot({ publishDate: '2030-02-30' }), 'publishDate'],
-      [aSlot({ position: 'footer' }), 'position'],
+      [{ ...aSlot(), position: 'footer' }, 'position'],
       [aSlot({ priceMicros: -1 }), 'priceMicros'],
       [{ from: '2030-05-10', to: '2030-05-01', weekdays: [1], position: 'headline', format: 'custom_article', priceMicros: 1 }, 'to'],
       [{ from: '2030-05-01', to: '2030-05-10', weekdays: [9], position: 'headline', format: 'custom_article', priceMicros: 1 }, 'weekdays.0'],
     ];
     for (const [body, field] of cases) {
-      const res = await call(app, 'POST', `/v1/accounts/${id}/slots`, { key: owner.key, body });
+      const res = await call(app, 'POST', `/v1/accounts/${id}/slots`, { key: owner.key, body: invalid(body) });
       expect(res.status, field).toBe(400);
-      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      expect(res.problem.errors?.map((e: { field: string }) => e.field)).toContain(field);
     }
     const noReads = await call(app, 'POST', `/v1/accounts/${id}/slots`, { key: owner.key, body: aSlot({ committedReads: undefined }) });
-    expect(noReads.body.errors).toEqual([{ field: 'committedReads', message: 'an ad_card slot needs a positive integer committedReads' }]);
+    expect(noReads.problem.errors).toEqual([{ field: 'committedReads', message: 'an ad_card slot needs a positive integer committedReads' }]);
     expect(await itemCount()).toBe(before);
   });
 
   it('edits and deletes open slots, frees their date, and refuses changes once booked', async () => {
     const id = await newAccount();
     const created = await call(app, 'POST', `/v1/accounts/${id}/slots`, { key: owner.key, body: aSlot({ publishDate: '2030-06-01' }) });
-    const slotId: string = created.body.items[0].id;
+    const slotId: string = created.body.items[0]!.id;
     const moved = await call(app, 'PATCH', `/v1/slots/${slotId}`, { key: owner.key, body: { publishDate: '2030-06-02', priceMicros: 950_000_000 } });
     expect(moved.body).toMatchObject({ publishDate: '2030-06-02', priceMicros: 950_000_000 });
     // The old date is free again, the new one is taken.
@@ -269,7 +281,7 @@ describe('slots', () => {
   it('hides other owners’ slots (404)', async () => {
     const id = await newAccount(other.key);
     const created = await call(app, 'POST', `/v1/accounts/${id}/slots`, { key: other.key, body: aSlot() });
-    const slotId: string = created.body.items[0].id;
+    const slotId: string = created.body.items[0]!.id;
     expect((await call(app, 'POST', `/v1/accounts/${id}/slots`, { key: owner.key, body: aSlot({ publishDate: '2030-07-01' }) })).status).toBe(404);
     expect((await call(app, 'GET', `/v1/accounts/${id}/slots`, { key: owner.key })).status).toBe(404);
     expect((await call(app, 'PATCH', `/v1/slots/${slotId}`, { key: owner.key, body: { priceMicros: 1 } })).status).toBe(404);
@@ -293,7 +305,7 @@ describe('ad units', () => {
     const dayLater = new Date(deps.clock().getTime() + 24 * 3_600_000).toISOString();
     const patched = (await call(app, 'PATCH', `/v1/ad-units/${unitId}`, { key: owner.key, body: { enabled: false, floorCpmMicros: 30_000_000 } })).body;
     expect(patched).toMatchObject({ enabled: false, floorCpmMicros: 20_000_000, pendingFloor: { floorCpmMicros: 30_000_000 } });
-    expect(patched.pendingFloor.effectiveAt >= dayLater.slice(0, 16)).toBe(true);
+    expect(patched.pendingFloor!.effectiveAt >= dayLater.slice(0, 16)).toBe(true);
     // The unit follows its account's category.
     await call(app, 'PATCH', `/v1/accounts/${id}`, { key: owner.key, body: { category: 'gaming' } });
     expect(await getAdUnit(deps.db, unitId)).toMatchObject({
@@ -305,8 +317,8 @@ describe('ad units', () => {
       floorCpmMicros: 20_000_000,
       pendingFloor: { floorCpmMicros: 30_000_000 },
     });
-    const bad = await call(app, 'PATCH', `/v1/ad-units/${unitId}`, { key: owner.key, body: { floorCpmMicros: -3, blockedCategories: ['nope'] } });
-    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['blockedCategories.0', 'floorCpmMicros']);
+    const bad = await call(app, 'PATCH', `/v1/ad-units/${unitId}`, { key: owner.key, body: invalid({ floorCpmMicros: -3, blockedCategories: ['nope'] }) });
+    expect(bad.problem.errors?.map((e: { field: string }) => e.field).sort()).toEqual(['blockedCategories.0', 'floorCpmMicros']);
   });
 
   it('copies a new category onto every unit of an account with more units than one transaction holds (150)', async () => {
@@ -383,7 +395,7 @@ describe('marketplace', () => {
 
     const bad = await call(app, 'GET', '/v1/marketplace/accounts?platform=fax&minFollowers=-1&availableFrom=tomorrow', { key: advertiser.key });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['availableFrom', 'minFollowers', 'platform']);
+    expect(bad.problem.errors?.map((e: { field: string }) => e.field).sort()).toEqual(['availableFrom', 'minFollowers', 'platform']);
     expect((await call(app, 'GET', '/v1/marketplace/accounts')).status).toBe(401);
   });
 
@@ -419,7 +431,7 @@ describe('marketplace', () => {
       categories: ['auto'],
       platforms: ['other'],
       budgetMicros: 1_000_000_000,
-    };
+    } satisfies Schemas['MatchQuery'];
     const res = await call(app, 'POST', '/v1/marketplace/match', { key: advertiser.key, body });
     expect(res.status).toBe(200);
     // CPTR: a2 300 CNY / 3 000 reads = 100 CNY; b1 500 / 2 000 = 250; a1 900 / 3 000 = 300.
@@ -430,8 +442,8 @@ describe('marketplace', () => {
       [b1!.id, 250_000_000, 2_000],
       [a1!.id, 300_000_000, 3_000],
     ]);
-    expect(res.body.results[0].matchShare).toBeCloseTo(0.3, 12);
-    expect(res.body.results[0].explanations.map((e: { text: string }) => e.text)).toEqual([
+    expect(res.body.results[0]?.matchShare).toBeCloseTo(0.3, 12);
+    expect(res.body.results[0]?.explanations.map((e: { text: string }) => e.text)).toEqual([
       'gender: female 60% of readers',
       'ageBand: 25-34 50% of readers',
       'region: not targeted (all readers)',
@@ -439,19 +451,19 @@ describe('marketplace', () => {
     ]);
     expect(res.body.note).toMatch(/independent/);
     // 1 000 CNY: a2 + b1 (800 CNY, 5 000 reads); a1 + b1 would cost 1 400, a1 + a2 share a day.
-    expect(res.body.plan.slots.map((r: { slot: { id: string } }) => r.slot.id)).toEqual([a2!.id, b1!.id]);
-    expect(res.body.plan.totals).toEqual({ costMicros: 800_000_000, targetedReach: 5_000, averageCptrMicros: 160_000_000 });
-    expect(res.body.plan.totals.costMicros).toBeLessThanOrEqual(body.budgetMicros);
+    expect(res.body.plan?.slots.map((r: { slot: { id: string } }) => r.slot.id)).toEqual([a2!.id, b1!.id]);
+    expect(res.body.plan?.totals).toEqual({ costMicros: 800_000_000, targetedReach: 5_000, averageCptrMicros: 160_000_000 });
+    expect(res.body.plan?.totals.costMicros).toBeLessThanOrEqual(body.budgetMicros);
 
     const bad = await call(app, 'POST', '/v1/marketplace/match', {
       key: advertiser.key,
-      body: { ...body, targeting: { regions: ['CN-XX'] }, dateTo: '2032-01-01', limit: 500 },
+      body: invalid({ ...body, targeting: { regions: ['CN-XX'] }, dateTo: '2032-01-01', limit: 500 }),
     });
     expect(bad.status).toBe(400);
     // The range and the limit are checked whatever else is wrong, so one 400 names all three (as core's check did).
-    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['dateTo', 'limit', 'targeting.regions.0']);
+    expect(bad.problem.errors?.map((e: { field: string }) => e.field).sort()).toEqual(['dateTo', 'limit', 'targeting.regions.0']);
     const range = await call(app, 'POST', '/v1/marketplace/match', { key: advertiser.key, body: { ...body, dateTo: '2032-01-01', limit: 500 } });
-    expect(range.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['dateTo', 'limit']);
+    expect(range.problem.errors?.map((e: { field: string }) => e.field).sort()).toEqual(['dateTo', 'limit']);
   });
 
   it('sees bookings and deletions at once: booked and deleted slots leave the match', async () => {
@@ -461,7 +473,7 @@ describe('marketplace', () => {
       { publishDate: '2033-01-01', position: 'headline', format: 'custom_article', priceMicros: 1_000_000 },
       { publishDate: '2033-01-02', position: 'headline', format: 'custom_article', priceMicros: 1_000_000 },
     ]);
-    const body = { targeting: {}, dateFrom: '2033-01-01', dateTo: '2033-01-31', categories: ['sports'], platforms: ['weibo'] };
+    const body = { targeting: {}, dateFrom: '2033-01-01', dateTo: '2033-01-31', categories: ['sports'], platforms: ['weibo'] } satisfies Schemas['MatchQuery'];
     nextSecond();
     const slotIds = async () =>
       (await call(app, 'POST', '/v1/marketplace/match', { key: advertiser.key, body })).body.results.map((r: { slot: { id: string } }) => r.slot.id);
@@ -518,8 +530,8 @@ describe('marketplace', () => {
             chosen.reduce((sum, s) => sum + s.reach, 0),
           );
       }
-      expect(res.body.plan.totals.costMicros).toBeLessThanOrEqual(budgetMicros);
-      expect(res.body.plan.totals.targetedReach).toBe(best);
+      expect(res.body.plan?.totals.costMicros).toBeLessThanOrEqual(budgetMicros);
+      expect(res.body.plan?.totals.targetedReach).toBe(best);
     }
   });
 });

@@ -8,7 +8,7 @@ import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
 import { requestPayout, settlePayout } from '../../functions/app/money/payouts.js';
 import { adminKey, movableClock, testDeps, type MovableClock } from '../support/deps.js';
-import { call, signup, type Call } from '../support/http.js';
+import { call, type RequestBody, signup } from '../support/http.js';
 import { aBrief, balance, fund, PRICE, slotsOf } from '../support/orders.js';
 import { everything } from '../support/table.js';
 
@@ -141,7 +141,7 @@ async function expectedPlacement(w: World, advertiserId: string, slotId: string)
 
 type ActParams = Pick<Extract<Command, { kind: 'act' }>, 'action' | 'reads' | 'percent' | 'outcome'>;
 
-function body(w: World, order: Order, c: ActParams): unknown {
+function body(w: World, order: Order, c: ActParams): RequestBody<'POST', `/v1/orders/${string}/${ApiAction}`> | undefined {
   switch (c.action) {
     case 'submit-draft':
       return { content: 'A draft' };
@@ -168,7 +168,7 @@ async function run(w: World, c: Command): Promise<void> {
     case 'place': {
       const advertiser = w.advertisers[c.advertiser]!;
       const expected = await expectedPlacement(w, advertiser.id, w.slots[c.slot]!);
-      const res = await call(w.app, 'POST', '/v1/orders', { key: advertiser.key, body: { slotId: w.slots[c.slot], brief: aBrief } });
+      const res = await call(w.app, 'POST', '/v1/orders', { key: advertiser.key, body: { slotId: w.slots[c.slot]!, brief: aBrief } });
       expect(res.status, JSON.stringify(res.body)).toBe(expected);
       if (res.status === 201) w.orders.push(res.body.id);
       return;
@@ -187,7 +187,7 @@ async function run(w: World, c: Command): Promise<void> {
       if (id === undefined) return;
       const before = await readOrder(w, id);
       const { key, expected } = actingKey(w, before, c.action, c.who);
-      const res: Call = await call(w.app, 'POST', `/v1/orders/${id}/${c.action}`, { key, body: body(w, before, c) });
+      const res = await call(w.app, 'POST', `/v1/orders/${id}/${c.action}`, { key, body: body(w, before, c) });
       expect(res.status, `${c.who} ${c.action} on ${before.state}: ${JSON.stringify(res.body)}`).toBe(expected);
       expect(res.headers.get('content-type')).toContain(res.status === 200 ? 'application/json' : 'application/problem+json');
       if (res.status !== 200) expect((await readOrder(w, id)).version).toBe(before.version);

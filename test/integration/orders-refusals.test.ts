@@ -3,8 +3,8 @@ import type { OrderState } from '../../functions/core/orders/order.js';
 import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
 import { adminKey, testDeps } from '../support/deps.js';
-import { call, signup, type Call } from '../support/http.js';
-import { aBrief, fund, placeOrder, PRICE, slotsOf } from '../support/orders.js';
+import { call, invalid, type RequestBody, type Schemas, signup } from '../support/http.js';
+import { aBrief, type ApiOrderAction, fund, placeOrder, PRICE, slotsOf } from '../support/orders.js';
 import { everything } from '../support/table.js';
 
 /**
@@ -19,10 +19,11 @@ let admin: Party;
 let advertiser: Party, otherAdvertiser: Party, publisher: Party, otherPublisher: Party;
 let slotIds: string[];
 
-const act = (key: string, id: string, action: string, body?: unknown) => call(app, 'POST', `/v1/orders/${id}/${action}`, { key, body });
+type ActionBody = RequestBody<'POST', `/v1/orders/${string}/${ApiOrderAction}`>;
+const act = (key: string, id: string, action: ApiOrderAction, body?: ActionBody) => call(app, 'POST', `/v1/orders/${id}/${action}`, { key, body });
 
 /** The steps that take a custom article order to each state, by its rightful parties. */
-const PATH: ReadonlyArray<{ to: OrderState; action: string; by: () => Party; body?: unknown }> = [
+const PATH: ReadonlyArray<{ to: OrderState; action: ApiOrderAction; by: () => Party; body?: ActionBody }> = [
   { to: 'accepted', action: 'accept', by: () => publisher },
   { to: 'in_review', action: 'submit-draft', by: () => publisher, body: { content: 'Draft' } },
   { to: 'scheduled', action: 'approve', by: () => advertiser },
@@ -46,12 +47,12 @@ async function snapshot(): Promise<string> {
   return JSON.stringify([...items].sort(([a], [b]) => a.localeCompare(b)));
 }
 
-async function expectRefused(request: () => Promise<Call>, status: number): Promise<void> {
+async function expectRefused(request: () => Promise<{ status: number; headers: Headers; problem: Schemas['Problem'] }>, status: number): Promise<void> {
   const before = await snapshot();
   const res = await request();
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(res.status, JSON.stringify(res.problem)).toBe(status);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
-  expect(res.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(res.problem).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
   expect(await snapshot()).toBe(before);
 }
 
@@ -182,7 +183,7 @@ describe.each(ACTIONS)('POST /v1/orders/{id}/$action', (a) => {
   }
 
   it('refuses bad input with 400, a missing key with 401, and an unknown order with 404', async () => {
-    await expectRefused(() => act(a.right().key, id, a.action, a.bad), 400);
+    await expectRefused(() => act(a.right().key, id, a.action, invalid(a.bad)), 400);
     await expectRefused(() => call(app, 'POST', `/v1/orders/${id}/${a.action}`, { body: a.body }), 401);
     await expectRefused(() => act(a.right().key, 'ord_missing', a.action, a.body), 404);
   });
@@ -194,13 +195,13 @@ describe.each(ACTIONS)('POST /v1/orders/{id}/$action', (a) => {
 
 describe('POST /v1/orders', () => {
   it('refuses publishers and operators (403), bad input (400) and no key (401)', async () => {
-    const body = { slotId: slotIds[0], brief: aBrief };
+    const body = { slotId: slotIds[0]!, brief: aBrief };
     for (const party of [publisher, admin]) await expectRefused(() => call(app, 'POST', '/v1/orders', { key: party.key, body }), 403);
     await expectRefused(
-      () => call(app, 'POST', '/v1/orders', { key: advertiser.key, body: { slotId: slotIds[0], brief: { ...aBrief, landingUrl: 'ftp://x', title: '' } } }),
+      () => call(app, 'POST', '/v1/orders', { key: advertiser.key, body: { slotId: slotIds[0]!, brief: { ...aBrief, landingUrl: 'ftp://x', title: '' } } }),
       400,
     );
-    await expectRefused(() => call(app, 'POST', '/v1/orders', { key: advertiser.key, body: { brief: aBrief } }), 400);
+    await expectRefused(() => call(app, 'POST', '/v1/orders', { key: advertiser.key, body: invalid({ brief: aBrief }) }), 400);
     await expectRefused(() => call(app, 'POST', '/v1/orders', { body }), 401);
   });
 });

@@ -5,8 +5,9 @@ import { createApp } from '../../functions/http/app.js';
 import { getItem } from '../../functions/store/items.js';
 import { keys } from '../../functions/store/keys.js';
 import { adminKey, movableClock, testDeps, type MovableClock } from '../support/deps.js';
-import { call, signup } from '../support/http.js';
-import { aBrief, balance, COMMITTED_READS, fund, placeOrder, PRICE, slotsOf } from '../support/orders.js';
+import { call, type RequestBody, signup } from '../support/http.js';
+import { openApiDocument } from '../support/openapi-document.js';
+import { aBrief, type ApiOrderAction, balance, COMMITTED_READS, fund, placeOrder, PRICE, slotsOf } from '../support/orders.js';
 import { everything } from '../support/table.js';
 
 let deps: Deps;
@@ -23,7 +24,8 @@ const proof = (reads?: number) => ({
   publishedAt: new Date(clock().getTime() - 60_000).toISOString(),
   ...(reads === undefined ? {} : { reads }),
 });
-const act = (key: string, id: string, action: string, body?: unknown) => call(app, 'POST', `/v1/orders/${id}/${action}`, { key, body });
+const act = (key: string, id: string, action: ApiOrderAction, body?: RequestBody<'POST', `/v1/orders/${string}/${ApiOrderAction}`>) =>
+  call(app, 'POST', `/v1/orders/${id}/${action}`, { key, body });
 const slotStatus = async (slotId: string) => (await getItem<{ status: string }>(deps.db, keys.slot(slotId), { consistent: true }))?.status;
 
 async function newSlot(format: 'ad_card' | 'custom_article') {
@@ -102,10 +104,10 @@ describe('placing an order', () => {
   });
 
   it('is in the OpenAPI document, with every action', async () => {
-    const doc = (await call(app, 'GET', '/openapi.json')).body;
+    const doc = await openApiDocument(app);
     const paths = Object.keys(doc.paths).filter((p) => p.startsWith('/v1/orders'));
     expect(paths).toHaveLength(2 + 10);
-    expect(doc.paths['/v1/orders/{id}/resolve'].post.requestBody.content['application/json'].schema).toBeDefined();
+    expect(doc.paths['/v1/orders/{id}/resolve']?.post?.requestBody?.content['application/json']?.schema).toBeDefined();
   });
 
   it('answers 409 for a slot already booked, and 404 for an unknown slot', async () => {
@@ -148,7 +150,7 @@ describe('an ad card order', () => {
     await act(publisher.key, order.id, 'accept');
     const res = await act(publisher.key, order.id, 'publish', proof());
     expect(res.status).toBe(400);
-    expect(res.body.errors[0].field).toBe('reads');
+    expect(res.problem.errors?.[0]?.field).toBe('reads');
   });
 });
 
@@ -194,7 +196,7 @@ describe('ending without publication', () => {
     const res = await act(advertiser.key, order.id, 'confirm');
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    expect(res.body).toMatchObject({ state: 'requested', allowedActions: ['cancel'] });
+    expect(res.problem).toMatchObject({ state: 'requested', allowedActions: ['cancel'] });
   });
 });
 
@@ -226,7 +228,7 @@ describe('deadlines', () => {
     clock.advance(72 * HOUR);
     const late = await act(advertiser.key, order.id, 'dispute', { reason: 'too late' });
     expect(late.status).toBe(409);
-    expect(late.body.state).toBe('published');
+    expect(late.problem.state).toBe('published');
     await runJobs(deps);
     const done = await call(app, 'GET', `/v1/orders/${order.id}`, { key: publisher.key });
     expect(done.body).toMatchObject({ state: 'completed', heldMicros: 0, settlement: { refundedMicros: 0, capturedMicros: PRICE, feeMicros: FEE } });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../functions/deps.js';
 import { createApp } from '../../functions/http/app.js';
 import { movableClock, testDeps, type MovableClock } from '../support/deps.js';
-import { call, signup } from '../support/http.js';
+import { call, type Schemas, signup } from '../support/http.js';
 import { aBrief, balance, fund } from '../support/orders.js';
 import { scanEntity } from '../support/table.js';
 
@@ -27,7 +27,12 @@ const audience = {
   region: { 'CN-SH': 0.3 },
   interests: { technology: 0.4 },
 };
-const slot = (overrides: Record<string, unknown>) => ({ position: 'headline', format: 'custom_article', priceMicros: 1_000_000, ...overrides });
+const slot = (overrides: Partial<Schemas['SlotCreate']>): Schemas['SlotCreate'] => ({
+  position: 'headline',
+  format: 'custom_article',
+  priceMicros: 1_000_000,
+  ...overrides,
+});
 
 async function anAccount(): Promise<string> {
   const res = await call(app, 'POST', '/v1/accounts', {
@@ -50,13 +55,13 @@ describe('slots dated before today in the market’s time zone', () => {
   it('are refused at creation with 400 naming the date, and nothing is listed', async () => {
     clock.set(NOW);
     const accountId = await anAccount();
-    const create = (body: unknown) => call(app, 'POST', `/v1/accounts/${accountId}/slots`, { key: publisher.key, body });
+    const create = (body: Schemas['SlotCreate']) => call(app, 'POST', `/v1/accounts/${accountId}/slots`, { key: publisher.key, body });
     const yesterday = await create(slot({ publishDate: '2031-03-10' })); // still today in UTC
     expect(yesterday.status).toBe(400);
-    expect(yesterday.body.errors[0].field).toBe('publishDate');
+    expect(yesterday.problem.errors?.[0]?.field).toBe('publishDate');
     const rule = await create(slot({ from: '2031-03-09', to: '2031-03-20', weekdays: [1, 3, 5] }));
     expect(rule.status).toBe(400);
-    expect(rule.body.errors[0].field).toBe('from');
+    expect(rule.problem.errors?.[0]?.field).toBe('from');
     expect((await call(app, 'GET', `/v1/accounts/${accountId}/slots`, { key: publisher.key })).body.items).toEqual([]);
     expect((await create(slot({ publishDate: '2031-03-11' }))).status).toBe(201);
   });
@@ -65,11 +70,11 @@ describe('slots dated before today in the market’s time zone', () => {
     clock.set(NOW);
     const accountId = await anAccount();
     const created = await call(app, 'POST', `/v1/accounts/${accountId}/slots`, { key: publisher.key, body: slot({ publishDate: '2031-03-12' }) });
-    const slotId = created.body.items[0].id;
+    const slotId = created.body.items[0]!.id;
     const moved = await call(app, 'PATCH', `/v1/slots/${slotId}`, { key: publisher.key, body: { publishDate: '2031-03-10' } }); // still today in UTC
     expect(moved.status).toBe(400);
     expect(moved.headers.get('content-type')).toContain('application/problem+json');
-    expect(moved.body.errors[0].field).toBe('publishDate');
+    expect(moved.problem.errors?.[0]?.field).toBe('publishDate');
     expect((await call(app, 'GET', `/v1/slots/${slotId}`, { key: publisher.key })).body.publishDate).toBe('2031-03-12');
     const today = await call(app, 'PATCH', `/v1/slots/${slotId}`, { key: publisher.key, body: { publishDate: '2031-03-11' } });
     expect(today.status).toBe(200);
@@ -80,7 +85,7 @@ describe('slots dated before today in the market’s time zone', () => {
     clock.set(NOW);
     const accountId = await anAccount();
     const created = await call(app, 'POST', `/v1/accounts/${accountId}/slots`, { key: publisher.key, body: slot({ publishDate: '2031-03-12' }) });
-    const slotId = created.body.items[0].id;
+    const slotId = created.body.items[0]!.id;
     await fund(deps, advertiser.id, 5_000_000);
     clock.set(new Date(NOW.getTime() + 2 * DAY)); // the 13th in Shanghai
     const res = await call(app, 'POST', '/v1/orders', { key: advertiser.key, body: { slotId, brief: aBrief } });
@@ -99,7 +104,7 @@ describe('slots dated before today in the market’s time zone', () => {
     clock.set(new Date(NOW.getTime() + 4 * DAY)); // the 15th in Shanghai: the 12th is past
     const search = await call(app, 'GET', '/v1/marketplace/accounts?limit=100', { key: advertiser.key });
     const hit = search.body.items.find((h: { account: { id: string } }) => h.account.id === accountId);
-    expect(hit.openSlots).toEqual({ count: 1, fromPriceMicros: 1_000_000, nextDate: '2031-03-20', slotIds: [expect.any(String)] });
+    expect(hit?.openSlots).toEqual({ count: 1, fromPriceMicros: 1_000_000, nextDate: '2031-03-20', slotIds: [expect.any(String)] });
     const inPast = await call(app, 'GET', '/v1/marketplace/accounts?availableFrom=2031-03-01&availableTo=2031-03-14', { key: advertiser.key });
     expect(inPast.body.items.map((h: { account: { id: string } }) => h.account.id)).not.toContain(accountId);
     const match = await call(app, 'POST', '/v1/marketplace/match', {

@@ -5,7 +5,7 @@ import { createServeApp } from '../../functions/http/serve-app.js';
 import { serveEngine } from '../../functions/app/serving/serve-engine.js';
 import { aMarket, anActiveCampaign, track } from '../support/campaigns.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
-import { call, signup } from '../support/http.js';
+import { call, signup, having } from '../support/http.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;
@@ -38,8 +38,8 @@ beforeAll(async () => {
   // 4 requests: 3 filled, 1 not; 2 impressions (one replayed); 1 click.
   const ads = [];
   for (const region of ['CN-SH', 'CN-SH', 'CN-SH', 'CN-BJ'])
-    ads.push((await call(serve, 'POST', '/v1/decisions', { body: { adUnitId: market.unitId, viewer: { id: 'r', region } } })).body.ad);
-  for (const url of [ads[0].impressionUrl, ads[1].impressionUrl, ads[1].impressionUrl, ads[0].clickUrl]) await track(deps, serve, url);
+    ads.push(having((await call(serve, 'POST', '/v1/decisions', { body: { adUnitId: market.unitId, viewer: { id: 'r', region } } })).body, 'ad').ad);
+  for (const url of [ads[0]!.impressionUrl, ads[1]!.impressionUrl, ads[1]!.impressionUrl, ads[0]!.clickUrl]) await track(deps, serve, url);
   await serveEngine(deps).flush();
 });
 
@@ -63,7 +63,7 @@ describe('GET /v1/reports', () => {
   it('gives the owner its unit and account, by hour, with requests', async () => {
     const unit = await report(market.publisher.key, `dimension=adUnit&id=${market.unitId}&granularity=hour`);
     expect(unit.body.totals).toMatchObject({ requests: 4, fills: 3, impressions: 2, clicks: 1, invalid: 1, spendMicros: 2_000 });
-    expect(unit.body.rows[0].period).toMatch(/^\d{4}-\d\d-\d\dT\d\d$/);
+    expect(unit.body.rows[0]?.period).toMatch(/^\d{4}-\d\d-\d\dT\d\d$/);
     const account = await report(market.publisher.key, `dimension=account&id=${market.accountId}`);
     expect(account.body.totals).toMatchObject({ requests: 4, fills: 3 });
   });
@@ -86,6 +86,6 @@ describe('GET /v1/reports', () => {
     expect((await report(market.admin, `dimension=campaign&id=${campaignId}`)).status).toBe(200);
     const bad = await call(app, 'GET', '/v1/reports?dimension=planet&id=x&from=yesterday', { key: market.advertiser.key });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['dimension', 'from', 'id', 'to']);
+    expect(bad.problem.errors?.map((e: { field: string }) => e.field).sort()).toEqual(['dimension', 'from', 'id', 'to']);
   });
 });

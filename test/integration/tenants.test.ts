@@ -5,7 +5,7 @@ import type { Deps } from '../../functions/deps.js';
 import { hashApiKey } from '../../functions/core/tenants/tenants.js';
 import { tenantStore } from '../../functions/store/tenants.js';
 import { adminKey, testDeps } from '../support/deps.js';
-import { call, signup } from '../support/http.js';
+import { call, invalid, type Schemas, signup } from '../support/http.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;
@@ -42,27 +42,27 @@ describe('signup', () => {
 
   it('refuses missing and invalid fields with 400 naming each field, and writes nothing', async () => {
     const before = await itemCount();
-    const res = await call(app, 'POST', '/v1/signup', { body: { role: 'king', email: 'not-an-email' } });
+    const res = await call(app, 'POST', '/v1/signup', { body: invalid({ role: 'king', email: 'not-an-email' }) });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['email', 'name', 'role']);
+    expect(res.problem.errors?.map((e: { field: string }) => e.field).sort()).toEqual(['email', 'name', 'role']);
     expect(await itemCount()).toBe(before);
   });
 
   it('refuses a second signup with the same email with 409, whatever its case', async () => {
-    const body = { role: 'publisher', name: 'Tea Daily', email: 'editor@teadaily.example' };
+    const body: Schemas['Signup'] = { role: 'publisher', name: 'Tea Daily', email: 'editor@teadaily.example' };
     expect((await call(app, 'POST', '/v1/signup', { body })).status).toBe(201);
     const before = await itemCount();
     const again = await call(app, 'POST', '/v1/signup', { body: { ...body, email: 'EDITOR@teadaily.example' } });
     expect(again.status).toBe(409);
-    expect(again.body.detail).toContain('editor@teadaily.example');
+    expect(again.problem.detail).toContain('editor@teadaily.example');
     expect(await itemCount()).toBe(before);
   });
 
   it('refuses an admin signup', async () => {
-    const res = await call(app, 'POST', '/v1/signup', { body: { role: 'admin', name: 'x', email: 'x@example.com' } });
+    const res = await call(app, 'POST', '/v1/signup', { body: invalid({ role: 'admin', name: 'x', email: 'x@example.com' }) });
     expect(res.status).toBe(400);
-    expect(res.body.errors[0].field).toBe('role');
+    expect(res.problem.errors?.[0]?.field).toBe('role');
   });
 });
 
@@ -71,7 +71,7 @@ describe('pagination', () => {
     const { key } = await signup(app, 'advertiser');
     const res = await call(app, 'GET', '/v1/wallet/ledger?cursor=not-a-cursor', { key });
     expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([{ field: 'cursor', message: expect.any(String) }]);
+    expect(res.problem.errors).toEqual([{ field: 'cursor', message: expect.any(String) }]);
   });
 });
 
@@ -102,7 +102,7 @@ describe('API keys', () => {
     const a = await signup(app, 'advertiser');
     const b = await signup(app, 'publisher');
     const bKeys = await call(app, 'GET', '/v1/api-keys', { key: b.key });
-    const res = await call(app, 'DELETE', `/v1/api-keys/${bKeys.body.items[0].id}`, { key: a.key });
+    const res = await call(app, 'DELETE', `/v1/api-keys/${bKeys.body.items[0]!.id}`, { key: a.key });
     expect(res.status).toBe(404);
     expect((await call(app, 'GET', '/v1/me', { key: b.key })).status).toBe(200);
   });

@@ -6,6 +6,7 @@ import type { createApp } from '../../functions/http/app.js';
 import type { createServeApp } from '../../functions/http/serve-app.js';
 import { serveEngine } from '../../functions/app/serving/serve-engine.js';
 import {
+  adOf,
   aUnit as unitOf,
   anActiveCampaign,
   onUnit,
@@ -19,7 +20,7 @@ import {
   type Market,
 } from '../support/campaigns.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
-import { call } from '../support/http.js';
+import { call, having } from '../support/http.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;
@@ -35,13 +36,13 @@ const counters = (dimension: string, id: string): Promise<Record<string, number>
 /** Programmatic earnings are pending until they clear. */
 async function pending(): Promise<number> {
   await serveEngine(deps).returnLeases();
-  return (await call(app, 'GET', '/v1/wallet', { key: market.publisher.key })).body.balances.pendingMicros;
+  return having((await call(app, 'GET', '/v1/wallet', { key: market.publisher.key })).body.balances, 'pendingMicros').pendingMicros;
 }
 
 async function aDecision(unit: string, viewer = 'viewer-1') {
   const res = await call(serve, 'POST', '/v1/decisions', { body: { adUnitId: unit, viewer: { id: viewer } } });
-  expect(res.body.ad, JSON.stringify(res.body)).not.toBeNull();
-  return { impression: path(res.body.ad.impressionUrl), click: path(res.body.ad.clickUrl) };
+  expect(having(res.body, 'ad').ad, JSON.stringify(res.body)).not.toBeNull();
+  return { impression: path(adOf(res.body).impressionUrl), click: path(adOf(res.body).clickUrl) };
 }
 
 beforeAll(async () => {

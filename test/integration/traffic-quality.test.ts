@@ -6,10 +6,10 @@ import type { createApp } from '../../functions/http/app.js';
 import { createServeApp } from '../../functions/http/serve-app.js';
 import { keys } from '../../functions/store/keys.js';
 import { serveEngine } from '../../functions/app/serving/serve-engine.js';
-import { aUnit, anActiveCampaign, onUnit, serveWorld, urlPath, type Market } from '../support/campaigns.js';
+import { aUnit, anActiveCampaign, onUnit, serveWorld, urlPath, type Market, adOf } from '../support/campaigns.js';
 import { countReads } from '../support/counting-db.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
-import { BROWSER_UA, call, signup } from '../support/http.js';
+import { BROWSER_UA, call, having, type ResponseBody, signup } from '../support/http.js';
 import { listen } from '../support/server.js';
 import { everything } from '../support/table.js';
 
@@ -51,7 +51,7 @@ async function decision(unit: string, viewer: string, headers: Record<string, st
     headers: { 'content-type': 'application/json', 'user-agent': BROWSER_UA, ...headers },
     body: JSON.stringify({ adUnitId: unit, viewer: { id: viewer } }),
   });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as any };
+  return { status: res.status, headers: res.headers, body: (await res.json()) as ResponseBody<'POST', '/v1/decisions'> };
 }
 
 async function hit(url: string, headers: Record<string, string> = {}): Promise<number> {
@@ -109,7 +109,7 @@ describe('traffic quality', () => {
       }
       expect(d.status).toBe(200);
       clock().advance(deps.config.MIN_IMPRESSION_DELAY_MS);
-      expect(await hit(d.body.ad.impressionUrl, spoof)).toBe(200);
+      expect(await hit(adOf(d.body).impressionUrl, spoof)).toBe(200);
       shown++;
     }
     expect(shown).toBe(SOURCE_LIMIT);
@@ -134,14 +134,14 @@ describe('traffic quality', () => {
     const googlebot = { 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' };
     for (let i = 0; i < 5; i++) {
       const d = await decision(unit, `crawler-${i}`, googlebot);
-      expect(d.body.ad).toMatchObject({ campaignId: id });
+      expect(having(d.body, 'ad').ad).toMatchObject({ campaignId: id });
       clock().advance(1_000);
-      expect(await hit(d.body.ad.impressionUrl, googlebot)).toBe(200);
+      expect(await hit(adOf(d.body).impressionUrl, googlebot)).toBe(200);
     }
     // No user agent at all (in process: fetch always sends one).
     const bare = await call(serve, 'POST', '/v1/decisions', { body: { adUnitId: unit, viewer: { id: 'no-agent' } }, headers: { 'user-agent': '' } });
     clock().advance(1_000);
-    expect((await serve.request(urlPath(bare.body.ad.impressionUrl))).status).toBe(200);
+    expect((await serve.request(urlPath(adOf(bare.body).impressionUrl))).status).toBe(200);
     expect(await totals(id)).toMatchObject({ invalid: 6 });
     expect((await totals(id)).spendMicros ?? 0).toBe(0);
     expect(invalidReasons(logged)).toEqual(Array(6).fill('bot'));
@@ -152,13 +152,13 @@ describe('traffic quality', () => {
     const { unit, id } = await aCampaignOnItsUnit();
     const logged = vi.spyOn(deps.logger, 'info');
     const d = await decision(unit, 'reader');
-    expect(await hit(d.body.ad.impressionUrl)).toBe(200); // the same instant
+    expect(await hit(adOf(d.body).impressionUrl)).toBe(200); // the same instant
     clock().advance(deps.config.MIN_IMPRESSION_DELAY_MS);
-    expect(await hit(d.body.ad.impressionUrl, { 'user-agent': `${BROWSER_UA} Replayer/1.0` })).toBe(200); // the token, replayed by another source
+    expect(await hit(adOf(d.body).impressionUrl, { 'user-agent': `${BROWSER_UA} Replayer/1.0` })).toBe(200); // the token, replayed by another source
     expect(await totals(id)).toMatchObject({ invalid: 2 });
     expect((await totals(id)).spendMicros ?? 0).toBe(0);
     expect(invalidReasons(logged)).toEqual(['too_fast', 'fingerprint_mismatch']);
-    expect(await hit(d.body.ad.impressionUrl)).toBe(200);
+    expect(await hit(adOf(d.body).impressionUrl)).toBe(200);
     expect(await totals(id)).toMatchObject({ impressions: 1, spendMicros: CHARGE, invalid: 2 });
     logged.mockRestore();
   });
@@ -176,15 +176,15 @@ describe('traffic quality', () => {
     const accountBefore = await report(market.publisher.key, 'account', market.accountId);
     const page = { origin: 'https://news.example.com' };
     const d = await decision(unit, 'reader', page);
-    expect(await hit(d.body.ad.clickUrl)).toBe(302); // a click before its impression: no_impression
-    expect(await hit(d.body.ad.impressionUrl)).toBe(200); // 0 ms after the decision: too_fast
+    expect(await hit(adOf(d.body).clickUrl)).toBe(302); // a click before its impression: no_impression
+    expect(await hit(adOf(d.body).impressionUrl)).toBe(200); // 0 ms after the decision: too_fast
     clock().advance(deps.config.MIN_IMPRESSION_DELAY_MS);
-    expect(await hit(d.body.ad.impressionUrl, { 'user-agent': `${BROWSER_UA} Replayer/1.0` })).toBe(200); // fingerprint_mismatch
-    expect(await hit(d.body.ad.impressionUrl)).toBe(200); // billed
-    expect(await hit(d.body.ad.impressionUrl)).toBe(200); // replay
+    expect(await hit(adOf(d.body).impressionUrl, { 'user-agent': `${BROWSER_UA} Replayer/1.0` })).toBe(200); // fingerprint_mismatch
+    expect(await hit(adOf(d.body).impressionUrl)).toBe(200); // billed
+    expect(await hit(adOf(d.body).impressionUrl)).toBe(200); // replay
     const crawled = await decision(unit, 'crawler', { ...page, 'user-agent': 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)' });
     clock().advance(deps.config.MIN_IMPRESSION_DELAY_MS);
-    expect(await hit(crawled.body.ad.impressionUrl, { 'user-agent': 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)' })).toBe(200); // bot
+    expect(await hit(adOf(crawled.body).impressionUrl, { 'user-agent': 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)' })).toBe(200); // bot
     expect((await decision(unit, 'reader', { origin: 'https://copycat.example.net' })).body).toEqual({ ad: null }); // wrong_origin
     await serveEngine(deps).flush();
     const onEvents = { no_impression: 1, too_fast: 1, fingerprint_mismatch: 1, replay: 1, bot: 1 };
@@ -193,7 +193,7 @@ describe('traffic quality', () => {
     expect(await report(market.publisher.key, 'adUnit', unit)).toMatchObject({ impressions: 1, invalid: 6, invalidByReason: withOrigin });
     const account = await report(market.publisher.key, 'account', market.accountId);
     for (const [reason, n] of Object.entries(withOrigin))
-      expect(account.invalidByReason[reason] - (accountBefore.invalidByReason[reason] ?? 0), reason).toBe(n);
+      expect(account.invalidByReason[reason]! - (accountBefore.invalidByReason[reason] ?? 0), reason).toBe(n);
   });
 
   it('answers the public {ad: null} without a reason; the unit’s owner sees it with ?debug=true, nobody else', async () => {
@@ -210,8 +210,8 @@ describe('traffic quality', () => {
   it('refuses browser decisions from origins outside the unit’s list (no ad, counted); an empty list takes any origin', async () => {
     const { unit, id } = await aCampaignOnItsUnit({ allowedOrigins: ['https://news.example.com'] });
     const open = await aCampaignOnItsUnit();
-    expect((await decision(unit, 'v', { origin: 'https://news.example.com' })).body.ad).toMatchObject({ campaignId: id });
-    expect((await decision(unit, 'v', { referer: 'https://news.example.com/2030/tea.html' })).body.ad).toMatchObject({ campaignId: id });
+    expect(having((await decision(unit, 'v', { origin: 'https://news.example.com' })).body, 'ad').ad).toMatchObject({ campaignId: id });
+    expect(having((await decision(unit, 'v', { referer: 'https://news.example.com/2030/tea.html' })).body, 'ad').ad).toMatchObject({ campaignId: id });
     expect((await decision(unit, 'v', { origin: 'https://copycat.example.net' })).body).toEqual({ ad: null });
     expect((await decision(unit, 'v')).body).toEqual({ ad: null }); // no page named: not a browser on the list, and no server key
     const owner = await call(serve, 'POST', '/v1/decisions?debug=true', {
@@ -220,7 +220,7 @@ describe('traffic quality', () => {
       body: { adUnitId: unit, viewer: { id: 'v' } },
     });
     expect(owner.body).toEqual({ ad: null, reason: 'wrong_origin' });
-    expect((await decision(open.unit, 'v', { origin: 'https://anywhere.example.org' })).body.ad).toMatchObject({ campaignId: open.id });
+    expect(having((await decision(open.unit, 'v', { origin: 'https://anywhere.example.org' })).body, 'ad').ad).toMatchObject({ campaignId: open.id });
     await serveEngine(deps).flush();
     const counted = await deps.db.doc.send(
       new GetCommand({ TableName: deps.db.tableName, Key: keys.report('adUnit', unit, hourKey(clock()())), ConsistentRead: true }),
@@ -237,7 +237,7 @@ describe('traffic quality', () => {
     const key = created.body.key as string;
     expect(key).toMatch(/^plu_[\w-]{43}$/);
     settle();
-    expect((await decision(unit, 'v', { 'x-placard-unit-key': key })).body.ad).toMatchObject({ campaignId: id });
+    expect(having((await decision(unit, 'v', { 'x-placard-unit-key': key })).body, 'ad').ad).toMatchObject({ campaignId: id });
     const wrong = await decision(unit, 'v', { 'x-placard-unit-key': `${key.slice(0, -1)}x` });
     expect(wrong.status).toBe(401);
     const shown = await call(app, 'GET', `/v1/ad-units/${unit}`, { key: market.publisher.key });
@@ -253,8 +253,8 @@ describe('traffic quality', () => {
     const claimed = { 'x-forwarded-for': '198.51.100.23' };
     const d = await decision(unit, 'private-reader', claimed);
     clock().advance(deps.config.MIN_IMPRESSION_DELAY_MS);
-    expect(await hit(d.body.ad.impressionUrl, claimed)).toBe(200);
-    expect(await hit(d.body.ad.impressionUrl, { ...claimed, 'user-agent': `${BROWSER_UA} Replayer/1.0` })).toBe(200); // logged as invalid
+    expect(await hit(adOf(d.body).impressionUrl, claimed)).toBe(200);
+    expect(await hit(adOf(d.body).impressionUrl, { ...claimed, 'user-agent': `${BROWSER_UA} Replayer/1.0` })).toBe(200); // logged as invalid
     await serveEngine(deps).returnLeases();
     expect(await totals(id)).toMatchObject({ impressions: 1, invalid: 1 });
     const table = JSON.stringify([...(await everything(deps)).values()]);
@@ -319,7 +319,7 @@ describe('traffic quality', () => {
     const effectiveAt = new Date(clock()().getTime() + deps.config.FLOOR_CHANGE_DELAY_HOURS * 3_600_000).toISOString();
     expect(changed.body).toMatchObject({ floorCpmMicros: 1_000_000, pendingFloor: { floorCpmMicros: 50_000_000, effectiveAt } });
     settle();
-    expect((await decision(unit, 'v')).body.ad).toMatchObject({ campaignId: id });
+    expect(having((await decision(unit, 'v')).body, 'ad').ad).toMatchObject({ campaignId: id });
     clock().advance(deps.config.FLOOR_CHANGE_DELAY_HOURS * 3_600_000);
     const owner = await call(serve, 'POST', '/v1/decisions?debug=true', { key: market.publisher.key, body: { adUnitId: unit, viewer: { id: 'v' } } });
     expect(owner.body).toEqual({ ad: null, reason: 'below_floor' });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../functions/http/app.js';
 import type { Deps } from '../../functions/deps.js';
 import { adminKey, testDeps } from '../support/deps.js';
-import { call, signup } from '../support/http.js';
+import { call, having, invalid, type RequestBody, signup } from '../support/http.js';
 import { ledgerState, seedEarnings, total } from '../support/money.js';
 import { scanEntity } from '../support/table.js';
 
@@ -16,7 +16,7 @@ beforeAll(async () => {
   admin = await adminKey(deps);
 });
 
-const depositCall = (body: unknown, key = admin, idempotencyKey: string | null = `dep-${Math.random()}`) =>
+const depositCall = (body: RequestBody<'POST', '/v1/admin/deposits'>, key = admin, idempotencyKey: string | null = `dep-${Math.random()}`) =>
   call(app, 'POST', '/v1/admin/deposits', { key, body, headers: idempotencyKey ? { 'idempotency-key': idempotencyKey } : {} });
 
 describe('GET /v1/wallet', () => {
@@ -66,25 +66,25 @@ describe('POST /v1/admin/deposits', () => {
     expect(second.status).toBe(201);
     expect(second.body).toEqual(first.body);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
-    expect((await call(app, 'GET', '/v1/wallet', { key: advertiser.key })).body.balances.availableMicros).toBe(7_000_000);
+    expect(having((await call(app, 'GET', '/v1/wallet', { key: advertiser.key })).body.balances, 'availableMicros').availableMicros).toBe(7_000_000);
   });
 
   it('refuses a deposit without an Idempotency-Key with 400 naming the header, and moves nothing', async () => {
     const advertiser = await signup(app, 'advertiser');
     const res = await depositCall({ advertiserId: advertiser.id, amountMicros: 1, reference: 'x' }, admin, null);
     expect(res.status).toBe(400);
-    expect(res.body.errors[0].field).toBe('Idempotency-Key');
-    expect((await call(app, 'GET', '/v1/wallet', { key: advertiser.key })).body.balances.availableMicros).toBe(0);
+    expect(res.problem.errors?.[0]?.field).toBe('Idempotency-Key');
+    expect(having((await call(app, 'GET', '/v1/wallet', { key: advertiser.key })).body.balances, 'availableMicros').availableMicros).toBe(0);
   });
 
   it('refuses bad input with 400 naming each field', async () => {
     const before = await scanEntity(deps, 'ledgerLine');
-    const res = await depositCall({ advertiserId: '', amountMicros: -5, reference: '' });
+    const res = await depositCall(invalid({ advertiserId: '', amountMicros: -5, reference: '' }));
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['advertiserId', 'amountMicros', 'reference']);
+    expect(res.problem.errors?.map((e: { field: string }) => e.field).sort()).toEqual(['advertiserId', 'amountMicros', 'reference']);
     for (const amountMicros of [1.5, 0, Number.MAX_SAFE_INTEGER + 2, '10']) {
-      expect((await depositCall({ advertiserId: 'tnt_x', amountMicros, reference: 'r' })).status).toBe(400);
+      expect((await depositCall(invalid({ advertiserId: 'tnt_x', amountMicros, reference: 'r' }))).status).toBe(400);
     }
     expect(await scanEntity(deps, 'ledgerLine')).toHaveLength(before.length);
   });
@@ -95,7 +95,7 @@ describe('POST /v1/admin/deposits', () => {
       const res = await depositCall({ advertiserId, amountMicros: 1_000_000, reference: 'r' });
       expect(res.status).toBe(404);
     }
-    expect((await call(app, 'GET', '/v1/wallet', { key: publisher.key })).body.balances.earnedMicros).toBe(0);
+    expect(having((await call(app, 'GET', '/v1/wallet', { key: publisher.key })).body.balances, 'earnedMicros').earnedMicros).toBe(0);
   });
 
   it('is for operators only (403 for advertisers and publishers)', async () => {
@@ -105,7 +105,7 @@ describe('POST /v1/admin/deposits', () => {
       const res = await depositCall({ advertiserId: advertiser.id, amountMicros: 1_000_000, reference: 'self-service' }, key);
       expect(res.status).toBe(403);
     }
-    expect((await call(app, 'GET', '/v1/wallet', { key: advertiser.key })).body.balances.availableMicros).toBe(0);
+    expect(having((await call(app, 'GET', '/v1/wallet', { key: advertiser.key })).body.balances, 'availableMicros').availableMicros).toBe(0);
   });
 });
 
@@ -134,7 +134,7 @@ describe('the ledger', () => {
   it('splits captured money: the fee rounded down to the micro goes to the platform, the rest to the owner', async () => {
     const advertiser = await signup(app, 'advertiser');
     const publisher = await signup(app, 'publisher');
-    const before = (await call(app, 'GET', '/v1/wallet', { key: admin })).body.balances.revenueMicros;
+    const before = having((await call(app, 'GET', '/v1/wallet', { key: admin })).body.balances, 'revenueMicros').revenueMicros;
     await seedEarnings(deps, advertiser.id, publisher.id, 999);
     expect((await call(app, 'GET', '/v1/wallet', { key: publisher.key })).body.balances).toEqual({
       pendingMicros: 0,
@@ -142,7 +142,7 @@ describe('the ledger', () => {
       pendingPayoutMicros: 0,
       paidMicros: 0,
     });
-    expect((await call(app, 'GET', '/v1/wallet', { key: admin })).body.balances.revenueMicros - before).toBe(99);
+    expect(having((await call(app, 'GET', '/v1/wallet', { key: admin })).body.balances, 'revenueMicros').revenueMicros - before).toBe(99);
   });
 
   it('replays to the stored balances, and all balances sum to zero', async () => {

@@ -9,7 +9,7 @@ import { serveEngine } from '../../functions/app/serving/serve-engine.js';
 import { keys } from '../../functions/store/keys.js';
 import { deposit } from '../../functions/store/wallet.js';
 import { adminKey, TEST_SECRET, type MovableClock } from './deps.js';
-import { BROWSER_UA, call, signup } from './http.js';
+import { BROWSER_UA, call, type Having, type Invalid, type RequestBody, type ResponseBody, type Schemas, signup } from './http.js';
 
 type App = ReturnType<typeof createApp>;
 export interface Tenant {
@@ -27,7 +27,7 @@ const audience = {
 };
 
 /** A campaign body; the schedule runs from an hour ago for a week unless overridden. */
-export function aCampaign(deps: Deps, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function aCampaign(deps: Deps, overrides: Partial<Schemas['CampaignInput']> = {}): Schemas['CampaignInput'] {
   const now = deps.clock().getTime();
   return {
     name: 'Spring tea',
@@ -40,7 +40,7 @@ export function aCampaign(deps: Deps, overrides: Record<string, unknown> = {}): 
   };
 }
 
-export const aCreative = (overrides: Record<string, unknown> = {}) => ({
+export const aCreative = (overrides: Partial<Schemas['CreativeInput']> = {}): Schemas['CreativeInput'] => ({
   title: 'Green tea',
   body: 'Fresh leaves',
   imageUrl: 'https://cdn.example.com/tea.png',
@@ -50,7 +50,7 @@ export const aCreative = (overrides: Record<string, unknown> = {}) => ({
 });
 
 /** A publisher with an account and an ad unit, an advertiser with funds, and the operator. */
-export async function aMarket(app: App, deps: Deps, unit: Record<string, unknown> = {}, fundsMicros = 10_000_000_000) {
+export async function aMarket(app: App, deps: Deps, unit: Partial<Schemas['AdUnitInput']> = {}, fundsMicros = 10_000_000_000) {
   const [publisher, advertiser] = await Promise.all([signup(app, 'publisher'), signup(app, 'advertiser')]);
   const admin = await adminKey(deps);
   const account = await call(app, 'POST', '/v1/accounts', {
@@ -73,8 +73,8 @@ export async function anActiveCampaign(
   deps: Deps,
   advertiser: Tenant,
   admin: string,
-  overrides: Record<string, unknown> = {},
-  creativeOverrides: Record<string, unknown> = {},
+  overrides: Partial<Schemas['CampaignInput']> = {},
+  creativeOverrides: Partial<Schemas['CreativeInput']> = {},
 ): Promise<string> {
   const created = await call(app, 'POST', '/v1/campaigns', { key: advertiser.key, body: aCampaign(deps, overrides) });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -87,7 +87,20 @@ export async function anActiveCampaign(
 }
 
 /** Targets one ad unit only, so tests sharing a table do not see each other's campaigns. */
-export const onUnit = (unitId: string) => [[{ attribute: 'adUnitId', op: 'in', values: [unitId] }]];
+export const onUnit = (unitId: string): Schemas['CampaignInput']['targeting'] => [[{ attribute: 'adUnitId', op: 'in', values: [unitId] }]];
+
+type DecisionRequest = Exclude<RequestBody<'POST', '/v1/decisions'>, Invalid>;
+/** A decision request for one unit, as a server or the image tag sends it. */
+export type OneUnitRequest = Having<DecisionRequest, 'adUnitId'>;
+/** A decision request for a page's placements, as the JavaScript tag sends it. */
+export type PlacementsRequest = Having<DecisionRequest, 'placements'>;
+
+type Decision = ResponseBody<'POST', '/v1/decisions'>;
+/** The ad of a one-unit decision; throws when the answer has none (the test expected one). */
+export function adOf(decision: Decision): NonNullable<Having<Decision, 'ad'>['ad']> {
+  if (!('ad' in decision) || decision.ad === null) throw new Error(`expected an ad, got ${JSON.stringify(decision)}`);
+  return decision.ad;
+}
 
 /** The path of a tracking URL, to request it from the serve app. */
 export const urlPath = (url: string): string => new URL(url, 'http://x').pathname;
@@ -119,7 +132,7 @@ export function tokensFor(deps: Deps, decision: Omit<Parameters<typeof trackingT
 export type Market = Awaited<ReturnType<typeof aMarket>>;
 
 /** Another ad unit on the market's account. */
-export async function aUnit(app: App, market: Market, body: Record<string, unknown> = {}): Promise<string> {
+export async function aUnit(app: App, market: Market, body: Partial<Schemas['AdUnitInput']> = {}): Promise<string> {
   const res = await call(app, 'POST', `/v1/accounts/${market.accountId}/ad-units`, {
     key: market.publisher.key,
     body: { placement: 'in_article', floorCpmMicros: 1_000_000, ...body },

@@ -5,9 +5,12 @@ import { marketplaceStore, type SlotRecord } from '../../functions/store/marketp
 import { deposit } from '../../functions/store/wallet.js';
 import { getBalances } from '../../functions/store/ledger.js';
 import type { LedgerAccount } from '../../functions/core/ledger/ledger.js';
-import { call } from './http.js';
+import type { paths } from '../../console/src/api/schema.js';
+import { call, type Schemas } from './http.js';
 
 type App = Parameters<typeof call>[0];
+/** The actions the API takes on an order (POST /v1/orders/{id}/<action>), as the document lists them. */
+export type ApiOrderAction = keyof paths extends infer T ? (T extends `/v1/orders/{id}/${infer A}` ? A : never) : never;
 
 export const PRICE = 1_000_000_000;
 export const COMMITTED_READS = 10_000;
@@ -58,8 +61,8 @@ export async function balance(deps: Deps, account: LedgerAccount): Promise<numbe
 }
 
 /** Books a slot through the API and returns the order body (fails the test setup otherwise). */
-export async function placeOrder(app: App, key: string, slotId: string): Promise<Record<string, any>> {
+export async function placeOrder(app: App, key: string, slotId: string): Promise<Schemas['Order']> {
   const res = await call(app, 'POST', '/v1/orders', { key, body: { slotId, brief: aBrief } });
-  if (res.status !== 201) throw new Error(`order failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201) throw new Error(`order failed: ${res.status} ${JSON.stringify(res.problem)}`);
   return res.body;
 }

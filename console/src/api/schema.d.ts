@@ -8476,6 +8476,37 @@ export interface components {
                 field: string;
                 message: string;
             }[];
+            /** @description The object’s state, when the action does not apply to it (403, 409) */
+            state?: string;
+            /** @description What the caller may do to the object now (403, 409) */
+            allowedActions?: string[];
+            /** @description The order’s deadlines, when one decides the conflict (409) */
+            deadlines?: {
+                /** Format: date-time */
+                respondBy?: string;
+                /** Format: date-time */
+                reviewEndsAt?: string;
+            };
+            /** @description The slot that is not open or is past (409) */
+            slotId?: string;
+            /** @description The date and position the account already has a slot on (409) */
+            duplicate?: {
+                publishDate: string;
+                position: string;
+            };
+            /**
+             * Format: date-time
+             * @description When the campaign’s schedule ended (409)
+             */
+            end?: string;
+            /** @description The category a funded campaign keeps (409) */
+            category?: string;
+            /** @description The most a balance holds (409) */
+            maxMicros?: number;
+            /** @description What the first request with this Idempotency-Key created, when its answer carried a secret (409) */
+            created?: string;
+            /** @description As Retry-After (429) */
+            retryAfterSeconds?: number;
         };
         Tenant: {
             id: string;
@@ -8669,7 +8700,7 @@ export interface components {
             /** @enum {string} */
             category: "tech" | "finance" | "lifestyle" | "fashion" | "beauty" | "food" | "travel" | "parenting" | "education" | "health" | "gaming" | "auto" | "entertainment" | "sports" | "business" | "culture" | "real_estate";
             /** @default  */
-            description: string;
+            description?: string;
             audience: {
                 followers: number;
                 /** @description Average reads per post */
@@ -8810,15 +8841,9 @@ export interface components {
             blockedCategories: ("tech" | "finance" | "lifestyle" | "fashion" | "beauty" | "food" | "travel" | "parenting" | "education" | "health" | "gaming" | "auto" | "entertainment" | "sports" | "business" | "culture" | "real_estate")[];
             allowedOrigins: string[];
             enabled: boolean;
-            /**
-             * @description The ad’s width on the page, CSS pixels
-             * @default 300
-             */
+            /** @description The ad’s width on the page, CSS pixels */
             width: number;
-            /**
-             * @description The ad’s height on the page, CSS pixels
-             * @default 250
-             */
+            /** @description The ad’s height on the page, CSS pixels */
             height: number;
             /** @description Your own HTML, shown by the JavaScript tag when there is no ad (its scripts do not run); without it the unit collapses */
             fallbackHtml?: string;
@@ -8851,24 +8876,24 @@ export interface components {
              * @description Advertiser categories refused on this unit
              * @default []
              */
-            blockedCategories: ("tech" | "finance" | "lifestyle" | "fashion" | "beauty" | "food" | "travel" | "parenting" | "education" | "health" | "gaming" | "auto" | "entertainment" | "sports" | "business" | "culture" | "real_estate")[];
+            blockedCategories?: ("tech" | "finance" | "lifestyle" | "fashion" | "beauty" | "food" | "travel" | "parenting" | "education" | "health" | "gaming" | "auto" | "entertainment" | "sports" | "business" | "culture" | "real_estate")[];
             /**
              * @description Origins (e.g. https://news.example.com) whose pages may ask for ads; a browser decision from elsewhere gets no ad. Empty: any origin. Server-to-server callers use the unit’s server key instead
              * @default []
              */
-            allowedOrigins: string[];
+            allowedOrigins?: string[];
             /** @default true */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * @description The ad’s width on the page, CSS pixels
              * @default 300
              */
-            width: number;
+            width?: number;
             /**
              * @description The ad’s height on the page, CSS pixels
              * @default 250
              */
-            height: number;
+            height?: number;
             /** @description Your own HTML, shown by the JavaScript tag when there is no ad (its scripts do not run); without it the unit collapses */
             fallbackHtml?: string;
         };
