@@ -7,11 +7,11 @@ import { Id } from './openapi.js';
 
 const instant = z.iso.datetime({ offset: true });
 
-export const CampaignInputSchema = CampaignFields.openapi('CampaignInput');
-export const CampaignPatchSchema = CampaignPatch.openapi('CampaignPatch');
-export const CreativeInputSchema = CreativeContent.openapi('CreativeInput');
-export const CreativePatchSchema = CreativePatch.openapi('CreativePatch');
-export const CampaignTopUpSchema = CampaignTopUp.openapi('CampaignTopUp');
+export const CampaignInputSchema = CampaignFields.meta({ id: 'CampaignInput' });
+export const CampaignPatchSchema = CampaignPatch.meta({ id: 'CampaignPatch' });
+export const CreativeInputSchema = CreativeContent.meta({ id: 'CreativeInput' });
+export const CreativePatchSchema = CreativePatch.meta({ id: 'CreativePatch' });
+export const CampaignTopUpSchema = CampaignTopUp.meta({ id: 'CampaignTopUp' });
 const ServedCreativeSchema = z.object({ id: z.string(), ...CreativeContent.shape });
 
 export const CreativeSchema = z

@@ -6,8 +6,8 @@ import { IsoDate, SlotFields, SlotListing, SlotPatch } from '../core/marketplace
 
 /** Schemas shared by the account, slot, ad-unit, admin and marketplace routes; the inputs' are core's, named here. */
 
-export const AccountInputSchema = AccountInput.openapi('AccountInput');
-export const AccountPatchSchema = AccountEdit.openapi('AccountPatch');
+export const AccountInputSchema = AccountInput.meta({ id: 'AccountInput' });
+export const AccountPatchSchema = AccountEdit.meta({ id: 'AccountPatch' });
 export const AudienceSchema = AudienceInput.extend({ source: z.enum(AUDIENCE_SOURCES), updatedAt: z.iso.datetime() }).openapi('AudienceProfile');
 
 export const AccountSchema = z
@@ -28,8 +28,8 @@ export const AccountSchema = z
   })
   .openapi('Account');
 
-export const SlotCreateSchema = SlotListing.openapi('SlotCreate');
-export const SlotPatchSchema = SlotPatch.openapi('SlotPatch');
+export const SlotCreateSchema = SlotListing.meta({ id: 'SlotCreate' });
+export const SlotPatchSchema = SlotPatch.meta({ id: 'SlotPatch' });
 
 export const SlotSchema = z
   .object({
@@ -44,8 +44,8 @@ export const SlotSchema = z
   })
   .openapi('Slot');
 
-export const AdUnitInputSchema = AdUnitInput.openapi('AdUnitInput');
-export const AdUnitPatchSchema = AdUnitPatch.openapi('AdUnitPatch');
+export const AdUnitInputSchema = AdUnitInput.meta({ id: 'AdUnitInput' });
+export const AdUnitPatchSchema = AdUnitPatch.meta({ id: 'AdUnitPatch' });
 
 export const AdUnitSchema = z
   .object({

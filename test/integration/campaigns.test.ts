@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../functions/deps.js';
 import { runJobs } from '../../functions/background/jobs.js';
 import { campaignEndsJob } from '../../functions/background/campaign-ends.js';
+import { createCampaign } from '../../functions/app/campaigns/create-campaign.js';
+import { updateCampaign } from '../../functions/app/campaigns/update-campaign.js';
 import { createApp } from '../../functions/http/app.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
 import { call, having, invalid, signup } from '../support/http.js';
@@ -34,6 +36,17 @@ describe('campaigns', () => {
     expect((await call(app, 'GET', '/v1/campaigns', { key: advertiser.key })).body.items.map((c: { id: string }) => c.id)).toContain(id);
     const edited = await call(app, 'PATCH', `/v1/campaigns/${id}`, { key: advertiser.key, body: { name: 'Summer tea', budget: { dailyMicros: 10_000_000 } } });
     expect(edited.body).toMatchObject({ name: 'Summer tea', budget: { totalMicros: 100_000_000, dailyMicros: 10_000_000 } });
+  });
+
+  it('trims and checks what a caller passes the campaign use cases directly, as the API does', async () => {
+    const created = await createCampaign(deps, market.advertiser.id, { ...aCampaign(deps), name: '  Autumn tea  ' });
+    expect(created.name).toBe('Autumn tea');
+    const edited = await updateCampaign(deps, market.advertiser.id, created.id, { name: '  Winter tea ' });
+    expect(edited.name).toBe('Winter tea');
+    await expect(updateCampaign(deps, market.advertiser.id, created.id, { name: '   ' })).rejects.toMatchObject({
+      code: 'validation',
+      errors: [{ field: 'name' }],
+    });
   });
 
   it('activates only with an approved creative (409) and enough funds (402); the hold moves available → held', async () => {

@@ -170,7 +170,7 @@ export const campaignRoutes = router()
   .openapi(reviewRoute('approve', z.object({}).openapi('CreativeApprove')), async (c) =>
     c.json(await reviewCreative(c.var.deps, c.req.valid('param').id, { status: 'approved' }), 200),
   )
-  .openapi(reviewRoute('reject', CreativeRejection.openapi('CreativeReject')), async (c) => {
+  .openapi(reviewRoute('reject', CreativeRejection.meta({ id: 'CreativeReject' })), async (c) => {
     const { reason } = c.req.valid('json');
     return c.json(await reviewCreative(c.var.deps, c.req.valid('param').id, { status: 'rejected', reason }), 200);
   });

@@ -93,7 +93,7 @@ const accountSlots = createRoute({
   responses: { 200: jsonContent(page(SlotSchema), 'A page of open slots'), ...errors, 404: errorResponses[404] },
 });
 
-const MatchBody = MatchQuery.openapi('MatchQuery');
+const MatchBody = MatchQuery.meta({ id: 'MatchQuery' });
 
 const MatchedSlotSchema = z
   .object({

@@ -14,7 +14,7 @@ import { access, errorResponses, Id, IdParam, jsonBody, jsonContent, PageQuery, 
 import { paged } from '../pagination.js';
 
 const tags = ['Orders'];
-const BriefSchema = OrderBriefInput.openapi('OrderBrief');
+const BriefSchema = OrderBriefInput.meta({ id: 'OrderBrief' });
 
 const PlaceOrderSchema = z.object({ slotId: Id('slot'), brief: BriefSchema }).openapi('PlaceOrder');
 

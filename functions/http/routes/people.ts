@@ -27,7 +27,7 @@ const signInRoute = createRoute({
   path: '/v1/sessions',
   tags,
   summary: 'Sign in with email and password: sets the session cookie',
-  request: jsonBody(SignIn.openapi('SignIn')),
+  request: jsonBody(SignIn.meta({ id: 'SignIn' })),
   responses: {
     201: {
       ...jsonContent(SignedInSchema, 'Signed in'),
@@ -84,7 +84,7 @@ const inviteRoute = createRoute({
   tags,
   summary: 'Invite someone as a member (owner only): returns the invite link once; no mail is sent',
   ...access(),
-  request: jsonBody(Invite.openapi('InviteInput')),
+  request: jsonBody(Invite.meta({ id: 'InviteInput' })),
   responses: {
     201: jsonContent(
       z
@@ -110,7 +110,7 @@ const acceptRoute = createRoute({
   path: '/v1/invites/accept',
   tags,
   summary: 'Accept an invite with a name and password: creates the person and signs them in',
-  request: jsonBody(InviteAcceptance.openapi('InviteAccept')),
+  request: jsonBody(InviteAcceptance.meta({ id: 'InviteAccept' })),
   responses: {
     201: jsonContent(SignedInSchema, 'Joined and signed in'),
     400: errorResponses[400],
@@ -146,7 +146,7 @@ const completeResetRoute = createRoute({
   path: '/v1/password-resets/complete',
   tags,
   summary: 'Set a new password with a reset link: every session of the person ends',
-  request: jsonBody(PasswordResetCompletion.openapi('PasswordResetComplete')),
+  request: jsonBody(PasswordResetCompletion.meta({ id: 'PasswordResetComplete' })),
   responses: {
     204: { description: 'Password changed; sign in with it' },
     400: errorResponses[400],

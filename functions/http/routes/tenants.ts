@@ -19,7 +19,7 @@ const ApiKeySchema = z
 
 const NewApiKeySchema = ApiKeySchema.extend({ key: z.string().openapi({ description: 'The secret key. Shown once; store it now.' }) }).openapi('NewApiKey');
 
-const SignupSchema = SignUp.openapi('Signup');
+const SignupSchema = SignUp.meta({ id: 'Signup' });
 
 const signup = createRoute({
   method: 'post',
