@@ -2,7 +2,8 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import * as z from 'zod/mini';
 import type { AppEnv } from './env.js';
 import { errorResponses, problemContent } from './openapi.js';
-import { DecisionRequestSchema, DecisionResponseSchema, ImageTagParamsSchema, PlacementsRequestSchema, PlacementsResponseSchema } from './serve-schemas.js';
+import { DecisionRequestSchema, ImageTagParamsSchema, PlacementsRequestSchema } from '../core/serving/inputs.js';
+import { DecisionResponseSchema, PlacementsResponseSchema } from './serve-schemas.js';
 
 /**
  * Documents the serve function's routes in the api app's /openapi.json. They are served by the

@@ -1,42 +1,11 @@
 // zod/mini, not @hono/zod-openapi: these schemas are in the serve bundle, which must stay small.
 import * as z from 'zod/mini';
-import { idMaxLength, idPattern } from '../core/shared/ids.js';
 
 /**
- * The serve routes' request schemas. The serve app validates with them; the api app documents
- * POST /v1/decisions and /t/* in /openapi.json from the same schemas (z.toJSONSchema), so the
- * document cannot drift from what is checked.
+ * The serve routes' query and response schemas; the request bodies are core's
+ * (core/serving/inputs.ts). The api app documents POST /v1/decisions and /t/* in /openapi.json
+ * from the same schemas (z.toJSONSchema), so the document cannot drift from what is checked.
  */
-
-const label = z.string().check(z.minLength(1), z.maxLength(100));
-
-const viewer = z.object({
-  id: z.string().check(z.minLength(1), z.maxLength(200)),
-  region: z.optional(label),
-  gender: z.optional(label),
-  ageBand: z.optional(label),
-  interests: z.optional(z.array(label).check(z.maxLength(50))),
-  device: z.optional(label),
-  os: z.optional(label),
-});
-const page = z.optional(z.object({ url: z.url(), keywords: z.optional(z.array(label).check(z.maxLength(50))) }));
-const adUnitId = z.string().check(z.maxLength(idMaxLength('unit')), z.regex(idPattern('unit'), 'must be a unit_… id'));
-/** The `frequencyToken` of the viewer's previous decision, as it came. */
-const frequencyToken = z.optional(z.string().check(z.minLength(1), z.maxLength(4000)));
-
-/** Placements one request may ask for: more ad slots than any page shows. */
-export const MAX_PLACEMENTS = 20;
-
-export const DecisionRequestSchema = z.object({ adUnitId, viewer, page, frequencyToken });
-
-/** Several units on one page: one decision each, no campaign (and, if asked, no advertiser) twice. */
-export const PlacementsRequestSchema = z.object({
-  placements: z.array(z.object({ adUnitId })).check(z.minLength(1), z.maxLength(MAX_PLACEMENTS)),
-  uniqueAdvertisers: z.optional(z.boolean()),
-  viewer,
-  page,
-  frequencyToken,
-});
 
 /** `?debug=true` with the unit owner's API key: a no-ad answer says why. */
 export const DecisionQuerySchema = z.object({ debug: z.optional(z.enum(['true', 'false'])) });
@@ -69,6 +38,3 @@ export const PlacementsResponseSchema = z.object({
   ),
   frequencyToken: z.optional(z.string()),
 });
-
-/** The image tag's path: the unit and the sender's per-recipient key (a merge tag's value, or a per-send id). */
-export const ImageTagParamsSchema = z.object({ unit: adUnitId, key: z.string().check(z.minLength(1), z.maxLength(200)) });

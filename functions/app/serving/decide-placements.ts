@@ -1,5 +1,6 @@
 import type { Deps } from '../../deps.js';
-import { serveEngine, type DecisionCaller, type DecisionRequest, type DecisionResponse } from './serve-engine.js';
+import type { PlacementsRequest } from '../../core/serving/inputs.js';
+import { serveEngine, type DecisionCaller, type DecisionResponse } from './serve-engine.js';
 
 /**
  * Several ad units on one page, in one request (the JavaScript tag's call).
@@ -13,11 +14,6 @@ import { serveEngine, type DecisionCaller, type DecisionRequest, type DecisionRe
  * 3. The viewer's frequency token goes from each decision to the next, and the last one comes
  *    back at the top, for the page to send with its next request.
  */
-
-export interface PlacementsRequest extends Omit<DecisionRequest, 'adUnitId'> {
-  placements: readonly { adUnitId: string }[];
-  uniqueAdvertisers?: boolean;
-}
 
 export type PlacementDecision = DecisionResponse & { adUnitId: string; width: number; height: number; fallbackHtml?: string };
 

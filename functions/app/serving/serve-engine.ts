@@ -12,6 +12,7 @@ import { RateLimiter } from '../../core/serving/rate-limit.js';
 import { hourKey } from '../../core/serving/reports.js';
 import { trackingTokens, verifyToken, type TrackingEvent, type TrackingPayload, type TrackingRef } from '../../core/serving/tracking.js';
 import { unitAccess } from '../../core/serving/unit-access.js';
+import type { DecisionRequest } from '../../core/serving/inputs.js';
 import { localDate, viewerContext, viewerHash, type ViewerInput } from '../../core/serving/viewer.js';
 import { Ranking } from '../../core/serving/ranking.js';
 import { LruMap } from '../../core/shared/lru.js';
@@ -54,14 +55,6 @@ import { MS_PER_HOUR, MS_PER_SECOND } from '../../core/shared/time.js';
  * back to reading the viewer's frequency item (by key, through a BatchReader, so that concurrent
  * decisions share one BatchGetItem).
  */
-
-export interface DecisionRequest {
-  adUnitId: string;
-  viewer: ViewerInput & { id: string };
-  page?: { url: string; keywords?: string[] };
-  /** The signed frequency token of the viewer's last decision (frequency-token.ts). */
-  frequencyToken?: string;
-}
 
 /** What the platform saw of the caller of a decision. */
 export interface DecisionCaller extends RequestSource {

@@ -1,3 +1,4 @@
+import type { Viewer } from './inputs.js';
 import { createHash } from 'node:crypto';
 import { localTime } from './pacing.js';
 import type { TargetingContext } from './targeting.js';
@@ -15,14 +16,8 @@ export function viewerHash(viewerId: string): string {
   return createHash('sha256').update(viewerId).digest().subarray(0, VIEWER_HASH_BYTES).toString('base64url');
 }
 
-export interface ViewerInput {
-  region?: string;
-  gender?: string;
-  ageBand?: string;
-  interests?: readonly string[];
-  device?: string;
-  os?: string;
-}
+/** The viewer's targeting attributes, as a caller sends them (inputs.ts) or the headers give them. */
+export type ViewerInput = Omit<Viewer, 'id'>;
 
 export function viewerContext(v: ViewerInput): TargetingContext {
   const ctx: Record<string, readonly string[]> = {};

@@ -1,14 +1,15 @@
 import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
-import { decidePlacements, type PlacementsRequest } from '../../app/serving/decide-placements.js';
-import { serveEngine, type DecisionRequest } from '../../app/serving/serve-engine.js';
+import { decidePlacements } from '../../app/serving/decide-placements.js';
+import { serveEngine } from '../../app/serving/serve-engine.js';
 import { viewerFromHeaders } from '../../core/serving/user-agent.js';
 import type { ViewerInput } from '../../core/serving/viewer.js';
 import { authenticate, caller } from '../auth.js';
 import type { AppEnv } from '../env.js';
 import { fieldIssues } from '../../core/shared/inputs.js';
 import { validationProblem } from '../problem.js';
-import { DecisionQuerySchema, DecisionRequestSchema, PlacementsRequestSchema } from '../serve-schemas.js';
+import { DecisionRequestSchema, PlacementsRequestSchema, type DecisionRequest, type PlacementsRequest } from '../../core/serving/inputs.js';
+import { DecisionQuerySchema } from '../serve-schemas.js';
 import { pageOrigin, requestSource } from '../source.js';
 
 /**

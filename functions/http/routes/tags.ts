@@ -7,7 +7,7 @@ import { TAG_SCRIPT, TAG_VERSION } from '../../tag/tag-script.js';
 import type { AppEnv } from '../env.js';
 import { fieldIssues } from '../../core/shared/inputs.js';
 import { validationProblem } from '../problem.js';
-import { ImageTagParamsSchema } from '../serve-schemas.js';
+import { ImageTagParamsSchema } from '../../core/serving/inputs.js';
 import { requestSource } from '../source.js';
 import { headerViewer, NO_STORE, PIXEL } from './serving.js';
 

@@ -4,7 +4,7 @@ import { runAuction } from '../../../functions/core/serving/auction.js';
 import { buildIndex } from '../../../functions/core/serving/be-index.js';
 import { CTR_OPTIONS, estimateCtr } from '../../../functions/core/serving/ctr.js';
 import { decide } from '../../../functions/core/serving/decide.js';
-import type { AdUnitContext, CampaignRuntime, DecideInput, DecideOptions, NoAdReason } from '../../../functions/core/serving/decide.js';
+import type { AdUnitContext, CampaignRuntime, DecideInput, DecideOptions } from '../../../functions/core/serving/decide.js';
 import { isOverCap } from '../../../functions/core/serving/frequency.js';
 import { allowedSpendMicros, dayPosition, inSchedule } from '../../../functions/core/serving/pacing.js';
 import { Ranking } from '../../../functions/core/serving/ranking.js';
