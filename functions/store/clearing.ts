@@ -5,8 +5,8 @@ import type { StoreContext } from './context.js';
 import { queryAll } from './items.js';
 import { keys, type Key } from './keys.js';
 import { LEASE_SHARDS } from './leases.js';
-import { putOp, updateOp, type TxOp } from './entity.js';
-import { transact, writeOne } from './transact.js';
+import { changedMeanwhile, putOp, updateOp, type TxOp } from './entity.js';
+import { refusal, tryTransact, writeOne } from './transact.js';
 import { ledgerTxn } from './wallet.js';
 
 /**
@@ -35,7 +35,20 @@ export interface ClearingEntry {
 
 type ClearingDeps = Pick<StoreContext, 'db' | 'clock' | 'ids' | 'config'>;
 
-export class EntryMoved extends Error {}
+/** How a write of an entry ended: done, or the entry moved (cleared, refunded or changed meanwhile) and nothing was written. */
+export type EntryWrite = 'done' | 'moved';
+
+/** The refusal of a write held back by a write unit (transact.ts), which is judged only when the unit commits. */
+const entryMoved = changedMeanwhile('The clearing entry');
+
+/** Runs ops as one transaction: 'moved' when one of `guarding` refused it; a refusal of another op is thrown as its error. */
+async function writeEntry(deps: Pick<StoreContext, 'db'>, ops: readonly TxOp[], guarding: readonly TxOp[]): Promise<EntryWrite> {
+  const outcome = await tryTransact(deps.db, ops);
+  if (outcome.ok) return 'done';
+  const failed = ops[outcome.op];
+  if (failed !== undefined && guarding.includes(failed)) return 'moved';
+  throw refusal(ops, outcome);
+}
 
 /** The key of an entry as read (a ruling's entry carries only its key and parties). */
 const entryKey = (e: Pick<ClearingEntry, 'pk' | 'sk'>): Key => ({ pk: e.pk, sk: e.sk });
@@ -59,14 +72,14 @@ export async function entriesOfUnit(deps: Pick<StoreContext, 'db'>, adUnitId: st
 }
 
 /** Clears what is open of an entry: pending → earned, and the entry leaves the due index. */
-export async function clearEntry(deps: ClearingDeps, e: ClearingEntry): Promise<void> {
+export async function clearEntry(deps: ClearingDeps, e: ClearingEntry): Promise<EntryWrite> {
   const at = deps.clock().toISOString();
   const entry = updateOp(
     deps.db,
     entryKey(e),
     { set: { clearedAt: at }, remove: ['gsi1pk', 'gsi1sk'] },
     { missing: ['clearedAt'], is: { openOwnerMicros: e.openOwnerMicros, openChargeMicros: e.openChargeMicros } },
-    () => new EntryMoved(),
+    entryMoved,
   );
   const money =
     e.openOwnerMicros > 0
@@ -78,7 +91,7 @@ export async function clearEntry(deps: ClearingDeps, e: ClearingEntry): Promise<
           { shards: entryShards(e) },
         )
       : [];
-  await transact(deps.db, [entry, ...money]);
+  return writeEntry(deps, [entry, ...money], [entry]);
 }
 
 /** An entry's pending earnings and fee sit in the shards of its key (ledger.ts): its clearing and refunds take them from there. */
@@ -95,7 +108,8 @@ export async function postpone(deps: Pick<StoreContext, 'db'>, e: ClearingEntry,
  * of the owner's pending earnings and the platform's fee, back to the campaign's budget (held and
  * `remaining`), or to the advertiser's available funds when the campaign has closed. Conditional
  * on the entry being uncleared and still holding the amount; `extra` writes go in the same
- * transaction (the journal item of a refunded event).
+ * transaction (the journal item of a refunded event). 'moved' when the entry, the budget or an
+ * `extra` write refused it.
  */
 export async function refund(
   deps: ClearingDeps,
@@ -104,11 +118,11 @@ export async function refund(
   memo: string,
   fields: Record<string, unknown>,
   extra: TxOp[] = [],
-): Promise<void> {
+): Promise<EntryWrite> {
   const closed =
     (await deps.db.doc.send(new GetCommand({ TableName: deps.db.tableName, Key: keys.campaignBudget(e.campaignId), ConsistentRead: true }))).Item?.closedAt !==
     undefined;
-  const ops: TxOp[] = [
+  const guarding: TxOp[] = [
     updateOp(
       deps.db,
       entryKey(e),
@@ -121,31 +135,28 @@ export async function refund(
         },
       },
       { missing: ['clearedAt'], atLeast: { openChargeMicros: amount.chargeMicros, openOwnerMicros: amount.ownerMicros, openFeeMicros: amount.feeMicros } },
-      () => new EntryMoved(),
+      entryMoved,
     ),
     ...(closed
       ? []
-      : [
-          updateOp(
-            deps.db,
-            keys.campaignBudget(e.campaignId),
-            { add: { remainingMicros: amount.chargeMicros } },
-            { missing: ['closedAt'] },
-            () => new EntryMoved(),
-          ),
-        ]),
-    ...ledgerTxn(deps, { type: 'campaign', id: e.campaignId }, memo, postings.refund(e.advertiserId, e.publisherId, amount, closed ? 'available' : 'held'), {
+      : [updateOp(deps.db, keys.campaignBudget(e.campaignId), { add: { remainingMicros: amount.chargeMicros } }, { missing: ['closedAt'] }, entryMoved)]),
+  ];
+  const money = ledgerTxn(
+    deps,
+    { type: 'campaign', id: e.campaignId },
+    memo,
+    postings.refund(e.advertiserId, e.publisherId, amount, closed ? 'available' : 'held'),
+    {
       shards: entryShards(e),
       fields,
-    }),
-    ...extra,
-  ];
-  await transact(deps.db, ops);
+    },
+  );
+  return writeEntry(deps, [...guarding, ...money, ...extra], [...guarding, ...extra]);
 }
 
 /** Marks a billed event (its journal item, by the key it was read with) refunded, once: a second ruling of it finds the entry moved. */
 export function refundedMark(deps: Pick<StoreContext, 'db' | 'clock'>, journalItem: Key): TxOp {
-  return updateOp(deps.db, journalItem, { set: { refundedAt: deps.clock().toISOString() } }, { missing: ['refundedAt'] }, () => new EntryMoved());
+  return updateOp(deps.db, journalItem, { set: { refundedAt: deps.clock().toISOString() } }, { missing: ['refundedAt'] }, entryMoved);
 }
 
 /** The first day (UTC) the clearing job has not finished, or undefined before its first run. */

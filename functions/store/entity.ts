@@ -63,6 +63,10 @@ export interface Guard {
   atLeast?: Record<string, number>;
   /** Each attribute is missing or below its bound (a counter under its cap, a lock past its time). */
   below?: Record<string, number>;
+  /** Each attribute is missing or at most its bound (a balance a credit keeps within its limit). */
+  atMost?: Record<string, number>;
+  /** These attributes are there (a mark set). */
+  present?: readonly string[];
   /** The item has not expired at this time: `expiresAt` (epoch seconds, the TTL attribute) after it. */
   live?: number;
   /** No item, or one that expired at this time (TTL deletes late). */
@@ -92,10 +96,15 @@ class Expressions {
     if (guard.exists) parts.push('attribute_exists(pk)');
     for (const [attribute, value] of Object.entries(guard.is ?? {})) parts.push(`${this.name(attribute)} = ${this.value(value)}`);
     for (const attribute of guard.missing ?? []) parts.push(`attribute_not_exists(${this.name(attribute)})`);
+    for (const attribute of guard.present ?? []) parts.push(`attribute_exists(${this.name(attribute)})`);
     for (const [attribute, bound] of Object.entries(guard.atLeast ?? {})) parts.push(`${this.name(attribute)} >= ${this.value(bound)}`);
     for (const [attribute, bound] of Object.entries(guard.below ?? {})) {
       const ref = this.name(attribute);
       either(`attribute_not_exists(${ref})`, `${ref} < ${this.value(bound)}`);
+    }
+    for (const [attribute, bound] of Object.entries(guard.atMost ?? {})) {
+      const ref = this.name(attribute);
+      either(`attribute_not_exists(${ref})`, `${ref} <= ${this.value(bound)}`);
     }
     if (guard.live !== undefined) parts.push(`${this.name('expiresAt')} > ${this.value(guard.live)}`);
     if (guard.expired !== undefined) either('attribute_not_exists(pk)', `${this.name('expiresAt')} <= ${this.value(guard.expired)}`);
@@ -137,10 +146,14 @@ export function saveOp(table: Table, item: Item, readVersion: number | undefined
   return readVersion === undefined ? createOp(table, item, onFail) : replaceOp(table, item, readVersion, onFail);
 }
 
-/** A partial change of an item: attributes set (undefined ones are skipped), counters added to, attributes removed. */
+/**
+ * A partial change of an item: attributes set (undefined ones are skipped), counters added to
+ * (a missing counter starts from zero, or from its value in `from`), attributes removed.
+ */
 export interface Change {
   set?: Record<string, unknown>;
   add?: Record<string, number>;
+  from?: Record<string, number>;
   remove?: readonly string[];
 }
 
@@ -151,14 +164,22 @@ export interface Change {
  */
 export function updateOp(table: Table, key: Key, change: Change, guard?: Guard, onFail?: () => Error): TxOp {
   const x = new Expressions();
-  const set = Object.entries(change.set ?? {}).filter(([, v]) => v !== undefined);
+  const from = change.from ?? {};
+  const set = Object.entries(change.set ?? {})
+    .filter(([, v]) => v !== undefined)
+    .map(([a, v]) => `${x.name(a)} = ${x.value(v)}`);
+  const add: string[] = [];
+  for (const [a, v] of Object.entries(change.add ?? {})) {
+    const start = from[a];
+    if (start === undefined) add.push(`${x.name(a)} ${x.value(v)}`);
+    else {
+      const ref = x.name(a);
+      set.push(`${ref} = if_not_exists(${ref}, ${x.value(start)}) + ${x.value(v)}`);
+    }
+  }
   const clauses = [
-    set.length > 0 ? `SET ${set.map(([a, v]) => `${x.name(a)} = ${x.value(v)}`).join(', ')}` : '',
-    change.add
-      ? `ADD ${Object.entries(change.add)
-          .map(([a, v]) => `${x.name(a)} ${x.value(v)}`)
-          .join(', ')}`
-      : '',
+    set.length > 0 ? `SET ${set.join(', ')}` : '',
+    add.length > 0 ? `ADD ${add.join(', ')}` : '',
     change.remove?.length ? `REMOVE ${change.remove.map((a) => x.name(a)).join(', ')}` : '',
   ];
   const UpdateExpression = clauses.filter(Boolean).join(' ');

@@ -1,11 +1,10 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Charge, Outcome } from '../core/serving/billing.js';
 import type { Db } from './client.js';
 import { queryAll } from './items.js';
 import { keys, type Key } from './keys.js';
 import { batchGetItems, itemId } from './batch-get.js';
-import type { TxOp } from './entity.js';
-import { isConditionFailure, writeOne } from './transact.js';
+import { createOp, type Item, type TxOp, updateOp } from './entity.js';
+import { tryWriteOne, writeOne } from './transact.js';
 
 /**
  * The event journal (DESIGN §8): one item per tracking event, `JRN#<source> / <decision>#IMP|CLK`,
@@ -70,7 +69,7 @@ class Refused extends Error {
 /** Nothing of the event's journal item was written (a read or a counter failed before it): what it reserved can be given back. */
 export class EventNotWritten extends Error {}
 
-function journalItem(e: JournalEntry, refused?: Outcome): Record<string, unknown> {
+function journalItem(e: JournalEntry, refused?: Outcome): Item {
   const billed = e.charge.chargeMicros > 0 && refused === undefined;
   const { charge, ...rest } = e;
   return {
@@ -126,46 +125,35 @@ function counters(db: Db, entry: JournalEntry, rules: EventRules): TxOp[] {
   const ops: TxOp[] = [];
   const cap = rules.cap;
   if (cap && entry.event === 'IMP') {
-    ops.push({
-      item: {
-        Update: {
-          TableName: db.tableName,
-          Key: keys.viewerFrequency(cap.viewerHash),
-          UpdateExpression: 'ADD #w :one, #b :one SET entity = :entity, expiresAt = :ttl',
-          ConditionExpression: 'attribute_not_exists(#w) OR #w < :max',
-          ExpressionAttributeNames: { '#w': cap.windowAttribute, '#b': cap.bucketAttribute },
-          ExpressionAttributeValues: { ':one': 1, ':max': cap.max, ':entity': 'frequency', ':ttl': cap.expiresAt },
-        },
-      },
-      onConditionFail: () => new Refused('cap'),
-    });
+    ops.push(
+      updateOp(
+        db,
+        keys.viewerFrequency(cap.viewerHash),
+        { add: { [cap.windowAttribute]: 1, [cap.bucketAttribute]: 1 }, set: { entity: 'frequency', expiresAt: cap.expiresAt } },
+        { below: { [cap.windowAttribute]: cap.max } },
+        () => new Refused('cap'),
+      ),
+    );
   }
   const limit = rules.sourceLimit;
   if (limit && entry.charge.chargeMicros > 0) {
-    ops.push({
-      item: {
-        Update: {
-          TableName: db.tableName,
-          Key: keys.sourceLimits(limit.fingerprint, limit.day),
-          UpdateExpression: 'ADD #c :one, #u :one SET entity = :entity, expiresAt = :ttl',
-          ConditionExpression: '(attribute_not_exists(#c) OR #c < :cmax) AND (attribute_not_exists(#u) OR #u < :umax)',
-          ExpressionAttributeNames: { '#c': `c#${entry.campaignId}`, '#u': `u#${entry.adUnitId}#${limit.hour}` },
-          ExpressionAttributeValues: { ':one': 1, ':cmax': limit.campaignMax, ':umax': limit.unitMax, ':entity': 'sourceLimits', ':ttl': limit.expiresAt },
-        },
-      },
-      onConditionFail: () => new Refused('over_limit'),
-    });
+    const campaign = `c#${entry.campaignId}`;
+    const unit = `u#${entry.adUnitId}#${limit.hour}`;
+    ops.push(
+      updateOp(
+        db,
+        keys.sourceLimits(limit.fingerprint, limit.day),
+        { add: { [campaign]: 1, [unit]: 1 }, set: { entity: 'sourceLimits', expiresAt: limit.expiresAt } },
+        { below: { [campaign]: limit.campaignMax, [unit]: limit.unitMax } },
+        () => new Refused('over_limit'),
+      ),
+    );
   }
   return ops;
 }
 
 async function putAlone(db: Db, entry: JournalEntry): Promise<void> {
-  try {
-    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: journalItem(entry), ConditionExpression: 'attribute_not_exists(pk)' }));
-  } catch (error) {
-    if (isConditionFailure(error)) throw new Refused('replay');
-    throw error;
-  }
+  if (!(await tryWriteOne(db, createOp(db, journalItem(entry)))).ok) throw new Refused('replay');
 }
 
 /**
@@ -175,13 +163,7 @@ async function putAlone(db: Db, entry: JournalEntry): Promise<void> {
  */
 export async function recordUnbilled(db: Db, entry: JournalEntry, refused?: Outcome): Promise<boolean> {
   const unbilled = { ...entry, charge: { chargeMicros: 0, ownerMicros: 0, feeMicros: 0 } };
-  try {
-    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: journalItem(unbilled, refused), ConditionExpression: 'attribute_not_exists(pk)' }));
-    return true;
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    return false;
-  }
+  return (await tryWriteOne(db, createOp(db, journalItem(unbilled, refused)))).ok;
 }
 
 /** Every event billed under a lease (gsi1; the settlement job reads it after the lease's grace period). */

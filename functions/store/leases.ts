@@ -3,10 +3,10 @@ import { type Batch, shardOf } from '../core/serving/billing.js';
 import { advertiser, postings, type Shards } from '../core/ledger/ledger.js';
 import type { StoreContext } from './context.js';
 import { batchGetItems } from './batch-get.js';
-import type { TxOp } from './entity.js';
+import { createOp, putOp, removeOp, type TxOp, updateOp } from './entity.js';
 import { queryAll } from './items.js';
 import { keys } from './keys.js';
-import { transact } from './transact.js';
+import { refusal, transact, tryTransact } from './transact.js';
 import { shardMove } from './ledger.js';
 import { ledgerTxn } from './wallet.js';
 import { MS_PER_DAY, MS_PER_SECOND } from '../core/shared/time.js';
@@ -86,54 +86,32 @@ export async function claimLease(
   const { db } = deps;
   const s = lease.grantedMicros;
   const ops: TxOp[] = [
-    {
-      item: {
-        Update: {
-          TableName: db.tableName,
-          Key: keys.campaignBudget(lease.campaignId),
-          UpdateExpression: 'ADD remainingMicros :minus, leasedMicros :s',
-          ConditionExpression: 'remainingMicros >= :s',
-          ExpressionAttributeValues: { ':s': s, ':minus': -s },
-        },
-      },
-      onConditionFail: () => new LeaseRefused('budget'),
-    },
-    {
-      item: {
-        Put: {
-          TableName: db.tableName,
-          Item: { ...keys.lease(lease.leaseId), ...leaseIndex(lease), entity: 'lease', version: 1, ...lease, status: 'live', flushes: 0 },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-    },
-  ];
-  ops.push(
-    {
-      item: {
-        Put: { TableName: db.tableName, Item: { ...keys.campaignLease(lease.campaignId, lease.leaseId), entity: 'campaignLease', leaseId: lease.leaseId } },
-      },
-    },
+    updateOp(
+      db,
+      keys.campaignBudget(lease.campaignId),
+      { add: { remainingMicros: -s, leasedMicros: s } },
+      { atLeast: { remainingMicros: s } },
+      () => new LeaseRefused('budget'),
+    ),
+    createOp(db, { ...keys.lease(lease.leaseId), ...leaseIndex(lease), entity: 'lease', version: 1, ...lease, status: 'live', flushes: 0 }),
+    putOp(db, { ...keys.campaignLease(lease.campaignId, lease.leaseId), entity: 'campaignLease', leaseId: lease.leaseId }),
     ...shardMove(db, advertiser(lease.advertiserId, 'held'), s, undefined, lease.leaseId),
-  );
+  ];
   if (daily) {
-    ops.push({
-      item: {
-        Update: {
-          TableName: db.tableName,
-          Key: keys.campaignSpend(lease.campaignId, daily.timezoneDay),
-          UpdateExpression: 'SET remainingMicros = if_not_exists(remainingMicros, :daily) - :s, entity = :entity, expiresAt = :ttl ADD spentMicros :s',
-          ConditionExpression: 'attribute_not_exists(remainingMicros) OR remainingMicros >= :s',
-          ExpressionAttributeValues: {
-            ':s': s,
-            ':daily': daily.dailyMicros,
-            ':entity': 'campaignSpend',
-            ':ttl': Math.ceil((lease.endsAt + 3 * MS_PER_DAY) / MS_PER_SECOND),
-          },
+    // Today's spend item starts at the daily budget.
+    ops.push(
+      updateOp(
+        db,
+        keys.campaignSpend(lease.campaignId, daily.timezoneDay),
+        {
+          set: { entity: 'campaignSpend', expiresAt: Math.ceil((lease.endsAt + 3 * MS_PER_DAY) / MS_PER_SECOND) },
+          add: { remainingMicros: -s, spentMicros: s },
+          from: { remainingMicros: daily.dailyMicros },
         },
-      },
-      onConditionFail: () => new LeaseRefused('daily_budget'),
-    });
+        { anyOf: [{ missing: ['remainingMicros'] }, { atLeast: { remainingMicros: s } }] },
+        () => new LeaseRefused('daily_budget'),
+      ),
+    );
   }
   await transact(db, ops, Number.POSITIVE_INFINITY, deadline(deps));
 }
@@ -175,41 +153,17 @@ export async function post(
   const from = new Date(interval).toISOString();
   const to = new Date(interval + target.intervalSeconds * MS_PER_SECOND).toISOString();
   const ops: TxOp[] = [
-    {
-      item: {
-        Update: {
-          TableName: db.tableName,
-          Key: keys.lease(lease.leaseId),
-          UpdateExpression: 'ADD flushes :one, postedMicros :c',
-          ConditionExpression: '#status = :expect',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':one': 1, ':expect': expect, ':c': batch.chargeMicros },
-        },
+    updateOp(db, keys.lease(lease.leaseId), { add: { flushes: 1, postedMicros: batch.chargeMicros } }, { is: { status: expect } }, () => new LeaseTaken()),
+    updateOp(
+      db,
+      keys.leasePosted(lease.leaseId, adUnitId, interval),
+      {
+        add: { chargeMicros: batch.chargeMicros, ownerMicros: batch.ownerMicros, feeMicros: batch.feeMicros, events: batch.events },
+        set: { entity: 'leasePosted', adUnitId, interval },
       },
-      onConditionFail: () => new LeaseTaken(),
-    },
-    {
-      item: {
-        Update: {
-          TableName: db.tableName,
-          Key: keys.leasePosted(lease.leaseId, adUnitId, interval),
-          UpdateExpression: 'ADD chargeMicros :c, ownerMicros :o, feeMicros :f, events :n SET entity = :entity, adUnitId = :unit, #interval = :interval',
-          ...(postedBefore === undefined ? {} : { ConditionExpression: postedBefore === 0 ? 'attribute_not_exists(chargeMicros)' : 'chargeMicros = :before' }),
-          ExpressionAttributeNames: { '#interval': 'interval' },
-          ExpressionAttributeValues: {
-            ':c': batch.chargeMicros,
-            ':o': batch.ownerMicros,
-            ':f': batch.feeMicros,
-            ':n': batch.events,
-            ':entity': 'leasePosted',
-            ':unit': adUnitId,
-            ':interval': interval,
-            ...(postedBefore ? { ':before': postedBefore } : {}),
-          },
-        },
-      },
-      onConditionFail: () => new LeaseTaken(),
-    },
+      postedBefore === undefined ? undefined : postedBefore === 0 ? { missing: ['chargeMicros'] } : { is: { chargeMicros: postedBefore } },
+      () => new LeaseTaken(),
+    ),
     {
       item: {
         Update: {
@@ -259,72 +213,41 @@ export async function closeLease(deps: LeaseDeps, lease: Lease, usedMicros: numb
   const { db } = deps;
   const unused = lease.grantedMicros - usedMicros;
   if (unused < 0) throw new Error(`Lease ${lease.leaseId} billed ${usedMicros} of ${lease.grantedMicros} micros`);
-  const leaseOp: TxOp = {
-    item: {
-      Update: {
-        TableName: db.tableName,
-        Key: keys.lease(lease.leaseId),
-        UpdateExpression: 'SET #status = :to, usedMicros = :used REMOVE gsi1pk, gsi1sk',
-        ConditionExpression: '#status = :expect AND flushes = :flushes',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':to': expect === 'live' ? 'closed' : 'settled', ':used': usedMicros, ':expect': expect, ':flushes': lease.flushes },
-      },
-    },
-    onConditionFail: () => new LeaseTaken(),
-  };
-  const daily: TxOp[] =
+  const leaseOp = updateOp(
+    db,
+    keys.lease(lease.leaseId),
+    { set: { status: expect === 'live' ? 'closed' : 'settled', usedMicros }, remove: ['gsi1pk', 'gsi1sk'] },
+    { is: { status: expect, flushes: lease.flushes } },
+    () => new LeaseTaken(),
+  );
+  const daily =
     lease.dailyDate === undefined || unused === 0
       ? []
-      : [
-          {
-            item: {
-              Update: {
-                TableName: db.tableName,
-                Key: keys.campaignSpend(lease.campaignId, lease.dailyDate),
-                UpdateExpression: 'ADD remainingMicros :u, spentMicros :minus',
-                ExpressionAttributeValues: { ':u': unused, ':minus': -unused },
-              },
-            },
-          },
-        ];
-  const back = (open: boolean): TxOp => ({
-    item: {
-      Update: {
-        TableName: db.tableName,
-        Key: keys.campaignBudget(lease.campaignId),
-        // After the campaign closed, what the lease did not bill is released (counted with the rest released).
-        UpdateExpression: open ? 'ADD remainingMicros :u, leasedMicros :minus' : 'ADD leasedMicros :minus, releasedMicros :u',
-        ConditionExpression: open ? 'attribute_not_exists(closedAt)' : 'attribute_exists(closedAt)',
-        ExpressionAttributeValues: { ':minus': -lease.grantedMicros, ':u': unused },
-      },
-    },
-    onConditionFail: () => new BudgetClosed(),
-  });
-  const pointer: TxOp = { item: { Delete: { TableName: db.tableName, Key: keys.campaignLease(lease.campaignId, lease.leaseId) } } };
-  try {
-    await transact(
-      db,
-      [leaseOp, pointer, back(true), ...daily, ...shardMove(db, advertiser(lease.advertiserId, 'held'), unused, lease.leaseId, undefined)],
-      Number.POSITIVE_INFINITY,
-      deadline(deps),
-    );
-  } catch (error) {
-    if (!(error instanceof BudgetClosed)) throw error;
-    const release =
-      unused > 0
-        ? ledgerTxn(
-            deps,
-            { type: 'campaign', id: lease.campaignId },
-            `Lease ${lease.leaseId} ended after its campaign closed: release unspent budget`,
-            postings.release(lease.advertiserId, unused),
-            { shards: { held: lease.leaseId } },
-          )
-        : [];
-    await transact(db, [leaseOp, pointer, back(false), ...release], Number.POSITIVE_INFINITY, deadline(deps));
-  }
+      : [updateOp(db, keys.campaignSpend(lease.campaignId, lease.dailyDate), { add: { remainingMicros: unused, spentMicros: -unused } })];
+  // After the campaign closed, what the lease did not bill is released (counted with the rest released).
+  const back = (open: boolean): TxOp =>
+    open
+      ? updateOp(db, keys.campaignBudget(lease.campaignId), { add: { remainingMicros: unused, leasedMicros: -lease.grantedMicros } }, { missing: ['closedAt'] })
+      : updateOp(db, keys.campaignBudget(lease.campaignId), { add: { leasedMicros: -lease.grantedMicros, releasedMicros: unused } }, { present: ['closedAt'] });
+  const pointer = removeOp(db, keys.campaignLease(lease.campaignId, lease.leaseId));
+  const budget = back(true);
+  const open = [leaseOp, pointer, budget, ...daily, ...shardMove(db, advertiser(lease.advertiserId, 'held'), unused, lease.leaseId, undefined)];
+  const outcome = await tryTransact(db, open, Number.POSITIVE_INFINITY, deadline(deps));
+  if (outcome.ok) return;
+  if (open[outcome.op] !== budget) throw refusal(open, outcome);
+  // The campaign closed meanwhile.
+  const release =
+    unused > 0
+      ? ledgerTxn(
+          deps,
+          { type: 'campaign', id: lease.campaignId },
+          `Lease ${lease.leaseId} ended after its campaign closed: release unspent budget`,
+          postings.release(lease.advertiserId, unused),
+          { shards: { held: lease.leaseId } },
+        )
+      : [];
+  await transact(db, [leaseOp, pointer, back(false), ...release], Number.POSITIVE_INFINITY, deadline(deps));
 }
-
-class BudgetClosed extends Error {}
 
 /** A posting spends from its lease's shard of held funds and credits its clearing entry's shards of pending earnings and revenue (ledger.ts). */
 const postingShards = (leaseId: string, clearingKey: { pk: string; sk: string }): Shards => ({
@@ -337,21 +260,7 @@ const postingShards = (leaseId: string, clearingKey: { pk: string; sk: string })
 export async function takeOver(deps: LeaseDeps, lease: Lease): Promise<void> {
   await transact(
     deps.db,
-    [
-      {
-        item: {
-          Update: {
-            TableName: deps.db.tableName,
-            Key: keys.lease(lease.leaseId),
-            UpdateExpression: 'SET #status = :settling',
-            ConditionExpression: '#status = :live',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':settling': 'settling', ':live': 'live' },
-          },
-        },
-        onConditionFail: () => new LeaseTaken(),
-      },
-    ],
+    [updateOp(deps.db, keys.lease(lease.leaseId), { set: { status: 'settling' } }, { is: { status: 'live' } }, () => new LeaseTaken())],
     Number.POSITIVE_INFINITY,
     deadline(deps),
   );

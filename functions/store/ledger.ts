@@ -14,7 +14,7 @@ import { batchGetItems } from './batch-get.js';
 import type { Db } from './client.js';
 import { shardOf } from '../core/serving/billing.js';
 import { keys, type Key } from './keys.js';
-import type { TxOp } from './entity.js';
+import { createOp, type Guard, type TxOp, updateOp } from './entity.js';
 import { queryPage } from './items.js';
 import { encodeCursor } from './pagination.js';
 
@@ -89,45 +89,29 @@ export function ledgerOps(db: Db, txn: LedgerTransaction, fields: Record<string,
     const owner = accountTenant(p.account) ?? PLATFORM_OWNER;
     byOwner.set(owner, [...(byOwner.get(owner) ?? []), p]);
   }
-  const lineOps: TxOp[] = [...byOwner].map(([owner, postings]) => ({
-    item: {
-      Put: {
-        TableName: db.tableName,
-        Item: {
-          ...fields,
-          ...keys.ledgerLine(owner, txn.id),
-          entity: 'ledgerLine',
-          version: 1,
-          txnId: txn.id,
-          at: txn.at,
-          cause: txn.cause,
-          memo: txn.memo,
-          postings,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-  }));
+  const lineOps: TxOp[] = [...byOwner].map(([owner, postings]) =>
+    createOp(db, {
+      ...fields,
+      ...keys.ledgerLine(owner, txn.id),
+      entity: 'ledgerLine',
+      version: 1,
+      txnId: txn.id,
+      at: txn.at,
+      cause: txn.cause,
+      memo: txn.memo,
+      postings,
+    }),
+  );
   return [...balanceOps, ...lineOps];
 }
 
 /** One conditional balance update: ADD the posting's amount to the item, within the account's limits (balanceLimit). */
 function balanceUpdate(db: Db, key: Key, p: Posting): TxOp {
-  return {
-    item: {
-      Update: {
-        TableName: db.tableName,
-        Key: key,
-        UpdateExpression: 'ADD balanceMicros :amount, version :one SET entity = :entity, account = :account',
-        ...balanceLimit(p),
-        ExpressionAttributeValues: { ':amount': p.amountMicros, ':one': 1, ':entity': 'balance', ':account': p.account, ':limit': limitOf(p) },
-      },
-    },
-    onConditionFail: () =>
-      p.amountMicros < 0 && !mayGoNegative(p.account)
-        ? new InsufficientFundsError(`Balance ${bucketName(p.account)} does not cover ${-p.amountMicros} micros`)
-        : overLimit(p.account),
-  };
+  return updateOp(db, key, { add: { balanceMicros: p.amountMicros, version: 1 }, set: { entity: 'balance', account: p.account } }, balanceLimit(p), () =>
+    p.amountMicros < 0 && !mayGoNegative(p.account)
+      ? new InsufficientFundsError(`Balance ${bucketName(p.account)} does not cover ${-p.amountMicros} micros`)
+      : overLimit(p.account),
+  );
 }
 
 const bucketName = bucketOf;
@@ -140,9 +124,10 @@ const overLimit = (account: LedgerAccount): ConflictError =>
  * and at or above 0 for a balance that must not go negative. DynamoDB allows no arithmetic in a
  * condition, so the bound is moved to the other side: `balance <= MAX - amount` for a credit.
  */
-function balanceLimit(p: Posting): { ConditionExpression: string } {
-  if (p.amountMicros > 0) return { ConditionExpression: 'attribute_not_exists(balanceMicros) OR balanceMicros <= :limit' };
-  return { ConditionExpression: 'balanceMicros >= :limit' + (mayGoNegative(p.account) ? ' OR attribute_not_exists(balanceMicros)' : '') };
+function balanceLimit(p: Posting): Guard {
+  const limit = limitOf(p);
+  if (p.amountMicros > 0) return { atMost: { balanceMicros: limit } };
+  return mayGoNegative(p.account) ? { anyOf: [{ atLeast: { balanceMicros: limit } }, { missing: ['balanceMicros'] }] } : { atLeast: { balanceMicros: limit } };
 }
 
 const limitOf = (p: Posting): number =>

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.js';
-import { accountVerified, clearEntry, clearingCursor, entriesDue, EntryMoved, postpone, setClearingCursor } from '../../store/clearing.js';
+import { accountVerified, clearEntry, clearingCursor, entriesDue, postpone, setClearingCursor } from '../../store/clearing.js';
 import { LEASE_SHARDS } from '../../store/leases.js';
 import { MS_PER_DAY } from '../../core/shared/time.js';
 
@@ -30,14 +30,9 @@ export async function clearEarnings(deps: Deps, now: Date): Promise<number> {
           await postpone(deps, entry, day(Math.max(t, now.getTime()) + MS_PER_DAY));
           continue;
         }
-        try {
-          await clearEntry(deps, entry);
-          cleared += 1;
-        } catch (error) {
-          // A ruling or a late posting changed it meanwhile: the next run reads it again.
-          if (!(error instanceof EntryMoved)) throw error;
-          left += 1;
-        }
+        // A ruling or a late posting changed it meanwhile: the next run reads it again.
+        if ((await clearEntry(deps, entry)) === 'moved') left += 1;
+        else cleared += 1;
       }
     }
     if (left === 0 && day(t) < today) await setClearingCursor(deps, day(t + MS_PER_DAY));

@@ -1,6 +1,6 @@
 import { intervalStart } from '../../core/serving/billing.js';
 import type { Deps } from '../../deps.js';
-import { entriesOfUnit, EntryMoved, refund, refundedMark, type ClearingEntry } from '../../store/clearing.js';
+import { entriesOfUnit, refund, refundedMark, type ClearingEntry, type EntryWrite } from '../../store/clearing.js';
 import { journalOfSource } from '../../store/journal.js';
 import { keys } from '../../store/keys.js';
 
@@ -35,15 +35,11 @@ export async function ruleInvalidTraffic(deps: Deps, ruling: Ruling): Promise<Ru
   const what = ruling.adUnitId ? `unit ${ruling.adUnitId}` : `source ${ruling.fingerprint}`;
   const memo = `Invalid traffic (${ruling.reason}) from ${what}, ${ruling.from} – ${ruling.to}: refund`;
   const fields = { ruling };
-  const attempt = async (run: () => Promise<void>, micros: number) => {
-    try {
-      await run();
-      result.refundedMicros += micros;
-      result.refunds += 1;
-    } catch (error) {
-      // Cleared, refunded or changed meanwhile: nothing (more) to take back.
-      if (!(error instanceof EntryMoved)) throw error;
-    }
+  const attempt = async (run: () => Promise<EntryWrite>, micros: number) => {
+    // Cleared, refunded or changed meanwhile: nothing (more) to take back.
+    if ((await run()) === 'moved') return;
+    result.refundedMicros += micros;
+    result.refunds += 1;
   };
   if (ruling.adUnitId) {
     // Entries are whole posting intervals: the one `from` falls in is covered from its start.
