@@ -147,11 +147,13 @@ export function saveOp(table: Table, item: Item, readVersion: number | undefined
 }
 
 /**
- * A partial change of an item: attributes set (undefined ones are skipped), counters added to
- * (a missing counter starts from zero, or from its value in `from`), attributes removed.
+ * A partial change of an item: attributes set (undefined ones are skipped), attributes set only
+ * while missing (`setOnce`: the first write's value stays), counters added to (a missing counter
+ * starts from zero, or from its value in `from`), attributes removed.
  */
 export interface Change {
   set?: Record<string, unknown>;
+  setOnce?: Record<string, unknown>;
   add?: Record<string, number>;
   from?: Record<string, number>;
   remove?: readonly string[];
@@ -168,6 +170,10 @@ export function updateOp(table: Table, key: Key, change: Change, guard?: Guard, 
   const set = Object.entries(change.set ?? {})
     .filter(([, v]) => v !== undefined)
     .map(([a, v]) => `${x.name(a)} = ${x.value(v)}`);
+  for (const [a, v] of Object.entries(change.setOnce ?? {})) {
+    const ref = x.name(a);
+    set.push(`${ref} = if_not_exists(${ref}, ${x.value(v)})`);
+  }
   const add: string[] = [];
   for (const [a, v] of Object.entries(change.add ?? {})) {
     const start = from[a];

@@ -164,34 +164,28 @@ export async function post(
       postedBefore === undefined ? undefined : postedBefore === 0 ? { missing: ['chargeMicros'] } : { is: { chargeMicros: postedBefore } },
       () => new LeaseTaken(),
     ),
-    {
-      item: {
-        Update: {
-          TableName: db.tableName,
-          Key: clearingKey,
-          UpdateExpression:
-            'ADD chargeMicros :c, ownerMicros :o, feeMicros :f, events :n, openChargeMicros :c, openOwnerMicros :o, openFeeMicros :f ' +
-            'SET entity = :entity, campaignId = :cmp, advertiserId = :adv, publisherId = :pub, accountId = :acct, adUnitId = :unit, #interval = :interval, clearsAt = if_not_exists(clearsAt, :clearsAt), gsi1pk = if_not_exists(gsi1pk, :due), gsi1sk = :dueSk',
-          ExpressionAttributeNames: { '#interval': 'interval' },
-          ExpressionAttributeValues: {
-            ':c': batch.chargeMicros,
-            ':o': batch.ownerMicros,
-            ':f': batch.feeMicros,
-            ':n': batch.events,
-            ':entity': 'clearingEntry',
-            ':cmp': lease.campaignId,
-            ':adv': lease.advertiserId,
-            ':pub': target.publisherId,
-            ':acct': target.accountId,
-            ':unit': adUnitId,
-            ':interval': interval,
-            ':clearsAt': clearsAt,
-            ':due': keys.clearingDue(dueDay, shardOf(clearingKey.pk + clearingKey.sk, LEASE_SHARDS)),
-            ':dueSk': `${clearingKey.pk}#${clearingKey.sk}`,
-          },
-        },
+    updateOp(db, clearingKey, {
+      add: {
+        chargeMicros: batch.chargeMicros,
+        ownerMicros: batch.ownerMicros,
+        feeMicros: batch.feeMicros,
+        events: batch.events,
+        openChargeMicros: batch.chargeMicros,
+        openOwnerMicros: batch.ownerMicros,
+        openFeeMicros: batch.feeMicros,
       },
-    },
+      set: {
+        entity: 'clearingEntry',
+        campaignId: lease.campaignId,
+        advertiserId: lease.advertiserId,
+        publisherId: target.publisherId,
+        accountId: target.accountId,
+        adUnitId,
+        interval,
+        gsi1sk: `${clearingKey.pk}#${clearingKey.sk}`,
+      },
+      setOnce: { clearsAt, gsi1pk: keys.clearingDue(dueDay, shardOf(clearingKey.pk + clearingKey.sk, LEASE_SHARDS)) },
+    }),
     ...ledgerTxn(
       deps,
       { type: 'campaign', id: lease.campaignId },
