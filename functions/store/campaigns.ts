@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { BudgetMove } from '../core/campaigns/budget-moves.js';
 import type { BudgetHeld, Campaign, Creative } from '../core/campaigns/campaign.js';
-import { postings } from '../core/ledger/ledger.js';
 import { ConflictError, NotFoundError } from '../core/shared/errors.js';
 import type { StoreContext } from './context.js';
 import { notify } from '../core/webhooks/webhooks.js';
@@ -82,6 +82,8 @@ export function campaignStore(deps: StoreDeps) {
     });
   }
 
+  const moneyOps = (move: BudgetMove | undefined): TxOp[] => (move ? ledgerTxn(deps, move.cause, move.memo, move.lines) : []);
+
   const versioned = <T>(stored: Stored<T>): Versioned<T> => ({ value: strip<T>(stored), version: stored.version });
 
   const campaignOp = (next: Campaign, readVersion: number, events: readonly string[] = []): TxOp => {
@@ -131,12 +133,11 @@ export function campaignStore(deps: StoreDeps) {
     },
 
     /**
-     * Saves an activated campaign. Its first activation (`previous` not yet funded) holds the whole
-     * budget (available → held) in the same transaction that writes the budget item, so a failed
-     * hold (402) leaves no trace; paused → active moves no money.
+     * Saves a campaign's first activation: `hold` (core/campaigns/budget-moves.ts) in the same
+     * transaction that writes the budget item and the end-date pointer, so a failed hold (402)
+     * leaves no trace.
      */
-    async saveActivated(previous: Campaign, version: number, next: Campaign): Promise<Campaign> {
-      if (previous.funded) return save(previous, version, next);
+    async saveFunded(previous: Campaign, version: number, next: Campaign, hold: BudgetMove): Promise<Campaign> {
       const { id, advertiserId } = previous;
       const total = previous.budget.totalMicros;
       const budget = createOp(
@@ -153,17 +154,16 @@ export function campaignStore(deps: StoreDeps) {
         },
         () => new ConflictError(`Campaign ${id} was activated by another request`),
       );
-      const hold = ledgerTxn(deps, { type: 'campaign', id }, `Campaign ${id}: hold the budget`, postings.hold(advertiserId, total));
-      return save(previous, version, next, [budget, endingPointer(db, previous, true), ...hold]);
+      return save(previous, version, next, [budget, endingPointer(db, previous, true), ...moneyOps(hold)]);
     },
 
     /**
      * Saves a topped-up campaign: the budget item's total and remaining grow by `amountMicros`,
-     * the money is held (available → held) and the campaign saved, in one transaction (402 without
-     * the funds, 409 when the campaign has no budget item).
+     * `hold` is posted and the campaign saved, in one transaction (402 without the funds, 409 when
+     * the campaign has no budget item).
      */
-    async saveTopUp(previous: Campaign, version: number, next: Campaign, amountMicros: number): Promise<Campaign> {
-      const { id, advertiserId } = previous;
+    async saveTopUp(previous: Campaign, version: number, next: Campaign, amountMicros: number, hold: BudgetMove): Promise<Campaign> {
+      const { id } = previous;
       const budget = updateOp(
         db,
         keys.campaignBudget(id),
@@ -171,18 +171,23 @@ export function campaignStore(deps: StoreDeps) {
         { exists: true },
         () => new ConflictError(`Campaign ${id} holds no budget`),
       );
-      const hold = ledgerTxn(deps, { type: 'campaign', id }, `Campaign ${id}: top up the budget`, postings.hold(advertiserId, amountMicros));
-      return save(previous, version, next, [budget, ...hold]);
+      return save(previous, version, next, [budget, ...moneyOps(hold)]);
     },
 
     /**
-     * Saves a campaign that leaves for good, and with `releases` gives what is left of its budget
-     * back (held → available): read `remaining`, then one transaction that zeroes it only if it is
-     * still that value (billing may have decremented it meanwhile: then read again) and saves the status.
+     * Saves a campaign that leaves for good, and with `release` (what core moves for the budget
+     * left) gives it back: read `remaining`, then one transaction that zeroes it only if it is
+     * still that value (billing may have decremented it meanwhile: then read again), posts
+     * `release(remaining)` and saves the status.
      */
-    async saveClosed(previous: Campaign, version: number, next: Campaign, releases: boolean, why: string): Promise<Campaign> {
-      if (!releases) return save(previous, version, next);
-      const { id, advertiserId } = previous;
+    async saveClosed(
+      previous: Campaign,
+      version: number,
+      next: Campaign,
+      release: ((remainingMicros: number) => BudgetMove | undefined) | undefined,
+    ): Promise<Campaign> {
+      if (!release) return save(previous, version, next);
+      const { id } = previous;
       for (;;) {
         const budget = await getItem<{ remainingMicros: number }>(db, keys.campaignBudget(id), { consistent: true });
         const remaining = budget?.remainingMicros ?? 0;
@@ -195,10 +200,7 @@ export function campaignStore(deps: StoreDeps) {
           // Under an idempotency key the release commits after the route returns: then it reaches the caller as a 409.
           () => new ConflictError('The campaign’s budget changed while it was being released; retry'),
         );
-        const money =
-          remaining > 0
-            ? ledgerTxn(deps, { type: 'campaign', id }, `Campaign ${id} ${why}: release unspent budget`, postings.release(advertiserId, remaining))
-            : [];
+        const money = moneyOps(release(remaining));
         const ops = [campaignOp(next, version), zero, endingPointer(db, previous, false), ...money];
         const outcome = await tryTransact(db, ops);
         if (outcome.ok) return next;

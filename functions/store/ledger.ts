@@ -2,6 +2,7 @@ import { ConflictError, InsufficientFundsError } from '../core/shared/errors.js'
 import { MAX_MICROS } from '../core/shared/money.js';
 import {
   accountTenant,
+  PLATFORM_OWNER,
   isBalanced,
   mayGoNegative,
   normalise,
@@ -17,8 +18,6 @@ import { keys, type Key } from './keys.js';
 import { createOp, type Guard, type TxOp, updateOp } from './entity.js';
 import { queryPage } from './items.js';
 import { encodeCursor } from './pagination.js';
-
-const PLATFORM_OWNER = 'platform';
 
 /**
  * Balances that every aggregated posting writes are split over BALANCE_SHARDS items each (shard 0
@@ -159,5 +158,3 @@ export async function ledgerLinesAfter(
     nextCursor: page.nextCursor,
   };
 }
-
-export const platformLedgerOwner = PLATFORM_OWNER;

@@ -30,6 +30,13 @@ function apiKeyOps(db: Db, tenantId: string, role: Role, keyId: string, now: str
 const tenantItem = (tenant: Tenant): Item => ({ ...keys.tenant(tenant.id), entity: 'tenant', version: 1, ...tenant });
 
 export function tenantStore(db: Db, clock: Clock, ids: IdSource) {
+  async function find(tenantId: string): Promise<Tenant | undefined> {
+    const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.tenant(tenantId) }));
+    if (!out.Item) return undefined;
+    const { id, role, name, email, createdAt } = out.Item as Tenant;
+    return { id, role, name, email, createdAt };
+  }
+
   return {
     /**
      * Creates a tenant with its first key. The email item makes emails unique across tenants.
@@ -60,11 +67,13 @@ export function tenantStore(db: Db, clock: Clock, ids: IdSource) {
     },
 
     async get(tenantId: string): Promise<Tenant> {
-      const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.tenant(tenantId) }));
-      if (!out.Item) throw new NotFoundError(`Tenant ${tenantId} not found`);
-      const { id, role, name, email, createdAt } = out.Item as Tenant;
-      return { id, role, name, email, createdAt };
+      const tenant = await find(tenantId);
+      if (!tenant) throw new NotFoundError(`Tenant ${tenantId} not found`);
+      return tenant;
     },
+
+    /** The tenant, or undefined when there is none by that id. */
+    find,
 
     async findIdByEmail(email: string): Promise<string | undefined> {
       const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.email(email) }));

@@ -8,7 +8,7 @@ import { TAG_SCRIPT, TAG_VERSION } from '../../functions/tag/tag-script.js';
 import { adOf, aUnit as unitOf, anActiveCampaign, asBrowser, onUnit, type PlacementsRequest, serveWorld, type Market } from '../support/campaigns.js';
 import { testDeps, type MovableClock } from '../support/deps.js';
 import { call, having, type Schemas, signup } from '../support/http.js';
-import { deposit } from '../../functions/store/wallet.js';
+import { depositToAdvertiser } from '../../functions/app/money/wallet.js';
 
 let deps: Deps;
 let app: ReturnType<typeof createApp>;
@@ -86,7 +86,7 @@ describe('POST /v1/decisions with placements', () => {
       bidding: { model: 'cpm', bidMicros: 8_000_000 },
     });
     const other = await signup(app, 'advertiser');
-    await deposit(deps, { advertiserId: other.id, amountMicros: 1_000_000_000, reference: 'test' });
+    await depositToAdvertiser(deps, { advertiserId: other.id, amountMicros: 1_000_000_000, reference: 'test' });
     const b = await anActiveCampaign(app, deps, other, market.admin, { targeting: onUnits(first, second), bidding: { model: 'cpm', bidMicros: 2_000_000 } });
     nextSecond();
     expect(having((await placements([first, second])).body, 'decisions').decisions.map((d) => d.ad?.campaignId)).toEqual([a1, a2]);

@@ -192,6 +192,21 @@ describe('campaign budgets', () => {
     expect((await call(app, 'GET', '/v1/wallet', { key: advertiser.key })).body.balances).toEqual(wallet.body.balances);
   });
 
+  it('refuses to top up a draft with a 409 naming its state', async () => {
+    const advertiser = await signup(app, 'advertiser');
+    await fund(deps, advertiser.id, 500_000_000);
+    const { campaignId } = await aCampaignWithCreative(advertiser.key);
+    const refused = await call(app, 'POST', `/v1/campaigns/${campaignId}/top-up`, {
+      key: advertiser.key,
+      body: { amountMicros: 1 },
+      headers: { 'idempotency-key': 'draft-state' },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    // Every 409 names the object's state in `state` (the Problem schema); the draft was never activated.
+    expect(refused.body).toMatchObject({ status: 409, state: 'draft' });
+  });
+
   it('tells the advertiser when the budget is spent, and a top-up makes the campaign serve again', async () => {
     const advertiser = await signup(app, 'advertiser');
     await fund(deps, advertiser.id, 500_000_000);

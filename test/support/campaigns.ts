@@ -7,7 +7,7 @@ import { fingerprint } from '../../functions/core/serving/fingerprint.js';
 import { trackingTokens } from '../../functions/core/serving/tracking.js';
 import { serveEngine } from '../../functions/app/serving/serve-engine.js';
 import { keys } from '../../functions/store/keys.js';
-import { deposit } from '../../functions/store/wallet.js';
+import { depositToAdvertiser } from '../../functions/app/money/wallet.js';
 import { adminKey, TEST_SECRET, type MovableClock } from './deps.js';
 import { BROWSER_UA, call, type Having, type Invalid, type RequestBody, type ResponseBody, type Schemas, signup } from './http.js';
 
@@ -63,7 +63,7 @@ export async function aMarket(app: App, deps: Deps, unit: Partial<Schemas['AdUni
     body: { placement: 'in_article', floorCpmMicros: 1_000_000, ...unit },
   });
   expect(adUnit.status).toBe(201);
-  if (fundsMicros > 0) await deposit(deps, { advertiserId: advertiser.id, amountMicros: fundsMicros, reference: 'test' });
+  if (fundsMicros > 0) await depositToAdvertiser(deps, { advertiserId: advertiser.id, amountMicros: fundsMicros, reference: 'test' });
   return { publisher, advertiser, admin, accountId: account.body.id as string, unitId: adUnit.body.id as string };
 }
 

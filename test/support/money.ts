@@ -1,7 +1,8 @@
 import { postings, replay, type LedgerAccount, type Posting } from '../../functions/core/ledger/ledger.js';
 import type { Deps } from '../../functions/deps.js';
 import { transact } from '../../functions/store/transact.js';
-import { deposit, ledgerTxn } from '../../functions/store/wallet.js';
+import { depositToAdvertiser } from '../../functions/app/money/wallet.js';
+import { ledgerTxn } from '../../functions/store/wallet.js';
 import { scanEntity } from './table.js';
 
 /**
@@ -9,7 +10,7 @@ import { scanEntity } from './table.js';
  * an order: the money tests need earnings, not the order flow.
  */
 export async function seedEarnings(deps: Deps, advertiserId: string, publisherId: string, amountMicros: number): Promise<void> {
-  await deposit(deps, { advertiserId, amountMicros, reference: 'seed' });
+  await depositToAdvertiser(deps, { advertiserId, amountMicros, reference: 'seed' });
   const cause = { type: 'order' as const, id: `ord_seed_${publisherId}` };
   await transact(deps.db, ledgerTxn(deps, cause, 'Seed hold', postings.hold(advertiserId, amountMicros)));
   await transact(deps.db, ledgerTxn(deps, cause, 'Seed capture', postings.capture(advertiserId, publisherId, amountMicros, deps.config.PLATFORM_FEE_BPS)));

@@ -2,7 +2,7 @@ import type { SlotDraft } from '../../functions/core/marketplace/slots.js';
 import { addDays } from '../../functions/core/marketplace/slots.js';
 import type { Deps } from '../../functions/deps.js';
 import { marketplaceStore, type SlotRecord } from '../../functions/store/marketplace.js';
-import { deposit } from '../../functions/store/wallet.js';
+import { depositToAdvertiser } from '../../functions/app/money/wallet.js';
 import { getBalances } from '../../functions/store/ledger.js';
 import type { LedgerAccount } from '../../functions/core/ledger/ledger.js';
 import type { paths } from '../../console/src/api/schema.js';
@@ -54,7 +54,7 @@ export async function slotsOf(
   return store.createSlots(publisherId, account.id, drafts);
 }
 
-export const fund = (deps: Deps, advertiserId: string, amountMicros: number) => deposit(deps, { advertiserId, amountMicros, reference: 'test' });
+export const fund = (deps: Deps, advertiserId: string, amountMicros: number) => depositToAdvertiser(deps, { advertiserId, amountMicros, reference: 'test' });
 
 export async function balance(deps: Deps, account: LedgerAccount): Promise<number> {
   return (await getBalances(deps.db, [account])).get(account) ?? 0;

@@ -1,3 +1,4 @@
+import { topUpHold } from '../../core/campaigns/budget-moves.js';
 import type { BudgetHeld, Campaign } from '../../core/campaigns/campaign.js';
 import { heldAfterTopUp, toppedUp } from '../../core/campaigns/changes.js';
 import type { StoreContext } from '../../store/context.js';
@@ -8,7 +9,7 @@ import { campaignStore } from '../../store/campaigns.js';
  * 1. load it (404 unless theirs) with its version, and its held budget — before the write, since
  *    under an Idempotency-Key the write is held back until the response is ready;
  * 2. decide (core): only a funded campaign in a status that may top up (409); a campaign whose
- *    budget was spent serves again;
+ *    budget was spent serves again; the amount is held (available → held);
  * 3. save it with the budget item grown and the money held, in one transaction (402 without the funds).
  */
 export async function topUpCampaign(
@@ -21,5 +22,8 @@ export async function topUpCampaign(
   const { value: campaign, version } = await store.load(advertiserId, id);
   const before = (await store.budgets([id])).get(id);
   const next = toppedUp(campaign, amountMicros, ctx.clock());
-  return { campaign: await store.saveTopUp(campaign, version, next, amountMicros), held: heldAfterTopUp(before, amountMicros) };
+  return {
+    campaign: await store.saveTopUp(campaign, version, next, amountMicros, topUpHold(campaign, amountMicros)),
+    held: heldAfterTopUp(before, amountMicros),
+  };
 }

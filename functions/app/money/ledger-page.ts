@@ -1,10 +1,10 @@
 import type { CauseType, LedgerAccount, Posting } from '../../core/ledger/ledger.js';
+import { ledgerAccountsOf, ledgerOwnerOf } from '../../core/ledger/wallet.js';
 import { ValidationError } from '../../core/shared/errors.js';
 import type { Role } from '../../core/tenants/tenants.js';
 import type { Deps } from '../../deps.js';
 import { getBalances, ledgerLinesAfter, type LedgerLine } from '../../store/ledger.js';
 import { decodeCursor, encodeCursor } from '../../store/pagination.js';
-import { ledgerAccountsOf, ledgerOwnerOf } from '../../store/wallet.js';
 
 export interface LedgerQuery {
   limit: number;

@@ -76,7 +76,7 @@ export function transition(status: CampaignStatus, action: CampaignAction): Camp
 /** A top-up adds to a funded campaign's held budget; a campaign whose budget was spent serves again. */
 export function afterTopUp(campaign: Campaign): CampaignStatus {
   if (!campaign.funded)
-    throw new ConflictError('Only an activated campaign can be topped up; a draft changes its total budget instead', { status: campaign.status });
+    throw new ConflictError('Only an activated campaign can be topped up; a draft changes its total budget instead', { state: campaign.status });
   const status = transition(campaign.status, 'top_up');
   return status === 'budget_exhausted' ? 'active' : status;
 }

@@ -47,6 +47,9 @@ export const advertiser = (tenantId: string, bucket: AdvertiserBucket): LedgerAc
 export const publisher = (tenantId: string, bucket: PublisherBucket): LedgerAccount => `publisher:${tenantId}:${bucket}`;
 export const platform = (bucket: PlatformBucket): LedgerAccount => `platform:${bucket}`;
 
+/** Whose ledger lines hold the platform's own accounts (every other account's lines are its tenant's). */
+export const PLATFORM_OWNER = 'platform';
+
 /** The tenant an account belongs to, or undefined for the platform's own accounts. */
 export function accountTenant(account: LedgerAccount): string | undefined {
   const [kind, tenant] = account.split(':');

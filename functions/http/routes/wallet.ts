@@ -2,7 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { CAUSE_TYPES } from '../../core/ledger/ledger.js';
 import { ValidationError } from '../../core/shared/errors.js';
 import { ledgerPage } from '../../app/money/ledger-page.js';
-import { depositToAdvertiser, listDeposits, walletBalances } from '../../store/wallet.js';
+import { listDeposits } from '../../store/wallet.js';
+import { depositToAdvertiser, walletBalances } from '../../app/money/wallet.js';
 import { caller } from '../auth.js';
 import { page } from '../marketplace-schemas.js';
 import { access, errorResponses, Id, jsonBody, jsonContent, microsInput, PageQuery, problemContent, router } from '../openapi.js';
@@ -122,7 +123,7 @@ const createDeposit = createRoute({
 export const walletRoutes = router()
   .openapi(wallet, async (c) => {
     const { tenantId, role } = caller(c);
-    return c.json({ currency: c.var.deps.config.CURRENCY, balances: await walletBalances(c.var.deps.db, role, tenantId) }, 200);
+    return c.json({ currency: c.var.deps.config.CURRENCY, balances: await walletBalances(c.var.deps, role, tenantId) }, 200);
   })
   .openapi(ledger, async (c) => {
     const { tenantId, role } = caller(c);

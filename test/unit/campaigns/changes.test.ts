@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { activationHold, budgetRelease, topUpHold } from '../../../functions/core/campaigns/budget-moves.js';
 import type { Campaign, Creative } from '../../../functions/core/campaigns/campaign.js';
 import { closed, editedCampaign, exhausted, heldAfterTopUp, newCreative, toppedUp, withCreative } from '../../../functions/core/campaigns/changes.js';
 import { ConflictError, ValidationError } from '../../../functions/core/shared/errors.js';
@@ -61,5 +62,37 @@ describe('campaign changes (the rules that left store/campaigns.ts)', () => {
     const on = withCreative(campaign, { ...creative, review: { status: 'approved' } }, now);
     expect(on.creatives.map((c) => c.id)).toEqual(['crv_1']);
     expect(withCreative(on, { ...creative, review: { status: 'pending' } }, now).creatives).toEqual([]);
+  });
+});
+
+describe('campaign budget moves (the postings that left store/campaigns.ts)', () => {
+  const cause = { type: 'campaign', id: 'cmp_1' };
+  it('holds the whole budget at the first activation, and nothing when the campaign is already funded', () => {
+    expect(activationHold(campaign)).toEqual({
+      cause,
+      memo: 'Campaign cmp_1: hold the budget',
+      lines: [
+        { account: 'advertiser:ten_adv:available', amountMicros: -100_000_000 },
+        { account: 'advertiser:ten_adv:held', amountMicros: 100_000_000 },
+      ],
+    });
+    expect(activationHold({ ...running, status: 'paused' })).toBeUndefined();
+  });
+  it('holds a top-up’s amount', () => {
+    expect(topUpHold(running, 7).lines).toEqual([
+      { account: 'advertiser:ten_adv:available', amountMicros: -7 },
+      { account: 'advertiser:ten_adv:held', amountMicros: 7 },
+    ]);
+  });
+  it('gives what is left back at close, and moves nothing when nothing is left', () => {
+    expect(budgetRelease(running, 'archive', 40)).toEqual({
+      cause,
+      memo: 'Campaign cmp_1 archive: release unspent budget',
+      lines: [
+        { account: 'advertiser:ten_adv:held', amountMicros: -40 },
+        { account: 'advertiser:ten_adv:available', amountMicros: 40 },
+      ],
+    });
+    expect(budgetRelease(running, 'end', 0)).toBeUndefined();
   });
 });
