@@ -1,16 +1,18 @@
 import { postings, replay, type LedgerAccount, type Posting } from '../../functions/core/ledger/ledger.js';
 import type { Deps } from '../../functions/deps.js';
 import { transact } from '../../functions/store/transact.js';
-import { depositToAdvertiser } from '../../functions/app/money/wallet.js';
-import { ledgerTxn } from '../../functions/store/wallet.js';
+import { ledgerTxn, saveDeposit } from '../../functions/store/wallet.js';
 import { scanEntity } from './table.js';
 
 /**
  * Gives a publisher earnings the way a completed order does (deposit → hold → capture), without
- * an order: the money tests need earnings, not the order flow.
+ * an order: the money tests need earnings, not the order flow. The deposit is written as the store
+ * keeps one, without the use case's check that the advertiser is a tenant of this table (some tests
+ * seed earnings in a table of their own for an advertiser signed up elsewhere).
  */
 export async function seedEarnings(deps: Deps, advertiserId: string, publisherId: string, amountMicros: number): Promise<void> {
-  await depositToAdvertiser(deps, { advertiserId, amountMicros, reference: 'seed' });
+  const deposit = { id: deps.ids('dep'), advertiserId, amountMicros, reference: 'seed', createdAt: deps.clock().toISOString() };
+  await saveDeposit(deps, deposit, postings.deposit(advertiserId, amountMicros));
   const cause = { type: 'order' as const, id: `ord_seed_${publisherId}` };
   await transact(deps.db, ledgerTxn(deps, cause, 'Seed hold', postings.hold(advertiserId, amountMicros)));
   await transact(deps.db, ledgerTxn(deps, cause, 'Seed capture', postings.capture(advertiserId, publisherId, amountMicros, deps.config.PLATFORM_FEE_BPS)));
