@@ -9,17 +9,17 @@ const campaign: Campaign = {
   id: 'cmp_1',
   advertiserId: 'ten_adv',
   name: 'Spring',
-  category: 'technology',
+  category: 'tech',
   bidding: { model: 'cpm', bidMicros: 2_000_000 },
   budget: { totalMicros: 100_000_000, dailyMicros: null },
   schedule: { start: '2030-01-01T00:00:00Z', end: '2030-02-01T00:00:00Z', timezone: 'Asia/Shanghai' },
-  targeting: { anyOf: [] },
+  targeting: [],
   status: 'draft',
   funded: false,
   creatives: [],
   createdAt: '2029-12-01T00:00:00.000Z',
   updatedAt: '2029-12-01T00:00:00.000Z',
-} as unknown as Campaign;
+};
 const running: Campaign = { ...campaign, status: 'active', funded: true };
 
 describe('campaign changes (the rules that left store/campaigns.ts)', () => {
