@@ -16,9 +16,10 @@ import { tryWriteOne, writeOne } from './transact.js';
  *
  * The write of one event touches only items of that event, of its source and of its viewer, one
  * single conditional write after another — no transaction (which costs each item twice):
- * 1. a click: one consistent read of its impression and of itself: a copy is a `replay`, and a
- *    click whose impression was not recorded, or was refused, is `no_impression` (an impression
- *    item is written once, refused or not, and never changes that after);
+ * 1. one consistent read of the event's own item (a click's together with its impression's), when
+ *    it is a click or will be counted: a copy found is a `replay` and counts nothing, and a click
+ *    whose impression was not recorded, or was refused, is `no_impression` (an impression item is
+ *    written once, refused or not, and never changes that after);
  * 2. an impression of a capped campaign: the viewer's counter for the cap's window, ADDed only
  *    while under the cap (else `cap`), with the hourly bucket decisions read;
  * 3. a charged event: the source's counters for this campaign today and this unit this hour,
@@ -26,9 +27,9 @@ import { tryWriteOne, writeOne } from './transact.js';
  * 4. the journal item, if absent (else `replay`).
  * The counters go first, so every billed event was counted under its cap and limits: a refused
  * event writes no billed item, and no event bills past a cap or a limit. What this order costs is
- * a count without a bill, when the journal put then finds a copy (a replay) or never happens (the
- * process died between): the source, or the viewer, is held to its limit one event early — never
- * later, and no money moves. A refused impression is recorded unbilled, so a copy of it is a
+ * a count without a bill when the journal put never happens (the process died between) or finds a
+ * copy that the read did not (two copies of one event in flight at once): the source, or the
+ * viewer, is held to its limit one event early — never later, and no money moves. A refused impression is recorded unbilled, so a copy of it is a
  * replay and its click is refused.
  * Money is not moved here: the event bills a lease the instance holds, and reaches balances in
  * the instance's next aggregated posting (or the settlement job's).
@@ -93,17 +94,18 @@ function journalItem(e: JournalEntry, refused?: Outcome): Item {
 /** Writes one event with its rules; returns `billed`/`recorded`, or the rule that refused it. Throws when no outcome is known. */
 export async function writeEvent(db: Db, entry: JournalEntry, rules: EventRules): Promise<Outcome> {
   try {
-    if (entry.event === 'CLK') {
+    const ops = counters(db, entry, rules);
+    if (entry.event === 'CLK' || ops.length > 0) {
+      const self = keys.journalEvent(entry.fingerprint, entry.decisionId, entry.event);
       const imp = keys.journalEvent(entry.fingerprint, entry.decisionId, 'IMP');
-      const clk = keys.journalEvent(entry.fingerprint, entry.decisionId, 'CLK');
-      const found = await batchGetItems(db, [imp, clk], { consistent: true }).catch((error: unknown) => {
-        throw new EventNotWritten('reading the impression failed', { cause: error });
+      const found = await batchGetItems(db, entry.event === 'CLK' ? [imp, self] : [self], { consistent: true }).catch((error: unknown) => {
+        throw new EventNotWritten('reading the event failed', { cause: error });
       });
-      if (found.has(itemId(clk))) return 'replay';
+      if (found.has(itemId(self))) return 'replay';
       const impression = found.get(itemId(imp));
-      if (impression === undefined || impression.refused !== undefined) return 'no_impression';
+      if (entry.event === 'CLK' && (impression === undefined || impression.refused !== undefined)) return 'no_impression';
     }
-    for (const op of counters(db, entry, rules)) {
+    for (const op of ops) {
       await writeOne(db, op).catch((error: unknown) => {
         throw error instanceof Refused ? error : new EventNotWritten('a counter write failed', { cause: error });
       });
