@@ -190,11 +190,16 @@ describe('POST /v1/decisions', () => {
     const bad = await call(serve, 'POST', '/v1/decisions', { body: invalid({ viewer: { region: 5 } }) });
     expect(bad.status).toBe(400);
     expect(bad.problem.errors?.map((e: { field: string }) => e.field).sort()).toEqual(['adUnitId', 'viewer.id', 'viewer.region']);
+    // A page may read the problem too, as a browser allows only with the CORS header.
+    expect(bad.headers.get('access-control-allow-origin')).toBe('*');
     const preflight = await serve.request('/v1/decisions', {
       method: 'OPTIONS',
-      headers: { origin: 'https://news.example.com', 'access-control-request-method': 'POST' },
+      headers: { origin: 'https://news.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
     });
+    expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')?.split(',')).toContain('POST');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type');
   });
 
   it('keeps one frequency item per viewer: buckets past their window are removed, the cap still holds', async () => {

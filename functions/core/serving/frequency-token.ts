@@ -22,7 +22,12 @@ const VERSION = 1;
 const MAC_BYTES = 16;
 export const FREQUENCY_TOKEN_OPTIONS = { maxEntries: 50 };
 
-const keyFor = (secret: string): string => createHmac('sha256', secret).update('frequency-token').digest('base64url');
+/** The token's key, derived from the tracking secret once (not one HMAC more per sign and per read). */
+let derived: { secret: string; key: string } | undefined;
+const keyFor = (secret: string): string => {
+  if (derived?.secret !== secret) derived = { secret, key: createHmac('sha256', secret).update('frequency-token').digest('base64url') };
+  return derived.key;
+};
 const mac = (body: string, secret: string): Buffer => createHmac('sha256', keyFor(secret)).update(body).digest().subarray(0, MAC_BYTES);
 
 export function signFrequencyToken(viewerHash: string, served: readonly Served[], secret: string): string {
