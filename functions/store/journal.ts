@@ -1,4 +1,4 @@
-import type { Charge, Outcome } from '../core/serving/billing.js';
+import { NO_CHARGE, type Charge, type Outcome } from '../core/serving/billing.js';
 import type { Db } from './client.js';
 import { queryAll } from './items.js';
 import { keys, type Key } from './keys.js';
@@ -159,12 +159,12 @@ async function putAlone(db: Db, entry: JournalEntry): Promise<void> {
 }
 
 /**
- * Records an event that bills nothing (the budget was spent, a rule refused it), so that a copy
+ * Records an impression a rule refused (its cap, its source's limits), so that a copy
  * of it is a replay and a click after it is judged as the rules say. Returns false when the event
  * was recorded before (a copy: a replay).
  */
-export async function recordUnbilled(db: Db, entry: JournalEntry, refused?: Outcome): Promise<boolean> {
-  const unbilled = { ...entry, charge: { chargeMicros: 0, ownerMicros: 0, feeMicros: 0 } };
+async function recordUnbilled(db: Db, entry: JournalEntry, refused?: Outcome): Promise<boolean> {
+  const unbilled = { ...entry, charge: NO_CHARGE };
   return (await tryWriteOne(db, createOp(db, journalItem(unbilled, refused)))).ok;
 }
 

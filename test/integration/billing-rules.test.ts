@@ -46,6 +46,29 @@ describe('billing rules', { timeout: 300_000 }, () => {
     expect(totals).toMatchObject({ impressions: 3, spendMicros: 3 * CHARGE, invalid: 3, invalidByReason: { over_limit: 3 } });
   });
 
+  it('calls a click without its impression no_impression, and its copy a replay, also once the budget is spent', async () => {
+    const unit = await aUnit(app, market);
+    const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, {
+      targeting: onUnit(unit),
+      bidding: { model: 'cpc', bidMicros: 1_000_000 },
+      budget: { totalMicros: CHARGE },
+    });
+    const engine = new ServeEngine(deps);
+    const [spender, other] = tokensFor(deps, market, id, unit, 2, { charge: CHARGE, model: 'cpc' });
+    const track = async (token: string, event: 'i' | 'c', source = spender!.source) => (await engine.track(token, event, source)).outcome;
+    expect(await track(spender!.impression, 'i')).toBe('recorded');
+    expect(await track(spender!.click, 'c')).toBe('billed');
+    // The budget is spent: a click that never had an impression is still invalid traffic, not a campaign running dry.
+    expect(await track(other!.click, 'c', other!.source)).toBe('no_impression');
+    expect(await track(other!.impression, 'i', other!.source)).toBe('recorded');
+    expect(await track(other!.click, 'c', other!.source)).toBe('budget');
+    expect(await track(other!.click, 'c', other!.source)).toBe('replay');
+    await engine.stop();
+    const totals = await report(market.advertiser.key, 'campaign', id);
+    // Two valid clicks (one billed, one on the spent budget), two invalid ones.
+    expect(totals).toMatchObject({ clicks: 2, spendMicros: CHARGE, invalid: 2, invalidByReason: { no_impression: 1, replay: 1 } });
+  });
+
   it('bills at most the per-source limit of one unit an hour, across campaigns', async () => {
     const unit = await aUnit(app, market);
     const ids = [

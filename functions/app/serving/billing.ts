@@ -1,5 +1,5 @@
 import type { Campaign } from '../../core/campaigns/campaign.js';
-import { addTo, chargeOf, emptyBatch, intervalStart, sliceMicros, type Batch, type Outcome } from '../../core/serving/billing.js';
+import { addTo, chargeOf, emptyBatch, NO_CHARGE, intervalStart, sliceMicros, type Batch, type Outcome } from '../../core/serving/billing.js';
 import { counterAttribute, frequencyWindow, viewerExpiry, type FrequencyCap } from '../../core/serving/frequency.js';
 import type { TrackingPayload, TrackingRef } from '../../core/serving/tracking.js';
 import { localDate } from '../../core/serving/viewer.js';
@@ -7,7 +7,7 @@ import { ConflictError } from '../../core/shared/errors.js';
 import type { Deps } from '../../deps.js';
 import { markExhausted } from '../campaigns/mark-exhausted.js';
 import { capWindowAttribute, tidyViewer, type FrequencyCaps } from '../../store/frequency.js';
-import { EventNotWritten, recordUnbilled, writeEvent, type EventRules, type JournalEntry } from '../../store/journal.js';
+import { EventNotWritten, writeEvent, type EventRules, type JournalEntry } from '../../store/journal.js';
 import { coalesced } from './coalesce.js';
 import { budgetLeft, claimLease, closeLease, LeaseRefused, LeaseTaken, post, type Lease, type PostingTarget } from '../../store/leases.js';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_SECOND } from '../../core/shared/time.js';
@@ -94,8 +94,10 @@ export class Biller {
     if (charge.chargeMicros > 0) {
       const reserved = await this.reserve(payload, campaign, now);
       if (typeof reserved === 'string') {
-        // An unaffordable event still happened: recorded unbilled, so that a copy of it is a replay.
-        return (await recordUnbilled(this.deps.db, entry)) ? reserved : 'replay';
+        // An unaffordable event is still judged (a copy is a replay, a click without its impression
+        // is `no_impression`) and recorded unbilled, so that a copy of it is a replay.
+        const judged = await writeEvent(this.deps.db, { ...entry, charge: NO_CHARGE }, {});
+        return judged === 'recorded' ? reserved : judged;
       }
       lease = reserved;
       entry.leaseId = lease.leaseId;

@@ -60,6 +60,9 @@ export interface Charge {
   feeMicros: number;
 }
 
+/** What an event that bills nothing carries. */
+export const NO_CHARGE: Charge = { chargeMicros: 0, ownerMicros: 0, feeMicros: 0 };
+
 export function chargeOf(chargeMicros: number, feeBps: number): Charge {
   return { chargeMicros, ...splitFee(chargeMicros, feeBps) };
 }
