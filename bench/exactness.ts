@@ -104,7 +104,12 @@ export async function benchExactness(options: { seconds: number; concurrency: nu
         // A click without its impression, or a second click, is invalid; a first click after the impression counts.
         if (ad.impression === 'no' || ad.click === 'yes') {
           tally.invalidSent += 1;
+          // Pending while in flight, so that no impression of this ad is sent alongside it and
+          // makes this click a valid one after all.
+          const before = ad.click;
+          ad.click = 'pending';
           await track(path(ad.clickUrl));
+          ad.click = before;
           return;
         }
         ad.click = 'pending';
