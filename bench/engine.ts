@@ -473,8 +473,7 @@ export async function benchEngine(opts: EngineBenchOptions): Promise<EngineResul
 
     for (let r = 0; r < ranking.byRank.length / 2; r++) {
       const c = ranking.byRank[r] as CampaignRuntime<string>;
-      c.remainingMicros = 0;
-      ranking.budgetChanged(c.id);
+      Ranking.setBudget(c, { remainingMicros: 0, spentTodayMicros: c.spentTodayMicros }, ranking);
     }
     const decideSpent = time(requests.length, decideAt);
 

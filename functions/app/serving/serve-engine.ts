@@ -424,12 +424,8 @@ export class ServeEngine {
       };
       this.budgets.set(r.id, view);
       if (r.model === 'cpc' && (r.ctrStats.impressions !== view.impressions || r.ctrStats.clicks !== view.clicks)) ctrMoved = true;
-      Object.assign(r, {
-        remainingMicros: view.remainingMicros,
-        spentTodayMicros: view.spentTodayMicros,
-        ctrStats: { impressions: view.impressions, clicks: view.clicks },
-      });
-      this.ranking?.budgetChanged(r.id);
+      r.ctrStats = { impressions: view.impressions, clicks: view.clicks };
+      Ranking.setBudget(r, view, this.ranking);
     }
     // A CPC campaign's CTR statistics moved: it may rank elsewhere now (a CPM campaign's eCPM is its bid; budgets are read live).
     if (ctrMoved && this.ranking !== undefined) this.ranking = new Ranking(this.ranking.index, this.runtimes, this.options);
@@ -438,12 +434,13 @@ export class ServeEngine {
 
   /** What this instance billed shows in its view at once, before the next periodic read. */
   private spent(campaignId: string, micros: number): void {
-    for (const view of [this.runtimes.get(campaignId), this.budgets.get(campaignId)]) {
-      if (view === undefined) continue;
+    const view = this.budgets.get(campaignId);
+    if (view !== undefined) {
       view.remainingMicros -= micros;
       view.spentTodayMicros += micros;
     }
-    this.ranking?.budgetChanged(campaignId);
+    const r = this.runtimes.get(campaignId);
+    if (r !== undefined) Ranking.setBudget(r, { remainingMicros: r.remainingMicros - micros, spentTodayMicros: r.spentTodayMicros + micros }, this.ranking);
   }
 
   /** The campaigns of the advertiser who runs `campaignId` (itself included). */

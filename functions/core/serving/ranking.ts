@@ -15,9 +15,10 @@ import type { Schedule } from './pacing.js';
  *
  * A campaign's eCPM depends on its bid and, for CPC, on its CTR statistics: build a new ranking
  * when either changes (the serve engine does on every index rebuild and budget refresh). Budget
- * and today's spend are read live from the runtime objects, which the engine updates in place and
- * then tells the ranking (`budgetChanged`): it keeps per rank whether the campaign can pay the
- * smallest charge at all, so that a decision sets those that cannot aside without looking at them.
+ * and today's spend are read live from the runtime objects; they are read-only there and change
+ * only through `setBudget`, which also updates what the ranking keeps per rank — whether the
+ * campaign can pay the smallest charge at all — so that a decision sets those that cannot aside
+ * without looking at them, and no caller can change a budget and forget to say so.
  */
 
 export interface CampaignRuntime<C = unknown> {
@@ -28,10 +29,10 @@ export interface CampaignRuntime<C = unknown> {
   schedule: Schedule;
   /** Null when the campaign has no daily budget: then it is not paced. */
   dailyBudgetMicros: number | null;
-  /** Spent in the current local day of the schedule's zone. */
-  spentTodayMicros: number;
-  /** Lifetime budget left. */
-  remainingMicros: number;
+  /** Spent in the current local day of the schedule's zone (changed by `setBudget` only). */
+  readonly spentTodayMicros: number;
+  /** Lifetime budget left (changed by `setBudget` only). */
+  readonly remainingMicros: number;
   ctrStats: CtrStats;
   frequencyCap?: FrequencyCap | null;
   creative: C;
@@ -57,7 +58,7 @@ export class Ranking<C = unknown> {
   readonly biddable: number;
   /** Index ordinal of each campaign id the runtime state knows. */
   readonly ordinalOf: ReadonlyMap<string, number>;
-  /** Per rank: 1 when the campaign's lifetime budget and today's budget left both cover the smallest charge (`budgetChanged`). */
+  /** Per rank: 1 when the campaign's lifetime budget and today's budget left both cover the smallest charge (`setBudget`). */
   readonly canPay: Uint8Array;
   /** Per-decision scratch (a decision runs to completion before the next): candidate ranks, those set aside as unable to pay, and an epoch-stamped exclusion mark per rank. */
   readonly heap: Int32Array;
@@ -121,11 +122,22 @@ export class Ranking<C = unknown> {
     this.excluded = new Int32Array(n);
   }
 
-  /** Call after changing a campaign's `remainingMicros` or `spentTodayMicros` in place. */
-  budgetChanged(campaignId: string): void {
+  /** Whether the campaign ranked for `campaignId` can pay at all, from its budget as it is now. */
+  private payable(campaignId: string): void {
     const o = this.ordinalOf.get(campaignId);
     const r = o === undefined ? -1 : (this.rankOf[o] as number);
     if (r >= 0) this.canPay[r] = canPayAtAll(this.byRank[r] as CampaignRuntime<C>, this.options.auction) ? 1 : 0;
+  }
+
+  /**
+   * The one way to change a campaign's budget left and today's spend in place: the runtime object
+   * (shared with the ranking) and, when a ranking exists, its can-pay mark change together.
+   */
+  static setBudget(c: CampaignRuntime, budget: Pick<CampaignRuntime, 'remainingMicros' | 'spentTodayMicros'>, ranking: Ranking | undefined): void {
+    const mutable = c as { remainingMicros: number; spentTodayMicros: number };
+    mutable.remainingMicros = budget.remainingMicros;
+    mutable.spentTodayMicros = budget.spentTodayMicros;
+    ranking?.payable(c.id);
   }
 }
 

@@ -159,15 +159,13 @@ describe('decide', () => {
     expect(d.ad?.chargeMicros).toBe(Math.ceil(9_000_001 / ((21 / 1100) * 1000)));
   });
 
-  it('serves a campaign again once its budget comes back and the ranking is told', () => {
+  it('serves a campaign again once its budget comes back, and not once it is gone again', () => {
     const a = aCampaign({ id: 'a', bidMicros: 8_000_000, remainingMicros: 0 });
     const i = input([a, aCampaign({ id: 'b', bidMicros: 5_000_000 })]);
     expect(decide(i, options).ad).toMatchObject({ campaignId: 'b' });
-    a.remainingMicros = 1_000_000_000;
-    i.ranking.budgetChanged('a');
+    Ranking.setBudget(a, { remainingMicros: 1_000_000_000, spentTodayMicros: 0 }, i.ranking);
     expect(decide(i, options).ad).toMatchObject({ campaignId: 'a', clearingCpmMicros: 5_000_001 });
-    a.remainingMicros = 0;
-    i.ranking.budgetChanged('a');
+    Ranking.setBudget(a, { remainingMicros: 0, spentTodayMicros: 0 }, i.ranking);
     expect(decide(i, options).ad).toMatchObject({ campaignId: 'b' });
   });
 
@@ -256,7 +254,7 @@ describe('decide against the brute-force auction', () => {
       [[{ attribute: 'gender', op: 'not_in', values: ['f'] }]],
     ),
     excluded: fc.boolean(),
-    // Ranked while its budget was whole, or spent; the budget it has now came later (budgetChanged).
+    // Ranked while its budget was whole, or spent; the budget it has now came later (Ranking.setBudget).
     rankedWith: fc.constantFrom(null, null, 1_000_000_000, 0),
   });
   const world = fc.record({
@@ -298,16 +296,13 @@ describe('decide against the brute-force auction', () => {
         };
         const moved = campaigns.filter((_, n) => w.campaigns[n]!.rankedWith !== null);
         const budgets = moved.map((c) => ({ remainingMicros: c.remainingMicros, spentTodayMicros: c.spentTodayMicros }));
-        for (const c of moved) Object.assign(c, { remainingMicros: w.campaigns[campaigns.indexOf(c)]!.rankedWith, spentTodayMicros: 0 });
+        for (const c of moved) Ranking.setBudget(c, { remainingMicros: w.campaigns[campaigns.indexOf(c)]!.rankedWith ?? 0, spentTodayMicros: 0 }, undefined);
         const ranking = new Ranking(
           buildIndex(campaigns.map((c) => ({ id: c.id, targeting: c.targeting ?? [] }))),
           new Map(campaigns.map((c) => [c.id, c])),
           o,
         );
-        moved.forEach((c, n) => {
-          Object.assign(c, budgets[n]);
-          ranking.budgetChanged(c.id);
-        });
+        for (const [n, c] of moved.entries()) Ranking.setBudget(c, budgets[n]!, ranking);
         const i: DecideInput<string> = {
           ranking,
           adUnit: { ...unit, floorCpmMicros: w.floorCpmMicros, blockedCategories: w.blockedCategories },
