@@ -4,7 +4,7 @@ import { postings, type Shards } from '../core/ledger/ledger.js';
 import type { StoreContext } from './context.js';
 import { queryAll } from './items.js';
 import { keys, type Key } from './keys.js';
-import { LEASE_SHARDS } from './leases.js';
+import { LEASE_SHARDS, postingShard } from './leases.js';
 import { changedMeanwhile, putOp, updateOp, type TxOp } from './entity.js';
 import { refusal, tryTransact, writeOne } from './transact.js';
 import { ledgerTxn } from './wallet.js';
@@ -94,8 +94,11 @@ export async function clearEntry(deps: ClearingDeps, e: ClearingEntry): Promise<
   return writeEntry(deps, [entry, ...money], [entry]);
 }
 
-/** An entry's pending earnings and fee sit in the shards of its key (ledger.ts): its clearing and refunds take them from there. */
-const entryShards = (e: Pick<ClearingEntry, 'pk' | 'sk'>): Shards => ({ pending: e.pk + e.sk, revenue: e.pk + e.sk });
+/** An entry's pending earnings and fee sit in its posting's shards: its clearing and refunds take them from there. */
+const entryShards = (e: Pick<ClearingEntry, 'publisherId' | 'campaignId' | 'interval'>): Shards => {
+  const shard = postingShard(e.publisherId, e.campaignId, e.interval);
+  return { pending: shard, revenue: shard };
+};
 
 /** Puts an entry whose account may not clear yet on the next day's index (it waits). */
 export async function postpone(deps: Pick<StoreContext, 'db'>, e: ClearingEntry, day: string): Promise<void> {
@@ -113,7 +116,7 @@ export async function postpone(deps: Pick<StoreContext, 'db'>, e: ClearingEntry,
  */
 export async function refund(
   deps: ClearingDeps,
-  e: ClearingEntry,
+  e: Pick<ClearingEntry, 'pk' | 'sk' | 'campaignId' | 'advertiserId' | 'publisherId' | 'interval'>,
   amount: Charge,
   memo: string,
   fields: Record<string, unknown>,

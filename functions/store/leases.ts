@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { type Batch, shardOf } from '../core/serving/billing.js';
-import { advertiser, postings, type Shards } from '../core/ledger/ledger.js';
+import { addTo, emptyBatch, type Batch, shardOf } from '../core/serving/billing.js';
+import { advertiser, postings } from '../core/ledger/ledger.js';
 import type { StoreContext } from './context.js';
 import { batchGetItems } from './batch-get.js';
 import { createOp, putOp, removeOp, type TxOp, updateOp } from './entity.js';
@@ -20,13 +20,15 @@ import { MS_PER_DAY, MS_PER_SECOND } from '../core/shared/time.js';
  * flushes, endsAt} is claimed with one conditional decrement and sits on a sharded index by end
  * time (gsi1 `LEASES#<shard>`) until it is closed, for the settlement job.
  *
- * An aggregated posting — the events one lease billed on one unit in one interval — is one
- * transaction: the lease's flush count (only while the lease has the status the poster expects),
- * the lease's posted record `LEASE#<id> / POSTED#<unit>#<interval>` (what the job compares with
- * the journal), the unit's clearing entry for the interval and campaign (shared by every lease
- * that posts there; the clearing job and invalid-traffic rulings read it), and the ledger:
- * held → the owner's pending earnings and a shard of platform revenue, with lines that name the
- * interval and the event count.
+ * An aggregated posting — the events one lease billed on one publisher's units in one interval
+ * (at most POSTING_UNITS units; more make more postings) — is one transaction: the lease's flush
+ * count (only while the lease has the status the poster expects); per unit, the lease's posted
+ * record `LEASE#<id> / POSTED#<unit>#<interval>` (what the job compares with the journal) and the
+ * unit's clearing entry for the interval and campaign (shared by every lease that posts there; the
+ * clearing job and invalid-traffic rulings read it); and one ledger entry for them all: held → the
+ * publisher's pending earnings and platform revenue, in the shards of the publisher × campaign ×
+ * interval (postingShard), with lines that name the interval and the event count. So a publisher's
+ * balances take one posting per lease and interval however many of its units showed the ads.
  */
 
 export const LEASE_SHARDS = 16;
@@ -50,14 +52,37 @@ export interface Posted extends Batch {
   interval: number;
 }
 
-/** Where a posting goes: the lease, the unit (and so its account and owner) and the interval. */
+/** Where a posting goes: the lease, the publisher whose units showed the ads, and the interval. */
 export interface PostingTarget {
   lease: Pick<Lease, 'leaseId' | 'campaignId' | 'advertiserId'>;
-  adUnitId: string;
-  accountId: string;
   publisherId: string;
   interval: number;
   intervalSeconds: number;
+}
+
+/** One unit's part of a posting; `postedBefore` (the job's) is the charge its posted record held when read, 0 for none. */
+export interface UnitPart {
+  adUnitId: string;
+  accountId: string;
+  batch: Batch;
+  postedBefore?: number;
+}
+
+/**
+ * The balance shards (ledger.ts) a posting credits pending earnings and platform revenue to: one
+ * per publisher × campaign × interval, so that one posting of several units credits each once,
+ * and every clearing entry it wrote knows where its money sits (clearing.ts).
+ */
+export const postingShard = (publisherId: string, campaignId: string, interval: number): string => `${publisherId}#${campaignId}#${interval}`;
+
+/** Units one posting takes at most: two items each, with the lease and the ledger entry well inside a transaction's 100. */
+export const POSTING_UNITS = 40;
+
+/** Splits a posting's units into postings of at most POSTING_UNITS each. */
+export function postingChunks<T>(units: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < units.length; i += POSTING_UNITS) chunks.push(units.slice(i, i + POSTING_UNITS));
+  return chunks;
 }
 
 type LeaseDeps = Pick<StoreContext, 'db' | 'clock' | 'ids' | 'config'>;
@@ -134,64 +159,66 @@ export async function budgetLeft(
 }
 
 /**
- * One aggregated posting (see above). `expect` is the lease status its poster holds it in; `postedBefore` makes the job's posting idempotent;
- * conflicts are retried until `by` (epoch ms, real time) at the latest.
+ * One aggregated posting of at most POSTING_UNITS units (see above). `expect` is the lease status
+ * its poster holds it in; the units' `postedBefore` make the job's posting idempotent; conflicts
+ * are retried until `by` (epoch ms, real time) at the latest.
  */
 export async function post(
   deps: LeaseDeps,
   target: PostingTarget,
-  batch: Batch,
+  units: readonly UnitPart[],
   expect: 'live' | 'settling',
-  postedBefore?: number,
   by = deadline(deps),
 ): Promise<void> {
+  if (units.length === 0 || units.length > POSTING_UNITS) throw new Error(`A posting takes 1 to ${POSTING_UNITS} units, not ${units.length}`);
   const { db } = deps;
-  const { lease, adUnitId, interval } = target;
-  const clearingKey = keys.clearing(adUnitId, interval, lease.campaignId);
+  const { lease, interval } = target;
+  const total = emptyBatch();
+  for (const u of units) addTo(total, u.batch, u.batch.events);
   const clearsAt = interval + deps.config.CLEARING_DAYS * MS_PER_DAY;
   const dueDay = new Date(clearsAt).toISOString().slice(0, 10);
   const from = new Date(interval).toISOString();
   const to = new Date(interval + target.intervalSeconds * MS_PER_SECOND).toISOString();
+  const shard = postingShard(target.publisherId, lease.campaignId, interval);
+  const unitOps = units.flatMap(({ adUnitId, accountId, batch, postedBefore }): TxOp[] => {
+    const clearingKey = keys.clearing(adUnitId, interval, lease.campaignId);
+    const amounts = { chargeMicros: batch.chargeMicros, ownerMicros: batch.ownerMicros, feeMicros: batch.feeMicros, events: batch.events };
+    return [
+      updateOp(
+        db,
+        keys.leasePosted(lease.leaseId, adUnitId, interval),
+        { add: amounts, set: { entity: 'leasePosted', adUnitId, interval } },
+        postedBefore === undefined ? undefined : postedBefore === 0 ? { missing: ['chargeMicros'] } : { is: { chargeMicros: postedBefore } },
+        () => new LeaseTaken(),
+      ),
+      updateOp(db, clearingKey, {
+        add: { ...amounts, openChargeMicros: batch.chargeMicros, openOwnerMicros: batch.ownerMicros, openFeeMicros: batch.feeMicros },
+        set: {
+          entity: 'clearingEntry',
+          campaignId: lease.campaignId,
+          advertiserId: lease.advertiserId,
+          publisherId: target.publisherId,
+          accountId,
+          adUnitId,
+          interval,
+          gsi1sk: `${clearingKey.pk}#${clearingKey.sk}`,
+        },
+        setOnce: { clearsAt, gsi1pk: keys.clearingDue(dueDay, shardOf(clearingKey.pk + clearingKey.sk, LEASE_SHARDS)) },
+      }),
+    ];
+  });
   const ops: TxOp[] = [
-    updateOp(db, keys.lease(lease.leaseId), { add: { flushes: 1, postedMicros: batch.chargeMicros } }, { is: { status: expect } }, () => new LeaseTaken()),
-    updateOp(
-      db,
-      keys.leasePosted(lease.leaseId, adUnitId, interval),
-      {
-        add: { chargeMicros: batch.chargeMicros, ownerMicros: batch.ownerMicros, feeMicros: batch.feeMicros, events: batch.events },
-        set: { entity: 'leasePosted', adUnitId, interval },
-      },
-      postedBefore === undefined ? undefined : postedBefore === 0 ? { missing: ['chargeMicros'] } : { is: { chargeMicros: postedBefore } },
-      () => new LeaseTaken(),
-    ),
-    updateOp(db, clearingKey, {
-      add: {
-        chargeMicros: batch.chargeMicros,
-        ownerMicros: batch.ownerMicros,
-        feeMicros: batch.feeMicros,
-        events: batch.events,
-        openChargeMicros: batch.chargeMicros,
-        openOwnerMicros: batch.ownerMicros,
-        openFeeMicros: batch.feeMicros,
-      },
-      set: {
-        entity: 'clearingEntry',
-        campaignId: lease.campaignId,
-        advertiserId: lease.advertiserId,
-        publisherId: target.publisherId,
-        accountId: target.accountId,
-        adUnitId,
-        interval,
-        gsi1sk: `${clearingKey.pk}#${clearingKey.sk}`,
-      },
-      setOnce: { clearsAt, gsi1pk: keys.clearingDue(dueDay, shardOf(clearingKey.pk + clearingKey.sk, LEASE_SHARDS)) },
-    }),
+    updateOp(db, keys.lease(lease.leaseId), { add: { flushes: 1, postedMicros: total.chargeMicros } }, { is: { status: expect } }, () => new LeaseTaken()),
+    ...unitOps,
     ...ledgerTxn(
       deps,
       { type: 'campaign', id: lease.campaignId },
-      `${batch.events} billed events on ${adUnitId} for ${lease.campaignId}, ${from} – ${to}`,
-      postings.accrue(lease.advertiserId, target.publisherId, batch),
-      { shards: postingShards(lease.leaseId, clearingKey), fields: { interval: { from, to }, events: batch.events, adUnitId } },
+      `${total.events} billed events on ${units.length === 1 ? units[0]!.adUnitId : `${units.length} units`} of ${target.publisherId} for ${lease.campaignId}, ${from} – ${to}`,
+      postings.accrue(lease.advertiserId, target.publisherId, total),
+      {
+        shards: { held: lease.leaseId, pending: shard, revenue: shard },
+        fields: { interval: { from, to }, events: total.events, adUnitIds: units.map((u) => u.adUnitId) },
+      },
     ),
   ];
   await transact(db, ops, Number.POSITIVE_INFINITY, Math.min(by, deadline(deps)));
@@ -242,13 +269,6 @@ export async function closeLease(deps: LeaseDeps, lease: Lease, usedMicros: numb
       : [];
   await transact(db, [leaseOp, pointer, back(false), ...release], Number.POSITIVE_INFINITY, deadline(deps));
 }
-
-/** A posting spends from its lease's shard of held funds and credits its clearing entry's shards of pending earnings and revenue (ledger.ts). */
-const postingShards = (leaseId: string, clearingKey: { pk: string; sk: string }): Shards => ({
-  held: leaseId,
-  pending: clearingKey.pk + clearingKey.sk,
-  revenue: clearingKey.pk + clearingKey.sk,
-});
 
 /** Moves a live lease to `settling`, so that its instance (if it still runs) posts no more. */
 export async function takeOver(deps: LeaseDeps, lease: Lease): Promise<void> {

@@ -104,7 +104,11 @@ describe('budget leases', { timeout: 300_000 }, () => {
     });
     const engines = [new ServeEngine(deps), new ServeEngine(deps), new ServeEngine(deps)];
     const tokens = units.flatMap((unit) => tokensFor(deps, own, id, unit, 6, { charge: CHARGE }));
-    for (const [i, t] of tokens.entries()) expect((await engines[i % engines.length]!.track(t.impression, 'i', t.source)).outcome).toBe('billed');
+    // One publisher's postings credit one shard per campaign and interval: the events span several intervals.
+    for (const [i, t] of tokens.entries()) {
+      if (i % 6 === 0) clock().advance(deps.config.POSTING_INTERVAL_SECONDS * 1_000);
+      expect((await engines[i % engines.length]!.track(t.impression, 'i', t.source)).outcome).toBe('billed');
+    }
     await Promise.all(engines.slice(1).map((e) => e.stop()));
     // The campaign ends while the first instance still holds a lease with unposted events.
     expect((await call(app, 'POST', `/v1/campaigns/${id}/archive`, { key: own.advertiser.key })).status).toBe(200);
@@ -123,6 +127,30 @@ describe('budget leases', { timeout: 300_000 }, () => {
     expect(stored).toEqual(replayed);
   });
 
+  it('posts what a lease billed on one publisher’s units in one interval as one ledger entry, with a clearing entry per unit', async () => {
+    const own = await aMarket(app, deps);
+    const units = [own.unitId, ...(await Promise.all(Array.from({ length: 4 }, () => aUnit(app, own))))];
+    const id = await anActiveCampaign(app, deps, own.advertiser, own.admin, {
+      targeting: [[{ attribute: 'adUnitId', op: 'in', values: units }]],
+      budget: { totalMicros: 1_000 * CHARGE },
+    });
+    const engine = new ServeEngine(deps);
+    const tokens = units.flatMap((unit) => tokensFor(deps, own, id, unit, 3, { charge: CHARGE }));
+    for (const t of tokens) expect((await engine.track(t.impression, 'i', t.source)).outcome).toBe('billed');
+    await engine.stop();
+    // The clock did not move: every event fell in one interval. Each lease that billed them posts once.
+    const leases = new Set((await scanEntity(deps, 'decisionEvent')).filter((e) => e.campaignId === id && e.billed).map((e) => e.leaseId));
+    expect(leases.size).toBeLessThan(units.length);
+    const entries = (await scanEntity(deps, 'ledgerLine')).filter((l) => l.pk === `LEDGER#${own.advertiser.id}` && l.events !== undefined);
+    expect(entries).toHaveLength(leases.size);
+    expect(entries.reduce((n, l) => n + Number(l.events), 0)).toBe(tokens.length);
+    const clearing = (await scanEntity(deps, 'clearingEntry')).filter((e) => e.campaignId === id);
+    expect(clearing.map((e) => [e.adUnitId, e.events]).sort()).toEqual(units.map((u) => [u, 3]).sort());
+    const { stored, replayed } = await ledgerState(deps);
+    expect(total(stored)).toBe(0);
+    expect(stored).toEqual(replayed);
+  });
+
   it('stops a flush at its deadline: what it could not post waits for the next flush or the settlement job, and nothing is dropped', async () => {
     const units = [await aUnit(app, market), await aUnit(app, market), await aUnit(app, market)];
     const id = await anActiveCampaign(app, deps, market.advertiser, market.admin, {
@@ -131,10 +159,14 @@ describe('budget leases', { timeout: 300_000 }, () => {
       budget: { totalMicros: 1_000 * CHARGE },
     });
     // A deadline shorter than any write: a flush starts at most one posting per lease, then stops.
-    // Two leases (four charges, then the rest) hold three postings (a unit each), so one flush cannot post them all.
+    // Two leases (four charges, then the rest) hold three postings (a unit's two events each, in
+    // an interval of their own), so one flush cannot post them all.
     const engine = new ServeEngine({ ...deps, config: { ...deps.config, BILLING_DEADLINE_MS: 1 } });
     const tokens = units.flatMap((unit) => tokensFor(deps, market, id, unit, 2, { charge: CHARGE }));
-    for (const t of tokens) expect((await engine.track(t.impression, 'i', t.source)).outcome).toBe('billed');
+    for (const [i, t] of tokens.entries()) {
+      if (i % 2 === 0) clock().advance(deps.config.POSTING_INTERVAL_SECONDS * 1_000);
+      expect((await engine.track(t.impression, 'i', t.source)).outcome).toBe('billed');
+    }
     clock().advance(deps.config.POSTING_INTERVAL_SECONDS * 1000);
     await engine.flush();
     const cut = await booksOf(deps, id);

@@ -1,6 +1,6 @@
 import { intervalStart } from '../../core/serving/billing.js';
 import type { Deps } from '../../deps.js';
-import { entriesOfUnit, refund, refundedMark, type ClearingEntry, type EntryWrite } from '../../store/clearing.js';
+import { entriesOfUnit, refund, refundedMark, type EntryWrite } from '../../store/clearing.js';
 import { journalOfSource } from '../../store/journal.js';
 import { keys } from '../../store/keys.js';
 
@@ -58,7 +58,7 @@ export async function ruleInvalidTraffic(deps: Deps, ruling: Ruling): Promise<Ru
     for (const ev of await journalOfSource(deps.db, ruling.fingerprint)) {
       if (!ev.billed || ev.at < from || ev.at > to || ev.refundedAt !== undefined) continue;
       const key = keys.clearing(ev.adUnitId, ev.interval, ev.campaignId);
-      const entry = { ...key, campaignId: ev.campaignId, advertiserId: ev.advertiserId, publisherId: ev.publisherId } as ClearingEntry;
+      const entry = { ...key, campaignId: ev.campaignId, advertiserId: ev.advertiserId, publisherId: ev.publisherId, interval: ev.interval };
       const mark = refundedMark(deps, { pk: ev.pk, sk: ev.sk });
       await attempt(() => refund(deps, entry, ev, memo, { ...fields, decisionId: ev.decisionId }, [mark]), ev.chargeMicros);
     }

@@ -1,5 +1,5 @@
 import type { Campaign } from '../../core/campaigns/campaign.js';
-import { addTo, chargeOf, emptyBatch, NO_CHARGE, intervalStart, sliceMicros, type Batch, type Outcome } from '../../core/serving/billing.js';
+import { addTo, chargeOf, emptyBatch, NO_CHARGE, intervalStart, sliceMicros, type Outcome } from '../../core/serving/billing.js';
 import { counterAttribute, frequencyWindow, viewerExpiry, type FrequencyCap } from '../../core/serving/frequency.js';
 import type { TrackingPayload, TrackingRef } from '../../core/serving/tracking.js';
 import { localDate } from '../../core/serving/viewer.js';
@@ -9,7 +9,19 @@ import { markExhausted } from '../campaigns/mark-exhausted.js';
 import { capWindowAttribute, tidyViewer, type FrequencyCaps } from '../../store/frequency.js';
 import { EventNotWritten, writeEvent, type EventRules, type JournalEntry } from '../../store/journal.js';
 import { coalesced } from './coalesce.js';
-import { budgetLeft, claimLease, closeLease, LeaseRefused, LeaseTaken, post, type Lease, type PostingTarget } from '../../store/leases.js';
+import {
+  budgetLeft,
+  claimLease,
+  closeLease,
+  LeaseRefused,
+  LeaseTaken,
+  post,
+  postingChunks,
+  type Lease,
+  type PostingTarget,
+  type UnitPart,
+} from '../../store/leases.js';
+import { getOrSet } from '../../core/shared/maps.js';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_SECOND } from '../../core/shared/time.js';
 
 /**
@@ -19,8 +31,8 @@ import { MS_PER_DAY, MS_PER_HOUR, MS_PER_SECOND } from '../../core/shared/time.j
  *    conditional decrement of the budget — when it runs short, expires or its day ends);
  * 2. write the event's journal item with its rules (journal.ts): replay, click without
  *    impression, per-source limits and the frequency cap decide it there, exactly;
- * 3. add what it billed to the lease's batch for its unit and interval, or give the reservation back.
- * `flush` posts every batch (one transaction per lease × unit × interval) and closes the leases
+ * 3. add what it billed to the lease's batch for its publisher, unit and interval, or give the reservation back.
+ * `flush` posts every batch (one transaction per lease × publisher × interval) and closes the leases
  * taken out of use, returning what they did not bill. An instance that dies leaves its live
  * leases to the settlement job (app/billing/settle-leases.ts), which posts from the journal what
  * they billed and returns the rest. A write whose outcome is unknown (a timeout) leaves its lease
@@ -37,6 +49,11 @@ export interface BillInput {
   caps?: FrequencyCaps;
 }
 
+interface Pending {
+  target: PostingTarget;
+  units: Map<string, UnitPart>;
+}
+
 interface LiveLease extends Lease {
   /** Micros reserved by events in flight plus those billed. */
   used: number;
@@ -45,7 +62,8 @@ interface LiveLease extends Lease {
   startedAt: number;
   /** A write of it has an unknown outcome: only the job may close it. */
   dirty: boolean;
-  pending: Map<string, { target: PostingTarget; batch: Batch }>;
+  /** Billed, not yet posted: per publisher × interval (one posting), per unit. */
+  pending: Map<string, Pending>;
 }
 
 /** How many times a claim that lost a race for the last of a budget tries again. */
@@ -124,21 +142,9 @@ export class Biller {
       lease.inflight -= 1;
       if (outcome === 'billed') {
         lease.billed += charge.chargeMicros;
-        const key = `${payload.adUnitId}|${interval}`;
-        let p = lease.pending.get(key);
-        if (p === undefined) {
-          const target: PostingTarget = {
-            lease,
-            adUnitId: payload.adUnitId,
-            accountId: payload.ref.accountId,
-            publisherId: payload.ref.publisherId,
-            interval,
-            intervalSeconds: config.POSTING_INTERVAL_SECONDS,
-          };
-          p = { target, batch: emptyBatch() };
-          lease.pending.set(key, p);
-        }
-        addTo(p.batch, charge);
+        const { publisherId, accountId } = payload.ref;
+        const target: PostingTarget = { lease, publisherId, interval, intervalSeconds: config.POSTING_INTERVAL_SECONDS };
+        addTo(unitOf(pendingOf(lease, target), payload.adUnitId, accountId).batch, charge);
       } else lease.used -= charge.chargeMicros;
       // The last event in flight on a retired lease of a spent campaign: close it now, so the campaign is marked exhausted.
       if (lease.inflight === 0 && this.spent.has(lease.campaignId) && this.retired.includes(lease))
@@ -181,7 +187,7 @@ export class Biller {
     const by = Date.now() + this.deps.config.BILLING_DEADLINE_MS;
     const now = this.deps.clock().getTime();
     for (const [id, lease] of this.leases) if (now >= lease.endsAt || lease.dirty) this.retire(id);
-    // A live lease posts an interval once it has ended (one posting per lease × unit × interval); a retired one posts all.
+    // A live lease posts an interval once it has ended (one posting per lease × publisher × interval); a retired one posts all.
     const ended = now - this.deps.config.POSTING_INTERVAL_SECONDS * MS_PER_SECOND;
     await Promise.all([
       ...[...this.leases.values()].map((lease) => this.postAll(lease, ended, by)),
@@ -210,29 +216,34 @@ export class Biller {
     }
   }
 
-  /** Posts a lease's batches of intervals that started by `until`, one after another (each bumps its flush count), until `by`. */
+  /**
+   * Posts a lease's batches of intervals that started by `until`, one posting per publisher ×
+   * interval (more for over POSTING_UNITS units), one after another (each bumps its flush count), until `by`.
+   */
   private async postAll(lease: LiveLease, until: number, by: number): Promise<void> {
     for (const [key, p] of [...lease.pending]) {
       if (Date.now() >= by) return;
       if (p.target.interval > until) continue;
       lease.pending.delete(key);
-      try {
-        await post(this.deps, p.target, p.batch, 'live', undefined, by);
-        lease.flushes += 1;
-      } catch (error) {
-        if (error instanceof ConflictError) {
-          // Cancelled, nothing written: next flush.
-          const again = lease.pending.get(key);
-          if (again) addTo(p.batch, again.batch, again.batch.events);
-          lease.pending.set(key, p);
+      const chunks = postingChunks([...p.units.values()]);
+      for (const [n, chunk] of chunks.entries()) {
+        try {
+          await post(this.deps, p.target, chunk, 'live', by);
+          lease.flushes += 1;
+        } catch (error) {
+          if (error instanceof ConflictError) {
+            // Cancelled, nothing of it written: it and the units after it wait for the next flush.
+            const again = pendingOf(lease, p.target);
+            for (const u of chunks.slice(n).flat()) addTo(unitOf(again, u.adUnitId, u.accountId).batch, u.batch, u.batch.events);
+            return;
+          }
+          // Taken over by the job, or an unknown outcome: the job posts what the journal holds.
+          lease.dirty = true;
+          lease.pending.clear();
+          if (!(error instanceof LeaseTaken))
+            this.deps.logger.warn('posting failed; the settlement job will settle the lease', { leaseId: lease.leaseId, error });
           return;
         }
-        // Taken over by the job, or an unknown outcome: the job posts what the journal holds.
-        lease.dirty = true;
-        lease.pending.clear();
-        if (!(error instanceof LeaseTaken))
-          this.deps.logger.warn('posting failed; the settlement job will settle the lease', { leaseId: lease.leaseId, error });
-        return;
       }
     }
   }
@@ -341,6 +352,13 @@ export class Biller {
     }
   }
 }
+
+/** The lease's unposted events of one publisher × interval. */
+const pendingOf = (lease: LiveLease, target: PostingTarget): Pending =>
+  getOrSet(lease.pending, `${target.publisherId}|${target.interval}`, () => ({ target, units: new Map() }));
+
+/** One unit's part of them. */
+const unitOf = (p: Pending, adUnitId: string, accountId: string): UnitPart => getOrSet(p.units, adUnitId, () => ({ adUnitId, accountId, batch: emptyBatch() }));
 
 /** The viewer's counter for the cap's current fixed window (perHours long), and the hourly bucket decisions read. */
 function capRule(campaignId: string, viewerHash: string, cap: FrequencyCap, maxPerHours: number, now: number): NonNullable<EventRules['cap']> {

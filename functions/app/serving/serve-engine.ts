@@ -13,7 +13,7 @@ import { hourKey } from '../../core/serving/reports.js';
 import { trackingTokens, verifyToken, type TrackingEvent, type TrackingPayload, type TrackingRef } from '../../core/serving/tracking.js';
 import { unitAccess } from '../../core/serving/unit-access.js';
 import type { DecisionRequest } from '../../core/serving/inputs.js';
-import { localDate, viewerContext, viewerHash, type ViewerInput } from '../../core/serving/viewer.js';
+import { localDate, viewerContext, viewerHash } from '../../core/serving/viewer.js';
 import { Ranking } from '../../core/serving/ranking.js';
 import { LruMap } from '../../core/shared/lru.js';
 import { NotFoundError, RateLimitedError, UnauthorizedError } from '../../core/shared/errors.js';

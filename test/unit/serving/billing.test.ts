@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { POSTING_UNITS, postingChunks } from '../../../functions/store/leases.js';
 import { describe, expect, it } from 'vitest';
 import { addTo, chargeOf, emptyBatch, intervalStart, shardOf, sliceMicros } from '../../../functions/core/serving/billing.js';
 
@@ -38,5 +39,16 @@ describe('programmatic billing arithmetic', () => {
     const hits = new Set(Array.from({ length: 1_000 }, (_, i) => shardOf(`CLEARING#unit_${i}`, 16)));
     expect(hits.size).toBe(16);
     expect(shardOf('a-key', 16)).toBe(shardOf('a-key', 16));
+  });
+});
+
+describe('postingChunks', () => {
+  it('splits a posting’s units into postings of at most POSTING_UNITS, keeping every unit once and in order', () => {
+    const units = (n: number) => Array.from({ length: n }, (_, i) => i);
+    expect(postingChunks(units(0))).toEqual([]);
+    expect(postingChunks(units(POSTING_UNITS))).toEqual([units(POSTING_UNITS)]);
+    const chunks = postingChunks(units(2 * POSTING_UNITS + 5));
+    expect(chunks.map((c) => c.length)).toEqual([POSTING_UNITS, POSTING_UNITS, 5]);
+    expect(chunks.flat()).toEqual(units(2 * POSTING_UNITS + 5));
   });
 });
