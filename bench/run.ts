@@ -442,7 +442,7 @@ const steps: Step[] = [
           { target: 'traffic checks < 50 µs CPU per decision', value: `${t.cpu.decisionUs.toFixed(1)} µs`, met: t.cpu.decisionUs < 50 },
           { target: 'traffic checks < 50 µs CPU per tracking event', value: `${t.cpu.eventUs.toFixed(1)} µs`, met: t.cpu.eventUs < 50 },
           {
-            target: 'per-source limits: one item write per billed event, inside its transaction (decision checks are in memory)',
+            target: 'per-source limits: one item write per billed event, a conditional update before the journal put (decision checks are in memory)',
             value: `${t.io.sourceWritesPerBilled.toFixed(2)} source-limit writes per billed event`,
             met: t.io.sourceWritesPerBilled <= 1.001 && t.io.decisionSourceItems === 0,
           },
