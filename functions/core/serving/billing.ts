@@ -67,7 +67,7 @@ export function chargeOf(chargeMicros: number, feeBps: number): Charge {
   return { chargeMicros, ...splitFee(chargeMicros, feeBps) };
 }
 
-/** Money and events summed per campaign × unit × interval: one aggregated posting. */
+/** Money and events summed: one unit's part of an aggregated posting (a lease × publisher × interval), or a whole one. */
 export interface Batch extends Charge {
   events: number;
 }
