@@ -29,8 +29,8 @@ import { tryWriteOne, writeOne } from './transact.js';
  * event writes no billed item, and no event bills past a cap or a limit. What this order costs is
  * a count without a bill when the journal put never happens (the process died between) or finds a
  * copy that the read did not (two copies of one event in flight at once): the source, or the
- * viewer, is held to its limit one event early — never later, and no money moves. A refused impression is recorded unbilled, so a copy of it is a
- * replay and its click is refused.
+ * viewer, is held to its limit one event early — never later, and no money moves. A refused
+ * impression is recorded unbilled, so a copy of it is a replay and its click is refused.
  * Money is not moved here: the event bills a lease the instance holds, and reaches balances in
  * the instance's next aggregated posting (or the settlement job's).
  */

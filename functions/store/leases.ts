@@ -10,6 +10,7 @@ import { refusal, transact, tryTransact } from './transact.js';
 import { shardMove } from './ledger.js';
 import { ledgerTxn } from './wallet.js';
 import { MS_PER_DAY, MS_PER_SECOND } from '../core/shared/time.js';
+import { chunksOf } from '../core/shared/arrays.js';
 
 /**
  * Budget leases and aggregated postings (DESIGN §8).
@@ -75,15 +76,11 @@ export interface UnitPart {
  */
 export const postingShard = (publisherId: string, campaignId: string, interval: number): string => `${publisherId}#${campaignId}#${interval}`;
 
-/** Units one posting takes at most: two items each, with the lease and the ledger entry well inside a transaction's 100. */
+/** Units one posting takes at most: two items each, with the lease and the ledger entry well inside a transaction's 100 (MAX_TRANSACTION_WRITES). */
 export const POSTING_UNITS = 40;
 
-/** Splits a posting's units into postings of at most POSTING_UNITS each. */
-export function postingChunks<T>(units: readonly T[]): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < units.length; i += POSTING_UNITS) chunks.push(units.slice(i, i + POSTING_UNITS));
-  return chunks;
-}
+/** A posting's units as postings of at most POSTING_UNITS each. */
+export const postingChunks = <T>(units: readonly T[]): T[][] => chunksOf(units, POSTING_UNITS);
 
 type LeaseDeps = Pick<StoreContext, 'db' | 'clock' | 'ids' | 'config'>;
 

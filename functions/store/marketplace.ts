@@ -15,6 +15,7 @@ import { getItem, getOwned, queryAll, queryPage } from './items.js';
 import { keys } from './keys.js';
 import type { Page } from './pagination.js';
 import { MAX_TRANSACTION_WRITES, transact } from './transact.js';
+import { chunksOf } from '../core/shared/arrays.js';
 
 /**
  * Marketplace listings: official accounts, sponsored-post slots, ad units.
@@ -315,7 +316,7 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
       const item = marketItems.account(next, version + 1);
       const notified = events.length > 0 ? { ...item, notify: notify(events, [next.ownerTenantId], version + 1) } : item;
       const ops = [replaceOp(db, notified, version, changedMeanwhile(`Account ${next.id}`)), ...(await unitCategoryOps(next))];
-      for (let i = 0; i < ops.length; i += MAX_TRANSACTION_WRITES - 1) await transact(db, ops.slice(i, i + MAX_TRANSACTION_WRITES - 1));
+      for (const chunk of chunksOf(ops, MAX_TRANSACTION_WRITES - 1)) await transact(db, chunk);
     },
 
     /**
@@ -338,8 +339,7 @@ export function marketplaceStore(db: Db, clock: Clock, ids: IdSource) {
       }));
       const written: SlotRecord[] = [];
       try {
-        for (let i = 0; i < slots.length; i += SLOTS_PER_TRANSACTION) {
-          const chunk = slots.slice(i, i + SLOTS_PER_TRANSACTION);
+        for (const chunk of chunksOf(slots, SLOTS_PER_TRANSACTION)) {
           await transact(
             db,
             chunk.flatMap((s) => [createOp(db, marketItems.slotGuard(s), slotTaken(s)), createOp(db, marketItems.slot(s, 1))]),
@@ -424,8 +424,7 @@ type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Rec
  * DynamoDB leaves unprocessed. Not atomic: for bulk loads (the seed) and for undoing a failed call.
  */
 export async function batchWrite(db: Db, requests: readonly WriteRequest[], parallel = 1): Promise<void> {
-  const chunks: WriteRequest[][] = [];
-  for (let i = 0; i < requests.length; i += 25) chunks.push(requests.slice(i, i + 25));
+  const chunks = chunksOf(requests, 25);
   const worker = async (): Promise<void> => {
     for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
       let pending: WriteRequest[] | undefined = chunk;
