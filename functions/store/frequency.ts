@@ -1,4 +1,3 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { updateOp } from './entity.js';
 import { writeOne } from './transact.js';
 import { staleCounters, type FrequencyCap } from '../core/serving/frequency.js';
@@ -8,9 +7,9 @@ import { MS_PER_HOUR } from '../core/shared/time.js';
 
 /**
  * Housekeeping of a viewer's frequency item (one item per viewer: the hourly buckets decisions
- * read, and the cap windows billing counts in — journal.ts). After a capped impression the item
- * is read (eventually consistent); when it holds counters no window reads any more (about once a
- * bucket per viewer), one update REMOVEs them, so the item stays small. Removing never races an
+ * read, and the cap windows billing counts in — journal.ts). A capped impression's count returns
+ * the whole item (no read of its own); when it holds counters no window reads any more (about once
+ * a bucket per viewer), one update REMOVEs them, so the item stays small. Removing never races an
  * ADD: only current buckets and windows are ever added to, and a stale one is an old one.
  */
 
@@ -26,9 +25,9 @@ const CAP_WINDOW = /^cap#.+#(\d+)h(\d+)$/;
 
 export const capWindowAttribute = (campaignId: string, perHours: number, window: number): string => `cap#${campaignId}#${perHours}h${window}`;
 
-export async function tidyViewer(db: Db, viewerHash: string, caps: FrequencyCaps, now: number): Promise<void> {
+/** Removes what no window reads any more from the viewer's item, given as the impression's count left it (`item`). */
+export async function tidyViewer(db: Db, viewerHash: string, item: Record<string, unknown>, caps: FrequencyCaps, now: number): Promise<void> {
   const key = keys.viewerFrequency(viewerHash);
-  const item = (await db.doc.send(new GetCommand({ TableName: db.tableName, Key: key }))).Item ?? {};
   const names = Object.keys(item);
   const stale = [
     ...staleCounters(names, caps.capOf, caps.maxPerHours, now),

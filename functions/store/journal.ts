@@ -91,67 +91,68 @@ function journalItem(e: JournalEntry, refused?: Outcome): Item {
   };
 }
 
-/** Writes one event with its rules; returns `billed`/`recorded`, or the rule that refused it. Throws when no outcome is known. */
-export async function writeEvent(db: Db, entry: JournalEntry, rules: EventRules): Promise<Outcome> {
+/**
+ * Writes one event with its rules; returns `billed`/`recorded`, or the rule that refused it, and —
+ * when the viewer's cap was counted — the viewer's frequency item as that write left it (for its
+ * tidy-up, without reading it again). Throws when no outcome is known.
+ */
+export async function writeEvent(db: Db, entry: JournalEntry, rules: EventRules): Promise<{ outcome: Outcome; viewer?: Record<string, unknown> }> {
+  let viewer: Record<string, unknown> | undefined;
   try {
-    const ops = counters(db, entry, rules);
-    if (entry.event === 'CLK' || ops.length > 0) {
+    const { cap, limit } = counters(db, entry, rules);
+    if (entry.event === 'CLK' || cap !== undefined || limit !== undefined) {
       const self = keys.journalEvent(entry.fingerprint, entry.decisionId, entry.event);
       const imp = keys.journalEvent(entry.fingerprint, entry.decisionId, 'IMP');
       const found = await batchGetItems(db, entry.event === 'CLK' ? [imp, self] : [self], { consistent: true }).catch((error: unknown) => {
         throw new EventNotWritten('reading the event failed', { cause: error });
       });
-      if (found.has(itemId(self))) return 'replay';
+      if (found.has(itemId(self))) return { outcome: 'replay' };
       const impression = found.get(itemId(imp));
-      if (entry.event === 'CLK' && (impression === undefined || impression.refused !== undefined)) return 'no_impression';
+      if (entry.event === 'CLK' && (impression === undefined || impression.refused !== undefined)) return { outcome: 'no_impression' };
     }
-    for (const op of ops) {
-      await writeOne(db, op).catch((error: unknown) => {
+    const count = (op: TxOp, returnValues: 'UPDATED_NEW' | 'ALL_NEW') =>
+      writeOne(db, op, returnValues).catch((error: unknown) => {
         throw error instanceof Refused ? error : new EventNotWritten('a counter write failed', { cause: error });
       });
-    }
+    // The cap's count returns the whole viewer item, for its tidy-up.
+    if (cap) viewer = await count(cap, 'ALL_NEW');
+    if (limit) await count(limit, 'UPDATED_NEW');
     await putAlone(db, entry);
   } catch (error) {
     if (!(error instanceof Refused)) throw error;
     // A refused impression is still recorded: a copy of it is a replay, and its click is refused
     // too (`no_impression`), since nothing valid was shown.
     if ((error.outcome === 'cap' || error.outcome === 'over_limit') && entry.event === 'IMP')
-      return (await recordUnbilled(db, entry, error.outcome)) ? error.outcome : 'replay';
-    return error.outcome;
+      return { outcome: (await recordUnbilled(db, entry, error.outcome)) ? error.outcome : 'replay' };
+    return { outcome: error.outcome };
   }
-  return entry.charge.chargeMicros > 0 ? 'billed' : 'recorded';
+  return { outcome: entry.charge.chargeMicros > 0 ? 'billed' : 'recorded', ...(viewer ? { viewer } : {}) };
 }
 
 /** The conditional counter updates an event passes before its journal item is written: the viewer's cap, then the source's limits. */
-function counters(db: Db, entry: JournalEntry, rules: EventRules): TxOp[] {
-  const ops: TxOp[] = [];
-  const cap = rules.cap;
-  if (cap && entry.event === 'IMP') {
-    ops.push(
-      updateOp(
-        db,
-        keys.viewerFrequency(cap.viewerHash),
-        { add: { [cap.windowAttribute]: 1, [cap.bucketAttribute]: 1 }, set: { entity: 'frequency', expiresAt: cap.expiresAt } },
-        { below: { [cap.windowAttribute]: cap.max } },
-        () => new Refused('cap'),
-      ),
+function counters(db: Db, entry: JournalEntry, rules: EventRules): { cap?: TxOp; limit?: TxOp } {
+  const out: { cap?: TxOp; limit?: TxOp } = {};
+  const { cap, sourceLimit: limit } = rules;
+  if (cap && entry.event === 'IMP')
+    out.cap = updateOp(
+      db,
+      keys.viewerFrequency(cap.viewerHash),
+      { add: { [cap.windowAttribute]: 1, [cap.bucketAttribute]: 1 }, set: { entity: 'frequency', expiresAt: cap.expiresAt } },
+      { below: { [cap.windowAttribute]: cap.max } },
+      () => new Refused('cap'),
     );
-  }
-  const limit = rules.sourceLimit;
   if (limit && entry.charge.chargeMicros > 0) {
     const campaign = `c#${entry.campaignId}`;
     const unit = `u#${entry.adUnitId}#${limit.hour}`;
-    ops.push(
-      updateOp(
-        db,
-        keys.sourceLimits(limit.fingerprint, limit.day),
-        { add: { [campaign]: 1, [unit]: 1 }, set: { entity: 'sourceLimits', expiresAt: limit.expiresAt } },
-        { below: { [campaign]: limit.campaignMax, [unit]: limit.unitMax } },
-        () => new Refused('over_limit'),
-      ),
+    out.limit = updateOp(
+      db,
+      keys.sourceLimits(limit.fingerprint, limit.day),
+      { add: { [campaign]: 1, [unit]: 1 }, set: { entity: 'sourceLimits', expiresAt: limit.expiresAt } },
+      { below: { [campaign]: limit.campaignMax, [unit]: limit.unitMax } },
+      () => new Refused('over_limit'),
     );
   }
-  return ops;
+  return out;
 }
 
 async function putAlone(db: Db, entry: JournalEntry): Promise<void> {

@@ -66,11 +66,11 @@ export async function transact(db: Db, ops: readonly TxOp[], attempts = 5, deadl
  * One op as a single conditional write (half the cost of a one-item transaction). Not held back
  * by a write unit: for writes outside a request's effect (sessions, counters, delivery claims).
  */
-export async function tryWriteOne(db: Db, op: TxOp): Promise<WriteOutcome> {
+export async function tryWriteOne(db: Db, op: TxOp, returnValues: 'UPDATED_NEW' | 'ALL_NEW' = 'UPDATED_NEW'): Promise<WriteOutcome> {
   const { Put, Update, Delete } = op.item;
   try {
     if (Put) await db.doc.send(new PutCommand(Put));
-    else if (Update) return { ok: true, attributes: (await db.doc.send(new UpdateCommand({ ...Update, ReturnValues: 'UPDATED_NEW' }))).Attributes };
+    else if (Update) return { ok: true, attributes: (await db.doc.send(new UpdateCommand({ ...Update, ReturnValues: returnValues }))).Attributes };
     else if (Delete) await db.doc.send(new DeleteCommand(Delete));
     else throw new Error('A single write is a Put, an Update or a Delete');
     return { ok: true };
@@ -81,8 +81,8 @@ export async function tryWriteOne(db: Db, op: TxOp): Promise<WriteOutcome> {
 }
 
 /** `tryWriteOne`, with a refused condition thrown as the op's domain error; returns what an update set or added. */
-export async function writeOne(db: Db, op: TxOp): Promise<Record<string, unknown> | undefined> {
-  const outcome = await tryWriteOne(db, op);
+export async function writeOne(db: Db, op: TxOp, returnValues: 'UPDATED_NEW' | 'ALL_NEW' = 'UPDATED_NEW'): Promise<Record<string, unknown> | undefined> {
+  const outcome = await tryWriteOne(db, op, returnValues);
   if (!outcome.ok) throw refusal([op], outcome);
   return outcome.attributes;
 }

@@ -114,15 +114,16 @@ export class Biller {
       if (typeof reserved === 'string') {
         // An unaffordable event is still judged (a copy is a replay, a click without its impression
         // is `no_impression`) and recorded unbilled, so that a copy of it is a replay.
-        const judged = await writeEvent(this.deps.db, { ...entry, charge: NO_CHARGE }, {});
+        const { outcome: judged } = await writeEvent(this.deps.db, { ...entry, charge: NO_CHARGE }, {});
         return judged === 'recorded' ? reserved : judged;
       }
       lease = reserved;
       entry.leaseId = lease.leaseId;
     }
     let outcome: Outcome;
+    let viewer: Record<string, unknown> | undefined;
     try {
-      outcome = await writeEvent(this.deps.db, entry, this.rules(input, now));
+      ({ outcome, viewer } = await writeEvent(this.deps.db, entry, this.rules(input, now)));
     } catch (error) {
       if (lease) {
         lease.inflight -= 1;
@@ -132,9 +133,9 @@ export class Biller {
       }
       throw error;
     }
-    if (campaign?.frequencyCap && entry.event === 'IMP' && input.caps && (outcome === 'billed' || outcome === 'recorded')) {
+    if (viewer !== undefined && input.caps) {
       // Housekeeping, not money: a failure is logged and the viewer still gets a normal answer.
-      await tidyViewer(this.deps.db, payload.ref.viewerHash, input.caps, now).catch((error: unknown) =>
+      await tidyViewer(this.deps.db, payload.ref.viewerHash, viewer, input.caps, now).catch((error: unknown) =>
         this.deps.logger.warn('frequency item tidy-up failed', { error }),
       );
     }
